@@ -1,0 +1,39 @@
+// Package config holds the decisions a container setup is generated from, and reads and
+// writes them as containerize.toml so that re-runs are stable and non-interactive.
+package config
+
+// FileName is the name of the saved answers file at the project root.
+const FileName = "containerize.toml"
+
+// Servers the generated image can run.
+const (
+	ServerGunicorn = "gunicorn" // WSGI, sync workers
+	ServerUvicorn  = "uvicorn"  // ASGI, gunicorn with uvicorn workers
+	ServerDaphne   = "daphne"   // ASGI, channels' server
+)
+
+// Config is every decision the generators need. The zero value is not useful; the wizard
+// fills it from detection, flags and the saved file.
+type Config struct {
+	// Python is the minor version of the base image ("3.11").
+	Python string `toml:"python"`
+	// Port the web server listens on inside the container and publishes on the host.
+	Port int `toml:"port"`
+	// Server is one of ServerGunicorn, ServerUvicorn, ServerDaphne.
+	Server string `toml:"server"`
+	// Services chosen for compose, in the detection vocabulary (postgres, mysql, redis,
+	// celery-worker, celery-beat, mail; sqlite and channels need no container of their own).
+	Services []string `toml:"services"`
+	// SettingsPatch appends the environment-reading block to the settings module.
+	SettingsPatch bool `toml:"settings_patch"`
+}
+
+// Has reports whether the service was chosen.
+func (c *Config) Has(service string) bool {
+	for _, s := range c.Services {
+		if s == service {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,113 @@
+// Package detect reads a Python project tree into a Project: the facts a container setup
+// depends on, each with the evidence (path:line) it was read from. It never prompts, writes,
+// or runs Python.
+package detect
+
+import "github.com/containerize/containerize/django"
+
+// Project is everything detection found. Field names in JSON are a public contract
+// (`containerize detect --json`); add fields, do not rename them.
+type Project struct {
+	// Root is the directory that was scanned, as the caller named it.
+	Root string `json:"root"`
+	// AppRoot is the folder holding manage.py, relative to Root ("." for Root itself).
+	AppRoot string `json:"app_root"`
+	// PackageManager is one of pipenv, poetry, uv, pdm, pip, setuptools, none.
+	PackageManager string `json:"package_manager"`
+	// PackageManagerSource says why that manager was chosen.
+	PackageManagerSource string `json:"package_manager_source"`
+	// DependencyFiles are the files the chosen manager installs from, relative to Root.
+	DependencyFiles []string `json:"dependency_files"`
+	// Lockfile is the lockfile among DependencyFiles, "" when the project has none.
+	Lockfile string `json:"lockfile"`
+	// RequirementsFile is the requirements file a pip project installs (pip only).
+	RequirementsFile string `json:"requirements_file,omitempty"`
+	// OtherDependencyFiles were found but not chosen, with the reason.
+	OtherDependencyFiles []Finding `json:"other_dependency_files"`
+	// Dependencies are the runtime dependencies declared by the chosen files.
+	Dependencies []Dependency `json:"dependencies"`
+
+	Python Python `json:"python"`
+	// Django is nil when the project is not a Django project (no manage.py).
+	Django *django.Info `json:"django"`
+
+	// Services in the fixed vocabulary: postgres mysql sqlite redis celery-worker
+	// celery-beat channels mail.
+	Services        []string  `json:"services"`
+	ServiceEvidence []Finding `json:"service_evidence"`
+
+	SystemPackages SystemPackages `json:"system_packages"`
+
+	// Virtualenvs are folders (relative to Root) that hold a virtualenv.
+	Virtualenvs []string `json:"virtualenvs"`
+	// HasGitignore and Env files matter to the generated ignore files.
+	HasGitignore bool      `json:"has_gitignore"`
+	HasDotEnv    bool      `json:"has_dotenv"`
+	Warnings     []Finding `json:"warnings"`
+}
+
+// Finding is one fact or message with its evidence.
+type Finding struct {
+	// Name is what was found: a service, a file, a package, a warning's code.
+	Name string `json:"name"`
+	// Source is "path:line" or "path" when the whole file is the evidence.
+	Source string `json:"source"`
+	// Detail explains the finding for people.
+	Detail string `json:"detail"`
+}
+
+// Dependency is one declared requirement.
+type Dependency struct {
+	// Name is normalised (PEP 503): lower case, runs of -_. become -.
+	Name      string `json:"name"`
+	Specifier string `json:"specifier,omitempty"`
+	// Version is the locked version when a lockfile pins it.
+	Version string `json:"version,omitempty"`
+	Source  string `json:"source"`
+}
+
+// Python is the chosen interpreter version and every source that named one.
+type Python struct {
+	// Version is a minor version such as "3.11".
+	Version    string            `json:"version"`
+	Source     string            `json:"source"`
+	Candidates []PythonCandidate `json:"candidates"`
+	Conflicts  []string          `json:"conflicts"`
+}
+
+// PythonCandidate is what one source says about the Python version.
+type PythonCandidate struct {
+	// Version is the minor version this source resolves to ("3.11").
+	Version string `json:"version"`
+	// Spec is the text as written (">=3.10,<3.13", "3.11.4", "python-3.11.4").
+	Spec   string `json:"spec"`
+	Source string `json:"source"`
+}
+
+// SystemPackages are Debian packages the image needs: Build in the build stage (compilers,
+// -dev headers), Runtime in the final stage (shared libraries).
+type SystemPackages struct {
+	Build    []string  `json:"build"`
+	Runtime  []string  `json:"runtime"`
+	Evidence []Finding `json:"evidence"`
+}
+
+// Has reports whether the project declares the dependency (normalised name).
+func (p *Project) Has(name string) bool {
+	for _, d := range p.Dependencies {
+		if d.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// HasService reports whether detection found the service.
+func (p *Project) HasService(name string) bool {
+	for _, s := range p.Services {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,87 @@
+// Package django reads a Django project without running it: it finds manage.py, follows
+// DJANGO_SETTINGS_MODULE as manage.py / wsgi.py / asgi.py set it, and scans the settings
+// module (or package) for the facts a container setup needs, each with its evidence.
+package django
+
+// Info is what the settings say. Every Source field is "path:line" relative to the scanned
+// root; an empty Source means the fact was not found.
+type Info struct {
+	// ManagePy is the path of manage.py relative to the scanned root.
+	ManagePy string `json:"manage_py"`
+	// SettingsModule is the dotted module DJANGO_SETTINGS_MODULE names ("config.settings").
+	SettingsModule       string `json:"settings_module"`
+	SettingsModuleSource string `json:"settings_module_source"`
+	// SettingsFiles are the files read for settings, in the order they were read
+	// (a package's __init__.py, then what it star-imports, e.g. base.py then production.py).
+	SettingsFiles []string `json:"settings_files"`
+
+	// WSGIApplication / ASGIApplication are "module.path:callable", nil when not configured.
+	WSGIApplication       *string `json:"wsgi_application"`
+	WSGIApplicationSource string  `json:"wsgi_application_source,omitempty"`
+	ASGIApplication       *string `json:"asgi_application"`
+	ASGIApplicationSource string  `json:"asgi_application_source,omitempty"`
+
+	// StaticRoot is true when STATIC_ROOT is set (collectstatic has somewhere to write).
+	StaticRoot       bool   `json:"static_root"`
+	StaticRootSource string `json:"static_root_source,omitempty"`
+	// StaticURL is STATIC_URL as written ("/static/" or "static/").
+	StaticURL string `json:"static_url,omitempty"`
+	// Whitenoise is true when whitenoise is in MIDDLEWARE, INSTALLED_APPS or STORAGES.
+	Whitenoise       bool   `json:"whitenoise"`
+	WhitenoiseSource string `json:"whitenoise_source,omitempty"`
+	// MediaRoot is MEDIA_ROOT's literal path part when it can be read ("media"), "" otherwise.
+	MediaRoot       string `json:"media_root,omitempty"`
+	MediaRootSource string `json:"media_root_source,omitempty"`
+
+	InstalledApps []string `json:"installed_apps"`
+
+	// Database is the engine family of DATABASES["default"]: postgres, postgis, mysql,
+	// sqlite, oracle, or "" when unknown. It is also read from a DATABASE_URL default given
+	// to dj-database-url or django-environ.
+	Database       string `json:"database"`
+	DatabaseSource string `json:"database_source,omitempty"`
+	// DatabaseFromEnv is true when the database settings already come from the environment
+	// (DATABASE_URL, os.environ[...] inside DATABASES).
+	DatabaseFromEnv bool `json:"database_from_env"`
+
+	// Cache is the CACHES default backend family: redis, memcached, locmem, db, file, dummy.
+	Cache       string `json:"cache,omitempty"`
+	CacheSource string `json:"cache_source,omitempty"`
+	// CeleryBroker is the broker scheme (redis, amqp) from CELERY_BROKER_URL or BROKER_URL.
+	CeleryBroker       string `json:"celery_broker,omitempty"`
+	CeleryBrokerSource string `json:"celery_broker_source,omitempty"`
+	// CeleryApp is the module holding the Celery app ("config.celery"), from a celery.py
+	// that creates Celery(...).
+	CeleryApp       string `json:"celery_app,omitempty"`
+	CeleryAppSource string `json:"celery_app_source,omitempty"`
+	// CeleryBeat is true when CELERY_BEAT_SCHEDULE is set or django_celery_beat is installed.
+	CeleryBeat       bool   `json:"celery_beat"`
+	CeleryBeatSource string `json:"celery_beat_source,omitempty"`
+	// ChannelLayer is the CHANNEL_LAYERS default backend family: redis, inmemory.
+	ChannelLayer       string `json:"channel_layer,omitempty"`
+	ChannelLayerSource string `json:"channel_layer_source,omitempty"`
+	// EmailBackend is the EMAIL_BACKEND family: smtp, console, file, locmem, dummy, other.
+	EmailBackend       string `json:"email_backend,omitempty"`
+	EmailBackendSource string `json:"email_backend_source,omitempty"`
+
+	// SecretKeyHardcoded is true when SECRET_KEY is a literal string (not read from the
+	// environment); DebugHardcoded when DEBUG = True literally.
+	SecretKeyHardcoded bool   `json:"secret_key_hardcoded"`
+	SecretKeySource    string `json:"secret_key_source,omitempty"`
+	DebugHardcoded     bool   `json:"debug_hardcoded"`
+	DebugSource        string `json:"debug_source,omitempty"`
+	// AllowedHostsSource is where ALLOWED_HOSTS is set; AllowedHostsFromEnv when it reads
+	// the environment.
+	AllowedHostsSource  string `json:"allowed_hosts_source,omitempty"`
+	AllowedHostsFromEnv bool   `json:"allowed_hosts_from_env"`
+
+	// Notes are things a person should know (a settings module that could not be found, a
+	// value that could not be read statically), each with its evidence.
+	Notes []Note `json:"notes"`
+}
+
+// Note is one message about the Django project with its evidence.
+type Note struct {
+	Message string `json:"message"`
+	Source  string `json:"source"`
+}
