@@ -10,12 +10,17 @@ import "github.com/containerize/containerize/django"
 type Project struct {
 	// Root is the directory that was scanned, as the caller named it.
 	Root string `json:"root"`
+	// Name is the project's name: [project] name in pyproject.toml, else the root folder's.
+	Name string `json:"name"`
 	// AppRoot is the folder holding manage.py, relative to Root ("." for Root itself).
 	AppRoot string `json:"app_root"`
 	// PackageManager is one of pipenv, poetry, uv, pdm, pip, setuptools, none.
 	PackageManager string `json:"package_manager"`
 	// PackageManagerSource says why that manager was chosen.
 	PackageManagerSource string `json:"package_manager_source"`
+	// DependencyDir is the folder holding the dependency files, relative to Root: the app
+	// root or the nearest parent of it that has any.
+	DependencyDir string `json:"dependency_dir"`
 	// DependencyFiles are the files the chosen manager installs from, relative to Root.
 	DependencyFiles []string `json:"dependency_files"`
 	// Lockfile is the lockfile among DependencyFiles, "" when the project has none.
@@ -40,6 +45,10 @@ type Project struct {
 
 	// Virtualenvs are folders (relative to Root) that hold a virtualenv.
 	Virtualenvs []string `json:"virtualenvs"`
+	// VenvPackages are the distributions installed in VenvPackagesFrom, read only when no
+	// dependency file declares anything (a legacy virtualenv project).
+	VenvPackages     []Dependency `json:"venv_packages"`
+	VenvPackagesFrom string       `json:"venv_packages_from,omitempty"`
 	// HasGitignore and Env files matter to the generated ignore files.
 	HasGitignore bool      `json:"has_gitignore"`
 	HasDotEnv    bool      `json:"has_dotenv"`
@@ -59,8 +68,11 @@ type Finding struct {
 // Dependency is one declared requirement.
 type Dependency struct {
 	// Name is normalised (PEP 503): lower case, runs of -_. become -.
-	Name      string `json:"name"`
-	Specifier string `json:"specifier,omitempty"`
+	Name      string   `json:"name"`
+	Specifier string   `json:"specifier,omitempty"`
+	Extras    []string `json:"extras,omitempty"`
+	// Direct is true for a locked package the manifest names itself (not a transitive one).
+	Direct bool `json:"direct,omitempty"`
 	// Version is the locked version when a lockfile pins it.
 	Version string `json:"version,omitempty"`
 	Source  string `json:"source"`

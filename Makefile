@@ -1,0 +1,47 @@
+# containerize — see README.md. Every target works on a fresh machine with Go 1.26.
+GO      ?= go
+BIN     ?= bin/containerize
+SAMPLE  ?= library
+DEMO    := .demo
+
+.PHONY: build test lint demo bench fuzz clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/containerize
+
+## test: unit tests, golden files, testscript CLI tests, and a short run of every fuzz target's seed corpus
+test:
+	$(GO) vet ./...
+	$(GO) test ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+## demo: containerize init --yes on a copy of a built-in sample project (SAMPLE=library by default)
+demo: build
+	rm -rf $(DEMO) && mkdir -p $(DEMO) && cp -R testdata/projects/$(SAMPLE) $(DEMO)/$(SAMPLE)
+	$(BIN) detect $(DEMO)/$(SAMPLE)
+	@echo
+	$(BIN) init --yes $(DEMO)/$(SAMPLE)
+	@echo
+	@echo "--- $(DEMO)/$(SAMPLE)/Dockerfile ---"
+	@cat $(DEMO)/$(SAMPLE)/Dockerfile
+	@echo "--- $(DEMO)/$(SAMPLE)/docker-compose.yml ---"
+	@cat $(DEMO)/$(SAMPLE)/docker-compose.yml
+
+## bench: detection on a generated 50,000-file tree
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./detect/
+
+## fuzz: run each fuzz target for FUZZTIME (default 20s)
+FUZZTIME ?= 20s
+fuzz:
+	@for pkg in ./manifest ./pyscan ./django ./config ./safewrite; do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep ^Fuzz); do \
+	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin $(DEMO)

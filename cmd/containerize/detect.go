@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/containerize/containerize/detect"
+)
+
+type detectOptions struct {
+	JSON bool
+}
+
+func newDetectCmd(io *IO) *cobra.Command {
+	opts := &detectOptions{}
+	cmd := &cobra.Command{
+		Use:   "detect [DIR]",
+		Short: "Print what the project is, with the evidence (file:line) for every finding",
+		Long: `detect reads the project in DIR (default: the current directory) and prints what it found:
+the package manager and dependency files, the Python version and every source that names one,
+the Django settings, the services the project uses and the Debian packages its image needs.
+It never writes anything. --json prints the same for scripts.`,
+		Args: dirArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, err := projectDir(args)
+			if err != nil {
+				return err
+			}
+			p, err := detectDir(dir)
+			if err != nil {
+				return err
+			}
+			if opts.JSON {
+				enc := json.NewEncoder(io.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(p)
+			}
+			printProject(io.Out, p)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the findings as JSON")
+	return cmd
+}
+
+// printProject writes the findings for people, one section per topic.
+func printProject(w io.Writer, p *detect.Project) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
+	or := func(s, none string) string {
+		if s == "" {
+			return none
+		}
+		return s
+	}
+	row("Project", fmt.Sprintf("%s (%s)", p.Name, p.Root))
+	row("App root", p.AppRoot)
+	row("Package manager", fmt.Sprintf("%s: %s", p.PackageManager, p.PackageManagerSource))
+	row("  files", or(strings.Join(p.DependencyFiles, ", "), "none"))
+	for _, f := range p.OtherDependencyFiles {
+		row("  not used", fmt.Sprintf("%s: %s", f.Name, f.Detail))
+	}
+	row("Python", fmt.Sprintf("%s (%s)", or(p.Python.Version, "not specified"), or(p.Python.Source, "no source names a version")))
+	for _, c := range p.Python.Candidates {
+		row("  candidate", fmt.Sprintf("%s: %q → %s", c.Source, c.Spec, or(c.Version, "none supported")))
+	}
+	for _, c := range p.Python.Conflicts {
+		row("  conflict", c)
+	}
+	if d := p.Django; d != nil {
+		row("Django", fmt.Sprintf("settings %s (%s)", or(d.SettingsModule, "not found"), or(d.SettingsModuleSource, d.ManagePy)))
+		app := func(a *string, src string) string {
+			if a == nil {
+				return "none"
+			}
+			return fmt.Sprintf("%s (%s)", *a, src)
+		}
+		row("  WSGI", app(d.WSGIApplication, d.WSGIApplicationSource))
+		row("  ASGI", app(d.ASGIApplication, d.ASGIApplicationSource))
+		row("  database", fmt.Sprintf("%s (%s)", or(d.Database, "unknown"), or(d.DatabaseSource, "-")))
+		if d.StaticRoot {
+			row("  static", "STATIC_ROOT ("+d.StaticRootSource+")")
+		} else {
+			row("  static", "STATIC_ROOT not set")
+		}
+		if d.Whitenoise {
+			row("  whitenoise", d.WhitenoiseSource)
+		}
+		row("  apps", or(strings.Join(d.InstalledApps, ", "), "none"))
+	} else {
+		row("Django", "no manage.py found")
+	}
+	if len(p.ServiceEvidence) == 0 {
+		row("Services", "none")
+	}
+	for i, s := range p.ServiceEvidence {
+		k := ""
+		if i == 0 {
+			k = "Services"
+		}
+		row(k, fmt.Sprintf("%s (%s: %s)", s.Name, s.Source, s.Detail))
+	}
+	row("Debian packages", fmt.Sprintf("build: %s; runtime: %s",
+		or(strings.Join(p.SystemPackages.Build, " "), "none"), or(strings.Join(p.SystemPackages.Runtime, " "), "none")))
+	row("Virtualenvs", or(strings.Join(p.Virtualenvs, ", "), "none"))
+	tw.Flush()
+	if len(p.Warnings) > 0 {
+		fmt.Fprintln(w, "Warnings:")
+		for _, f := range p.Warnings {
+			if f.Source != "" {
+				fmt.Fprintf(w, "  %s: %s\n", f.Source, f.Detail)
+			} else {
+				fmt.Fprintf(w, "  %s\n", f.Detail)
+			}
+		}
+	}
+}

@@ -1,0 +1,72 @@
+// Command containerize gives an existing Python / Django project a container setup that
+// works the first time: it detects the project, asks what it cannot know, and writes a
+// Dockerfile, docker-compose.yml, .dockerignore and .env files.
+package main
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// Exit codes, documented in README.md.
+const (
+	exitOK      = 0
+	exitError   = 1 // bad input, invalid project, failed write
+	exitUsage   = 2 // unknown command or flag, bad flag value
+	exitAborted = 130
+)
+
+func main() { os.Exit(run(os.Args[1:], stdIO())) }
+
+// IO is everything a command reads from or writes to outside its arguments, so tests can
+// hand in their own.
+type IO struct {
+	In          io.Reader
+	Out, ErrOut io.Writer
+	// InTTY / OutTTY say whether In / Out are terminals (prompts need both for the TUI).
+	InTTY, OutTTY bool
+	// Rand is the source of fresh secrets.
+	Rand io.Reader
+	// Getenv reads the environment (ACCESSIBLE, NO_COLOR).
+	Getenv func(string) string
+}
+
+func stdIO() *IO {
+	return &IO{
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		Rand:   rand.Reader,
+		Getenv: os.Getenv,
+	}
+}
+
+// usageError marks errors in how the command was called.
+type usageError struct{ error }
+
+// abortError marks a user's Ctrl-C or Esc at a prompt.
+var errAborted = errors.New("aborted: nothing was written")
+
+func run(args []string, io *IO) int {
+	root := newRootCmd(io)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(io.ErrOut, "containerize:", err)
+	var ue usageError
+	switch {
+	case errors.Is(err, errAborted):
+		return exitAborted
+	case errors.As(err, &ue):
+		fmt.Fprintln(io.ErrOut, "Run 'containerize --help' for usage.")
+		return exitUsage
+	}
+	return exitError
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/containerize/containerize/detect"
+)
+
+// version is set at link time (-ldflags "-X main.version=…").
+var version = "dev"
+
+func newRootCmd(io *IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "containerize",
+		Short: "Give a Python / Django project a container setup that works the first time",
+		Long: `containerize detects what a Python / Django project is (dependency files, lockfiles,
+Python version, Django settings, the services it uses), asks only what it cannot know,
+and writes a Dockerfile, docker-compose.yml, .dockerignore and .env files.`,
+		Version:       version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.ErrOut)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newInitCmd(io), newDetectCmd(io))
+	return root
+}
+
+// dirArg validates the optional DIR argument.
+func dirArg(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return usageError{fmt.Errorf("%s takes at most one directory, got %d arguments", cmd.CommandPath(), len(args))}
+	}
+	return nil
+}
+
+// projectDir resolves DIR (default ".") to an absolute directory that exists.
+func projectDir(args []string) (string, error) {
+	dir := "."
+	if len(args) == 1 {
+		dir = args[0]
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return "", fmt.Errorf("project directory: %w", err)
+	}
+	if !st.IsDir() {
+		return "", fmt.Errorf("%s is not a directory", dir)
+	}
+	return abs, nil
+}
+
+// detectDir runs detection on a directory of the real file system.
+func detectDir(dir string) (*detect.Project, error) {
+	return detect.Detect(os.DirFS(dir), dir)
+}
+
+// unknownCommand turns cobra's unknown-command error into a usage error.
+func isUnknownCommand(err error) bool {
+	return err != nil && strings.HasPrefix(err.Error(), "unknown command")
+}

@@ -1,0 +1,342 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// SupportedPython are the Python minor versions the generated image can use, oldest first.
+// Treat it as read-only.
+var SupportedPython = []string{"3.10", "3.11", "3.12", "3.13", "3.14"}
+
+// ComposeServices are the services the compose file can add next to web, in the order they
+// are written and offered. Treat it as read-only.
+var ComposeServices = []string{"postgres", "mysql", "redis", "celery-worker", "celery-beat", "mail"}
+
+// Servers lists the valid Server values.
+var Servers = []string{ServerGunicorn, ServerUvicorn, ServerDaphne}
+
+// header opens every file Marshal writes.
+const header = "# containerize.toml: the answers containerize init used. Edit a value or delete the file to be asked again."
+
+// keys are the file's keys in the order Marshal writes them.
+var keys = []string{"python", "port", "server", "services", "settings_patch"}
+
+// problem is one invalid value, named by its key so Parse can add the line.
+type problem struct {
+	key string
+	msg string
+}
+
+// Validate checks every value: a supported Python minor, a port in 1-65535, a known server,
+// and a consistent set of services. The error lists every problem, one per line.
+func (c *Config) Validate() error {
+	var errs []error
+	for _, p := range c.problems() {
+		errs = append(errs, errors.New(p.msg))
+	}
+	return errors.Join(errs...)
+}
+
+var minorRE = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
+
+func (c *Config) problems() []problem {
+	var ps []problem
+	add := func(key, format string, args ...any) {
+		ps = append(ps, problem{key, fmt.Sprintf(format, args...)})
+	}
+
+	switch {
+	case !minorRE.MatchString(c.Python):
+		add("python", "python must be a minor version like %q, got %q", "3.12", c.Python)
+	case !slices.Contains(SupportedPython, c.Python):
+		add("python", "python %s is not supported: choose one of %s", c.Python, strings.Join(SupportedPython, ", "))
+	}
+	if c.Port < 1 || c.Port > 65535 {
+		add("port", "port must be between 1 and 65535, got %d", c.Port)
+	}
+	if !slices.Contains(Servers, c.Server) {
+		add("server", "server must be one of %s, got %q", strings.Join(Servers, ", "), c.Server)
+	}
+
+	seen := map[string]bool{}
+	for _, s := range c.Services {
+		switch {
+		case !slices.Contains(ComposeServices, s):
+			add("services", "services: unknown service %q: use %s", s, strings.Join(ComposeServices, ", "))
+		case seen[s]:
+			add("services", "services: %q is listed twice: remove one", s)
+		}
+		seen[s] = true
+	}
+	if seen["postgres"] && seen["mysql"] {
+		add("services", "services: choose postgres or mysql, not both")
+	}
+	for _, celery := range []string{"celery-worker", "celery-beat"} {
+		if seen[celery] && !seen["redis"] {
+			add("services", "services: %s needs redis, the broker the generated setup provides: add redis", celery)
+		}
+	}
+	if seen["celery-beat"] && !seen["celery-worker"] {
+		add("services", "services: celery-beat needs celery-worker to run the tasks it schedules: add celery-worker")
+	}
+	return ps
+}
+
+// OrderServices returns services in ComposeServices order, unknown names last in the order
+// given, so that files and prompts do not depend on the order answers arrived in.
+func OrderServices(services []string) []string {
+	out := make([]string, 0, len(services))
+	for _, known := range ComposeServices {
+		for _, s := range services {
+			if s == known {
+				out = append(out, s)
+			}
+		}
+	}
+	for _, s := range services {
+		if !slices.Contains(ComposeServices, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Parse reads a containerize.toml strictly: unknown keys, values of the wrong type, missing
+// keys and invalid values are errors that name path:line and say what to do. path is only
+// used in messages. Services come back in ComposeServices order.
+func Parse(data []byte, path string) (*Config, error) {
+	var c Config
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, decodeError(data, path, err)
+	}
+
+	lines := map[string]int{}
+	for _, e := range scan(data) {
+		if len(e.key) == 1 {
+			lines[e.key[0]] = e.line
+		}
+	}
+	var missing []string
+	for _, k := range keys {
+		if _, ok := lines[k]; !ok {
+			missing = append(missing, strconv.Quote(k))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%s: missing %s %s: add %s or delete the file to be asked again",
+			path, plural(len(missing), "key", "keys"), strings.Join(missing, ", "), plural(len(missing), "it", "them"))
+	}
+
+	var errs []error
+	for _, p := range c.problems() {
+		errs = append(errs, fmt.Errorf("%s:%d: %s", path, lines[p.key], p.msg))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	c.Services = OrderServices(c.Services)
+	return &c, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// decodeError turns go-toml's errors into messages with path:line and a remedy.
+func decodeError(data []byte, path string, err error) error {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) {
+		errs := make([]error, 0, len(strict.Errors))
+		for _, e := range strict.Errors {
+			row, _ := e.Position()
+			errs = append(errs, fmt.Errorf("%s:%d: unknown key %q: remove it or fix the spelling (known keys: %s)",
+				path, row, strings.Join(e.Key(), "."), strings.Join(keys, ", ")))
+		}
+		return errors.Join(errs...)
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, col := de.Position()
+		if msg, ok := typeMismatch(data, de.Key()); ok {
+			return fmt.Errorf("%s:%d: %s", path, row, msg)
+		}
+		return fmt.Errorf("%s:%d:%d: %s: fix the file or delete it to be asked again",
+			path, row, col, strings.TrimPrefix(de.Error(), "toml: "))
+	}
+	return fmt.Errorf("read %s: %w", path, err)
+}
+
+// wants says, per key, what a value must look like.
+var wants = map[string]string{
+	"python":         `a quoted version like "3.12"`,
+	"port":           "a number",
+	"server":         `a quoted name like "gunicorn"`,
+	"services":       `a list of quoted names like ["postgres", "redis"]`,
+	"settings_patch": "true or false",
+}
+
+// typeMismatch explains a decode error at key when the value written there has the wrong
+// TOML type; ok is false when the error is something else (syntax, overflow).
+func typeMismatch(data []byte, key []string) (msg string, ok bool) {
+	if len(key) == 0 || wants[key[0]] == "" {
+		return "", false
+	}
+	for _, e := range scan(data) {
+		if len(e.key) == 0 || e.key[0] != key[0] {
+			continue
+		}
+		got := e.value
+		if len(e.key) > 1 || e.table {
+			got = "a table"
+		} else if e.fits {
+			continue
+		}
+		return fmt.Sprintf("%s must be %s, got %s", key[0], wants[key[0]], got), true
+	}
+	return "", false
+}
+
+// entry is one key found in the document.
+type entry struct {
+	key   []string // full dotted key, including the table header it sits under
+	line  int
+	table bool   // a [table] or [[array table]] header
+	value string // the value as written
+	fits  bool   // the value's TOML type is the one the key needs
+}
+
+// scan lists the document's keys with their lines, stopping at the first syntax error (the
+// decoder reports that one).
+func scan(data []byte) []entry {
+	var (
+		p       unstable.Parser
+		out     []entry
+		current []string
+	)
+	p.Reset(data)
+	for p.NextExpression() {
+		expr := p.Expression()
+		var (
+			parts []string
+			line  int
+		)
+		for it := expr.Key(); it.Next(); {
+			n := it.Node()
+			if len(parts) == 0 {
+				line = 1 + bytes.Count(data[:min(int(n.Raw.Offset), len(data))], []byte("\n"))
+			}
+			parts = append(parts, string(n.Data))
+		}
+		switch expr.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			current = parts
+			out = append(out, entry{key: parts, line: line, table: true})
+		case unstable.KeyValue:
+			full := append(slices.Clone(current), parts...)
+			v := expr.Value()
+			out = append(out, entry{key: full, line: line, value: render(&p, v), fits: len(full) == 1 && fits(full[0], v)})
+		}
+	}
+	return out
+}
+
+// fits reports whether the node has the TOML type key needs.
+func fits(key string, n *unstable.Node) bool {
+	switch key {
+	case "python", "server":
+		return n.Kind == unstable.String
+	case "port":
+		return n.Kind == unstable.Integer
+	case "settings_patch":
+		return n.Kind == unstable.Bool
+	case "services":
+		if n.Kind != unstable.Array {
+			return false
+		}
+		for it := n.Children(); it.Next(); {
+			if it.Node().Kind != unstable.String {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// render gives a value as written; arrays and inline tables carry no raw range of their own,
+// so they are rebuilt from their elements.
+func render(p *unstable.Parser, n *unstable.Node) string {
+	switch n.Kind {
+	case unstable.Array:
+		var parts []string
+		for it := n.Children(); it.Next(); {
+			parts = append(parts, render(p, it.Node()))
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case unstable.InlineTable:
+		return "an inline table"
+	}
+	return string(p.Raw(n.Raw))
+}
+
+// Marshal writes the config as containerize.toml: a header, then one commented key per
+// line in a fixed order, services in ComposeServices order. The output is deterministic
+// and Parse reads a valid config back unchanged.
+func Marshal(c *Config) []byte {
+	var b bytes.Buffer
+	b.WriteString(header + "\n\n")
+	fmt.Fprintf(&b, "# Python minor version of the base image: %s\n", strings.Join(SupportedPython, ", "))
+	fmt.Fprintf(&b, "python = %s\n", quote(c.Python))
+	b.WriteString("# Port the web server listens on, in the container and on the host\n")
+	fmt.Fprintf(&b, "port = %d\n", c.Port)
+	b.WriteString("# Web server: gunicorn (WSGI), uvicorn or daphne (ASGI)\n")
+	fmt.Fprintf(&b, "server = %s\n", quote(c.Server))
+	fmt.Fprintf(&b, "# Compose services next to web, any of: %s\n", strings.Join(ComposeServices, ", "))
+	services := OrderServices(c.Services)
+	quoted := make([]string, len(services))
+	for i, s := range services {
+		quoted[i] = quote(s)
+	}
+	fmt.Fprintf(&b, "services = [%s]\n", strings.Join(quoted, ", "))
+	b.WriteString("# Append the block that reads DATABASE_URL, SECRET_KEY, DEBUG and ALLOWED_HOSTS from the environment to the settings\n")
+	fmt.Fprintf(&b, "settings_patch = %t\n", c.SettingsPatch)
+	return b.Bytes()
+}
+
+// quote writes s as a TOML basic string. Go's strconv.Quote is not used because TOML has no
+// \x, \a or \v escapes. Invalid UTF-8 becomes U+FFFD: TOML documents are UTF-8.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		case r == utf8.RuneError:
+			b.WriteRune(utf8.RuneError)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

@@ -1,0 +1,307 @@
+package detect
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/containerize/containerize/manifest"
+)
+
+// manifests collects what the dependency files of one directory say.
+type manifests struct {
+	dir       string
+	pipfile   *manifest.Pipfile
+	pyproject *manifest.Pyproject
+	locks     map[string]*manifest.Lock // file name -> lock
+	setups    []namedSetup              // setup.cfg then setup.py, those present
+	reqs      *manifest.RequirementsSet
+	reqPath   string
+	reqOthers []string
+	reqReason string
+	names     []string // every dependency file present, relative to the project root
+}
+
+type namedSetup struct {
+	*manifest.Setup
+	file string
+}
+
+// lockNames in precedence order: a lockfile is the strongest statement of how the
+// project installs, and uv, Poetry and PDM lockfiles only exist when that tool is in use.
+var lockNames = []string{"uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"}
+
+// readDependencies finds the directory that declares the dependencies (the app root or the
+// nearest parent that has a manifest), picks the package manager by the documented
+// precedence, and records the others.
+//
+// Precedence: uv.lock > poetry.lock > pdm.lock > Pipfile.lock > pyproject [tool.poetry] >
+// [tool.pdm] > [tool.uv] > Pipfile > requirements files > pyproject [project] (pip) >
+// setup.py / setup.cfg (setuptools) > none.
+func readDependencies(t *tree, p *Project) error {
+	var m *manifests
+	for dir := p.AppRoot; ; dir = path.Dir(dir) {
+		got, err := t.manifestsAt(dir)
+		if err != nil {
+			return err
+		}
+		if len(got.names) > 0 {
+			m = got
+			break
+		}
+		if dir == "." {
+			break
+		}
+	}
+	if m == nil {
+		p.PackageManager = "none"
+		p.PackageManagerSource = "no Pipfile, pyproject.toml, requirements file or setup.py found"
+		p.DependencyFiles = []string{}
+		p.DependencyDir = p.AppRoot
+		return nil
+	}
+	p.DependencyDir = m.dir
+	choose(m, p)
+	chosen := map[string]bool{}
+	for _, f := range p.DependencyFiles {
+		chosen[f] = true
+	}
+	for _, f := range m.names {
+		if !chosen[f] {
+			p.OtherDependencyFiles = append(p.OtherDependencyFiles, Finding{Name: f, Source: f,
+				Detail: fmt.Sprintf("not used: %s takes precedence (%s)", p.PackageManager, p.PackageManagerSource)})
+		}
+	}
+	for _, f := range m.reqOthers {
+		if !chosen[f] {
+			p.OtherDependencyFiles = append(p.OtherDependencyFiles, Finding{Name: f, Source: f, Detail: m.reqReason})
+		}
+	}
+	return nil
+}
+
+// manifestsAt reads and parses the dependency files of one folder, once.
+func (t *tree) manifestsAt(dir string) (*manifests, error) {
+	if m, ok := t.manifests[dir]; ok {
+		return m, nil
+	}
+	m, err := readManifests(t, dir)
+	if err != nil {
+		return nil, err
+	}
+	t.manifests[dir] = m
+	return m, nil
+}
+
+func readManifests(t *tree, dir string) (*manifests, error) {
+	m := &manifests{dir: dir, locks: map[string]*manifest.Lock{}}
+	rel := func(name string) string { return path.Join(dir, name) }
+	read := func(name string) ([]byte, bool, error) {
+		b, err := t.readFile(rel(name))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		m.names = append(m.names, rel(name))
+		return b, true, nil
+	}
+	if b, ok, err := read("pyproject.toml"); err != nil {
+		return nil, err
+	} else if ok {
+		if m.pyproject, err = manifest.ParsePyproject(b, rel("pyproject.toml")); err != nil {
+			return nil, err
+		}
+	}
+	if b, ok, err := read("Pipfile"); err != nil {
+		return nil, err
+	} else if ok {
+		if m.pipfile, err = manifest.ParsePipfile(b, rel("Pipfile")); err != nil {
+			return nil, err
+		}
+	}
+	parsers := map[string]func([]byte, string) (*manifest.Lock, error){
+		"uv.lock": manifest.ParseUVLock, "poetry.lock": manifest.ParsePoetryLock,
+		"pdm.lock": manifest.ParsePDMLock, "Pipfile.lock": manifest.ParsePipfileLock,
+	}
+	for _, name := range lockNames {
+		b, ok, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if m.locks[name], err = parsers[name](b, rel(name)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	chosen, others, reason, err := manifest.ChooseRequirements(t.fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	if chosen != "" {
+		m.reqPath, m.reqOthers, m.reqReason = chosen, others, reason
+		if m.reqs, err = manifest.ParseRequirementsFile(t.fsys, chosen); err != nil {
+			return nil, err
+		}
+		m.names = append(m.names, chosen)
+	}
+	for _, name := range []string{"setup.cfg", "setup.py"} {
+		b, ok, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		var s *manifest.Setup
+		if name == "setup.cfg" {
+			s, err = manifest.ParseSetupCfg(b, rel(name))
+		} else {
+			s, err = manifest.ParseSetupPy(b, rel(name))
+		}
+		if err != nil {
+			return nil, err
+		}
+		m.setups = append(m.setups, namedSetup{s, rel(name)})
+	}
+	return m, nil
+}
+
+// choose applies the precedence and fills the package manager, files and dependencies.
+func choose(m *manifests, p *Project) {
+	rel := func(name string) string { return path.Join(m.dir, name) }
+	set := func(pm, why string, files ...string) {
+		p.PackageManager, p.PackageManagerSource = pm, why
+		p.DependencyFiles = files
+	}
+	pp := m.pyproject
+	for _, name := range lockNames {
+		lock := m.locks[name]
+		if lock == nil {
+			continue
+		}
+		pm := map[string]string{"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm", "Pipfile.lock": "pipenv"}[name]
+		manifestFile := rel("pyproject.toml")
+		if pm == "pipenv" {
+			manifestFile = rel("Pipfile")
+		}
+		set(pm, rel(name)+" is the lockfile", manifestFile, rel(name))
+		p.Lockfile = rel(name)
+		p.addLocked(lock, manifestFile, m)
+		return
+	}
+	switch {
+	case pp != nil && pp.Poetry != nil:
+		set("poetry", rel("pyproject.toml")+" has [tool.poetry] (no poetry.lock)", rel("pyproject.toml"))
+		p.addRequirements(pp.Poetry.Dependencies)
+	case pp != nil && pp.PDM:
+		set("pdm", rel("pyproject.toml")+" has [tool.pdm] (no pdm.lock)", rel("pyproject.toml"))
+		p.addRequirements(pp.Dependencies)
+	case pp != nil && pp.UV:
+		set("uv", rel("pyproject.toml")+" has [tool.uv] (no uv.lock)", rel("pyproject.toml"))
+		p.addRequirements(pp.Dependencies)
+	case m.pipfile != nil:
+		set("pipenv", rel("Pipfile")+" (no Pipfile.lock)", rel("Pipfile"))
+		p.addRequirements(m.pipfile.Packages)
+	case m.reqs != nil:
+		why := m.reqPath
+		if m.reqReason != "" {
+			why = m.reqReason
+		}
+		set("pip", why, m.reqs.Files...)
+		p.RequirementsFile = m.reqPath
+		p.addRequirements(m.reqs.Requirements)
+	case pp != nil && len(pp.Dependencies) > 0:
+		set("pip", rel("pyproject.toml")+" declares [project] dependencies", rel("pyproject.toml"))
+		p.addRequirements(pp.Dependencies)
+	case len(m.setups) > 0:
+		files := []string{}
+		for _, n := range []string{"setup.py", "setup.cfg", "pyproject.toml"} {
+			if contains(m.names, rel(n)) {
+				files = append(files, rel(n))
+			}
+		}
+		s := m.setups[0]
+		for _, c := range m.setups {
+			if len(c.Requirements) > len(s.Requirements) {
+				s = c
+			}
+		}
+		set("setuptools", s.file+" declares install_requires", files...)
+		p.addRequirements(s.Requirements)
+		if s.Dynamic {
+			p.warn("dynamic-install-requires", s.file, "install_requires is computed in code; the dependency list may be incomplete")
+		}
+	default:
+		set("none", "the dependency files found declare no dependencies")
+		p.DependencyFiles = []string{}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Project) addRequirements(reqs []manifest.Requirement) {
+	for _, r := range reqs {
+		p.Dependencies = append(p.Dependencies, Dependency{
+			Name: r.Name, Specifier: r.Specifier, Source: fmt.Sprintf("%s:%d", r.File, r.Line),
+			Extras: r.Extras,
+		})
+	}
+}
+
+// addLocked records the locked default-group packages, keeping the declared specifier
+// where the manifest has one so evidence points at the line a person wrote.
+func (p *Project) addLocked(lock *manifest.Lock, manifestFile string, m *manifests) {
+	declared := map[string]manifest.Requirement{}
+	var decl []manifest.Requirement
+	switch {
+	case m.pipfile != nil && strings.HasSuffix(manifestFile, "Pipfile"):
+		decl = m.pipfile.Packages
+	case m.pyproject != nil && m.pyproject.Poetry != nil:
+		decl = m.pyproject.Poetry.Dependencies
+	case m.pyproject != nil:
+		decl = m.pyproject.Dependencies
+	}
+	for _, r := range decl {
+		declared[r.Name] = r
+	}
+	for _, pkg := range lock.Packages {
+		if pkg.Dev {
+			continue
+		}
+		d := Dependency{Name: manifest.NormalizeName(pkg.Name), Version: pkg.Version,
+			Source: fmt.Sprintf("%s:%d", p.Lockfile, pkg.Line)}
+		if r, ok := declared[d.Name]; ok {
+			d.Specifier, d.Extras = r.Specifier, r.Extras
+			d.Source = fmt.Sprintf("%s:%d", r.File, r.Line)
+			d.Direct = true
+		}
+		p.Dependencies = append(p.Dependencies, d)
+	}
+	// A declared package missing from the lock means the lock is stale.
+	for _, r := range decl {
+		found := false
+		for _, d := range p.Dependencies {
+			if d.Name == r.Name {
+				found = true
+				break
+			}
+		}
+		if !found {
+			p.warn("stale-lock", fmt.Sprintf("%s:%d", r.File, r.Line),
+				fmt.Sprintf("%s is declared but not in %s; re-lock before building", r.RawName, p.Lockfile))
+			p.addRequirements([]manifest.Requirement{r})
+		}
+	}
+}

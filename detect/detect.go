@@ -1,0 +1,217 @@
+package detect
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/containerize/containerize/django"
+)
+
+// skipDirs are never descended into: they hold no project code and can hold a great many files.
+var skipDirs = map[string]bool{
+	".git": true, ".hg": true, ".svn": true, "node_modules": true, "__pycache__": true,
+	".tox": true, ".nox": true, ".mypy_cache": true, ".pytest_cache": true, ".ruff_cache": true,
+	"site-packages": true, "dist-packages": true, ".eggs": true, "bower_components": true,
+}
+
+// tree is what one walk of the project collects; everything later reads from it or
+// opens single files, so the tree is walked once.
+type tree struct {
+	fsys       fs.FS
+	managePys  []string
+	venvs      []string
+	pyvenvCfgs map[string]string // venv dir -> its pyvenv.cfg path ("" when absent)
+	files      map[string]bool   // every regular file seen outside skipped dirs
+	manifests  map[string]*manifests
+}
+
+// Detect scans the project in fsys. root is how the caller names the directory; it is
+// only reported, never opened.
+func Detect(fsys fs.FS, root string) (*Project, error) {
+	t, err := walk(fsys)
+	if err != nil {
+		return nil, err
+	}
+	p := &Project{
+		Root:                 root,
+		AppRoot:              ".",
+		OtherDependencyFiles: []Finding{},
+		Dependencies:         []Dependency{},
+		Services:             []string{},
+		ServiceEvidence:      []Finding{},
+		Virtualenvs:          t.venvs,
+		Warnings:             []Finding{},
+		SystemPackages:       SystemPackages{Build: []string{}, Runtime: []string{}, Evidence: []Finding{}},
+	}
+	p.HasGitignore = t.files[".gitignore"]
+	p.HasDotEnv = t.files[".env"]
+
+	if len(t.managePys) > 0 {
+		mp := t.managePys[0]
+		p.AppRoot = path.Dir(mp)
+		if len(t.managePys) > 1 {
+			p.warn("several-manage-py", mp, fmt.Sprintf("found %d manage.py files (%s); using the shallowest, %s",
+				len(t.managePys), strings.Join(t.managePys, ", "), mp))
+		}
+		info, err := django.Read(fsys, mp)
+		if err != nil {
+			return nil, err
+		}
+		p.Django = info
+	}
+
+	if err := readDependencies(t, p); err != nil {
+		return nil, err
+	}
+	if err := readPython(t, p); err != nil {
+		return nil, err
+	}
+	if err := readVirtualenvs(t, p); err != nil {
+		return nil, err
+	}
+	p.Name = projectName(t, p)
+	findServices(p)
+	findSystemPackages(p)
+	djangoWarnings(p)
+	return p, nil
+}
+
+// walk visits the tree once, pruning directories that cannot hold project code.
+func walk(fsys fs.FS) (*tree, error) {
+	t := &tree{fsys: fsys, pyvenvCfgs: map[string]string{}, files: map[string]bool{}, manifests: map[string]*manifests{}}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			// An unreadable folder deep in the tree should not stop detection.
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if p == "." {
+				return nil
+			}
+			if skipDirs[d.Name()] {
+				return fs.SkipDir
+			}
+			if cfg, ok := venvMarker(fsys, p); ok {
+				t.venvs = append(t.venvs, p)
+				t.pyvenvCfgs[p] = cfg
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		t.files[p] = true
+		if d.Name() == "manage.py" {
+			t.managePys = append(t.managePys, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("scan project: %w", err)
+	}
+	sort.SliceStable(t.managePys, func(i, j int) bool {
+		di, dj := strings.Count(t.managePys[i], "/"), strings.Count(t.managePys[j], "/")
+		if di != dj {
+			return di < dj
+		}
+		return t.managePys[i] < t.managePys[j]
+	})
+	return t, nil
+}
+
+// venvMarker reports whether dir is a virtualenv: it has pyvenv.cfg, or the old
+// virtualenv layout (bin/activate or Scripts/activate beside a lib folder). Only a few
+// Stat calls, so the walk never lists a virtualenv's contents.
+func venvMarker(fsys fs.FS, dir string) (string, bool) {
+	cfg := path.Join(dir, "pyvenv.cfg")
+	if isFile(fsys, cfg) {
+		return cfg, true
+	}
+	for _, act := range []string{"bin/activate", "Scripts/activate", "Scripts/activate.bat"} {
+		if isFile(fsys, path.Join(dir, act)) {
+			for _, lib := range []string{"lib", "Lib"} {
+				if isDir(fsys, path.Join(dir, lib)) {
+					return "", true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+func isFile(fsys fs.FS, name string) bool {
+	st, err := fs.Stat(fsys, name)
+	return err == nil && st.Mode().IsRegular()
+}
+
+func isDir(fsys fs.FS, name string) bool {
+	st, err := fs.Stat(fsys, name)
+	return err == nil && st.IsDir()
+}
+
+// readFile reads one project file, wrapping errors with its name.
+func (t *tree) readFile(name string) ([]byte, error) {
+	b, err := fs.ReadFile(t.fsys, name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return b, nil
+}
+
+func (p *Project) warn(name, source, detail string) {
+	p.Warnings = append(p.Warnings, Finding{Name: name, Source: source, Detail: detail})
+}
+
+// djangoWarnings turns risky settings into warnings.
+func djangoWarnings(p *Project) {
+	d := p.Django
+	if d == nil {
+		if len(p.DependencyFiles) > 0 || p.Has("django") {
+			p.warn("no-manage-py", "", "no manage.py found below the root: containerize init needs a Django project")
+		}
+		return
+	}
+	if d.SettingsModule == "" {
+		p.warn("no-settings-module", d.ManagePy, "DJANGO_SETTINGS_MODULE is not set in manage.py, wsgi.py or asgi.py")
+	}
+	if d.SecretKeyHardcoded {
+		p.warn("hardcoded-secret-key", d.SecretKeySource, "SECRET_KEY is written in the settings; read it from the environment in production")
+	}
+	if d.DebugHardcoded {
+		p.warn("debug-true", d.DebugSource, "DEBUG = True is written in the settings; it must be off in production")
+	}
+	if d.WSGIApplication == nil && d.ASGIApplication == nil {
+		p.warn("no-application", d.ManagePy, "neither WSGI_APPLICATION nor ASGI_APPLICATION was found; the server command will need editing")
+	}
+	for _, n := range d.Notes {
+		p.warn("django", n.Source, n.Message)
+	}
+}
+
+// projectName prefers the name the project gives itself over its folder's.
+func projectName(t *tree, p *Project) string {
+	if m := t.manifests[p.DependencyDir]; m != nil && m.pyproject != nil {
+		if m.pyproject.Name != "" {
+			return m.pyproject.Name
+		}
+	}
+	name := path.Base(strings.ReplaceAll(p.Root, "\\", "/"))
+	if name == "." || name == "/" {
+		return "app"
+	}
+	return name
+}

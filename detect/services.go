@@ -1,0 +1,188 @@
+package detect
+
+import (
+	"fmt"
+	"sort"
+)
+
+// serviceOrder is the vocabulary, in the order services are listed everywhere.
+var serviceOrder = []string{"postgres", "mysql", "sqlite", "redis", "celery-worker", "celery-beat", "channels", "mail"}
+
+// depServices maps a dependency (normalised name) to the services it implies.
+var depServices = map[string][]string{
+	"psycopg2": {"postgres"}, "psycopg2-binary": {"postgres"}, "psycopg": {"postgres"},
+	"psycopg-binary": {"postgres"}, "psycopg-c": {"postgres"}, "asyncpg": {"postgres"},
+	"mysqlclient": {"mysql"}, "pymysql": {"mysql"}, "mysql-connector-python": {"mysql"},
+	"redis": {"redis"}, "django-redis": {"redis"}, "channels-redis": {"redis"}, "hiredis": {"redis"},
+	"celery": {"celery-worker"}, "django-celery-beat": {"celery-beat"},
+	"channels": {"channels"},
+}
+
+// dependencies returns the declared dependencies, or for a legacy project what its
+// virtualenv has installed.
+func (p *Project) dependencies() []Dependency {
+	if len(p.Dependencies) > 0 {
+		return p.Dependencies
+	}
+	return p.VenvPackages
+}
+
+// findServices reads the services from the settings first (they say what is used) and
+// then from the dependencies (they say what could be).
+func findServices(p *Project) {
+	found := map[string]Finding{}
+	add := func(svc, source, detail string) {
+		if _, ok := found[svc]; !ok && source != "" {
+			found[svc] = Finding{Name: svc, Source: source, Detail: detail}
+		}
+	}
+	if d := p.Django; d != nil {
+		switch d.Database {
+		case "postgres", "postgis":
+			add("postgres", d.DatabaseSource, "DATABASES uses "+d.Database)
+		case "mysql":
+			add("mysql", d.DatabaseSource, "DATABASES uses mysql")
+		case "sqlite":
+			add("sqlite", d.DatabaseSource, "DATABASES uses sqlite")
+		}
+		if d.Cache == "redis" {
+			add("redis", d.CacheSource, "CACHES uses redis")
+		}
+		if d.CeleryBroker == "redis" {
+			add("redis", d.CeleryBrokerSource, "the Celery broker is redis")
+		}
+		if d.ChannelLayer == "redis" {
+			add("redis", d.ChannelLayerSource, "CHANNEL_LAYERS uses redis")
+		}
+		if d.CeleryApp != "" {
+			add("celery-worker", d.CeleryAppSource, "a Celery app is defined in "+d.CeleryApp)
+		}
+		if d.CeleryBeat {
+			add("celery-beat", d.CeleryBeatSource, "periodic tasks are configured")
+		}
+		if d.ChannelLayer != "" {
+			add("channels", d.ChannelLayerSource, "CHANNEL_LAYERS is configured")
+		}
+		for _, app := range d.InstalledApps {
+			if app == "channels" || app == "daphne" {
+				add("channels", d.SettingsModuleSource, "channels is in INSTALLED_APPS")
+			}
+		}
+		if d.EmailBackend == "smtp" {
+			add("mail", d.EmailBackendSource, "EMAIL_BACKEND sends mail over SMTP")
+		}
+	}
+	for _, dep := range p.dependencies() {
+		for _, svc := range depServices[dep.Name] {
+			add(svc, dep.Source, "depends on "+dep.Name)
+		}
+	}
+	// A project whose settings pick sqlite but which ships a postgres driver is usually
+	// configured per environment; the driver wins, sqlite is kept as evidence.
+	for _, svc := range serviceOrder {
+		if f, ok := found[svc]; ok {
+			p.Services = append(p.Services, svc)
+			p.ServiceEvidence = append(p.ServiceEvidence, f)
+		}
+	}
+}
+
+// syspkg is what one dependency needs from Debian.
+type syspkg struct {
+	build, runtime []string
+	why            string
+}
+
+// depSystemPackages maps dependencies to the Debian packages (bookworm and trixie names,
+// which the python:*-slim images are built on) needed to build and to run them.
+var depSystemPackages = map[string]syspkg{
+	"psycopg2":    {[]string{"libpq-dev"}, []string{"libpq5"}, "psycopg2 compiles against libpq (psycopg2-binary would not)"},
+	"psycopg":     {nil, []string{"libpq5"}, "psycopg 3 without the [binary] extra loads the system libpq"},
+	"psycopg-c":   {[]string{"libpq-dev"}, []string{"libpq5"}, "psycopg-c compiles against libpq"},
+	"mysqlclient": {[]string{"default-libmysqlclient-dev", "pkg-config"}, []string{"libmariadb3"}, "mysqlclient compiles against the MySQL client library"},
+	"pillow":      {[]string{"libjpeg-dev", "zlib1g-dev"}, []string{"libjpeg62-turbo", "zlib1g"}, "Pillow needs libjpeg and zlib when it is built from source"},
+	"lxml":        {[]string{"libxml2-dev", "libxslt1-dev"}, []string{"libxml2", "libxslt1.1"}, "lxml links libxml2 and libxslt"},
+	"gdal":        {[]string{"libgdal-dev"}, []string{"gdal-bin"}, "the GDAL bindings compile against libgdal"},
+	"pycairo":     {[]string{"libcairo2-dev"}, []string{"libcairo2"}, "pycairo compiles against cairo"},
+}
+
+// geoRuntime is what GeoDjango loads at run time (through ctypes): GDAL, GEOS and PROJ.
+// gdal-bin pulls in all three whatever their soname versions are on the base's release.
+var geoRuntime = []string{"gdal-bin"}
+
+// findSystemPackages lists Debian packages for the build and runtime stages.
+func findSystemPackages(p *Project) {
+	build, runtime := map[string]bool{}, map[string]bool{}
+	ev := func(name, source, detail string) {
+		p.SystemPackages.Evidence = append(p.SystemPackages.Evidence, Finding{Name: name, Source: source, Detail: detail})
+	}
+	for _, dep := range p.dependencies() {
+		name := dep.Name
+		if name == "psycopg" && (hasExtra(dep, "binary") || hasExtra(dep, "c")) {
+			if hasExtra(dep, "c") {
+				name = "psycopg-c"
+			} else {
+				continue
+			}
+		}
+		if name == "psycopg" && p.Has("psycopg-binary") {
+			continue
+		}
+		sp, ok := depSystemPackages[name]
+		if !ok {
+			continue
+		}
+		for _, b := range sp.build {
+			build[b] = true
+		}
+		for _, r := range sp.runtime {
+			runtime[r] = true
+		}
+		if len(sp.build) > 0 {
+			build["build-essential"] = true // the C compiler the -dev headers are for
+		}
+		ev(dep.Name, dep.Source, sp.why)
+	}
+	if d := p.Django; d != nil && (d.Database == "postgis" || containsString(d.InstalledApps, "django.contrib.gis")) {
+		for _, r := range geoRuntime {
+			runtime[r] = true
+		}
+		src := d.DatabaseSource
+		if src == "" {
+			src = d.SettingsModuleSource
+		}
+		ev("geodjango", src, "GeoDjango loads GDAL, GEOS and PROJ at run time")
+	}
+	p.SystemPackages.Build = sortedKeys(build)
+	p.SystemPackages.Runtime = sortedKeys(runtime)
+}
+
+func hasExtra(d Dependency, extra string) bool { return containsString(d.Extras, extra) }
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := []string{}
+	for k, v := range m {
+		if v {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// String renders a finding as "name (source): detail" for people.
+func (f Finding) String() string {
+	if f.Source == "" {
+		return fmt.Sprintf("%s: %s", f.Name, f.Detail)
+	}
+	return fmt.Sprintf("%s (%s): %s", f.Name, f.Source, f.Detail)
+}

@@ -1,0 +1,398 @@
+// Package safewrite writes a set of generated files into a project without ever losing the
+// user's work: it plans (what would change), diffs, asks, backs up, and writes atomically.
+//
+// Callers always pass the full desired content of every file. For files the tool only adds to
+// (the settings module patch, .gitignore), read the current content with Read, compute the new
+// content with EnsureBlock or EnsureLines, and pass that; the plan then shows the exact diff
+// and a re-run with the same input is Unchanged.
+package safewrite
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+)
+
+// DefaultMode is the permission of a created file whose File.Mode is 0.
+const DefaultMode fs.FileMode = 0o644
+
+// File is one file to write. Path is slash-separated and relative to the project root.
+// Data is the complete desired content (never a fragment to append).
+type File struct {
+	Path string
+	Data []byte
+	// Mode is the permission of a newly created file (0 means DefaultMode); the process
+	// umask applies. An existing file keeps its own permission bits when updated.
+	Mode fs.FileMode
+}
+
+// Action is what happens, or happened, to one file.
+type Action int
+
+const (
+	// Create writes a file that does not exist yet.
+	Create Action = iota
+	// Update replaces an existing file whose content differs.
+	Update
+	// Unchanged means the file already has the desired content; it is never rewritten.
+	Unchanged
+	// Skip means an update was declined (by the Confirmer, or because there was none).
+	Skip
+)
+
+// String returns the lower-case name of the action ("create", "update", ...).
+func (a Action) String() string {
+	switch a {
+	case Create:
+		return "create"
+	case Update:
+		return "update"
+	case Unchanged:
+		return "unchanged"
+	case Skip:
+		return "skip"
+	}
+	return fmt.Sprintf("Action(%d)", int(a))
+}
+
+// Change is the planned fate of one file.
+type Change struct {
+	File   File
+	Action Action
+	// Old is the content on disk when planned (nil for Create). Apply refuses to write a file
+	// whose content no longer equals Old, so edits made after planning are never lost.
+	Old []byte
+	// Diff is a unified diff from the file on disk (or /dev/null) to File.Data; "" if Unchanged.
+	Diff string
+}
+
+// Confirmer decides, per existing file that would change, whether to overwrite it.
+type Confirmer interface {
+	ConfirmOverwrite(path string, diff string) (bool, error)
+}
+
+// Options control Apply.
+type Options struct {
+	// Force overwrites changed files without asking.
+	Force bool
+	// DryRun writes nothing and asks nothing; the Result says what a run would do
+	// (updates that would be put to the Confirmer are listed as Updated).
+	DryRun bool
+	// Confirm is asked for each Update when !Force; nil means "never overwrite": such files
+	// become Skip.
+	Confirm Confirmer
+}
+
+// Result lists what Apply did, by File.Path, in the order of the changes.
+type Result struct {
+	Created, Updated, Unchanged, Skipped []string
+	// Backups are the slash-separated paths (relative to root) of the copies made of
+	// overwritten files: "<path>.bak", or "<path>.bak.N" when that exists already.
+	Backups []string
+}
+
+// Read returns the current content of path under root, and whether it exists, with the
+// same path rules as Plan. Callers use it to compute the full new content of files they
+// only add to.
+func Read(root, p string) (data []byte, exists bool, err error) {
+	t, err := openTree(root)
+	if err != nil {
+		return nil, false, err
+	}
+	defer t.close()
+	clean, err := cleanPath(p)
+	if err != nil {
+		return nil, false, err
+	}
+	real, err := t.resolve(clean)
+	if err != nil {
+		return nil, false, err
+	}
+	st, err := t.state(clean, real)
+	if err != nil {
+		return nil, false, err
+	}
+	return st.data, st.exists, nil
+}
+
+// Plan compares the desired files with what is on disk under root (an OS directory path).
+// It returns one Change per file, in order, with Action Create, Update or Unchanged. Paths
+// that are absolute, escape root, go through a symlink leading outside root, name a
+// directory, or name the same file twice are errors.
+func Plan(root string, files []File) ([]Change, error) {
+	t, err := openTree(root)
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+
+	changes := make([]Change, 0, len(files))
+	seen := map[string]string{} // resolved path → File.Path that claimed it
+	for _, f := range files {
+		clean, err := cleanPath(f.Path)
+		if err != nil {
+			return nil, err
+		}
+		real, err := t.resolve(clean)
+		if err != nil {
+			return nil, err
+		}
+		if prev, ok := seen[real]; ok {
+			return nil, fmt.Errorf("%s and %s are the same file; each file may be written only once", prev, clean)
+		}
+		seen[real] = clean
+		st, err := t.state(clean, real)
+		if err != nil {
+			return nil, err
+		}
+		f.Path = clean
+		f.Mode &= fs.ModePerm
+		if f.Mode == 0 {
+			f.Mode = DefaultMode
+		}
+		c := Change{File: f}
+		switch {
+		case !st.exists:
+			c.Action = Create
+			c.Diff = fileDiff(clean, nil, false, f.Data)
+		case bytes.Equal(st.data, f.Data):
+			c.Action = Unchanged
+			c.Old = st.data
+		default:
+			c.Action = Update
+			c.Old = st.data
+			c.Diff = fileDiff(clean, st.data, true, f.Data)
+		}
+		changes = append(changes, c)
+	}
+	return changes, nil
+}
+
+// Apply writes the plan. Before anything is written, every Create and Update is checked
+// against the disk (a file created or edited since planning is an error) and every Update is
+// decided (Force, the Confirmer, or Skip). Each overwritten file is first copied to a backup
+// (see Result.Backups), so consenting to an overwrite never loses the old content.
+//
+// Writing is atomic per file (temp file in the same directory, fsync, rename; an updated file
+// keeps its permission bits; parent directories are created) and all-or-nothing for the set:
+// all temp files are written first and only then renamed into place. If anything fails, files
+// already replaced are restored, created files, backups, temp files and new directories are
+// removed, and the error is returned.
+func Apply(root string, changes []Change, opts Options) (Result, error) {
+	t, err := openTree(root)
+	if err != nil {
+		return Result{}, err
+	}
+	defer t.close()
+	return t.apply(changes, opts)
+}
+
+// write is one file to be put in place by Apply.
+type write struct {
+	path   string // File.Path, for messages and the Result
+	real   string // resolved slash path relative to root
+	data   []byte
+	mode   fs.FileMode
+	update bool // replaces an existing file (so mode is exact and a backup is made)
+	backup string
+	temp   string
+}
+
+func (t *tree) apply(changes []Change, opts Options) (Result, error) {
+	var res Result
+	targets := map[string]bool{}
+
+	// Check every file before asking anything, and ask every question before touching the
+	// disk, so an error or a refusal leaves the project as it was.
+	type item struct {
+		c    Change
+		w    *write // nil: nothing to write
+		diff string
+	}
+	items := make([]item, 0, len(changes))
+	for _, c := range changes {
+		it := item{c: c}
+		switch c.Action {
+		case Unchanged, Skip:
+			items = append(items, it)
+			continue
+		case Create, Update:
+		default:
+			return Result{}, fmt.Errorf("%s: unknown action %v", c.File.Path, c.Action)
+		}
+		clean, err := cleanPath(c.File.Path)
+		if err != nil {
+			return Result{}, err
+		}
+		real, err := t.resolve(clean)
+		if err != nil {
+			return Result{}, err
+		}
+		if targets[real] {
+			return Result{}, fmt.Errorf("%s is written twice in one plan; each file may be written only once", clean)
+		}
+		targets[real] = true
+		st, err := t.state(clean, real)
+		if err != nil {
+			return Result{}, err
+		}
+		switch {
+		case st.exists && bytes.Equal(st.data, c.File.Data):
+			it.c.Action = Unchanged // someone already wrote exactly this
+			items = append(items, it)
+			continue
+		case c.Action == Create && st.exists:
+			return Result{}, fmt.Errorf("%s was created after the plan was made; nothing was written, run again to see the new diff", clean)
+		case c.Action == Update && (!st.exists || !bytes.Equal(st.data, c.Old)):
+			return Result{}, fmt.Errorf("%s changed on disk after the plan was made; nothing was written, run again to see the new diff", clean)
+		}
+		it.w = &write{path: c.File.Path, real: real, data: c.File.Data, mode: c.File.Mode & fs.ModePerm}
+		if it.w.mode == 0 {
+			it.w.mode = DefaultMode
+		}
+		if c.Action == Update {
+			it.w.update = true
+			it.w.mode = st.mode
+			it.diff = c.Diff
+			if it.diff == "" {
+				it.diff = fileDiff(clean, st.data, true, c.File.Data)
+			}
+		}
+		items = append(items, it)
+	}
+
+	var writes []*write
+	for _, it := range items {
+		switch {
+		case it.c.Action == Unchanged:
+			res.Unchanged = append(res.Unchanged, it.c.File.Path)
+			continue
+		case it.c.Action == Skip:
+			res.Skipped = append(res.Skipped, it.c.File.Path)
+			continue
+		case it.w.update && !opts.Force && !opts.DryRun:
+			ok := false
+			if opts.Confirm != nil {
+				var err error
+				ok, err = opts.Confirm.ConfirmOverwrite(it.c.File.Path, it.diff)
+				if err != nil {
+					return Result{}, fmt.Errorf("confirm overwrite of %s: %w", it.c.File.Path, err)
+				}
+			}
+			if !ok {
+				res.Skipped = append(res.Skipped, it.c.File.Path)
+				continue
+			}
+		}
+		writes = append(writes, it.w)
+	}
+
+	if opts.DryRun {
+		for _, w := range writes {
+			if !w.update {
+				res.Created = append(res.Created, w.path)
+				continue
+			}
+			res.Updated = append(res.Updated, w.path)
+			b, err := t.freeBackupName(w.real, targets)
+			if err != nil {
+				return Result{}, err
+			}
+			res.Backups = append(res.Backups, b)
+			targets[b] = true // so two dry-run backups never share a name
+		}
+		return res, nil
+	}
+
+	x := &txn{t: t, writes: writes}
+	if err := x.run(targets); err != nil {
+		return Result{}, errors.Join(err, x.abort())
+	}
+	for _, w := range writes {
+		if w.update {
+			res.Updated = append(res.Updated, w.path)
+			res.Backups = append(res.Backups, w.backup)
+		} else {
+			res.Created = append(res.Created, w.path)
+		}
+	}
+	return res, nil
+}
+
+// txn puts a set of writes in place, all or nothing.
+type txn struct {
+	t       *tree
+	writes  []*write
+	dirs    []string // directories created, parents first
+	renamed int      // how many writes are in place
+}
+
+// run makes parent directories and backups, writes every temp file, and only when all of
+// that succeeded renames the temp files into place.
+func (x *txn) run(targets map[string]bool) error {
+	for _, w := range x.writes {
+		made, err := x.t.mkdirs(path.Dir(w.real))
+		x.dirs = append(x.dirs, made...)
+		if err != nil {
+			return fmt.Errorf("create directory for %s: %w", w.path, err)
+		}
+		if w.update {
+			if w.backup, err = x.t.writeBackup(w.real, w.mode, targets); err != nil {
+				return fmt.Errorf("back up %s: %w", w.path, err)
+			}
+		}
+		if w.temp, err = x.t.writeTemp(w.real, w.data, w.mode, w.update); err != nil {
+			return fmt.Errorf("write %s: %w", w.path, err)
+		}
+	}
+	for _, w := range x.writes {
+		if err := x.t.rename(w.temp, w.real); err != nil {
+			return fmt.Errorf("write %s: %w", w.path, err)
+		}
+		w.temp = ""
+		x.renamed++
+	}
+	x.t.syncDirs(x.writes)
+	return nil
+}
+
+// abort undoes a failed run: files already replaced get their old content back, created
+// files, temp files, backups and created directories are removed. What cannot be undone is
+// reported, naming where the old content is kept.
+func (x *txn) abort() error {
+	var errs []error
+	for _, w := range slices.Backward(x.writes[:x.renamed]) {
+		if w.update {
+			// The backup is an exact copy with the same mode: moving it back restores the
+			// file and removes the backup in one step.
+			if err := x.t.rename(w.backup, w.real); err != nil {
+				errs = append(errs, fmt.Errorf("restore %s (its old content is kept in %s): %w", w.path, w.backup, err))
+				continue
+			}
+			w.backup = ""
+		} else if err := x.t.remove(w.real); err != nil {
+			errs = append(errs, fmt.Errorf("remove %s: %w", w.path, err))
+		}
+	}
+	for _, w := range x.writes {
+		if w.temp != "" {
+			if err := x.t.remove(w.temp); err != nil {
+				errs = append(errs, fmt.Errorf("remove temp file %s: %w", w.temp, err))
+			}
+		}
+		if w.backup != "" && !slices.Contains(x.writes[:x.renamed], w) {
+			if err := x.t.remove(w.backup); err != nil {
+				errs = append(errs, fmt.Errorf("remove backup %s: %w", w.backup, err))
+			}
+		}
+	}
+	for _, d := range slices.Backward(x.dirs) {
+		if err := x.t.remove(d); err != nil {
+			errs = append(errs, fmt.Errorf("remove directory %s: %w", d, err))
+		}
+	}
+	return errors.Join(errs...)
+}
