@@ -47,49 +47,86 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-var minorRE = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
-
 func (c *Config) problems() []problem {
 	var ps []problem
-	add := func(key, format string, args ...any) {
-		ps = append(ps, problem{key, fmt.Sprintf(format, args...)})
+	add := func(key, prefix string, err error) {
+		if err == nil {
+			return
+		}
+		// CheckServices joins one error per problem; each gets its own line (and line number).
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range joined.Unwrap() {
+				ps = append(ps, problem{key, prefix + e.Error()})
+			}
+			return
+		}
+		ps = append(ps, problem{key, prefix + err.Error()})
 	}
+	add("python", "", CheckPython(c.Python))
+	add("port", "", CheckPort(c.Port))
+	add("server", "", CheckServer(c.Server))
+	add("services", "services: ", CheckServices(c.Services))
+	return ps
+}
 
+var minorRE = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
+
+// CheckPython accepts a minor version listed in SupportedPython.
+func CheckPython(v string) error {
 	switch {
-	case !minorRE.MatchString(c.Python):
-		add("python", "python must be a minor version like %q, got %q", "3.12", c.Python)
-	case !slices.Contains(SupportedPython, c.Python):
-		add("python", "python %s is not supported: choose one of %s", c.Python, strings.Join(SupportedPython, ", "))
+	case !minorRE.MatchString(v):
+		return fmt.Errorf("python must be a minor version like %q, got %q", "3.12", v)
+	case !slices.Contains(SupportedPython, v):
+		return fmt.Errorf("python %s is not supported: choose one of %s", v, strings.Join(SupportedPython, ", "))
 	}
-	if c.Port < 1 || c.Port > 65535 {
-		add("port", "port must be between 1 and 65535, got %d", c.Port)
-	}
-	if !slices.Contains(Servers, c.Server) {
-		add("server", "server must be one of %s, got %q", strings.Join(Servers, ", "), c.Server)
-	}
+	return nil
+}
 
+// CheckPort accepts 1-65535.
+func CheckPort(port int) error {
+	if port < 1 || port > 65535 {
+		return fmt.Errorf("port must be between 1 and 65535, got %d", port)
+	}
+	return nil
+}
+
+// CheckServer accepts one of Servers.
+func CheckServer(server string) error {
+	if !slices.Contains(Servers, server) {
+		return fmt.Errorf("server must be one of %s, got %q", strings.Join(Servers, ", "), server)
+	}
+	return nil
+}
+
+// CheckServices accepts known, distinct services that work together: one database at most,
+// and Celery only with the redis broker (and beat only with a worker). It reports every
+// problem, joined with errors.Join.
+func CheckServices(services []string) error {
+	var errs []error
 	seen := map[string]bool{}
-	for _, s := range c.Services {
+	for _, s := range services {
 		switch {
+		case s == "sqlite" || s == "channels":
+			errs = append(errs, fmt.Errorf("%s needs no container of its own: leave it out", s))
 		case !slices.Contains(ComposeServices, s):
-			add("services", "services: unknown service %q: use %s", s, strings.Join(ComposeServices, ", "))
+			errs = append(errs, fmt.Errorf("unknown service %q: use %s", s, strings.Join(ComposeServices, ", ")))
 		case seen[s]:
-			add("services", "services: %q is listed twice: remove one", s)
+			errs = append(errs, fmt.Errorf("%q is listed twice: remove one", s))
 		}
 		seen[s] = true
 	}
 	if seen["postgres"] && seen["mysql"] {
-		add("services", "services: choose postgres or mysql, not both")
+		errs = append(errs, errors.New("choose postgres or mysql, not both"))
 	}
 	for _, celery := range []string{"celery-worker", "celery-beat"} {
 		if seen[celery] && !seen["redis"] {
-			add("services", "services: %s needs redis, the broker the generated setup provides: add redis", celery)
+			errs = append(errs, fmt.Errorf("%s needs redis, the broker the generated setup provides: add redis", celery))
 		}
 	}
 	if seen["celery-beat"] && !seen["celery-worker"] {
-		add("services", "services: celery-beat needs celery-worker to run the tasks it schedules: add celery-worker")
+		errs = append(errs, errors.New("celery-beat needs celery-worker to run the tasks it schedules: add celery-worker"))
 	}
-	return ps
+	return errors.Join(errs...)
 }
 
 // OrderServices returns services in ComposeServices order, unknown names last in the order

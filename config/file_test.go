@@ -162,7 +162,8 @@ func TestValidate(t *testing.T) {
 		{"port 65536", func(c *Config) { c.Port = 65536 }, "port must be between 1 and 65535, got 65536"},
 		{"port 65535", func(c *Config) { c.Port = 65535 }, ""},
 		{"server", func(c *Config) { c.Server = "Gunicorn" }, `server must be one of gunicorn, uvicorn, daphne, got "Gunicorn"`},
-		{"unknown service", func(c *Config) { c.Services = []string{"sqlite"} }, `services: unknown service "sqlite": use postgres, mysql, redis, celery-worker, celery-beat, mail`},
+		{"unknown service", func(c *Config) { c.Services = []string{"rabbitmq"} }, `services: unknown service "rabbitmq": use postgres, mysql, redis, celery-worker, celery-beat, mail`},
+		{"sqlite", func(c *Config) { c.Services = []string{"sqlite"} }, "services: sqlite needs no container of its own: leave it out"},
 		{"duplicate", func(c *Config) { c.Services = []string{"redis", "redis"} }, `services: "redis" is listed twice: remove one`},
 		{"two databases", func(c *Config) { c.Services = []string{"postgres", "mysql"} }, "services: choose postgres or mysql, not both"},
 		{"beat alone", func(c *Config) { c.Services = []string{"redis", "celery-beat"} }, "services: celery-beat needs celery-worker to run the tasks it schedules: add celery-worker"},
@@ -246,6 +247,26 @@ func TestQuote(t *testing.T) {
 		if got := quote(in); got != want {
 			t.Errorf("quote(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+func TestChecks(t *testing.T) {
+	// The per-value checks are what flags are validated with; their messages must not
+	// repeat the key for services (the caller names the flag).
+	if err := CheckServices([]string{"celery-worker"}); err == nil || err.Error() != "celery-worker needs redis, the broker the generated setup provides: add redis" {
+		t.Errorf("CheckServices = %v", err)
+	}
+	if err := CheckServices(nil); err != nil {
+		t.Errorf("CheckServices(nil) = %v, want nil (no services is valid)", err)
+	}
+	if err := CheckPort(1); err != nil {
+		t.Errorf("CheckPort(1) = %v", err)
+	}
+	if err := CheckPython("3.10"); err != nil {
+		t.Errorf("CheckPython(3.10) = %v", err)
+	}
+	if err := CheckServer("daphne"); err != nil {
+		t.Errorf("CheckServer(daphne) = %v", err)
 	}
 }
 

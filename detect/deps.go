@@ -139,7 +139,7 @@ func readManifests(t *tree, dir string) (*manifests, error) {
 		}
 	}
 	chosen, others, reason, err := manifest.ChooseRequirements(t.fsys, dir)
-	if err != nil {
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	if chosen != "" {

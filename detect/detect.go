@@ -67,16 +67,17 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 	if err := readDependencies(t, p); err != nil {
 		return nil, err
 	}
-	if err := readPython(t, p); err != nil {
+	if err := readVirtualenvs(t, p); err != nil {
 		return nil, err
 	}
-	if err := readVirtualenvs(t, p); err != nil {
+	if err := readPython(t, p); err != nil {
 		return nil, err
 	}
 	p.Name = projectName(t, p)
 	findServices(p)
 	findSystemPackages(p)
 	djangoWarnings(p)
+	checkDjangoPython(p)
 	return p, nil
 }
 
@@ -188,10 +189,15 @@ func djangoWarnings(p *Project) {
 	if d.SettingsModule == "" {
 		p.warn("no-settings-module", d.ManagePy, "DJANGO_SETTINGS_MODULE is not set in manage.py, wsgi.py or asgi.py")
 	}
-	if d.SecretKeyHardcoded {
+	// The django package's own notes are more precise; say nothing twice about one line.
+	noted := map[string]bool{}
+	for _, n := range d.Notes {
+		noted[n.Source] = true
+	}
+	if d.SecretKeyHardcoded && !noted[d.SecretKeySource] {
 		p.warn("hardcoded-secret-key", d.SecretKeySource, "SECRET_KEY is written in the settings; read it from the environment in production")
 	}
-	if d.DebugHardcoded {
+	if d.DebugHardcoded && !noted[d.DebugSource] {
 		p.warn("debug-true", d.DebugSource, "DEBUG = True is written in the settings; it must be off in production")
 	}
 	if d.WSGIApplication == nil && d.ASGIApplication == nil {

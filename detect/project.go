@@ -94,6 +94,8 @@ type PythonCandidate struct {
 	// Spec is the text as written (">=3.10,<3.13", "3.11.4", "python-3.11.4").
 	Spec   string `json:"spec"`
 	Source string `json:"source"`
+	// Note explains how a range became Version.
+	Note string `json:"note,omitempty"`
 }
 
 // SystemPackages are Debian packages the image needs: Build in the build stage (compilers,

@@ -55,6 +55,19 @@ func readPython(t *tree, p *Project) error {
 			}
 		}
 	}
+	// A range resolves to the newest supported minor it allows that the project's Django
+	// supports too, when the Django version is known.
+	if dc, ok := p.djangoConstraint(); ok {
+		for i, c := range p.Python.Candidates {
+			if !isRange(c.Spec) {
+				continue
+			}
+			if v := newestAllowed(c.Spec, dc.python); v != "" && v != c.Version {
+				p.Python.Candidates[i].Version = v
+				p.Python.Candidates[i].Note = fmt.Sprintf("newest allowed by the range that Django %s (%s) supports", dc.spec, dc.source)
+			}
+		}
+	}
 	// Virtualenvs come last: they tell what the project ran on, not what it asks for.
 	for _, v := range p.Virtualenvs {
 		if c, ok := venvPython(t, v); ok {
@@ -120,9 +133,13 @@ func rangeAllows(spec, minor string) bool {
 	return false
 }
 
-// newestAllowed picks the newest supported minor version that satisfies a range.
-func newestAllowed(spec string) string {
+// newestAllowed picks the newest supported minor version that satisfies a range and, when
+// only is not nil, is in it.
+func newestAllowed(spec string, only map[string]bool) string {
 	for i := len(config.SupportedPython) - 1; i >= 0; i-- {
+		if only != nil && !only[config.SupportedPython[i]] {
+			continue
+		}
 		if rangeAllows(spec, config.SupportedPython[i]) {
 			return config.SupportedPython[i]
 		}
@@ -168,7 +185,7 @@ func candidate(spec, source string) PythonCandidate {
 	spec = strings.TrimSpace(spec)
 	c := PythonCandidate{Spec: spec, Source: source}
 	if isRange(spec) {
-		c.Version = newestAllowed(spec)
+		c.Version = newestAllowed(spec, nil)
 		return c
 	}
 	if m := minorRe.FindStringSubmatch(spec); m != nil {

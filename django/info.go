@@ -47,11 +47,13 @@ type Info struct {
 	// Cache is the CACHES default backend family: redis, memcached, locmem, db, file, dummy.
 	Cache       string `json:"cache,omitempty"`
 	CacheSource string `json:"cache_source,omitempty"`
-	// CeleryBroker is the broker scheme (redis, amqp) from CELERY_BROKER_URL or BROKER_URL.
+	// CeleryBroker is the broker family (redis, amqp, or another URL scheme as written)
+	// from CELERY_BROKER_URL or BROKER_URL, or from the Celery app's broker.
 	CeleryBroker       string `json:"celery_broker,omitempty"`
 	CeleryBrokerSource string `json:"celery_broker_source,omitempty"`
-	// CeleryApp is the module holding the Celery app ("config.celery"), from a celery.py
-	// that creates Celery(...).
+	// CeleryApp is what `celery -A` takes to find the Celery app: the package ("config")
+	// when config/celery.py creates Celery(...), or the module ("config.celery_app") when
+	// another file such as celery_app.py does.
 	CeleryApp       string `json:"celery_app,omitempty"`
 	CeleryAppSource string `json:"celery_app_source,omitempty"`
 	// CeleryBeat is true when CELERY_BEAT_SCHEDULE is set or django_celery_beat is installed.

@@ -39,18 +39,18 @@ func (v *view) env(p *detect.Project, c config.Config) {
 			{Key: "MYSQL_ROOT_PASSWORD", Example: "change-me", Secret: true},
 		}})
 	}
-	ports := []envEntry{{Key: "WEB_PORT", Example: fmt.Sprint(c.Port)}}
+	ports := []envEntry{{Key: "WEB_PUBLISH_PORT", Example: fmt.Sprint(c.Port)}}
 	if v.Postgres {
-		ports = append(ports, envEntry{Key: "POSTGRES_PORT", Example: "5432"})
+		ports = append(ports, envEntry{Key: "POSTGRES_PUBLISH_PORT", Example: "5432"})
 	}
 	if v.MySQL {
-		ports = append(ports, envEntry{Key: "MYSQL_PORT", Example: "3306"})
+		ports = append(ports, envEntry{Key: "MYSQL_PUBLISH_PORT", Example: "3306"})
 	}
 	if v.Redis {
-		ports = append(ports, envEntry{Key: "REDIS_PORT", Example: "6379"})
+		ports = append(ports, envEntry{Key: "REDIS_PUBLISH_PORT", Example: "6379"})
 	}
 	if v.Mail {
-		ports = append(ports, envEntry{Key: "MAIL_UI_PORT", Example: "8025"})
+		ports = append(ports, envEntry{Key: "MAIL_PUBLISH_PORT", Example: "8025"})
 	}
 	v.EnvGroups = append(v.EnvGroups, envGroup{Title: "Ports published on this machine", Vars: ports})
 }

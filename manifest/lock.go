@@ -16,7 +16,8 @@ type Lock struct {
 	// default production install leaves out are marked Dev.
 	Packages []LockedPackage
 	// PythonVersion is the Python constraint the lock records, as written:
-	// Pipfile.lock _meta.requires.python_version ("3.11"); poetry.lock
+	// Pipfile.lock _meta.requires.python_version ("3.11", else
+	// python_full_version); poetry.lock
 	// metadata.python-versions (a Poetry constraint such as "^3.11", see
 	// PoetryToPEP440); uv.lock requires-python; pdm.lock requires_python.
 	PythonVersion     string

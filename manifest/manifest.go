@@ -36,24 +36,29 @@ type Requirement struct {
 }
 
 // String renders the requirement back as a PEP 508 string (without hashes).
+// A bare URL or path (no name) is rendered the way pip reads it:
+// "./lib[extra] ; marker".
 func (r Requirement) String() string {
 	var b strings.Builder
-	b.WriteString(r.RawName)
+	extras := ""
 	if len(r.Extras) > 0 {
-		b.WriteString("[" + strings.Join(r.Extras, ",") + "]")
+		extras = "[" + strings.Join(r.Extras, ",") + "]"
 	}
-	if r.URL != "" {
-		if r.RawName != "" {
-			b.WriteString(" @ ")
-		}
+	switch {
+	case r.RawName == "":
 		b.WriteString(r.URL)
-		if r.Marker != "" {
-			b.WriteString(" ")
+		if !isURLish(r.URL) {
+			b.WriteString(extras)
 		}
-	} else {
-		b.WriteString(r.Specifier)
+	case r.URL != "":
+		b.WriteString(r.RawName + extras + " @ " + r.URL)
+	default:
+		b.WriteString(r.RawName + extras + r.Specifier)
 	}
 	if r.Marker != "" {
+		if r.URL != "" {
+			b.WriteString(" ")
+		}
 		b.WriteString("; " + r.Marker)
 	}
 	return b.String()

@@ -148,11 +148,11 @@ func (p *reqParser) parse() (Requirement, error) {
 }
 
 func (p *reqParser) extras() ([]string, error) {
-	extras := []string{}
+	var extras []string
 	p.ws()
 	if p.peek() == ']' {
 		p.i++
-		return extras, nil
+		return nil, nil // "name[]" is the same as "name"
 	}
 	for {
 		p.ws()
@@ -364,6 +364,9 @@ func tokenizeMarker(s string) ([]markerTok, error) {
 				toks = append(toks, markerTok{kind: "op", text: "not in"})
 				j = k + 2
 			default:
+				if w[0] >= '0' && w[0] <= '9' {
+					return nil, fmt.Errorf("unquoted value %q — quote it, e.g. \"%s\"", w, w)
+				}
 				if !markerVars[w] {
 					return nil, fmt.Errorf("unknown marker variable %q (expected e.g. python_version, sys_platform, extra)", w)
 				}

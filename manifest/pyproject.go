@@ -21,6 +21,12 @@ type Pyproject struct {
 	Poetry           *PoetrySection // nil when no [tool.poetry]
 	UV               bool           // [tool.uv] present
 	PDM              bool           // [tool.pdm] present
+	// Dynamic lists [project] dynamic; with "dependencies" in it the build
+	// backend computes them, e.g. from DependencyFiles.
+	Dynamic []string
+	// DependencyFiles are the requirements files named by
+	// [tool.setuptools.dynamic] dependencies = {file = [...]}.
+	DependencyFiles []string
 	// Scripts are [project.scripts], then [tool.poetry.scripts] for names
 	// the former does not define: name -> "module:function".
 	Scripts map[string]string
@@ -81,6 +87,7 @@ func ParsePyproject(data []byte, path string) (*Pyproject, error) {
 				return nil, err
 			}
 		}
+		pp.Dynamic = stringList(project["dynamic"])
 		scripts, err := tp.table(project, "project", "scripts")
 		if err != nil {
 			return nil, err
@@ -112,6 +119,14 @@ func ParsePyproject(data []byte, path string) (*Pyproject, error) {
 				return nil, err
 			}
 			pp.addGroup("dev", reqs)
+		}
+	}
+	if deps, ok := tableAt(tool, "setuptools", "dynamic", "dependencies"); ok {
+		switch f := deps["file"].(type) {
+		case string:
+			pp.DependencyFiles = []string{f}
+		default:
+			pp.DependencyFiles = stringList(f)
 		}
 	}
 	if pdm, ok := tool["pdm"].(map[string]any); ok {
@@ -267,7 +282,7 @@ func parseDependencyGroups(pp *Pyproject, m map[string]any, tp tomlParts) error 
 		done[name] = out
 		return out, nil
 	}
-	for k := range groups {
+	for _, k := range sortedKeys(groups, func(k string) int { return tp.idx.line("dependency-groups", k) }) {
 		reqs, err := expand(k, nil)
 		if err != nil {
 			return err

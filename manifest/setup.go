@@ -304,6 +304,27 @@ func assignment(toks []pyTok, name string) int {
 	return -1
 }
 
+// mutated reports whether the list named name is changed after its
+// assignment: name.append(...), name.extend(...), name += ....
+func mutated(toks []pyTok, name string) bool {
+	for i := 0; i+2 < len(toks); i++ {
+		if toks[i].kind != 'n' || toks[i].text != name || (i > 0 && toks[i-1].text == ".") {
+			continue
+		}
+		next := toks[i+1]
+		if next.kind == 'o' && next.text == "+=" {
+			return true
+		}
+		if next.kind == 'o' && next.text == "." && toks[i+2].kind == 'n' {
+			switch toks[i+2].text {
+			case "append", "extend", "insert", "__iadd__":
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // stringAt reads adjacent string literals starting at j ("a" "b" is "ab").
 func stringAt(toks []pyTok, j int) (string, int, int) {
 	var b strings.Builder
@@ -382,7 +403,8 @@ func requirementsValue(toks []pyTok, j int, path string, depth int) ([]Requireme
 		return reqs, dynamic || !endsValue(toks, k), nil
 	case t.kind == 'n' && depth < 3 && endsValue(toks, j+1):
 		if v := assignment(toks, t.text); v >= 0 {
-			return requirementsValue(toks, v, path, depth+1)
+			reqs, dynamic, err := requirementsValue(toks, v, path, depth+1)
+			return reqs, dynamic || mutated(toks, t.text), err
 		}
 	}
 	return nil, true, nil

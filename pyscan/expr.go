@@ -393,7 +393,7 @@ func (p *parser) callArgs() (args []Value, kwargs []Kwarg, ok bool) {
 		default:
 			x := p.test()
 			if first && (p.isKw("for") || p.isKw("async")) { // a generator argument
-				x = p.generatorArg(itemStart, x)
+				x = p.comprehension(itemStart, x, false) // the ')' is the call's
 			}
 			args = append(args, x)
 		}
@@ -414,31 +414,6 @@ func (p *parser) callArgs() (args []Value, kwargs []Kwarg, ok bool) {
 		}
 	}
 	return args, kwargs, false
-}
-
-// generatorArg parses a generator that is a call's only argument (its parentheses are the
-// call's, so the closer is left for callArgs).
-func (p *parser) generatorArg(start int, elem Value) Value {
-	sub := &parser{src: p.src, toks: p.toks[:p.pos], pos: p.pos, depth: p.depth}
-	// Parse on a copy limited to this argument's tokens so comprehension stops at the ')'.
-	end := p.pos
-	depth := 0
-	for end < len(p.toks) {
-		t := p.toks[end]
-		if isOpener(t) {
-			depth++
-		} else if isCloser(t) {
-			if depth == 0 {
-				break
-			}
-			depth--
-		}
-		end++
-	}
-	sub.toks = p.toks[:end]
-	v := sub.comprehension(start, elem)
-	p.pos, p.bad = sub.pos, sub.bad
-	return v
 }
 
 // subscript parses "[index]"; slices and broken indexes become Other.
@@ -566,9 +541,9 @@ func (p *parser) seq(closer string, items []Value, itemStart int, item func() Va
 }
 
 // comprehension parses the rest of a comprehension or generator after its element, and
-// its closer. The result is Other with Op "for" and Items holding the element, then each
+// its closer when closer is set. The result is Other with Op "for" and Items holding the element, then each
 // iterable and condition, so that Walk sees what it reads.
-func (p *parser) comprehension(start int, elem Value) Value {
+func (p *parser) comprehension(start int, elem Value, closer bool) Value {
 	parts := []Value{elem}
 	for !p.bad {
 		if p.isKw("async") {
@@ -604,7 +579,7 @@ func (p *parser) comprehension(start int, elem Value) Value {
 		}
 	}
 	p.skipTo(false)
-	if isCloser(p.peek()) {
+	if closer && isCloser(p.peek()) {
 		p.pos++
 	}
 	return p.span(Value{Kind: Other, Op: "for", Items: parts}, start)
@@ -627,7 +602,7 @@ func (p *parser) paren() Value {
 	itemStart := p.pos
 	first := p.starOrTest()
 	if p.isKw("for") || p.isKw("async") {
-		return p.comprehension(start, first)
+		return p.comprehension(start, first, true)
 	}
 	if p.isOp(")") {
 		p.pos++
@@ -654,7 +629,7 @@ func (p *parser) list() Value {
 	itemStart := p.pos
 	first := p.starOrTest()
 	if p.isKw("for") || p.isKw("async") {
-		return p.comprehension(start, first)
+		return p.comprehension(start, first, true)
 	}
 	items, ok := p.seq("]", []Value{first}, itemStart, p.starOrTest)
 	k := List
@@ -691,7 +666,7 @@ func (p *parser) dict() Value {
 	itemStart := p.pos
 	first := p.dictItem()
 	if p.isKw("for") || p.isKw("async") {
-		return p.comprehension(start, first)
+		return p.comprehension(start, first, true)
 	}
 	isDict := first.Op == ":" || first.Kind == Starred && first.Op == "**"
 	if !isDict { // a set

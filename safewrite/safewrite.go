@@ -27,6 +27,10 @@ type File struct {
 	// Mode is the permission of a newly created file (0 means DefaultMode); the process
 	// umask applies. An existing file keeps its own permission bits when updated.
 	Mode fs.FileMode
+	// Additive says the new content only adds to the old (a line appended to .gitignore,
+	// a marked block the user asked for): the backup taken for the transaction is removed
+	// once every file is in place, instead of being left beside the file.
+	Additive bool
 }
 
 // Action is what happens, or happened, to one file.
@@ -197,6 +201,7 @@ type write struct {
 	data   []byte
 	mode   fs.FileMode
 	update bool // replaces an existing file (so mode is exact and a backup is made)
+	keep   bool // keep the backup after success
 	backup string
 	temp   string
 }
@@ -249,7 +254,7 @@ func (t *tree) apply(changes []Change, opts Options) (Result, error) {
 		case c.Action == Update && (!st.exists || !bytes.Equal(st.data, c.Old)):
 			return Result{}, fmt.Errorf("%s changed on disk after the plan was made; nothing was written, run again to see the new diff", clean)
 		}
-		it.w = &write{path: c.File.Path, real: real, data: c.File.Data, mode: c.File.Mode & fs.ModePerm}
+		it.w = &write{path: c.File.Path, real: real, data: c.File.Data, mode: c.File.Mode & fs.ModePerm, keep: !c.File.Additive}
 		if it.w.mode == 0 {
 			it.w.mode = DefaultMode
 		}
@@ -297,6 +302,9 @@ func (t *tree) apply(changes []Change, opts Options) (Result, error) {
 				continue
 			}
 			res.Updated = append(res.Updated, w.path)
+			if !w.keep {
+				continue
+			}
 			b, err := t.freeBackupName(w.real, targets)
 			if err != nil {
 				return Result{}, err
@@ -314,6 +322,13 @@ func (t *tree) apply(changes []Change, opts Options) (Result, error) {
 	for _, w := range writes {
 		if w.update {
 			res.Updated = append(res.Updated, w.path)
+			if !w.keep {
+				// Everything is in place; an additive change needs no copy of the old file.
+				if err := t.remove(w.backup); err != nil {
+					return res, fmt.Errorf("remove backup %s: %w", w.backup, err)
+				}
+				continue
+			}
 			res.Backups = append(res.Backups, w.backup)
 		} else {
 			res.Created = append(res.Created, w.path)

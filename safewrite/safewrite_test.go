@@ -680,3 +680,28 @@ func TestActionString(t *testing.T) {
 		}
 	}
 }
+
+func TestApplyAdditiveLeavesNoBackup(t *testing.T) {
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, ".gitignore"), []byte("*.pyc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	changes, err := Plan(root, []File{{Path: ".gitignore", Data: []byte("*.pyc\n.env\n"), Additive: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Apply(root, changes, Options{Confirm: confirmFunc(func(string, string) (bool, error) { return true, nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Updated) != 1 || len(res.Backups) != 0 {
+		t.Fatalf("result %+v: want one update and no backup", res)
+	}
+	entries, _ := os.ReadDir(root)
+	if len(entries) != 1 {
+		t.Fatalf("files left in the root: %v", entries)
+	}
+	if b, _ := os.ReadFile(filepath.Join(root, ".gitignore")); string(b) != "*.pyc\n.env\n" {
+		t.Fatalf(".gitignore = %q", b)
+	}
+}

@@ -188,7 +188,12 @@ func defaultProjectName(workingDir string) string {
 	return "app"
 }
 
-var schemaUnknownKey = regexp.MustCompile(`^(\S+)\.([^.\s]+) false schema$`)
+var (
+	schemaUnknownKey = regexp.MustCompile(`^(\S+)\.([^.\s]+) false schema$`)
+	schemaAdditional = regexp.MustCompile(`^additional propert(?:y|ies) (.+) not allowed$`)
+)
+
+const unknownKeyHint = "(not in the Compose specification; check the spelling and indentation)"
 
 // composeMessage makes a loader error read well after "name:line: ". Schema errors start with
 // "validating <name>: <path> ..."; their path gives the line, and the cryptic "false schema" (a key
@@ -196,12 +201,21 @@ var schemaUnknownKey = regexp.MustCompile(`^(\S+)\.([^.\s]+) false schema$`)
 func composeMessage(name string, doc *yaml.Node, err error) (int, string) {
 	msg := err.Error()
 	if rest, ok := strings.CutPrefix(msg, "validating "+name+": "); ok {
-		path, _, _ := strings.Cut(rest, " ")
-		line := lineOf(doc, path)
+		path, detail, _ := strings.Cut(rest, " ")
 		if m := schemaUnknownKey.FindStringSubmatch(rest); m != nil {
-			return line, fmt.Sprintf("%s: unknown key %q (not in the Compose specification; check the spelling and indentation)", m[1], m[2])
+			return lineOf(doc, path), fmt.Sprintf("%s: unknown key %q %s", m[1], m[2], unknownKeyHint)
 		}
-		return line, rest
+		if m := schemaAdditional.FindStringSubmatch(detail); m != nil {
+			// At the top level the path is empty and the key sits in the quotes.
+			key := strings.Trim(strings.Split(m[1], ",")[0], "' ")
+			where := "top-level"
+			full := key
+			if path != "" {
+				where, full = path+":", path+"."+key
+			}
+			return lineOf(doc, full), fmt.Sprintf("%s unknown key %s %s", where, m[1], unknownKeyHint)
+		}
+		return lineOf(doc, path), strings.TrimSpace(rest)
 	}
 	msg = strings.TrimPrefix(msg, "failed to parse "+name+": ")
 	// Decode errors span lines; one problem per line reads better in the joined *Error.

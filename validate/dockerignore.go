@@ -30,13 +30,15 @@ type ignorePattern struct {
 // BuildKit skips the rule as soon as the .dockerignore has a `!` exception. Here an exception only
 // silences a source when it could re-include something inside it (the source may be a directory), so
 // `*.txt` + `!requirements.txt` still lets `COPY requirements.txt .` through and still catches
-// `COPY notes.txt .`. A source that is a context root ("." or "/") counts as excluded only when a
-// pattern such as `*` or `**` excludes everything. Sources with variables are expanded from the
-// ARG defaults and ENV values in scope; one that cannot be fully expanded is skipped.
+// `COPY notes.txt .`. A context root source ("." or "/") counts as excluded only when a pattern such
+// as `*` or `**` excludes everything and no exception lets anything back in. Sources with variables
+// are expanded from the ARG defaults and ENV values in scope; one that cannot be fully expanded is
+// skipped. A `# check=skip=CopyIgnoredFile` directive in the Dockerfile turns the check off.
 //
-// Problems come back as *Error: "Dockerfile:7: COPY source "requirements.txt" is excluded by
-// .dockerignore:3 pattern "*.txt" (CopyIgnoredFile)". A Dockerfile that does not parse gives the parse
-// problems instead.
+// Problems come back as *Error, one per source: `Dockerfile:7: COPY source "requirements.txt" is
+// excluded by .dockerignore:3 pattern "*.txt", so it is not in the build context: remove the pattern
+// or add an exception (!requirements.txt) (CopyIgnoredFile)`. A Dockerfile that does not parse gives
+// the parse problems instead.
 func DockerignoreCopies(dockerfileName string, dockerfile []byte, dockerignore []byte) error {
 	var ps problems
 	pats, err := readIgnorePatterns(dockerignore)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -111,10 +112,6 @@ func initRun(io *IO, opts *initOptions, args []string) error {
 		if errors.Is(err, huh.ErrUserAborted) || errors.Is(err, wizard.ErrAborted) {
 			return errAborted
 		}
-		var fe *wizard.FlagError
-		if errors.As(err, &fe) {
-			return usageError{err}
-		}
 		return err
 	}
 	out, err := generate.Generate(p, cfg, generate.Options{Rand: io.Rand})
@@ -196,7 +193,7 @@ func desiredFiles(dir string, out *generate.Output) ([]safewrite.File, map[strin
 		if old == nil {
 			return nil, nil, fmt.Errorf("%s: the settings module is missing; cannot add the settings block (run with --no-settings-patch)", b.Path)
 		}
-		files = append(files, safewrite.File{Path: b.Path, Data: safewrite.EnsureBlock(old, b.Begin, b.End, b.Body)})
+		files = append(files, appended(b.Path, old, safewrite.EnsureBlock(old, b.Begin, b.End, b.Body)))
 		approved[b.Path] = true
 	}
 	for _, l := range out.Lines {
@@ -204,10 +201,16 @@ func desiredFiles(dir string, out *generate.Output) ([]safewrite.File, map[strin
 		if err != nil {
 			return nil, nil, err
 		}
-		files = append(files, safewrite.File{Path: l.Path, Data: safewrite.EnsureLines(old, l.Lines...)})
+		files = append(files, appended(l.Path, old, safewrite.EnsureLines(old, l.Lines...)))
 		approved[l.Path] = true
 	}
 	return files, approved, nil
+}
+
+// appended is a file whose new content may only add to the old; when it purely appends,
+// no backup is left beside it (replacing a block in place keeps one).
+func appended(path string, old, data []byte) safewrite.File {
+	return safewrite.File{Path: path, Data: data, Additive: bytes.HasPrefix(data, old)}
 }
 
 // confirmer asks before overwriting a file the user owns, unless the answers already said yes.

@@ -91,6 +91,9 @@ func Lint(ctx context.Context, dockerfile []byte) ([]Finding, error) {
 		if len(res.Error.Location.Ranges) > 0 && res.Error.Location.Ranges[0].Start != nil {
 			line = fixLine(int(res.Error.Location.Ranges[0].Start.Line))
 		}
+		if line <= 0 {
+			return out, fmt.Errorf("Dockerfile: %s", res.Error.Message)
+		}
 		return out, fmt.Errorf("Dockerfile:%d: %s", line, res.Error.Message)
 	}
 	return out, nil
@@ -101,7 +104,7 @@ func Lint(ctx context.Context, dockerfile []byte) ([]Finding, error) {
 // It returns the data to lint and the line the directive took (0 if none was added); findings after
 // that line are one line lower in the caller's file. A file starting with a shebang is left alone.
 func withAllRules(dockerfile []byte) ([]byte, int) {
-	if _, _, _, ok := parser.ParseDirective("check", dockerfile); ok {
+	if _, _, _, ok := parser.ParseDirective("check", dockerfile); ok || len(bytes.TrimSpace(dockerfile)) == 0 {
 		return dockerfile, 0
 	}
 	const directive = "# check=experimental=all\n"

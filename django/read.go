@@ -1,0 +1,426 @@
+package django
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/containerize/containerize/pyscan"
+)
+
+// Read analyses the Django project whose manage.py is at managePy (slash-separated,
+// relative to the root of fsys). Only I/O failures are errors: a settings module that
+// cannot be found or read statically leaves fields empty and adds a Note.
+func Read(fsys fs.FS, managePy string) (*Info, error) {
+	r := &reader{
+		fsys:   fsys,
+		appDir: path.Dir(managePy),
+		parsed: map[string]*pyscan.Module{},
+		noted:  map[Note]bool{},
+		info: &Info{ManagePy: managePy, SettingsFiles: []string{}, InstalledApps: []string{},
+			Notes: []Note{}},
+	}
+	mp, err := r.parse(managePy)
+	if err != nil {
+		return nil, err
+	}
+	if mp == nil {
+		return nil, fmt.Errorf("read %s: %w", managePy, fs.ErrNotExist)
+	}
+	if err := r.findRoots(mp); err != nil {
+		return nil, err
+	}
+	if err := r.findSettingsModule(mp); err != nil {
+		return nil, err
+	}
+	if r.info.SettingsModule == "" {
+		return r.info, nil
+	}
+	if err := r.readSettings(); err != nil {
+		return nil, err
+	}
+	return r.info, nil
+}
+
+// reader holds what one Read has learnt so far.
+type reader struct {
+	fsys   fs.FS
+	appDir string
+	// roots are the folders Python would import the project's modules from: manage.py's
+	// folder, folders manage.py adds to sys.path, and src/.
+	roots  []string
+	parsed map[string]*pyscan.Module // nil for a missing file
+	info   *Info
+	noted  map[Note]bool
+	loads  int
+	// serverFiles are the wsgi.py and asgi.py files next to manage.py's packages.
+	serverFiles []string
+}
+
+func (r *reader) note(src, format string, args ...any) {
+	n := Note{Message: fmt.Sprintf(format, args...), Source: src}
+	if !r.noted[n] {
+		r.noted[n] = true
+		r.info.Notes = append(r.info.Notes, n)
+	}
+}
+
+// parse reads and scans a Python file once; it returns nil for a missing file.
+func (r *reader) parse(file string) (*pyscan.Module, error) {
+	if m, ok := r.parsed[file]; ok {
+		return m, nil
+	}
+	if !fs.ValidPath(file) {
+		r.parsed[file] = nil
+		return nil, nil
+	}
+	src, err := fs.ReadFile(r.fsys, file)
+	if notExist(err) {
+		r.parsed[file] = nil
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	m := pyscan.Parse(src)
+	r.parsed[file] = m
+	return m, nil
+}
+
+func at(file string, line int) string {
+	if line <= 0 {
+		return file
+	}
+	return fmt.Sprintf("%s:%d", file, line)
+}
+
+// join resolves a folder named in manage.py against manage.py's folder; "" when it leaves
+// the scanned tree.
+func (r *reader) join(rel string) string {
+	if strings.HasPrefix(rel, "/") || strings.Contains(rel, "\\") {
+		return ""
+	}
+	p := path.Join(r.appDir, rel)
+	if !fs.ValidPath(p) {
+		return ""
+	}
+	return p
+}
+
+// findRoots collects the import roots: folders manage.py puts on sys.path (insert before
+// manage.py's folder, append after it), then src/ for a src layout.
+func (r *reader) findRoots(mp *pyscan.Module) error {
+	var front, back []string
+	for _, c := range mp.Calls {
+		if c.Func != "sys.path.insert" && c.Func != "sys.path.append" {
+			continue
+		}
+		var dirs []string
+		c.Value.Walk(func(v pyscan.Value) bool {
+			if v.Kind == pyscan.String && v.Str != "" {
+				dirs = append(dirs, v.Str)
+			}
+			return true
+		})
+		for _, d := range dirs {
+			p := r.join(d)
+			if p == "" || p == r.appDir {
+				continue
+			}
+			ok, err := isDir(r.fsys, p)
+			if err != nil {
+				return err
+			}
+			if ok && c.Func == "sys.path.insert" {
+				front = append(front, p)
+			} else if ok {
+				back = append(back, p)
+			}
+		}
+	}
+	roots := append(append(front, r.appDir), back...)
+	src := path.Join(r.appDir, "src")
+	if ok, err := isDir(r.fsys, src); err != nil {
+		return err
+	} else if ok {
+		roots = append(roots, src)
+	}
+	seen := map[string]bool{}
+	for _, p := range roots {
+		if !seen[p] {
+			seen[p] = true
+			r.roots = append(r.roots, p)
+		}
+	}
+	return nil
+}
+
+var moduleRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+
+// resolveModule finds the file of a dotted module under the import roots: a/b.py or
+// a/b/__init__.py. file is "" when there is none.
+func (r *reader) resolveModule(mod string) (file, root string, isPkg bool, err error) {
+	if !moduleRE.MatchString(mod) {
+		return "", "", false, nil
+	}
+	rel := strings.ReplaceAll(mod, ".", "/")
+	for _, root := range r.roots {
+		base := path.Join(root, rel)
+		for _, cand := range []struct {
+			file  string
+			isPkg bool
+		}{{base + ".py", false}, {base + "/__init__.py", true}} {
+			ok, err := isFile(r.fsys, cand.file)
+			if err != nil {
+				return "", "", false, err
+			}
+			if ok {
+				return cand.file, root, cand.isPkg, nil
+			}
+		}
+	}
+	return "", "", false, nil
+}
+
+// packageDir is the folder of a dotted package under one of the roots, "" if none.
+func (r *reader) packageDir(pkg string) (string, error) {
+	if !moduleRE.MatchString(pkg) {
+		return "", nil
+	}
+	for _, root := range r.roots {
+		p := path.Join(root, strings.ReplaceAll(pkg, ".", "/"))
+		ok, err := isDir(r.fsys, p)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			return p, nil
+		}
+	}
+	return "", nil
+}
+
+// dotted turns a folder under root into a dotted package name.
+func dotted(root, dir string) string {
+	rel := dir
+	if root != "." {
+		rel = strings.TrimPrefix(strings.TrimPrefix(dir, root), "/")
+	}
+	if rel == "." || rel == "" {
+		return ""
+	}
+	return strings.ReplaceAll(rel, "/", ".")
+}
+
+func parent(mod string) string {
+	if i := strings.LastIndexByte(mod, '.'); i >= 0 {
+		return mod[:i]
+	}
+	return ""
+}
+
+func lastPart(mod string) string { return mod[strings.LastIndexByte(mod, '.')+1:] }
+
+// isDevModule reports whether a module's name says it holds development or test settings.
+func isDevModule(mod string) bool {
+	p := strings.ToLower(lastPart(mod))
+	p = strings.TrimSuffix(strings.TrimPrefix(p, "settings_"), "_settings")
+	switch p {
+	case "local", "dev", "develop", "development", "test", "tests", "testing", "ci":
+		return true
+	}
+	return false
+}
+
+func isProdModule(mod string) bool {
+	p := strings.ToLower(lastPart(mod))
+	p = strings.TrimSuffix(strings.TrimPrefix(p, "settings_"), "_settings")
+	return p == "production" || p == "prod"
+}
+
+// dsm is one place that sets DJANGO_SETTINGS_MODULE.
+type dsm struct {
+	module string
+	src    string
+}
+
+// settingsCandidates reads what a file sets DJANGO_SETTINGS_MODULE to.
+func (r *reader) settingsCandidates(file string, m *pyscan.Module) []dsm {
+	var out []dsm
+	add := func(v pyscan.Value, line int) {
+		src := at(file, line)
+		if v.Kind == pyscan.Name { // a variable set earlier in the same file
+			for i := len(m.Assignments) - 1; i >= 0; i-- {
+				if a := m.Assignments[i]; a.Target == v.Str && a.Line <= line {
+					v = a.Value
+					break
+				}
+			}
+		}
+		mod := ""
+		switch {
+		case v.Kind == pyscan.String:
+			mod = v.Str
+		default:
+			if name, def, ok := pyscan.EnvDefault(v); ok && def != "" {
+				mod = def
+				r.note(src, "DJANGO_SETTINGS_MODULE defaults to %s when $%s is unset", def, name)
+			}
+		}
+		if !moduleRE.MatchString(mod) {
+			r.note(src, "DJANGO_SETTINGS_MODULE is set to %s, which cannot be read without running the code", v.Text)
+			return
+		}
+		out = append(out, dsm{module: mod, src: src})
+	}
+	for _, c := range m.Calls {
+		if c.Func != "os.environ.setdefault" && c.Func != "environ.setdefault" {
+			continue
+		}
+		if len(c.Args) == 2 && c.Args[0].Kind == pyscan.String && c.Args[0].Str == "DJANGO_SETTINGS_MODULE" {
+			add(c.Args[1], c.Line)
+		}
+	}
+	for _, a := range m.Assignments {
+		if a.Op == "=" && (a.Target == `os.environ["DJANGO_SETTINGS_MODULE"]` || a.Target == `environ["DJANGO_SETTINGS_MODULE"]`) {
+			add(a.Value, a.Line)
+		}
+	}
+	return out
+}
+
+// pick prefers a module that is not development settings.
+func pick(cands []dsm) (dsm, bool) {
+	if len(cands) == 0 {
+		return dsm{}, false
+	}
+	for _, c := range cands {
+		if !isDevModule(c.module) {
+			return c, true
+		}
+	}
+	return cands[0], true
+}
+
+func (r *reader) findServerFiles() error {
+	var dirs []string
+	for _, root := range r.roots {
+		dirs = append(dirs, root)
+		entries, err := fs.ReadDir(r.fsys, root)
+		if notExist(err) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", root, err)
+		}
+		for _, e := range entries {
+			if e.IsDir() && !skipDirs[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
+				dirs = append(dirs, path.Join(root, e.Name()))
+			}
+		}
+	}
+	for _, d := range dirs {
+		for _, name := range []string{"wsgi.py", "asgi.py"} {
+			f := path.Join(d, name)
+			ok, err := isFile(r.fsys, f)
+			if err != nil {
+				return err
+			}
+			if ok {
+				r.serverFiles = append(r.serverFiles, f)
+			}
+		}
+	}
+	return nil
+}
+
+// findSettingsModule reads DJANGO_SETTINGS_MODULE from manage.py, else from the project's
+// wsgi.py / asgi.py; only when none sets it, it guesses from the layout and says so.
+func (r *reader) findSettingsModule(mp *pyscan.Module) error {
+	managed := r.settingsCandidates(r.info.ManagePy, mp)
+	if err := r.findServerFiles(); err != nil {
+		return err
+	}
+	var served []dsm
+	for _, f := range r.serverFiles {
+		m, err := r.parse(f)
+		if err != nil {
+			return err
+		}
+		if m != nil {
+			served = append(served, r.settingsCandidates(f, m)...)
+		}
+	}
+	mc, hasManaged := pick(managed)
+	sc, hasServed := pick(served)
+	if distinct(managed) > 1 {
+		r.note(mc.src, "manage.py chooses between %s at run time; using %s", strings.Join(modules(managed), ", "), mc.module)
+	}
+	var chosen dsm
+	switch {
+	case hasManaged && hasServed && isDevModule(mc.module) && !isDevModule(sc.module) && sc.module != mc.module:
+		chosen = sc
+		r.note(mc.src, "manage.py sets DJANGO_SETTINGS_MODULE to development settings (%s); the web server loads %s (%s), so that is what was read", mc.module, sc.module, sc.src)
+	case hasManaged:
+		chosen = mc
+		if isDevModule(mc.module) {
+			r.note(mc.src, "DJANGO_SETTINGS_MODULE names development settings (%s); set it to your production settings in the container's environment", mc.module)
+		}
+	case hasServed:
+		chosen = sc
+	default:
+		return r.guessSettingsModule()
+	}
+	r.info.SettingsModule, r.info.SettingsModuleSource = chosen.module, chosen.src
+	return nil
+}
+
+func distinct(c []dsm) int { return len(modules(c)) }
+
+func modules(c []dsm) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range c {
+		if !seen[x.module] {
+			seen[x.module] = true
+			out = append(out, x.module)
+		}
+	}
+	return out
+}
+
+// guessSettingsModule is the last resort: a settings.py or settings/ package in a folder
+// next to manage.py.
+func (r *reader) guessSettingsModule() error {
+	for _, root := range r.roots {
+		entries, err := fs.ReadDir(r.fsys, root)
+		if notExist(err) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", root, err)
+		}
+		for _, e := range entries {
+			if !e.IsDir() || skipDirs[e.Name()] || strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			dir := path.Join(root, e.Name())
+			for _, f := range []string{dir + "/settings.py", dir + "/settings/__init__.py"} {
+				ok, err := isFile(r.fsys, f)
+				if err != nil {
+					return err
+				}
+				if ok && moduleRE.MatchString(e.Name()) {
+					r.info.SettingsModule = e.Name() + ".settings"
+					r.info.SettingsModuleSource = f
+					r.note(f, "DJANGO_SETTINGS_MODULE is not set in manage.py, wsgi.py or asgi.py; guessed %s from the file layout", r.info.SettingsModule)
+					return nil
+				}
+			}
+		}
+	}
+	r.note(r.info.ManagePy, "DJANGO_SETTINGS_MODULE is not set in manage.py, wsgi.py or asgi.py and no settings.py was found; set it in manage.py")
+	return nil
+}

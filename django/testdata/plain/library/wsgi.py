@@ -1,0 +1,11 @@
+"""
+WSGI config for library project.
+"""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'library.settings')
+
+application = get_wsgi_application()

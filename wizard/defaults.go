@@ -1,0 +1,209 @@
+package wizard
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/detect"
+)
+
+// DefaultPort is the port Django's runserver uses, so it is the one people expect.
+const DefaultPort = 8000
+
+// defaultPython is used when the project names no usable version.
+const defaultPython = "3.12"
+
+// Defaults computes the answers detection suggests, with a reason for each, keyed like the
+// containerize.toml keys (python, port, server, services, settings_patch), for printing.
+// p must not be nil.
+func Defaults(p *detect.Project) (config.Config, map[string]string) {
+	reasons := map[string]string{}
+	var c config.Config
+
+	c.Services, reasons["services"] = defaultServices(p)
+	c.Python, reasons["python"] = pythonDefault(p.Python)
+	c.Port, reasons["port"] = DefaultPort, "the port Django's runserver uses"
+	c.Server, reasons["server"] = defaultServer(p)
+
+	needed, why := PatchNeeded(p)
+	c.SettingsPatch = needed
+	switch {
+	case needed:
+		reasons["settings_patch"] = "the settings do not read the environment the containers set: " + strings.Join(why, "; ")
+	case p.Django == nil:
+		reasons["settings_patch"] = "not a Django project"
+	default:
+		reasons["settings_patch"] = "the settings already read the database, SECRET_KEY, DEBUG and ALLOWED_HOSTS from the environment"
+	}
+	return c, reasons
+}
+
+// withSource appends "(path:line)" when the evidence is known.
+func withSource(s, source string) string {
+	if source == "" {
+		return s
+	}
+	return s + " (" + source + ")"
+}
+
+func serviceSource(p *detect.Project, service string) string {
+	for _, f := range p.ServiceEvidence {
+		if f.Name == service {
+			return f.Source
+		}
+	}
+	return ""
+}
+
+// defaultServices keeps the detected services that run as containers and completes the set
+// so that it is valid: one database, and what Celery needs to run.
+func defaultServices(p *detect.Project) ([]string, string) {
+	services := []string{}
+	var found []string
+	for _, s := range p.Services {
+		if slices.Contains(config.ComposeServices, s) && !slices.Contains(services, s) {
+			services = append(services, s)
+			found = append(found, withSource(s, serviceSource(p, s)))
+		}
+	}
+
+	var notes []string
+	if slices.Contains(services, "postgres") && slices.Contains(services, "mysql") {
+		keep, drop, why := "postgres", "mysql", "no engine could be read from DATABASES"
+		if p.Django != nil {
+			switch p.Django.Database {
+			case "mysql":
+				keep, drop = "mysql", "postgres"
+				why = withSource("DATABASES uses mysql", p.Django.DatabaseSource)
+			case "postgres", "postgis":
+				why = withSource("DATABASES uses "+p.Django.Database, p.Django.DatabaseSource)
+			}
+		}
+		services = slices.DeleteFunc(services, func(s string) bool { return s == drop })
+		notes = append(notes, fmt.Sprintf("both postgres and mysql were found, kept %s: %s", keep, why))
+	}
+	if slices.Contains(services, "celery-beat") && !slices.Contains(services, "celery-worker") {
+		services = append(services, "celery-worker")
+		notes = append(notes, "added celery-worker to run the tasks celery-beat schedules")
+	}
+	if slices.Contains(services, "celery-worker") && !slices.Contains(services, "redis") {
+		services = append(services, "redis")
+		broker := "added redis as the Celery broker"
+		if p.Django != nil && p.Django.CeleryBroker != "" && p.Django.CeleryBroker != "redis" {
+			named := "the settings name " + p.Django.CeleryBroker
+			if src := p.Django.CeleryBrokerSource; src != "" {
+				named += ", " + src
+			}
+			broker += " (" + named + ")"
+		}
+		notes = append(notes, broker)
+	}
+
+	reason := "none found"
+	if len(found) > 0 {
+		reason = "found " + strings.Join(found, ", ")
+	}
+	if len(notes) > 0 {
+		reason += "; " + strings.Join(notes, "; ")
+	}
+	return config.OrderServices(services), reason
+}
+
+// parseMinor reads "3.11" as (3, 11).
+func parseMinor(v string) (major, minor int, ok bool) {
+	a, b, found := strings.Cut(v, ".")
+	if !found {
+		return 0, 0, false
+	}
+	major, err1 := strconv.Atoi(a)
+	minor, err2 := strconv.Atoi(b)
+	return major, minor, err1 == nil && err2 == nil
+}
+
+func olderThan(a, b string) bool {
+	amaj, amin, _ := parseMinor(a)
+	bmaj, bmin, _ := parseMinor(b)
+	return amaj < bmaj || amaj == bmaj && amin < bmin
+}
+
+// pythonDefault takes the detected version when it is supported, else the nearest
+// supported one.
+func pythonDefault(py detect.Python) (string, string) {
+	oldest, newest := config.SupportedPython[0], config.SupportedPython[len(config.SupportedPython)-1]
+	detected := withSource(py.Version, py.Source)
+	switch {
+	case py.Version == "":
+		return defaultPython, "no version found in the project; " + defaultPython + " is the default"
+	case slices.Contains(config.SupportedPython, py.Version):
+		if py.Source == "" {
+			return py.Version, "detected"
+		}
+		return py.Version, "from " + py.Source
+	}
+	if _, _, ok := parseMinor(py.Version); !ok {
+		return defaultPython, fmt.Sprintf("could not read the detected version %s; %s is the default", detected, defaultPython)
+	}
+	if olderThan(py.Version, oldest) {
+		return oldest, fmt.Sprintf("the project names %s, older than the oldest supported Python; using %s", detected, oldest)
+	}
+	if olderThan(newest, py.Version) {
+		return newest, fmt.Sprintf("the project names %s, newer than the newest supported Python; using %s", detected, newest)
+	}
+	return defaultPython, fmt.Sprintf("the project names %s, which is not supported; %s is the default", detected, defaultPython)
+}
+
+func defaultServer(p *detect.Project) (string, string) {
+	if !hasASGI(p) {
+		if p.Django == nil {
+			return config.ServerGunicorn, "not a Django project with an ASGI application; gunicorn serves WSGI"
+		}
+		return config.ServerGunicorn, "no ASGI_APPLICATION in the settings; gunicorn serves the WSGI application"
+	}
+	asgi := withSource("ASGI_APPLICATION is set", p.Django.ASGIApplicationSource)
+	switch {
+	case p.Has("daphne"):
+		return config.ServerDaphne, asgi + " and the project depends on daphne"
+	case slices.Contains(p.Django.InstalledApps, "daphne"):
+		return config.ServerDaphne, asgi + " and daphne is in INSTALLED_APPS"
+	case p.Has("uvicorn"):
+		return config.ServerUvicorn, asgi + " and the project depends on uvicorn"
+	}
+	return config.ServerUvicorn, asgi + "; uvicorn will be added to the image"
+}
+
+// PatchNeeded reports whether the Django settings ignore what the generated containers pass
+// in the environment, with each reason and its evidence: a database configured in the file
+// rather than from DATABASE_URL (sqlite would live inside the container; a hard-coded host
+// is not the compose service), a hard-coded SECRET_KEY or DEBUG = True, an ALLOWED_HOSTS
+// that does not read the environment. A project that is not Django never needs it.
+func PatchNeeded(p *detect.Project) (bool, []string) {
+	d := p.Django
+	if d == nil {
+		return false, nil
+	}
+	var why []string
+	switch {
+	case d.DatabaseFromEnv:
+	case d.Database == "sqlite":
+		why = append(why, withSource("DATABASES uses sqlite, a file inside the container, and does not read DATABASE_URL", d.DatabaseSource))
+	case d.Database != "":
+		why = append(why, withSource("DATABASES is hard-coded ("+d.Database+") and does not read DATABASE_URL", d.DatabaseSource))
+	}
+	if d.SecretKeyHardcoded {
+		why = append(why, withSource("SECRET_KEY is hard-coded", d.SecretKeySource))
+	}
+	if d.DebugHardcoded {
+		why = append(why, withSource("DEBUG = True is hard-coded", d.DebugSource))
+	}
+	if !d.AllowedHostsFromEnv {
+		if d.AllowedHostsSource == "" {
+			why = append(why, "ALLOWED_HOSTS is not set")
+		} else {
+			why = append(why, withSource("ALLOWED_HOSTS does not read the environment", d.AllowedHostsSource))
+		}
+	}
+	return len(why) > 0, why
+}

@@ -1,0 +1,189 @@
+package wizard
+
+import (
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/containerize/containerize/config"
+)
+
+// These tests drive the real huh forms in accessible mode, with every answer piped at once
+// as a person would with `printf '...' | containerize init`.
+
+func TestHuhAccessibleResolve(t *testing.T) {
+	input := strings.Join([]string{
+		// services: redis is pre-selected; toggle postgres (1) and celery-worker (4), then confirm.
+		"1", "4", "0",
+		// python: the fourth option.
+		"4",
+		// port: not a number, out of range, then valid: asked again until valid.
+		"abc", "70000", "8080",
+		// server: uvicorn, daphne, gunicorn; the second.
+		"2",
+		// settings block: no.
+		"n",
+	}, "\n") + "\n"
+	var out strings.Builder
+	got, err := Resolve(channelsProject(), nil, Flags{}, NewHuh(strings.NewReader(input), &out, true))
+	if err != nil {
+		t.Fatalf("Resolve: %v\noutput:\n%s", err, out.String())
+	}
+	want := config.Config{Python: "3.13", Port: 8080, Server: "daphne", Services: []string{"postgres", "redis", "celery-worker"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Resolve:\n got %#v\nwant %#v\noutput:\n%s", got, want, out.String())
+	}
+	transcript := out.String()
+	for _, s := range []string{
+		TitleServices, "Type 0 when done", "3. ✓ redis", "found redis. channels needs no container of its own.",
+		TitlePython, "3. 3.12 (.python-version:1)\n", "4. 3.13 (pyproject.toml:5) [default]",
+		"Sources disagree: .python-version:1 names 3.12, pyproject.toml:5 chose 3.13.",
+		"Port [8000]:", `port must be a number between 1 and 65535, got "abc"`, "port must be between 1 and 65535, got 70000",
+		TitleServer, "2. daphne: ASGI, the Channels server [default]",
+		TitleSettingsPatch, "SECRET_KEY is hard-coded (config/settings.py:20)", "[Y/n]",
+	} {
+		if !strings.Contains(transcript, s) {
+			t.Errorf("output lacks %q:\n%s", s, transcript)
+		}
+	}
+	if strings.Contains(transcript, "\x1b") {
+		t.Errorf("accessible output carries ANSI escapes:\n%q", transcript)
+	}
+}
+
+func TestHuhAccessibleDefaults(t *testing.T) {
+	// Enter alone takes the default for a select, an input and a confirm; a multi-select
+	// needs its 0.
+	var out strings.Builder
+	got, err := Resolve(library(), nil, Flags{}, NewHuh(strings.NewReader("0\n\n\n\n"), &out, true))
+	if err != nil {
+		t.Fatalf("Resolve: %v\noutput:\n%s", err, out.String())
+	}
+	want, _ := Defaults(library())
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Resolve = %#v, want the defaults %#v\noutput:\n%s", got, want, out.String())
+	}
+}
+
+func TestHuhAccessibleMultiSelectReask(t *testing.T) {
+	// celery-worker alone is refused when confirmed; adding redis makes it valid.
+	var out strings.Builder
+	pr := NewHuh(strings.NewReader("4\n0\n3\n0\n"), &out, true)
+	got, err := pr.MultiSelect(TitleServices, "help", serviceOptions(), nil, config.CheckServices)
+	if err != nil {
+		t.Fatalf("MultiSelect: %v\noutput:\n%s", err, out.String())
+	}
+	if want := []string{"redis", "celery-worker"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("MultiSelect = %q, want %q", got, want)
+	}
+	if !strings.Contains(out.String(), "celery-worker needs redis") {
+		t.Errorf("the refusal was not shown:\n%s", out.String())
+	}
+}
+
+func TestHuhAccessibleEachKind(t *testing.T) {
+	opts := []Option{{Value: "a", Label: "first"}, {Value: "b", Label: "second"}, {Value: "c"}}
+	var out strings.Builder
+	// The last answer has no newline: the end of input still completes it.
+	pr := NewHuh(strings.NewReader("3\n2\n0\nhello\n7\n\ny\nNo"), &out, true)
+
+	s, err := pr.Select("pick", "select help", opts, "a")
+	if err != nil || s != "c" {
+		t.Errorf("Select = %q, %v; want c", s, err)
+	}
+	m, err := pr.MultiSelect("many", "multi help", opts, []string{"a"}, nil)
+	if err != nil || !reflect.DeepEqual(m, []string{"a", "b"}) {
+		t.Errorf("MultiSelect = %q, %v; want [a b]", m, err)
+	}
+	in, err := pr.Input("text", "input help", "def", nil)
+	if err != nil || in != "hello" {
+		t.Errorf("Input = %q, %v; want hello", in, err)
+	}
+	in, err = pr.Input("odd", "", "1", func(s string) error {
+		if s != "1" && s != "7" {
+			return errString("odd numbers below 9 only")
+		}
+		return nil
+	})
+	if err != nil || in != "7" {
+		t.Errorf("Input = %q, %v; want 7", in, err)
+	}
+	in, err = pr.Input("empty", "", "dflt", nil)
+	if err != nil || in != "dflt" {
+		t.Errorf("Input = %q, %v; want the default", in, err)
+	}
+	b, err := pr.Confirm("sure", "confirm help", false)
+	if err != nil || !b {
+		t.Errorf("Confirm = %v, %v; want true", b, err)
+	}
+	b, err = pr.Confirm("really", "", true)
+	if err != nil || b {
+		t.Errorf("Confirm = %v, %v; want false", b, err)
+	}
+	for _, help := range []string{"select help", "multi help", "input help", "confirm help", "3. c\n"} {
+		if !strings.Contains(out.String(), help) {
+			t.Errorf("output lacks %q:\n%s", help, out.String())
+		}
+	}
+}
+
+func TestHuhAccessibleInputEnds(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		want  string
+	}{
+		{"nothing piped", "", `no answer to "Services to run next to web": the input ended`},
+		{"multi-select not confirmed", "1\n", `no answer to "Services to run next to web": the input ended`},
+		// huh asks again while the selection is refused; the end of input must stop that.
+		{"refused multi-select, then nothing", "4\n0\n", `no answer to "Services to run next to web": the input ended`},
+		{"too few answers", "0\n3\n", `no answer to "Port": the input ended (give one answer per line, or use --yes to take the detected defaults)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			got, err := Resolve(library(), nil, Flags{}, NewHuh(strings.NewReader(tt.input), &out, true))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Resolve = %#v, %v; want an error containing %q\noutput:\n%s", got, err, tt.want, out.String())
+			}
+		})
+	}
+}
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+func TestHuhAccessibleReadError(t *testing.T) {
+	var out strings.Builder
+	_, err := NewHuh(failingReader{}, &out, true).Confirm("ok?", "", true)
+	if err == nil || !strings.Contains(err.Error(), `read the answer to "ok?": io: read/write on closed pipe`) {
+		t.Errorf("Confirm = %v, want the read error", err)
+	}
+}
+
+func TestOneByteReader(t *testing.T) {
+	r := &oneByteReader{r: strings.NewReader("ab\nc"), atLineStart: true}
+	buf := make([]byte, 16)
+	var got []string
+	for {
+		n, err := r.Read(buf)
+		if n > 1 {
+			t.Fatalf("Read returned %d bytes", n)
+		}
+		got = append(got, string(buf[:n]))
+		if err != nil {
+			break
+		}
+	}
+	if want := []string{"a", "b", "\n", "c", ""}; !reflect.DeepEqual(got, want) {
+		t.Errorf("reads = %q, want %q", got, want)
+	}
+	if r.starved {
+		t.Error("a last line without newline counted as a missing answer")
+	}
+	if _, err := r.Read(buf); err != io.EOF || !r.starved {
+		t.Errorf("Read after the end = %v, starved %v; want EOF and starved", err, r.starved)
+	}
+}

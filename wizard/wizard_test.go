@@ -1,0 +1,305 @@
+package wizard
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/detect"
+)
+
+func boolPtr(b bool) *bool { return &b }
+
+// allTitles is every question, in the order Resolve asks them.
+var allTitles = []string{TitleServices, TitlePython, TitlePort, TitleServer, TitleSettingsPatch}
+
+func TestResolve(t *testing.T) {
+	saved := &config.Config{Python: "3.11", Port: 9000, Server: "gunicorn", Services: []string{"postgres"}, SettingsPatch: false}
+
+	tests := []struct {
+		name    string
+		p       *detect.Project
+		saved   *config.Config
+		flags   Flags
+		answers []string
+		want    config.Config
+		asked   []string
+	}{
+		{
+			name:    "everything open is asked, in order",
+			p:       channelsProject(),
+			answers: []string{"postgres,redis", "3.12", "8080", "uvicorn", "n"},
+			want:    config.Config{Python: "3.12", Port: 8080, Server: "uvicorn", Services: []string{"postgres", "redis"}},
+			asked:   allTitles,
+		},
+		{
+			name:    "empty answers take the defaults",
+			p:       channelsProject(),
+			answers: []string{"", "", "", "", ""},
+			want:    config.Config{Python: "3.13", Port: 8000, Server: "daphne", Services: []string{"redis"}, SettingsPatch: true},
+			asked:   allTitles,
+		},
+		{
+			name:    "no services",
+			p:       celeryProject(),
+			answers: []string{"none", "", ""},
+			want:    config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []string{}},
+			asked:   []string{TitleServices, TitlePython, TitlePort},
+		},
+		{
+			name:    "WSGI project: no server question; settings question when needed",
+			p:       library(),
+			answers: []string{"postgres", "3.11", "", "y"},
+			want:    config.Config{Python: "3.11", Port: 8000, Server: "gunicorn", Services: []string{"postgres"}, SettingsPatch: true},
+			asked:   []string{TitleServices, TitlePython, TitlePort, TitleSettingsPatch},
+		},
+		{
+			name:  "a full saved config asks nothing",
+			p:     channelsProject(),
+			saved: saved,
+			want:  *saved,
+		},
+		{
+			name:  "flags beat saved answers",
+			p:     channelsProject(),
+			saved: saved,
+			flags: Flags{Port: 7000, Server: "daphne", ServicesSet: true, Services: []string{"redis", "mysql"}, SettingsPatch: boolPtr(true)},
+			want:  config.Config{Python: "3.11", Port: 7000, Server: "daphne", Services: []string{"mysql", "redis"}, SettingsPatch: true},
+		},
+		{
+			name:  "--services none over saved services",
+			p:     channelsProject(),
+			saved: saved,
+			flags: Flags{ServicesSet: true},
+			want:  config.Config{Python: "3.11", Port: 9000, Server: "gunicorn", Services: []string{}},
+		},
+		{
+			name:    "flags close their questions; the rest is asked",
+			p:       channelsProject(),
+			flags:   Flags{Python: "3.10", Server: "gunicorn", SettingsPatch: boolPtr(false)},
+			answers: []string{"", "8001"},
+			want:    config.Config{Python: "3.10", Port: 8001, Server: "gunicorn", Services: []string{"redis"}},
+			asked:   []string{TitleServices, TitlePort},
+		},
+		{
+			name:  "--yes takes the defaults and asks nothing",
+			p:     library(),
+			flags: Flags{Yes: true, Port: 8080},
+			want:  config.Config{Python: "3.10", Port: 8080, Server: "gunicorn", Services: []string{}, SettingsPatch: true},
+		},
+		{
+			name:  "--settings-patch is kept even when the settings do not need it",
+			p:     celeryProject(),
+			flags: Flags{Yes: true, SettingsPatch: boolPtr(true)},
+			want: config.Config{Python: "3.12", Port: 8000, Server: "gunicorn",
+				Services: []string{"postgres", "redis", "celery-worker", "celery-beat", "mail"}, SettingsPatch: true},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pr := NewScripted(tt.answers...)
+			got, err := Resolve(tt.p, tt.saved, tt.flags, pr)
+			if err != nil {
+				t.Fatalf("Resolve: %v", err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Resolve:\n got %#v\nwant %#v", got, tt.want)
+			}
+			if !reflect.DeepEqual(pr.Asked(), tt.asked) {
+				t.Errorf("asked %q, want %q", pr.Asked(), tt.asked)
+			}
+			if len(pr.Unused()) > 0 {
+				t.Errorf("answers left over: %q", pr.Unused())
+			}
+		})
+	}
+}
+
+func TestResolveWithoutPrompter(t *testing.T) {
+	p := channelsProject()
+	want, _ := Defaults(p)
+	got, err := Resolve(p, nil, Flags{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Resolve with no prompter = %#v, want the defaults %#v", got, want)
+	}
+}
+
+func TestResolveDoesNotChangeSaved(t *testing.T) {
+	saved := &config.Config{Python: "3.11", Port: 9000, Server: "gunicorn", Services: []string{"redis", "postgres"}}
+	if _, err := Resolve(celeryProject(), saved, Flags{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(saved.Services, []string{"redis", "postgres"}) {
+		t.Errorf("Resolve reordered the caller's saved services: %v", saved.Services)
+	}
+}
+
+func TestResolveErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		p       *detect.Project
+		saved   *config.Config
+		flags   Flags
+		answers []string
+		want    string // the whole error text
+	}{
+		{
+			name:  "unsupported --python",
+			p:     library(),
+			flags: Flags{Python: "3.9"},
+			want:  "--python: python 3.9 is not supported: choose one of 3.10, 3.11, 3.12, 3.13, 3.14",
+		},
+		{
+			name:  "malformed --python",
+			p:     library(),
+			flags: Flags{Python: "python3"},
+			want:  `--python: python must be a minor version like "3.12", got "python3"`,
+		},
+		{
+			name:  "--port out of range",
+			p:     library(),
+			flags: Flags{Port: 70000},
+			want:  "--port: port must be between 1 and 65535, got 70000",
+		},
+		{
+			name:  "negative --port",
+			p:     library(),
+			flags: Flags{Port: -1},
+			want:  "--port: port must be between 1 and 65535, got -1",
+		},
+		{
+			name:  "unknown --server",
+			p:     library(),
+			flags: Flags{Server: "waitress"},
+			want:  `--server: server must be one of gunicorn, uvicorn, daphne, got "waitress"`,
+		},
+		{
+			name:  "ASGI --server for a WSGI project",
+			p:     library(),
+			flags: Flags{Server: "uvicorn"},
+			want:  "--server: uvicorn serves an ASGI application, but the project has none (no ASGI_APPLICATION in the settings): use gunicorn, or set ASGI_APPLICATION",
+		},
+		{
+			name:  "--services with a service that needs no container",
+			p:     library(),
+			flags: Flags{ServicesSet: true, Services: []string{"sqlite"}},
+			want:  "--services: sqlite needs no container of its own: leave it out",
+		},
+		{
+			name:  "--services with celery but no broker",
+			p:     library(),
+			flags: Flags{ServicesSet: true, Services: []string{"postgres", "celery-worker"}},
+			want:  "--services: celery-worker needs redis, the broker the generated setup provides: add redis",
+		},
+		{
+			name:  "every bad flag is reported",
+			p:     library(),
+			flags: Flags{Python: "3", Port: 99999, Yes: true},
+			want:  "--python: python must be a minor version like \"3.12\", got \"3\"\n--port: port must be between 1 and 65535, got 99999",
+		},
+		{
+			name:  "saved ASGI server for a project without ASGI",
+			p:     library(),
+			saved: &config.Config{Python: "3.11", Port: 8000, Server: "daphne", Services: []string{}},
+			want:  `containerize.toml: server = "daphne": daphne serves an ASGI application, but the project has none (no ASGI_APPLICATION in the settings): use gunicorn, or set ASGI_APPLICATION`,
+		},
+		{
+			name:  "invalid saved values",
+			p:     library(),
+			saved: &config.Config{Python: "3.11", Port: 0, Server: "gunicorn", Services: []string{}},
+			want:  "invalid answers:\nport must be between 1 and 65535, got 0",
+		},
+		{
+			name:    "an invalid scripted answer",
+			p:       library(),
+			answers: []string{"celery-worker"},
+			want:    `services: scripted: answer "celery-worker" to "Services to run next to web": celery-worker needs redis, the broker the generated setup provides: add redis`,
+		},
+		{
+			name:    "an unexpected question",
+			p:       library(),
+			answers: []string{"", ""},
+			want:    `port: scripted: no answer left for "Port"`,
+		},
+		{
+			name:    "an invalid port answer",
+			p:       library(),
+			answers: []string{"", "", "http"},
+			want:    `port: scripted: answer "http" to "Port": port must be a number between 1 and 65535, got "http"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Resolve(tt.p, tt.saved, tt.flags, NewScripted(tt.answers...))
+			if err == nil {
+				t.Fatalf("Resolve succeeded with %#v, want error %q", got, tt.want)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error:\n got: %s\nwant: %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestScripted(t *testing.T) {
+	opts := []Option{{Value: "a", Label: "A"}, {Value: "b"}, {Value: "c"}}
+	s := NewScripted("b", "", " a , c ", "none", "", "y", "NO", "", "x", "a,z", "maybe", "bad")
+
+	check := func(what string, got, want any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Errorf("%s: %v", what, err)
+		} else if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %#v, want %#v", what, got, want)
+		}
+	}
+	v, err := s.Select("s1", "", opts, "a")
+	check("select b", v, "b", err)
+	v, err = s.Select("s2", "", opts, "c")
+	check("select default", v, "c", err)
+	m, err := s.MultiSelect("m1", "", opts, []string{"b"}, nil)
+	check("multi a,c", m, []string{"a", "c"}, err)
+	m, err = s.MultiSelect("m2", "", opts, []string{"b"}, nil)
+	check("multi none", m, []string{}, err)
+	m, err = s.MultiSelect("m3", "", opts, []string{"b"}, nil)
+	check("multi default", m, []string{"b"}, err)
+	b, err := s.Confirm("c1", "", false)
+	check("confirm y", b, true, err)
+	b, err = s.Confirm("c2", "", true)
+	check("confirm NO", b, false, err)
+	b, err = s.Confirm("c3", "", true)
+	check("confirm default", b, true, err)
+
+	if _, err := s.Select("s3", "", opts, "a"); err == nil || !strings.Contains(err.Error(), `"x" is not an option of "s3" (a, b, c)`) {
+		t.Errorf("select x: %v", err)
+	}
+	if _, err := s.MultiSelect("m4", "", opts, nil, nil); err == nil || !strings.Contains(err.Error(), `"z" is not an option`) {
+		t.Errorf("multi a,z: %v", err)
+	}
+	if _, err := s.Confirm("c4", "", true); err == nil || !strings.Contains(err.Error(), "want y or n") {
+		t.Errorf("confirm maybe: %v", err)
+	}
+	if _, err := s.Input("i1", "", "d", func(s string) error {
+		if s == "bad" {
+			return errString("no good")
+		}
+		return nil
+	}); err == nil || !strings.Contains(err.Error(), "no good") {
+		t.Errorf("input bad: %v", err)
+	}
+	if _, err := s.Input("i2", "", "d", nil); err == nil || !strings.Contains(err.Error(), `no answer left for "i2"`) {
+		t.Errorf("input after the last answer: %v", err)
+	}
+	want := []string{"s1", "s2", "m1", "m2", "m3", "c1", "c2", "c3", "s3", "m4", "c4", "i1", "i2"}
+	if !reflect.DeepEqual(s.Asked(), want) {
+		t.Errorf("Asked = %q, want %q", s.Asked(), want)
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
