@@ -691,8 +691,9 @@ func (r *reader) packageOf(dir string) string {
 
 // applications reads WSGI_APPLICATION and ASGI_APPLICATION; when one is not set it looks
 // for wsgi.py / asgi.py in the settings module's packages. An asgi.py alone (every
-// startproject has one) does not make an ASGI application: only with Channels, Daphne or
-// a ProtocolTypeRouter is it inferred.
+// startproject since Django 3.0 has one) does not make an ASGI application, or every
+// project would be served by an ASGI server: it is inferred only when Channels or Daphne
+// is in use (INSTALLED_APPS, CHANNEL_LAYERS, or an asgi.py importing channels).
 func (r *reader) applications(s *settings, root string, pkgs []string, apps []listItem) error {
 	for _, kind := range []string{"WSGI", "ASGI"} {
 		setting := kind + "_APPLICATION"

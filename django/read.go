@@ -159,8 +159,8 @@ func (r *reader) findRoots(mp *pyscan.Module) error {
 
 var moduleRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 
-// resolveModule finds the file of a dotted module under the import roots: a/b.py or
-// a/b/__init__.py. file is "" when there is none.
+// resolveModule finds the file of a dotted module under the import roots:
+// a/b/__init__.py or a/b.py. file is "" when there is none.
 func (r *reader) resolveModule(mod string) (file, root string, isPkg bool, err error) {
 	if !moduleRE.MatchString(mod) {
 		return "", "", false, nil
@@ -171,7 +171,7 @@ func (r *reader) resolveModule(mod string) (file, root string, isPkg bool, err e
 		for _, cand := range []struct {
 			file  string
 			isPkg bool
-		}{{base + ".py", false}, {base + "/__init__.py", true}} {
+		}{{base + "/__init__.py", true}, {base + ".py", false}} { // a package wins, as in Python
 			ok, err := isFile(r.fsys, cand.file)
 			if err != nil {
 				return "", "", false, err

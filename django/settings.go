@@ -2,6 +2,8 @@ package django
 
 import (
 	"fmt"
+	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -219,8 +221,52 @@ func (s *settings) list0(file string, v pyscan.Value, depth int) (items []listIt
 		if (v.Func == "list" || v.Func == "tuple") && len(v.Args) == 1 && len(v.Kwargs) == 0 {
 			return s.list(file, v.Args[0], depth+1)
 		}
+	case pyscan.Subscript:
+		// MIDDLEWARE[:1] + [...] + MIDDLEWARE[1:] inserts into a list.
+		if v.Left != nil && v.Right != nil {
+			if lo, hi, ok := sliceBounds(v.Right.Text); ok {
+				if items, unknown, ok := s.list(file, *v.Left, depth+1); ok && len(unknown) == 0 {
+					lo, hi = clampSlice(lo, len(items)), clampSlice(hi, len(items))
+					if hi < lo {
+						hi = lo
+					}
+					return append([]listItem(nil), items[lo:hi]...), nil, true
+				}
+			}
+		}
 	}
 	return nil, []string{describe(file, v)}, false
+}
+
+var sliceRE = regexp.MustCompile(`^(-?[0-9]+)?:(-?[0-9]+)?$`)
+
+// sliceBounds reads a slice with literal bounds ("1:", ":-1"); a missing end is huge.
+func sliceBounds(text string) (lo, hi int, ok bool) {
+	m := sliceRE.FindStringSubmatch(strings.ReplaceAll(text, " ", ""))
+	if m == nil {
+		return 0, 0, false
+	}
+	lo, hi = 0, math.MaxInt32
+	var err error
+	if m[1] != "" {
+		if lo, err = strconv.Atoi(m[1]); err != nil {
+			return 0, 0, false
+		}
+	}
+	if m[2] != "" {
+		if hi, err = strconv.Atoi(m[2]); err != nil {
+			return 0, 0, false
+		}
+	}
+	return lo, hi, true
+}
+
+// clampSlice turns a Python slice bound into an index into a list of n items.
+func clampSlice(i, n int) int {
+	if i < 0 {
+		i += n
+	}
+	return min(max(i, 0), n)
 }
 
 func describe(file string, v pyscan.Value) string {

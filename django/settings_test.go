@@ -211,6 +211,11 @@ if DEBUG:
 		{"apps: self-reference", project(`INSTALLED_APPS = ["a"]
 INSTALLED_APPS = INSTALLED_APPS + ["b"]
 INSTALLED_APPS = ["z", *INSTALLED_APPS]`), map[string]string{"installed_apps": `["z","a","b"]`}, ""},
+		{"middleware: slices", project(`MIDDLEWARE = ["sec", "sess", "common"]
+MIDDLEWARE = MIDDLEWARE[:1] + ["whitenoise.middleware.WhiteNoiseMiddleware"] + MIDDLEWARE[1:]
+INSTALLED_APPS = MIDDLEWARE[-2:] + MIDDLEWARE[ 1 : 2 ] + MIDDLEWARE[5:9] + MIDDLEWARE[::2]`),
+			map[string]string{"whitenoise": "true", "whitenoise_source": `"proj/settings.py:2"`,
+				"installed_apps": `["sess","common","whitenoise.middleware.WhiteNoiseMiddleware"]`}, "MIDDLEWARE[::2]"},
 		{"apps: unreadable entries", project(`INSTALLED_APPS = ["a", get_app(), "b"] + PLUGINS`),
 			map[string]string{"installed_apps": `["a","b"]`}, "get_app()"},
 		{"apps: augmented before being set", project(`INSTALLED_APPS += ["x"]`),

@@ -264,6 +264,7 @@ func validateVersionClause(op, v string) error {
 		if !rePublic.MatchString(v) {
 			return fmt.Errorf("invalid version %q for ~=", v)
 		}
+		// Count the release segments after any "v" and epoch ("1!").
 		rel := reReleasePrefix.FindString(v)
 		if !strings.Contains(strings.TrimLeft(rel[strings.IndexByte(rel, '!')+1:], "vV"), ".") {
 			return fmt.Errorf("~=%s needs at least two version segments, e.g. ~=%s.0", v, v)

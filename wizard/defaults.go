@@ -63,7 +63,7 @@ func serviceSource(p *detect.Project, service string) string {
 func defaultServices(p *detect.Project) ([]string, string) {
 	services := []string{}
 	var found []string
-	for _, s := range p.Services {
+	for _, s := range config.OrderServices(p.Services) {
 		if slices.Contains(config.ComposeServices, s) && !slices.Contains(services, s) {
 			services = append(services, s)
 			found = append(found, withSource(s, serviceSource(p, s)))

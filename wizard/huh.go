@@ -29,7 +29,7 @@ func NewHuh(in io.Reader, out io.Writer, accessible bool) Prompter {
 	h := &huhPrompter{in: in, out: out, accessible: accessible}
 	if accessible {
 		h.lines = &oneByteReader{r: in, atLineStart: true}
-		h.in = in
+		h.in = h.lines
 		h.out = plainWriter{out}
 	}
 	return h
@@ -122,6 +122,12 @@ func (h *huhPrompter) MultiSelect(title, help string, options []Option, defs []s
 			}
 			return validate(v)
 		})
+	}
+	if !h.accessible {
+		// huh takes the title and description out of the list's height, which would hide
+		// the last options; add their lines back (the description wraps at about 80
+		// columns; a wrong guess only scrolls the list or leaves a blank line).
+		field.Height(len(options) + 1 + 1 + len(help)/80)
 	}
 	if h.accessible {
 		h.printHelp(help, "Type the number of an option to select or unselect it, one number per line; ✓ marks the selected ones. Type 0 when done.")

@@ -72,12 +72,13 @@ func Resolve(p *detect.Project, saved *config.Config, flags Flags, pr Prompter) 
 		for _, k := range []string{"python", "port", "server", "services", "settings_patch"} {
 			settled[k] = true
 		}
-		if err := checkServerFor(p, cfg.Server); err != nil {
+		// A --server flag replaces the saved server, so only a saved one that stays is checked.
+		if err := checkServerFor(p, cfg.Server); err != nil && flags.Server == "" {
 			return config.Config{}, fmt.Errorf("%s: server = %q: %w", config.FileName, cfg.Server, err)
 		}
 	}
 	if err := applyFlags(p, &cfg, flags, settled); err != nil {
-		return config.Config{}, err
+		return config.Config{}, &FlagError{err}
 	}
 
 	if pr != nil && !flags.Yes {
@@ -92,6 +93,13 @@ func Resolve(p *detect.Project, saved *config.Config, flags Flags, pr Prompter) 
 	}
 	return cfg, nil
 }
+
+// FlagError reports command-line answers that are invalid, so callers can treat them as
+// usage errors.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+func (e *FlagError) Unwrap() error { return e.Err }
 
 // applyFlags overlays the flags that were given, checking each on its own so the error
 // names the flag.

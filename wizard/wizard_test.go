@@ -83,6 +83,13 @@ func TestResolve(t *testing.T) {
 			asked:   []string{TitleServices, TitlePort},
 		},
 		{
+			name:  "--server replaces a saved server the project cannot run",
+			p:     library(),
+			saved: &config.Config{Python: "3.11", Port: 8000, Server: "daphne", Services: []string{}},
+			flags: Flags{Server: "gunicorn"},
+			want:  config.Config{Python: "3.11", Port: 8000, Server: "gunicorn", Services: []string{}},
+		},
+		{
 			name:  "--yes takes the defaults and asks nothing",
 			p:     library(),
 			flags: Flags{Yes: true, Port: 8080},

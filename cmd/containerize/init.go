@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"charm.land/huh/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/containerize/containerize/config"
@@ -109,8 +108,12 @@ func initRun(io *IO, opts *initOptions, args []string) error {
 
 	cfg, err := wizard.Resolve(p, saved, opts.flags, prompter)
 	if err != nil {
-		if errors.Is(err, huh.ErrUserAborted) || errors.Is(err, wizard.ErrAborted) {
+		if errors.Is(err, wizard.ErrAborted) {
 			return errAborted
+		}
+		var fe *wizard.FlagError
+		if errors.As(err, &fe) {
+			return usageError{err}
 		}
 		return err
 	}
@@ -134,7 +137,7 @@ func initRun(io *IO, opts *initOptions, args []string) error {
 		Confirm: confirmer{prompter: prompter, approved: approved, out: io.ErrOut},
 	})
 	if err != nil {
-		if errors.Is(err, huh.ErrUserAborted) || errors.Is(err, wizard.ErrAborted) {
+		if errors.Is(err, wizard.ErrAborted) {
 			return errAborted
 		}
 		return err

@@ -64,7 +64,7 @@ func run(args []string, io *IO) int {
 	switch {
 	case errors.Is(err, errAborted):
 		return exitAborted
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), isUnknownCommand(err):
 		fmt.Fprintln(io.ErrOut, "Run 'containerize --help' for usage.")
 		return exitUsage
 	}
