@@ -212,3 +212,14 @@ func TestReadErrors(t *testing.T) {
 		t.Errorf("FindManagePy on an unreadable folder: err = %v", err)
 	}
 }
+
+func TestHugeFileIsSkipped(t *testing.T) {
+	fsys := mapFS("manage.py", stdManage, "proj/settings.py", "DEBUG = True\n"+strings.Repeat("#", maxFileSize))
+	info, err := Read(fsys, "manage.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.DebugHardcoded || len(info.SettingsFiles) != 0 || !strings.Contains(notes(info), "too large") {
+		t.Errorf("debug %v, files %q, notes:\n%s", info.DebugHardcoded, info.SettingsFiles, notes(info))
+	}
+}

@@ -235,6 +235,17 @@ func (r *reader) database(s *settings) {
 	var urls []pyscan.Value
 	switch d.Kind {
 	case pyscan.Dict:
+		for i, k := range d.Keys {
+			if k.Kind != pyscan.String || i >= len(d.Items) {
+				continue
+			}
+			if name, _, ok := pyscan.EnvDefault(s.resolve(d.Items[i])); ok && k.Str != "ENGINE" {
+				if r.info.DatabaseEnv == nil {
+					r.info.DatabaseEnv = map[string]string{}
+				}
+				r.info.DatabaseEnv[k.Str] = name
+			}
+		}
 		if e, ok := d.Get("ENGINE"); ok {
 			src = b.originOf([]string{"default", "ENGINE"}, e)
 			ev := s.resolve(e)
@@ -267,6 +278,9 @@ func (r *reader) database(s *settings) {
 	}
 	for _, u := range urls {
 		url, env, ok, name := s.fromURL(u)
+		if env && name != "" {
+			r.info.DatabaseURLEnv = name
+		}
 		switch {
 		case !ok:
 			r.note(src.String(), "DATABASES[\"default\"] cannot be read without running the code: %s", describe(src.file, u))
@@ -521,9 +535,12 @@ func (r *reader) secrets(s *settings) {
 		r.info.SecretKeySource = b.at.String()
 		if _, ok := v.Template(); ok && !s.readsEnv(v) {
 			r.info.SecretKeyHardcoded = true
-		} else if name, def, ok := pyscan.EnvDefault(v); ok && def != "" {
-			r.info.SecretKeyHardcoded = true
-			r.note(b.at.String(), "SECRET_KEY falls back to a hard-coded default when $%s is unset; that default is insecure", name)
+		} else if name, def, ok := pyscan.EnvDefault(v); ok {
+			r.info.SecretKeyEnv = name
+			if def != "" {
+				r.info.SecretKeyHardcoded = true
+				r.note(b.at.String(), "SECRET_KEY falls back to a hard-coded default when $%s is unset; that default is insecure", name)
+			}
 		}
 	}
 	if _, b := r.setting(s, "DEBUG"); b != nil {
@@ -538,6 +555,17 @@ func (r *reader) secrets(s *settings) {
 	if _, b := r.setting(s, "ALLOWED_HOSTS"); b != nil {
 		r.info.AllowedHostsSource = b.at.String()
 		r.info.AllowedHostsFromEnv = b.readsEnv || s.readsEnv(b.val)
+		var envName string
+		s.resolve(b.val).Walk(func(v pyscan.Value) bool {
+			if name, _, ok := pyscan.EnvDefault(v); ok && envName == "" {
+				envName = name
+			}
+			return envName == ""
+		})
+		r.info.AllowedHostsEnv = envName
+		if envName != "" && strings.Contains(b.val.Text, ".split()") {
+			r.info.AllowedHostsSeparator = " " // str.split() with no argument splits on whitespace
+		}
 	}
 }
 

@@ -3,6 +3,13 @@
 // module (or package) for the facts a container setup needs, each with its evidence.
 package django
 
+// OwnBlockBegin and OwnBlockEnd mark the block `containerize init` appends to a settings
+// module. What lies between them is not the project's own settings, so Read skips it.
+const (
+	OwnBlockBegin = "# >>> containerize: settings from the environment >>>"
+	OwnBlockEnd   = "# <<< containerize <<<"
+)
+
 // Info is what the settings say. Every Source field is "path:line" relative to the scanned
 // root; an empty Source means the fact was not found.
 type Info struct {
@@ -76,6 +83,22 @@ type Info struct {
 	// the environment.
 	AllowedHostsSource  string `json:"allowed_hosts_source,omitempty"`
 	AllowedHostsFromEnv bool   `json:"allowed_hosts_from_env"`
+
+	// OwnBlock is where the block containerize init appended starts ("path:line"), "" when
+	// the settings have none.
+	OwnBlock string `json:"own_block,omitempty"`
+
+	// SecretKeyEnv is the environment variable SECRET_KEY is read from ("" when it is not).
+	SecretKeyEnv string `json:"secret_key_env,omitempty"`
+	// DatabaseURLEnv is the variable DATABASES["default"] is parsed from as a URL
+	// (DATABASE_URL, usually); DatabaseEnv maps the keys of DATABASES["default"] (HOST,
+	// PORT, NAME, USER, PASSWORD) to the variables they are read from.
+	DatabaseURLEnv string            `json:"database_url_env,omitempty"`
+	DatabaseEnv    map[string]string `json:"database_env,omitempty"`
+	// AllowedHostsEnv is the variable ALLOWED_HOSTS is read from, when it is read as one.
+	AllowedHostsEnv string `json:"allowed_hosts_env,omitempty"`
+	// AllowedHostsSeparator is " " when the variable is split on whitespace; "" means commas.
+	AllowedHostsSeparator string `json:"allowed_hosts_separator,omitempty"`
 
 	// Notes are things a person should know (a settings module that could not be found, a
 	// value that could not be read statically), each with its evidence.

@@ -1,6 +1,7 @@
 package django
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
@@ -67,6 +68,10 @@ func (r *reader) note(src, format string, args ...any) {
 	}
 }
 
+// maxFileSize keeps a generated or vendored giant out of the scanner; real settings files
+// are a few kilobytes.
+const maxFileSize = 4 << 20
+
 // parse reads and scans a Python file once; it returns nil for a missing file.
 func (r *reader) parse(file string) (*pyscan.Module, error) {
 	if m, ok := r.parsed[file]; ok {
@@ -76,13 +81,26 @@ func (r *reader) parse(file string) (*pyscan.Module, error) {
 		r.parsed[file] = nil
 		return nil, nil
 	}
-	src, err := fs.ReadFile(r.fsys, file)
-	if notExist(err) {
+	fi, err := fs.Stat(r.fsys, file)
+	if notExist(err) || err == nil && fi.IsDir() {
 		r.parsed[file] = nil
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	if fi.Size() > maxFileSize {
+		r.note(file, "skipped: %d bytes is too large for a Python source file of a Django project", fi.Size())
+		r.parsed[file] = nil
+		return nil, nil
+	}
+	src, err := fs.ReadFile(r.fsys, file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	src, line := blankOwnBlock(src)
+	if line > 0 {
+		r.info.OwnBlock = at(file, line)
 	}
 	m := pyscan.Parse(src)
 	r.parsed[file] = m
@@ -423,4 +441,39 @@ func (r *reader) guessSettingsModule() error {
 	}
 	r.note(r.info.ManagePy, "DJANGO_SETTINGS_MODULE is not set in manage.py, wsgi.py or asgi.py and no settings.py was found; set it in manage.py")
 	return nil
+}
+
+// blankOwnBlock blanks the lines of the block containerize init appended (keeping line
+// numbers), so re-running detection sees the project's own settings, not the patch. It
+// returns the 1-based line of the block's first marker, 0 when there is none.
+func blankOwnBlock(src []byte) ([]byte, int) {
+	lines := bytes.SplitAfter(src, []byte("\n"))
+	begin := -1
+	for i, l := range lines {
+		if string(bytes.TrimSpace(l)) == OwnBlockBegin {
+			begin = i
+			break
+		}
+	}
+	if begin < 0 {
+		return src, 0
+	}
+	out := make([]byte, 0, len(src))
+	for _, l := range lines[:begin] {
+		out = append(out, l...)
+	}
+	inside := true
+	for _, l := range lines[begin:] {
+		if inside {
+			if bytes.HasSuffix(l, []byte("\n")) {
+				out = append(out, '\n')
+			}
+			if string(bytes.TrimSpace(l)) == OwnBlockEnd {
+				inside = false
+			}
+			continue
+		}
+		out = append(out, l...)
+	}
+	return out, begin + 1
 }

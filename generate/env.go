@@ -9,6 +9,7 @@ import (
 
 	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/django"
 )
 
 // envView is what env.example.tmpl renders: the example values, or the real ones for .env.
@@ -19,10 +20,14 @@ type envView struct {
 // env lists the variables .env must define for the chosen services.
 func (v *view) env(p *detect.Project, c config.Config) {
 	user := strings.NewReplacer("-", "_", ".", "_").Replace(v.Name)
+	hosts := "localhost,127.0.0.1"
+	if p.Django.AllowedHostsSeparator == " " {
+		hosts = `"localhost 127.0.0.1"`
+	}
 	v.EnvGroups = append(v.EnvGroups, envGroup{Title: "Django", Vars: []envEntry{
-		{Key: "SECRET_KEY", Example: "change-me", Secret: true},
+		{Key: v.secretKeyEnv, Example: "change-me", Secret: true},
 		{Key: "DEBUG", Example: "False"},
-		{Key: "ALLOWED_HOSTS", Example: "localhost,127.0.0.1"},
+		{Key: v.hostsEnv, Example: hosts},
 	}})
 	if v.Postgres {
 		v.EnvGroups = append(v.EnvGroups, envGroup{Title: "PostgreSQL (the db service creates this database and user on first start)", Vars: []envEntry{
@@ -115,8 +120,10 @@ func (v *view) patch(p *detect.Project, c config.Config) {
 	file := settingsFile(p)
 	v.Patch = patchView{
 		Path:           file,
-		BeginMarker:    PatchBegin,
-		EndMarker:      PatchEnd,
+		BeginMarker:    django.OwnBlockBegin,
+		EndMarker:      django.OwnBlockEnd,
+		SecretKeyEnv:   v.secretKeyEnv,
+		HostsEnv:       v.hostsEnv,
 		PostgresEngine: "django.db.backends.postgresql",
 		SettingsDepth:  strings.Count(relTo(p.AppRoot, path.Dir(file)), "/") + 1,
 	}
@@ -146,9 +153,10 @@ func (v *view) patch(p *detect.Project, c config.Config) {
 	} else if !d.Whitenoise && !c.SettingsPatch {
 		v.Notes = append(v.Notes, "static files are collected but nothing serves them (no whitenoise); serve STATIC_ROOT from a web server or add whitenoise")
 	}
-	if d.DatabaseFromEnv {
-		// Settings that build DATABASES from DATABASE_URL may insist on it at import time.
-		v.CollectstaticEnv = " DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3"
+	// The settings may insist on their key, and on a database URL, at import time.
+	v.CollectstaticEnv = v.secretKeyEnv + "=collectstatic-only"
+	if d.DatabaseFromEnv && d.DatabaseURLEnv != "" {
+		v.CollectstaticEnv += " " + d.DatabaseURLEnv + "=sqlite:////tmp/collectstatic.sqlite3"
 	}
 	if c.SettingsPatch {
 		v.Notes = append(v.Notes, fmt.Sprintf("%s gets a marked block that reads SECRET_KEY, DEBUG, ALLOWED_HOSTS and DATABASE_URL from the environment", file))

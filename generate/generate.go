@@ -14,6 +14,7 @@ import (
 
 	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/django"
 	"github.com/containerize/containerize/templates"
 	"github.com/containerize/containerize/validate"
 )
@@ -52,12 +53,6 @@ type Options struct {
 	// Rand supplies the randomness for fresh secrets in .env (crypto/rand in the CLI).
 	Rand io.Reader
 }
-
-// Settings patch markers; the end marker makes the block replaceable in place.
-const (
-	PatchBegin = "# >>> containerize: settings from the environment >>>"
-	PatchEnd   = "# <<< containerize <<<"
-)
 
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{"join": strings.Join}).ParseFS(templates.FS, "*.tmpl"))
 
@@ -137,7 +132,7 @@ func Generate(p *detect.Project, c config.Config, opts Options) (*Output, error)
 		if err != nil {
 			return nil, err
 		}
-		out.Blocks = append(out.Blocks, Block{Path: v.Patch.Path, Begin: PatchBegin, End: PatchEnd, Body: body})
+		out.Blocks = append(out.Blocks, Block{Path: v.Patch.Path, Begin: django.OwnBlockBegin, End: django.OwnBlockEnd, Body: body})
 	}
 	return out, nil
 }

@@ -65,6 +65,9 @@ type view struct {
 
 	GeneratedRequirements *File
 	Notes                 []string
+
+	// The environment variables the settings read, where they name their own.
+	secretKeyEnv, hostsEnv, databaseURLEnv string
 }
 
 type envVar struct{ Key, Value string }
@@ -82,6 +85,7 @@ type envEntry struct {
 
 type patchView struct {
 	Path                   string
+	SecretKeyEnv, HostsEnv string
 	BeginMarker, EndMarker string
 	PostgresEngine         string
 	Cache                  bool
@@ -114,6 +118,9 @@ func newView(p *detect.Project, c config.Config) (*view, error) {
 		OwnedDirs:      []string{"/app"},
 		Virtualenvs:    p.Virtualenvs,
 	}
+	v.secretKeyEnv = or(d.SecretKeyEnv, "SECRET_KEY")
+	v.hostsEnv = or(d.AllowedHostsEnv, "ALLOWED_HOSTS")
+	v.databaseURLEnv = or(d.DatabaseURLEnv, "DATABASE_URL")
 	if v.SettingsModule == "" {
 		return nil, fmt.Errorf("%s: DJANGO_SETTINGS_MODULE is not set in manage.py, wsgi.py or asgi.py; set it there (os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"yourproject.settings\")) and run init again", d.ManagePy)
 	}
@@ -343,14 +350,16 @@ func (v *view) services(p *detect.Project, c config.Config) error {
 		if d.Database == "postgis" {
 			scheme = "postgis"
 		}
-		add("DATABASE_URL", `"`+scheme+`://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB}"`)
+		add(v.databaseURLEnv, `"`+scheme+`://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB}"`)
+		v.databaseKeys(d.DatabaseEnv, "5432", "${POSTGRES_DB}", "${POSTGRES_USER}", "${POSTGRES_PASSWORD}")
 		v.Volumes = append(v.Volumes, "postgres-data")
 	case v.MySQL:
-		add("DATABASE_URL", `"mysql://${MYSQL_USER}:${MYSQL_PASSWORD}@db:3306/${MYSQL_DATABASE}"`)
+		add(v.databaseURLEnv, `"mysql://${MYSQL_USER}:${MYSQL_PASSWORD}@db:3306/${MYSQL_DATABASE}"`)
+		v.databaseKeys(d.DatabaseEnv, "3306", "${MYSQL_DATABASE}", "${MYSQL_USER}", "${MYSQL_PASSWORD}")
 		v.Volumes = append(v.Volumes, "mysql-data")
 	case c.SettingsPatch && (d.Database == "sqlite" || d.Database == ""):
 		// SQLite keeps its file in a named volume so data survives rebuilds.
-		add("DATABASE_URL", `"sqlite:////data/db.sqlite3"`)
+		add(v.databaseURLEnv, `"sqlite:////data/db.sqlite3"`)
 		v.AppVolumes = append(v.AppVolumes, "app-data:/data")
 		v.OwnedDirs = append(v.OwnedDirs, "/data")
 		v.Volumes = append(v.Volumes, "app-data")
@@ -370,6 +379,26 @@ func (v *view) services(p *detect.Project, c config.Config) error {
 	}
 	sort.Strings(v.Volumes)
 	return nil
+}
+
+// databaseKeys points the variables the settings read DATABASES["default"] from (HOST,
+// PORT, NAME, USER, PASSWORD) at the compose database.
+func (v *view) databaseKeys(vars map[string]string, port, name, user, password string) {
+	values := map[string]string{"HOST": "db", "PORT": `"` + port + `"`, "NAME": name, "USER": user, "PASSWORD": password}
+	for _, key := range []string{"HOST", "PORT", "NAME", "USER", "PASSWORD"} {
+		env, ok := vars[key]
+		if !ok || env == v.databaseURLEnv || "${"+env+"}" == values[key] {
+			continue // already in .env under that very name
+		}
+		v.AppEnvironment = append(v.AppEnvironment, envVar{env, values[key]})
+	}
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // drivers satisfy a chosen database when the project lacks one.

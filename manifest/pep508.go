@@ -66,8 +66,10 @@ func (p *reqParser) name() (string, bool) {
 		}
 		break
 	}
-	// Trailing separators belong to whatever follows, which will then fail.
-	for p.i > start+1 && !isAlnum(p.s[p.i-1]) {
+	// A trailing '-' or '.' belongs to whatever follows, which will then
+	// fail. Trailing '_' is kept: pip's parser accepts it, so files that pip
+	// installs must parse here too.
+	for p.i > start+1 && (p.s[p.i-1] == '-' || p.s[p.i-1] == '.') {
 		p.i--
 	}
 	return p.s[start:p.i], true
@@ -104,6 +106,10 @@ func (p *reqParser) parse() (Requirement, error) {
 			return r, p.failf("expected a URL after '@'")
 		}
 		r.URL = p.s[start:p.i]
+		if !reURLScheme.MatchString(r.URL) {
+			p.i = start
+			return r, p.failf("expected a URL with a scheme (https://, file://, git+https://) after '@'")
+		}
 		p.ws()
 	case c == '(':
 		p.i++
@@ -173,6 +179,8 @@ func (p *reqParser) extras() ([]string, error) {
 		}
 	}
 }
+
+var reURLScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
 
 var specOps = []string{"===", "==", "!=", "<=", ">=", "~=", "<", ">"}
 

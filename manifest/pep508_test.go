@@ -53,6 +53,8 @@ func TestParseRequirement(t *testing.T) {
 		{"b; 'linux' in sys_platform and platform_machine not in 'x86'", Requirement{
 			Name: "b", RawName: "b", Marker: `'linux' in sys_platform and platform_machine not in 'x86'`}},
 		{"x1", Requirement{Name: "x1", RawName: "x1"}},
+		{"trailing__", Requirement{Name: "trailing-", RawName: "trailing__"}},
+		{"a @ file:///srv/wheels/a-1.0.whl", Requirement{Name: "a", RawName: "a", URL: "file:///srv/wheels/a-1.0.whl"}},
 	}
 	for _, tt := range tests {
 		got, err := ParseRequirement(tt.in)
@@ -82,6 +84,7 @@ func TestParseRequirementErrors(t *testing.T) {
 		{"django[extra", "expected ',' or ']'"},
 		{"django[,]", "expected an extra name"},
 		{"django @ ", "expected a URL"},
+		{"django @ ./django", "expected a URL with a scheme"},
 		{"django;", "expected an environment marker"},
 		{"django; python_version >= 3.8", "unquoted value \"3.8\""},
 		{"django; python_version", "expected a comparison operator"},

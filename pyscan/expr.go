@@ -467,11 +467,19 @@ func (p *parser) atom() Value {
 		return p.strings()
 	case tOp:
 		switch t.text {
-		case "(":
-			return p.paren()
-		case "[":
-			return p.list()
-		case "{":
+		case "(", "[", "{":
+			// Every bracket counts as a level: *x and **x items reach the next
+			// bracket without passing through test().
+			if !p.enter() {
+				return Value{}
+			}
+			defer p.leave()
+			switch t.text {
+			case "(":
+				return p.paren()
+			case "[":
+				return p.list()
+			}
 			return p.dict()
 		case "...":
 			p.pos++

@@ -1,6 +1,7 @@
 package pyscan
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -410,14 +411,21 @@ func TestTemplate(t *testing.T) {
 }
 
 func TestDeepNestingGivesOther(t *testing.T) {
+	nest := func(open string) string { return strings.Repeat(open, 20000) + "x\n" }
 	src := "A = " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\nB = " +
-		strings.Repeat("-", 5000) + "1\nC = " + strings.Repeat("a + ", 5000) + "a\nD = 1\n"
+		strings.Repeat("-", 5000) + "1\nC = " + strings.Repeat("a + ", 5000) + "a\n" +
+		"E = " + nest("{**") + "F = " + nest("[*") + "G = " + nest("f(*") + "H = " + nest("a if b else ") +
+		"I = " + nest("not ") + "J = " + nest("lambda: ") + "K = " + nest("x.") + "L = " + nest("a ** ") +
+		"D = 1\n"
+	// With unbounded recursion 20000 levels would need hundreds of MB of stack; a small
+	// limit turns such a regression into a crash instead of a slow pass.
+	defer debug.SetMaxStack(debug.SetMaxStack(64 << 20))
 	m := Parse([]byte(src))
 	got := ""
 	for _, a := range m.Assignments {
 		got += a.Target + ":" + a.Value.Kind.String() + " "
 	}
-	if got != "A:Other B:Other C:Other D:Number " {
+	if got != "A:Other B:Other C:Other E:Other F:Other G:Other H:Other I:Other J:Other K:Other L:Other D:Number " {
 		t.Errorf("got %s", got)
 	}
 }

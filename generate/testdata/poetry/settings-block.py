@@ -5,10 +5,10 @@ import os as _os
 from pathlib import Path as _Path
 from urllib.parse import unquote as _unquote, urlsplit as _urlsplit
 
-SECRET_KEY = _os.environ.get("SECRET_KEY", globals().get("SECRET_KEY"))
+SECRET_KEY = _os.environ.get("DJANGO_SECRET_KEY", globals().get("SECRET_KEY"))
 DEBUG = _os.environ.get("DEBUG", str(globals().get("DEBUG", False))).lower() in ("1", "true", "yes", "on")
-if _os.environ.get("ALLOWED_HOSTS"):
-    ALLOWED_HOSTS = [_h.strip() for _h in _os.environ["ALLOWED_HOSTS"].split(",") if _h.strip()]
+if _os.environ.get("DJANGO_ALLOWED_HOSTS"):
+    ALLOWED_HOSTS = [_h.strip() for _h in _os.environ["DJANGO_ALLOWED_HOSTS"].split(",") if _h.strip()]
 if _os.environ.get("CSRF_TRUSTED_ORIGINS"):
     CSRF_TRUSTED_ORIGINS = [_o.strip() for _o in _os.environ["CSRF_TRUSTED_ORIGINS"].split(",") if _o.strip()]
 

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"containerize": func() { os.Exit(run(os.Args[1:], stdIO())) },
+	})
+}
+
+// TestScripts runs the CLI end to end on copies of the sample projects:
+// testdata/script/*.txtar.
+func TestScripts(t *testing.T) {
+	samples, err := filepath.Abs("../../testdata/projects")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// sample NAME DIR copies a sample project from testdata/projects.
+			"sample": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: sample NAME DIR")
+				}
+				ts.Check(copyTree(filepath.Join(samples, args[0]), ts.MkAbs(args[1])))
+			},
+			// nobackups DIR fails if any *.bak file exists below DIR.
+			"nobackups": func(ts *testscript.TestScript, neg bool, args []string) {
+				var found []string
+				filepath.WalkDir(ts.MkAbs(args[0]), func(p string, d fs.DirEntry, err error) error {
+					if err == nil && strings.Contains(d.Name(), ".bak") {
+						found = append(found, p)
+					}
+					return nil
+				})
+				if len(found) > 0 != neg {
+					ts.Fatalf("backups: %v", found)
+				}
+			},
+		},
+	})
+}
+
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+}
+
+// TestExitCodes checks the documented exit codes without going through a process.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	if err := copyTree("../../testdata/projects/library", dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want int
+		msg  string
+	}{
+		{[]string{"detect", dir}, exitOK, ""},
+		{[]string{"frobnicate"}, exitUsage, "unknown command"},
+		{[]string{"init", "--no-such-flag", dir}, exitUsage, "unknown flag"},
+		{[]string{"init", "--yes", "--python", "2.7", dir}, exitUsage, "--python"},
+		{[]string{"init", "--yes", "--services", "postgres,oracle", dir}, exitUsage, "--services"},
+		{[]string{"init", "--yes", dir, dir}, exitUsage, "at most one directory"},
+		{[]string{"init", "--yes", filepath.Join(dir, "missing")}, exitError, "no such file"},
+		{[]string{"init", "--yes", "--dry-run", dir}, exitOK, ""},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(tc.args, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, Getenv: func(string) string { return "" }})
+			if code != tc.want {
+				t.Fatalf("exit %d, want %d\nstderr: %s", code, tc.want, errOut.String())
+			}
+			if !strings.Contains(errOut.String(), tc.msg) {
+				t.Fatalf("stderr %q does not mention %q", errOut.String(), tc.msg)
+			}
+		})
+	}
+	// Nothing above may have written into the project.
+	if _, err := os.Stat(filepath.Join(dir, "Dockerfile")); err == nil {
+		t.Fatal("a failed or dry run wrote a Dockerfile")
+	}
+}
