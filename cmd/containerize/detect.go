@@ -38,6 +38,7 @@ It never writes anything. --json prints the same for scripts.`,
 			if opts.JSON {
 				enc := json.NewEncoder(io.Out)
 				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false) // specifiers such as ">=5.1" stay readable
 				return enc.Encode(p)
 			}
 			printProject(io.Out, p)
