@@ -105,3 +105,47 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal("a failed or dry run wrote a Dockerfile")
 	}
 }
+
+// TestInitTwiceChangesNothing runs init --yes twice on every sample: the second run must
+// find every file unchanged and leave no backups.
+func TestInitTwiceChangesNothing(t *testing.T) {
+	entries, err := os.ReadDir("../../testdata/projects")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		t.Run(e.Name(), func(t *testing.T) {
+			dir := t.TempDir()
+			if err := copyTree(filepath.Join("../../testdata/projects", e.Name()), dir); err != nil {
+				t.Fatal(err)
+			}
+			initOnce := func() string {
+				var out, errOut bytes.Buffer
+				io := &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, Rand: strings.NewReader(strings.Repeat("x", 1<<16)), Getenv: func(string) string { return "" }}
+				if code := run([]string{"init", "--yes", dir}, io); code != exitOK {
+					t.Fatalf("init exited %d: %s", code, errOut.String())
+				}
+				return out.String()
+			}
+			first := initOnce()
+			if !strings.Contains(first, "created   Dockerfile") {
+				t.Fatalf("first run:\n%s", first)
+			}
+			second := initOnce()
+			for _, line := range strings.Split(strings.TrimSpace(second), "\n") {
+				if line != "" && !strings.HasPrefix(line, "unchanged ") {
+					t.Errorf("second run changed something: %q", line)
+				}
+			}
+			filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && strings.Contains(d.Name(), ".bak") {
+					t.Errorf("backup left behind: %s", p)
+				}
+				return nil
+			})
+		})
+	}
+}
