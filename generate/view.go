@@ -38,6 +38,7 @@ type view struct {
 	WebConcurrency   bool
 	SourceCopy       string // COPY source of the application code
 	WorkDir          string // /app, or below it when manage.py is deeper than the code root
+	PythonPath       string // where the settings' top-level package lives, when not WorkDir (src/ layouts)
 	OwnedDirs        []string
 	Collectstatic    bool
 	CollectstaticEnv string
@@ -263,6 +264,18 @@ func (v *view) code(p *detect.Project, c config.Config) {
 		v.WorkDir = "/app/" + rel
 	}
 	d := p.Django
+	// The folder the settings module is importable from: src/ in a src layout, where only
+	// manage.py puts it on sys.path and gunicorn would not find it.
+	file := settingsFile(p)
+	mod := strings.ReplaceAll(d.SettingsModule, ".", "/")
+	root := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(file, ".py"), "/__init__"), mod)
+	root = strings.TrimSuffix(root, "/")
+	if root == "" {
+		root = "."
+	}
+	if root != p.AppRoot && (src == "." || root == src || strings.HasPrefix(root, src+"/")) {
+		v.PythonPath = path.Join("/app", relTo(src, root))
+	}
 	if d.MediaRoot != "" && !strings.Contains(d.MediaRoot, "/") {
 		media := path.Join(v.WorkDir, d.MediaRoot)
 		v.OwnedDirs = append(v.OwnedDirs, media)
