@@ -357,17 +357,24 @@ func (v *view) services(p *detect.Project, c config.Config) error {
 		v.DataServices = append(v.DataServices, "mail")
 	}
 	add := func(k, val string) { v.AppEnvironment = append(v.AppEnvironment, envVar{k, val}) }
+	// A database URL is for settings that parse one, or for the settings block; settings
+	// that read HOST, NAME… one by one get those instead (databaseKeys).
+	wantURL := d.DatabaseURLEnv != "" || c.SettingsPatch || len(d.DatabaseEnv) == 0
 	switch {
 	case v.Postgres:
 		scheme := "postgres"
 		if d.Database == "postgis" {
 			scheme = "postgis"
 		}
-		add(v.databaseURLEnv, `"`+scheme+`://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB}"`)
+		if wantURL {
+			add(v.databaseURLEnv, `"`+scheme+`://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB}"`)
+		}
 		v.databaseKeys(d.DatabaseEnv, "5432", "${POSTGRES_DB}", "${POSTGRES_USER}", "${POSTGRES_PASSWORD}")
 		v.Volumes = append(v.Volumes, "postgres-data")
 	case v.MySQL:
-		add(v.databaseURLEnv, `"mysql://${MYSQL_USER}:${MYSQL_PASSWORD}@db:3306/${MYSQL_DATABASE}"`)
+		if wantURL {
+			add(v.databaseURLEnv, `"mysql://${MYSQL_USER}:${MYSQL_PASSWORD}@db:3306/${MYSQL_DATABASE}"`)
+		}
 		v.databaseKeys(d.DatabaseEnv, "3306", "${MYSQL_DATABASE}", "${MYSQL_USER}", "${MYSQL_PASSWORD}")
 		v.Volumes = append(v.Volumes, "mysql-data")
 	case c.SettingsPatch && (d.Database == "sqlite" || d.Database == ""):
@@ -468,8 +475,12 @@ func (v *view) packages(p *detect.Project, c config.Config) {
 	}
 	v.ExtraPackages = extras
 	if len(extras) > 0 {
-		v.ExtraPackagesWhy = "Not among the project's dependencies, but needed to serve it: " + strings.Join(extras, ", ") + "."
-		v.Notes = append(v.Notes, fmt.Sprintf("the image adds %s, which the project does not declare; add them to pin their versions", strings.Join(extras, ", ")))
+		v.ExtraPackagesWhy = "Not among the project's dependencies, but needed to serve it: " + strings.Join(extras, ", ") + ".\n# Declare them in the project to pin their versions."
+		them, their := "them", "their versions"
+		if len(extras) == 1 {
+			them, their = "it", "its version"
+		}
+		v.Notes = append(v.Notes, fmt.Sprintf("the image adds %s, which the project does not declare; add %s to the dependencies to pin %s", strings.Join(extras, ", "), them, their))
 	}
 	v.BuildPackages = dedupe(build)
 	v.RuntimePackages = dedupe(runtime)
