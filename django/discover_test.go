@@ -18,32 +18,6 @@ func mapFS(files ...string) fstest.MapFS {
 	return fsys
 }
 
-func TestFindManagePy(t *testing.T) {
-	got, err := FindManagePy(os.DirFS("testdata/monorepo"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"backend/manage.py", "tools/scripts/manage.py"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("FindManagePy = %q, want %q", got, want)
-	}
-
-	fsys := mapFS(
-		"z/manage.py", "", "a/b/manage.py", "", "manage.py", "", "b/manage.py", "",
-		".git/manage.py", "", "x/__pycache__/manage.py", "", "env/manage.py", "", "venv/manage.py", "",
-		".tox/py/manage.py", "", ".nox/manage.py", "", "lib/site-packages/manage.py", "",
-		"custom-venv/pyvenv.cfg", "", "custom-venv/manage.py", "", "node_modules/x/manage.py", "",
-		"environment/manage.py", "")
-	got, err = FindManagePy(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want = []string{"manage.py", "b/manage.py", "environment/manage.py", "z/manage.py", "a/b/manage.py"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("FindManagePy = %q, want %q", got, want)
-	}
-}
-
 func TestSettingsModuleDiscovery(t *testing.T) {
 	tests := []struct {
 		name           string
@@ -207,9 +181,6 @@ func TestReadErrors(t *testing.T) {
 	_, err := Read(fsys, "manage.py")
 	if !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), "a/settings.py") {
 		t.Errorf("unreadable settings: err = %v, want a permission error naming a/settings.py", err)
-	}
-	if _, err := FindManagePy(failFS{mapFS("a/manage.py", ""), "a"}); !errors.Is(err, fs.ErrPermission) {
-		t.Errorf("FindManagePy on an unreadable folder: err = %v", err)
 	}
 }
 

@@ -322,6 +322,10 @@ func pick(cands []dsm) (dsm, bool) {
 	return cands[0], true
 }
 
+// notPackages are folders beside manage.py that cannot be the project package holding
+// wsgi.py / asgi.py (dot-folders are skipped too).
+var notPackages = map[string]bool{"node_modules": true, "__pycache__": true, "venv": true, "env": true, "site-packages": true}
+
 func (r *reader) findServerFiles() error {
 	var dirs []string
 	for _, root := range r.roots {
@@ -334,7 +338,7 @@ func (r *reader) findServerFiles() error {
 			return fmt.Errorf("read %s: %w", root, err)
 		}
 		for _, e := range entries {
-			if e.IsDir() && !skipDirs[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
+			if e.IsDir() && !notPackages[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
 				dirs = append(dirs, path.Join(root, e.Name()))
 			}
 		}
@@ -421,7 +425,7 @@ func (r *reader) guessSettingsModule() error {
 			return fmt.Errorf("read %s: %w", root, err)
 		}
 		for _, e := range entries {
-			if !e.IsDir() || skipDirs[e.Name()] || strings.HasPrefix(e.Name(), ".") {
+			if !e.IsDir() || notPackages[e.Name()] || strings.HasPrefix(e.Name(), ".") {
 				continue
 			}
 			dir := path.Join(root, e.Name())

@@ -1,0 +1,109 @@
+# lib.sh: shared settings and helpers for the e2e scripts. Source it; it runs nothing.
+#
+# Everything the harness makes that outlives one run (the Compose binary, wheels, logs,
+# PID files, the Debian root file system tarball) lives under E2E_CACHE so warm runs reuse it
+# and `rm -rf "$E2E_CACHE"` is a full reset (images live in Docker; see teardown.sh).
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$E2E_DIR/.." && pwd)
+E2E_CACHE=${E2E_CACHE:-$HOME/.cache/containerize-e2e}
+E2E_LOGS=$E2E_CACHE/logs
+E2E_RUN=$E2E_CACHE/run
+E2E_BIN=$E2E_CACHE/bin
+E2E_WHEELS=${E2E_WHEELS:-$E2E_CACHE/wheels}
+
+# Debian's own client: it has BuildKit built in. The newer CLI some machines have in
+# /usr/local/bin lacks the buildx plugin, and with it DOCKER_BUILDKIT=1 builds fail.
+DOCKER=/usr/bin/docker
+export DOCKER_BUILDKIT=1
+# Compose talks to the same daemon; the CLI plugin is found through DOCKER_CONFIG.
+export DOCKER_CONFIG=${DOCKER_CONFIG:-$HOME/.docker}
+
+# Compose v2 built from the Go module proxy (see setup.sh).
+COMPOSE_VERSION=${COMPOSE_VERSION:-v2.40.3}
+
+# The package index listens here and nowhere else; builds reach it through host networking.
+E2E_INDEX_PORT=${E2E_INDEX_PORT:-3141}
+E2E_INDEX_URL="http://127.0.0.1:$E2E_INDEX_PORT/simple/"
+
+# Every compose project the harness starts is named with this prefix, so teardown.sh can
+# find leftovers of runs that were killed before their own cleanup ran.
+E2E_PROJECT_PREFIX=${E2E_PROJECT_PREFIX:-cze2e}
+
+# Name of the base image the stand-ins are built on (not an official name on purpose).
+E2E_BASE_IMAGE=containerize-e2e/debian:bookworm
+
+mkdir -p "$E2E_LOGS" "$E2E_RUN" "$E2E_BIN"
+
+log() { printf '[e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# wait_until SECONDS DESCRIPTION CMD...: run CMD once a second until it succeeds, at most
+# SECONDS times. Every wait in the harness goes through here so none can hang.
+wait_until() {
+	local limit=$1 what=$2 i
+	shift 2
+	for ((i = 0; i < limit; i++)); do
+		if "$@" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 1
+	done
+	log "gave up after ${limit}s waiting for $what"
+	return 1
+}
+
+# timed NAME CMD...: run CMD and log how long it took (the README's timings come from here).
+timed() {
+	local name=$1 start rc=0
+	shift
+	start=$(date +%s)
+	"$@" || rc=$?
+	log "$name: $(($(date +%s) - start))s (exit $rc)"
+	return $rc
+}
+
+# debian_mirror: the first Debian archive URI the machine's apt sources use for bookworm,
+# from deb822 (*.sources) or one-line (*.list) files. Never a hard-coded host.
+debian_mirror() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -e "$f" ] || continue
+		awk '
+			/^[[:space:]]*$/ { if (uri != "" && suites ~ /(^| )bookworm( |$)/) { print uri; exit } uri = ""; suites = "" }
+			/^URIs:/   { uri = $2 }
+			/^Suites:/ { $1 = ""; suites = $0 " " }
+			END { if (uri != "" && suites ~ /(^| )bookworm( |$)/) print uri }
+		' "$f"
+	done | head -n1 | grep . && return 0
+	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '$1 == "deb" && $0 ~ / bookworm / { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' |
+		head -n1 | grep .
+}
+
+# debian_sources_lines: one-line apt sources for every bookworm suite the machine uses
+# (bookworm, -updates, -security), for the stand-in images' /etc/apt/sources.list, so
+# packages inside the images come from the same archive and the same point release.
+debian_sources_lines() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -e "$f" ] || continue
+		awk '
+			function flush(   n, s, i) {
+				if (uri != "" && types ~ /deb( |$)/) {
+					n = split(suites, s, " ")
+					for (i = 1; i <= n; i++) if (s[i] ~ /^bookworm/) print "deb " uri " " s[i] " " comps
+				}
+				uri = ""; suites = ""; comps = ""; types = ""
+			}
+			/^[[:space:]]*$/ { flush(); next }
+			/^Types:/      { $1 = ""; types = $0 }
+			/^URIs:/       { uri = $2 }
+			/^Suites:/     { $1 = ""; suites = $0 }
+			/^Components:/ { $1 = ""; sub(/^ /, ""); comps = $0 }
+			END { flush() }
+		' "$f"
+	done
+	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '$1 == "deb" && $0 ~ / bookworm/ { sub(/\[[^]]*\] /, ""); print }'
+}
