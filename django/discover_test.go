@@ -3,7 +3,6 @@ package django
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
