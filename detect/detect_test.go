@@ -198,3 +198,29 @@ func TestBadManifestNamesFileAndLine(t *testing.T) {
 		t.Fatalf("err = %v, want it to name requirements.txt:2", err)
 	}
 }
+
+// TestManagePyOrder: the shallowest manage.py is the app, ties broken by path, and the
+// others are reported; a folder merely named env or venv is still searched.
+func TestManagePyOrder(t *testing.T) {
+	fsys := fstest.MapFS{
+		"z/manage.py":             {Data: nil},
+		"a/b/manage.py":           {Data: nil},
+		"b/manage.py":             {Data: nil},
+		"env/manage.py":           {Data: nil},
+		"custom/pyvenv.cfg":       {Data: []byte("version = 3.12.0\n")},
+		"custom/manage.py":        {Data: nil},
+		"x/__pycache__/manage.py": {Data: nil},
+	}
+	p, err := Detect(fsys, "repo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.AppRoot != "b" {
+		t.Errorf("app root %q, want b", p.AppRoot)
+	}
+	if !slices.ContainsFunc(p.Warnings, func(f Finding) bool {
+		return f.Name == "several-manage-py" && strings.Contains(f.Detail, "b/manage.py, env/manage.py, z/manage.py, a/b/manage.py")
+	}) {
+		t.Errorf("warnings %v do not list the manage.py files in order", p.Warnings)
+	}
+}
