@@ -81,15 +81,21 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 	return p, nil
 }
 
-// walk visits the tree once, pruning directories that cannot hold project code.
-func walk(fsys fs.FS) (*tree, error) {
-	t := &tree{fsys: fsys, pyvenvCfgs: map[string]string{}, files: map[string]bool{}, manifests: map[string]*manifests{}}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+// SkippedDir reports whether a folder of this name is never project code (.git,
+// node_modules, caches, site-packages …); WalkProject does not enter it.
+func SkippedDir(name string) bool { return skipDirs[name] }
+
+// WalkProject calls fn for every regular file of the project, in lexical order, without
+// descending into folders that cannot hold project code: VCS folders, node_modules,
+// caches, site-packages and virtualenvs. For each virtualenv it calls venv (which may be
+// nil) with the folder and its pyvenv.cfg ("" for older layouts) instead of entering it.
+// An unreadable folder below the root is skipped, not an error.
+func WalkProject(fsys fs.FS, fn func(path string, d fs.DirEntry) error, venv func(dir, cfg string)) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
 				return err
 			}
-			// An unreadable folder deep in the tree should not stop detection.
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -103,8 +109,9 @@ func walk(fsys fs.FS) (*tree, error) {
 				return fs.SkipDir
 			}
 			if cfg, ok := venvMarker(fsys, p); ok {
-				t.venvs = append(t.venvs, p)
-				t.pyvenvCfgs[p] = cfg
+				if venv != nil {
+					venv(p, cfg)
+				}
 				return fs.SkipDir
 			}
 			return nil
@@ -112,11 +119,22 @@ func walk(fsys fs.FS) (*tree, error) {
 		if !d.Type().IsRegular() {
 			return nil
 		}
+		return fn(p, d)
+	})
+}
+
+// walk visits the tree once, collecting what detection reads later.
+func walk(fsys fs.FS) (*tree, error) {
+	t := &tree{fsys: fsys, pyvenvCfgs: map[string]string{}, files: map[string]bool{}, manifests: map[string]*manifests{}}
+	err := WalkProject(fsys, func(p string, d fs.DirEntry) error {
 		t.files[p] = true
 		if d.Name() == "manage.py" {
 			t.managePys = append(t.managePys, p)
 		}
 		return nil
+	}, func(dir, cfg string) {
+		t.venvs = append(t.venvs, dir)
+		t.pyvenvCfgs[dir] = cfg
 	})
 	if err != nil {
 		return nil, fmt.Errorf("scan project: %w", err)

@@ -1,0 +1,71 @@
+package migrate
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gotest.tools/v3/golden"
+)
+
+// TestBrokenVenv migrates a virtualenv broken halfway (metadata missing, a
+// dist-info that is a dangling symlink): the distributions are still
+// pinned, from their folder names, and the problems are reported.
+func TestBrokenVenv(t *testing.T) {
+	root := t.TempDir()
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		root = r
+	}
+	w := world{}
+	w.project(map[string]string{"manage.py": "import django\n"})
+	site := w.pyvenv("proj/venv", "3.11.2")
+	djangoSite(w, site)
+	w.add(site, dist{name: "nometa", version: "1.0", requested: true, topLevel: "nometa"})
+	delete(w, site+"/nometa-1.0.dist-info/METADATA")
+	for name, f := range w {
+		full := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("/nonexistent/gone-3.0.dist-info", filepath.Join(root, filepath.FromSlash(site), "gone-3.0.dist-info")); err != nil {
+		t.Fatal(err)
+	}
+
+	in := loadFS(t, osFS(), filepath.ToSlash(filepath.Join(root, "proj")))
+	r := analyze(t, in)
+	problems := strings.Join(r.Problems, "\n")
+	for _, want := range []string{
+		"gone: venv/lib/python3.11/site-packages/gone-3.0.dist-info is a symlink to /nonexistent/gone-3.0.dist-info, which does not exist",
+		"nometa: METADATA missing from venv/lib/python3.11/site-packages/nometa-1.0.dist-info",
+	} {
+		if !strings.Contains(problems, want) {
+			t.Errorf("Problems lack %q:\n%s", want, problems)
+		}
+	}
+	files := plan(t, in, r, FormatRequirements)
+	golden.Assert(t, files["requirements.txt"], "broken/requirements.txt")
+}
+
+// TestWindowsVenv migrates a virtualenv copied from Windows: Lib/ and
+// Scripts/, a development install whose source is on drive C:.
+func TestWindowsVenv(t *testing.T) {
+	w := world{}
+	w.project(map[string]string{"manage.py": "import django\nimport winlib\n"})
+	w["proj/env/pyvenv.cfg"] = text("home = C:\\Python38\ninclude-system-site-packages = false\n")
+	w["proj/env/Scripts/activate.bat"] = text("@echo off\n")
+	site := "proj/env/Lib/site-packages"
+	djangoSite(w, site)
+	w[site+"/winlib.egg-link"] = text("C:\\Users\\dev\\winlib\n.\n")
+	in := load(t, w)
+	if in.Venv.Layout != "windows" || in.Venv.Python != "3.8" {
+		t.Fatalf("venv = %+v, want a Windows layout with Python 3.8", in.Venv)
+	}
+	r := analyze(t, in)
+	files := plan(t, in, r, FormatRequirements)
+	golden.Assert(t, files["requirements.txt"], "windows/requirements.txt")
+}
