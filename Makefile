@@ -4,7 +4,7 @@ BIN     ?= bin/containerize
 SAMPLE  ?= library
 DEMO    := .demo
 
-.PHONY: build test lint demo bench fuzz clean
+.PHONY: build test e2e lint demo bench fuzz clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/containerize
@@ -13,6 +13,11 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test ./...
+
+## e2e: install and start Docker, Compose v2, stand-in base images and a local package index
+## (first run: minutes; warm: seconds), then run the generated setup of the samples for real
+e2e:
+	bash e2e/smoke.sh
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }

@@ -1,8 +1,12 @@
+# shellcheck shell=bash disable=SC2034 # (variables are for the scripts that source this)
 # lib.sh: shared settings and helpers for the e2e scripts. Source it; it runs nothing.
 #
 # Everything the harness makes that outlives one run (the Compose binary, wheels, logs,
 # PID files, the Debian root file system tarball) lives under E2E_CACHE so warm runs reuse it
 # and `rm -rf "$E2E_CACHE"` is a full reset (images live in Docker; see teardown.sh).
+
+# debootstrap, dockerd and useradd live in sbin, which some CI environments leave off PATH.
+export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$E2E_DIR/.." && pwd)
@@ -16,6 +20,9 @@ E2E_WHEELS=${E2E_WHEELS:-$E2E_CACHE/wheels}
 # /usr/local/bin lacks the buildx plugin, and with it DOCKER_BUILDKIT=1 builds fail.
 DOCKER=/usr/bin/docker
 export DOCKER_BUILDKIT=1
+# Compose v2.40 builds through buildx bake by default; there is no buildx here, so it says so
+# and falls back to its built-in BuildKit client. Ask for that directly.
+export COMPOSE_BAKE=false
 # Compose talks to the same daemon; the CLI plugin is found through DOCKER_CONFIG.
 export DOCKER_CONFIG=${DOCKER_CONFIG:-$HOME/.docker}
 
@@ -107,3 +114,27 @@ debian_sources_lines() {
 	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
 		awk '$1 == "deb" && $0 ~ / bookworm/ { sub(/\[[^]]*\] /, ""); print }'
 }
+
+# compose_override OUT PROJECT_DIR: write a harness-only compose file that builds every
+# service with a build section on the host network, so pip in the build reaches the index
+# on 127.0.0.1. It lives outside the project (not in the build context, generated files
+# untouched) and is passed with -f after the project's own file.
+compose_override() {
+	local out=$1 dir=$2 services
+	services=$(cd "$dir" && "$DOCKER" compose config --format json | jq -r '.services | to_entries[] | select(.value.build) | .key')
+	{
+		echo "# Written by the e2e harness: builds use the host network to reach the local package index."
+		echo "services:"
+		for s in $services; do
+			printf '  %s:\n    build:\n      network: host\n' "$s"
+		done
+	} >"$out"
+}
+
+# image_env IMAGE NAME: the value of an ENV of an image.
+image_env() {
+	"$DOCKER" image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$1" | sed -n "s/^$2=//p"
+}
+
+# port_free PORT: nothing listens on 127.0.0.1:PORT.
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -176,9 +176,10 @@ func (v *view) dependencies(p *detect.Project, c config.Config) error {
 	case "pipenv":
 		v.ToolPackages = []string{"pipenv"}
 		v.InstallWhy = lockOnly("pipenv lock")
-		v.ExportCommand = "/opt/tools/bin/pipenv requirements --hash > /tmp/requirements.txt"
+		// PIPENV_VERBOSITY=-1: pipenv would remark on running inside the active /opt/venv.
+		v.ExportCommand = "PIPENV_VERBOSITY=-1 /opt/tools/bin/pipenv requirements --hash > /tmp/requirements.txt"
 		if p.Lockfile == "" {
-			v.ExportCommand = "/opt/tools/bin/pipenv lock && " + v.ExportCommand
+			v.ExportCommand = "PIPENV_VERBOSITY=-1 /opt/tools/bin/pipenv lock && " + v.ExportCommand
 		}
 	case "poetry":
 		v.ToolPackages = []string{"poetry", "poetry-plugin-export"}

@@ -17,7 +17,7 @@ if [ "$(id -u)" = 0 ]; then
 	chown -R postgres:postgres "$PGDATA"
 	chmod 0700 "$PGDATA"
 	install -d -o postgres -g postgres -m 3777 /var/run/postgresql
-	exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
+	exec setpriv --reuid=postgres --regid=postgres --init-groups "${BASH_SOURCE[0]}" "$@"
 fi
 
 : "${POSTGRES_USER:=postgres}"
@@ -31,6 +31,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
 		exit 1
 	fi
 	echo "initializing database in $PGDATA for user $POSTGRES_USER"
+	# shellcheck disable=SC2086 # POSTGRES_INITDB_ARGS is a list of options, split on purpose
 	initdb --username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "${POSTGRES_PASSWORD:-}") \
 		--auth-local=trust ${POSTGRES_INITDB_ARGS:-} -D "$PGDATA"
 	# Listen on every interface (the official image's sample config does the same) and
@@ -47,6 +48,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
 		SQL
 	fi
 	for f in /docker-entrypoint-initdb.d/*; do
+		# shellcheck disable=SC1090 # sources the user's init scripts
 		case "$f" in
 		*.sh) echo "running $f"; . "$f" ;;
 		*.sql) echo "running $f"; "${psql[@]}" --dbname "$POSTGRES_DB" -f "$f" ;;

@@ -1,0 +1,69 @@
+package lockset
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/manifest"
+)
+
+// FuzzLoad feeds arbitrary lockfiles of each format through Load: it must
+// not panic, and what it returns must be a well-formed set.
+func FuzzLoad(f *testing.F) {
+	for _, seed := range []struct{ name, file string }{
+		{"pylock.toml", "testdata/pylock/pylock.toml"},
+		{"uv.lock", "testdata/uv/uv.lock"},
+		{"poetry.lock", "testdata/poetry/poetry.lock"},
+		{"pdm.lock", "testdata/pdm/pdm.lock"},
+		{"Pipfile.lock", "testdata/pipenv/Pipfile.lock"},
+		{"requirements.txt", "testdata/requirements/requirements.txt"},
+	} {
+		data, err := os.ReadFile(seed.file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(seed.name, data, false)
+	}
+	f.Fuzz(func(t *testing.T, name string, data []byte, arm bool) {
+		files := []string{"pylock.toml", "uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "requirements.txt"}
+		if !slices.Contains(files, name) {
+			return
+		}
+		fsys := fstest.MapFS{name: {Data: data}}
+		p := &detect.Project{DependencyDir: "."}
+		if name == "requirements.txt" {
+			p.RequirementsFile = name
+		} else if name != "pylock.toml" {
+			p.Lockfile = name
+		}
+		target := py312x86
+		if arm {
+			target = py312arm
+		}
+		s, err := Load(fsys, p, target)
+		if err != nil {
+			if s != nil || err.Error() == "" {
+				t.Fatalf("error %v with a set", err)
+			}
+			return
+		}
+		for i, pin := range s.Pins {
+			if pin.Name == "" || pin.Name != manifest.NormalizeName(pin.Name) || pin.Version == "" || !strings.HasPrefix(pin.Source, name) {
+				t.Fatalf("bad pin %+v", pin)
+			}
+			if i > 0 && s.Pins[i-1].Name >= pin.Name {
+				t.Fatalf("pins not sorted and unique: %s, %s", s.Pins[i-1].Name, pin.Name)
+			}
+			if s.Hashed && len(pin.Hashes) == 0 {
+				t.Fatalf("Hashed, but %s has no hash", pin.Name)
+			}
+		}
+		if len(s.Key()) != 64 {
+			t.Fatal("bad key")
+		}
+	})
+}

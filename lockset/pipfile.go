@@ -1,0 +1,94 @@
+package lockset
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/containerize/containerize/manifest"
+)
+
+// pipfileLock reads a Pipfile.lock: its "default" section, markers per
+// package, hashes only (the index supplies the files).
+func (l *loader) pipfileLock(file string) (*Set, error) {
+	data, err := fs.ReadFile(l.fsys, file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	lock, err := manifest.ParsePipfileLock(data, file)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.checkPipenvPython(lock, file); err != nil {
+		return nil, err
+	}
+	s := &Set{Format: "Pipfile.lock", File: file, Complete: true}
+	var meta struct {
+		Meta struct {
+			Sources []struct {
+				URL string `json:"url"`
+			} `json:"sources"`
+		} `json:"_meta"`
+	}
+	if err := json.Unmarshal(data, &meta); err != nil {
+		return nil, locErr(file, 0, "_meta.sources: %v — regenerate it with `pipenv lock`", err)
+	}
+	// Pipenv installs from the first source and searches the others after it.
+	for _, src := range meta.Meta.Sources {
+		addIndex(s, src.URL)
+	}
+	s.PrimaryIndex = len(s.IndexURLs) > 0
+
+	ps := newPinSet()
+	var errs []error
+	for _, p := range lock.DefaultPackages() {
+		ok, err := holds(p.Markers, l.env, file, p.Line)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		switch {
+		case p.URL != "":
+			errs = append(errs, locErr(file, p.Line, "%s", sourceProblem(p.Name, p.URL, false)))
+			continue
+		case p.Version == "" || strings.ContainsAny(p.Version, "<>*,!~"):
+			errs = append(errs, locErr(file, p.Line, "%s has no pinned version — regenerate the lock with `pipenv lock`", p.Name))
+			continue
+		}
+		if err := ps.add(Pin{Name: p.Name, Version: p.Version, Hashes: p.Hashes, Source: where(file, p.Line)}); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	s.Pins = ps.sorted()
+	return s, nil
+}
+
+// checkPipenvPython compares _meta.requires: a Pipfile.lock is made for one
+// minor version. A different patch release is accepted, as Pipenv accepts it.
+func (l *loader) checkPipenvPython(lock *manifest.Lock, file string) error {
+	want := majorMinor(lock.PythonVersion)
+	if want == "" {
+		return nil
+	}
+	if got := majorMinor(l.target.Python); got != want {
+		return locErr(file, lock.PythonVersionLine, "the lock is for Python %s, but the target is Python %s — build for Python %s, or re-lock for %s (`pipenv lock --python %s`)",
+			lock.PythonVersion, l.target.Python, want, got, got)
+	}
+	return nil
+}
+
+func majorMinor(v string) string {
+	parts := strings.SplitN(strings.TrimSpace(v), ".", 3)
+	if len(parts) < 2 {
+		return strings.TrimSpace(v)
+	}
+	return parts[0] + "." + parts[1]
+}
