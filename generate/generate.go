@@ -6,6 +6,7 @@ package generate
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"path"
@@ -54,7 +55,19 @@ type Options struct {
 	Rand io.Reader
 }
 
-var tmpl = template.Must(template.New("").Funcs(template.FuncMap{"join": strings.Join}).ParseFS(templates.FS, "*.tmpl"))
+var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
+	"join":      strings.Join,
+	"execArray": execArray,
+}).ParseFS(templates.FS, "*.tmpl"))
+
+// execArray renders a command in a Dockerfile's exec (JSON) form: ["a", "b"].
+func execArray(args []string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // keep ">=" readable
+	enc.Encode(args)
+	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), `","`, `", "`)
+}
 
 // Generate renders and validates the files for (p, c).
 func Generate(p *detect.Project, c config.Config, opts Options) (*Output, error) {

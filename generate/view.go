@@ -1,7 +1,6 @@
 package generate
 
 import (
-	"encoding/json"
 	"fmt"
 	"path"
 	"regexp"
@@ -35,14 +34,14 @@ type view struct {
 	ExtraPackagesWhy string
 
 	SettingsModule   string
-	WebConcurrency   bool
 	SourceCopy       string // COPY source of the application code
 	WorkDir          string // /app, or below it when manage.py is deeper than the code root
-	PythonPath       string // where the settings' top-level package lives, when not WorkDir (src/ layouts)
 	OwnedDirs        []string
 	Collectstatic    bool
 	CollectstaticEnv string
-	ServerCommand    string // JSON array
+	// Runtime is the runtime stage as data: user, environment, command, healthcheck. The
+	// daemonless builder (package build) sets up the same image from it.
+	Runtime Runtime
 
 	// Compose.
 	AppEnvironment []envVar
@@ -125,6 +124,9 @@ func newView(p *detect.Project, c config.Config) (*view, error) {
 	if v.SettingsModule == "" {
 		return nil, fmt.Errorf("%s: DJANGO_SETTINGS_MODULE is not set in manage.py, wsgi.py or asgi.py; set it there (os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"yourproject.settings\")) and run init again", d.ManagePy)
 	}
+	v.Runtime = Runtime{Port: c.Port, User: fmt.Sprintf("%d:%d", runtimeUID, runtimeUID), UserName: runtimeUser,
+		UID: runtimeUID, GID: runtimeUID, Healthcheck: newHealthcheck(c.Port), Name: v.Name,
+		Env: []string{"PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1", "DJANGO_SETTINGS_MODULE=" + v.SettingsModule}}
 	if err := v.dependencies(p, c); err != nil {
 		return nil, err
 	}
@@ -138,6 +140,11 @@ func newView(p *detect.Project, c config.Config) (*view, error) {
 	v.packages(p, c)
 	v.env(p, c)
 	v.patch(p, c)
+	v.Runtime.SourceDir = commonDir(p.AppRoot, p.DependencyDir)
+	v.Runtime.WorkDir = v.WorkDir
+	v.Runtime.OwnedDirs = v.OwnedDirs
+	v.Runtime.Collectstatic = v.Collectstatic
+	v.Runtime.ExtraPackages = v.ExtraPackages
 	return v, nil
 }
 
@@ -275,7 +282,7 @@ func (v *view) code(p *detect.Project, c config.Config) {
 		root = "."
 	}
 	if root != p.AppRoot && (src == "." || root == src || strings.HasPrefix(root, src+"/")) {
-		v.PythonPath = path.Join("/app", relTo(src, root))
+		v.Runtime.Env = append(v.Runtime.Env, "PYTHONPATH="+path.Join("/app", relTo(src, root)))
 	}
 	if d.MediaRoot != "" && !strings.Contains(d.MediaRoot, "/") {
 		media := path.Join(v.WorkDir, d.MediaRoot)
@@ -302,7 +309,6 @@ func (v *view) server(p *detect.Project, c config.Config) error {
 			return err
 		}
 		cmd = []string{"gunicorn", "--bind", bind, "--access-logfile", "-", a}
-		v.WebConcurrency = true
 	case config.ServerUvicorn:
 		a, err := app(d.ASGIApplication, "ASGI")
 		if err != nil {
@@ -313,7 +319,6 @@ func (v *view) server(p *detect.Project, c config.Config) error {
 			worker = "uvicorn_worker.UvicornWorker"
 		}
 		cmd = []string{"gunicorn", "--bind", bind, "--worker-class", worker, "--access-logfile", "-", a}
-		v.WebConcurrency = true
 	case config.ServerDaphne:
 		a, err := app(d.ASGIApplication, "ASGI")
 		if err != nil {
@@ -321,8 +326,11 @@ func (v *view) server(p *detect.Project, c config.Config) error {
 		}
 		cmd = []string{"daphne", "--bind", "0.0.0.0", "--port", fmt.Sprint(c.Port), a}
 	}
-	b, _ := json.Marshal(cmd)
-	v.ServerCommand = strings.ReplaceAll(string(b), `","`, `", "`)
+	if cmd[0] == "gunicorn" {
+		// gunicorn reads its worker count from WEB_CONCURRENCY; set at run time to change it.
+		v.Runtime.Env = append(v.Runtime.Env, "WEB_CONCURRENCY=2")
+	}
+	v.Runtime.Command = cmd
 	return nil
 }
 

@@ -1,0 +1,242 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/containerize/containerize/build/base"
+	"github.com/containerize/containerize/build/layer"
+	"github.com/containerize/containerize/generate"
+)
+
+// Annotations recording the base image on the manifest (OCI image spec).
+const (
+	AnnotationBaseName   = "org.opencontainers.image.base.name"
+	AnnotationBaseDigest = "org.opencontainers.image.base.digest"
+)
+
+// Build assembles the image for o.Project on o.Base, for each platform, and writes it to o.Output.
+func Build(ctx context.Context, o Options) (*Result, error) {
+	if o.Project == nil {
+		return nil, errors.New("build: no project")
+	}
+	if o.Requirements == nil {
+		return nil, errors.New("build: no requirements (use Pinned() for none)")
+	}
+	logf := func(format string, args ...any) {
+		if o.Progress != nil {
+			fmt.Fprintf(o.Progress, format+"\n", args...)
+		}
+	}
+	epoch := o.Epoch
+	if epoch.IsZero() {
+		epoch = DefaultEpoch
+	}
+	epoch = epoch.UTC().Truncate(time.Second)
+	rt, err := generate.RuntimeOf(o.Project, o.Config)
+	if err != nil {
+		return nil, err
+	}
+	if !o.IgnoreSystemPackages {
+		if err := systemPackages(o.Project); err != nil {
+			return nil, err
+		}
+	}
+	tag, err := o.tag(rt)
+	if err != nil {
+		return nil, err
+	}
+	src := o.Source
+	if src == nil {
+		src = os.DirFS(o.Project.Root)
+	}
+	source, revision := o.SourceURL, o.Revision
+	if source == "" || revision == "" {
+		gs, gr := gitInfo(o.Project.Root)
+		source, revision = or(source, gs), or(revision, gr)
+	}
+
+	ref := o.Base
+	if ref == "" {
+		ref = "python:" + o.Config.Python + "-slim"
+	}
+	bases, err := base.Load(ctx, ref, base.Options{Platforms: o.Platforms, Keychain: o.Keychain, Transport: o.Transport})
+	if err != nil {
+		return nil, err
+	}
+
+	// The application layer is the same on every platform: build it once.
+	appFiles, err := appEntries(src, rt, o.Project.Virtualenvs)
+	if err != nil {
+		return nil, err
+	}
+	var appData bytes.Buffer
+	appBlob, err := layer.Write(&appData, appFiles, layer.Options{ModTime: epoch, ParentUID: rt.UID, ParentGID: rt.GID})
+	if err != nil {
+		return nil, fmt.Errorf("application layer: %w", err)
+	}
+	logf("app: %d entries from %s → %s (%s)", len(appFiles), rt.SourceDir, AppDir, short(appBlob.Digest))
+
+	b := &builder{o: &o, rt: rt, epoch: epoch, source: source, revision: revision, logf: logf,
+		app: appBlob, appData: appData.Bytes(), cache: depsCache{}}
+	if o.CacheDir != "" {
+		b.cache.dir = filepath.Join(o.CacheDir, "layers")
+	}
+	res := &Result{Tag: tag.String()}
+	var built []*platformImage
+	for _, l := range bases {
+		p, err := b.one(ctx, l)
+		if err != nil {
+			if len(bases) > 1 {
+				return nil, fmt.Errorf("%s: %w", l.Platform.String(), err)
+			}
+			return nil, err
+		}
+		built = append(built, p)
+		res.Images = append(res.Images, p.info)
+	}
+	if res.Digest, err = assemble(built).digest(); err != nil {
+		return nil, err
+	}
+	logf("image: %s", res.Digest)
+
+	if err := o.deliver(ctx, tag, built, res, logf); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// builder holds what every platform's image shares.
+type builder struct {
+	o                *Options
+	rt               *generate.Runtime
+	epoch            time.Time
+	source, revision string
+	logf             func(string, ...any)
+	app              layer.Blob
+	appData          []byte
+	cache            depsCache
+}
+
+// one builds the image for one base platform.
+func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error) {
+	o, rt := b.o, b.rt
+	factsDir := ""
+	if o.CacheDir != "" {
+		factsDir = filepath.Join(o.CacheDir, "base")
+	}
+	bi, _, err := base.InspectCached(l.Image, factsDir)
+	if err != nil {
+		return nil, fmt.Errorf("base image %s: %w", l.Name, err)
+	}
+	b.logf("base: %s %s %s: %s", l.Name, l.Platform.String(), short(l.Digest), strings.Join(bi.Evidence, "; "))
+	if bi.MinorVersion() != o.Config.Python && o.Config.Python != "" {
+		b.logf("warning: the base has Python %s, the configuration says %s; the image uses the base's", bi.MinorVersion(), o.Config.Python)
+	}
+	target := bi.Target()
+	if err := target.Validate(); err != nil {
+		return nil, fmt.Errorf("base image %s: %w", l.Name, err)
+	}
+	reqs, err := o.Requirements(ctx, bi)
+	if err != nil {
+		return nil, err
+	}
+	if err := extrasPinned(rt, reqs); err != nil {
+		return nil, err
+	}
+	mt, err := layerMediaType(l.Image)
+	if err != nil {
+		return nil, err
+	}
+
+	v := venvFor(bi)
+	deps, err := buildDeps(ctx, o, b.cache, v, target, reqs, b.epoch, mt)
+	if err != nil {
+		return nil, err
+	}
+	how := "installed"
+	if deps.cached {
+		how = "cached"
+	}
+	b.logf("dependencies: %d packages %s → %s (%s)", deps.packages, how, VenvPrefix, short(deps.blob.Digest))
+
+	userFiles, err := userEntries(bi, rt)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSymlinks(bi, append(userFiles, layer.Entry{Path: VenvPrefix}, layer.Entry{Path: AppDir})); err != nil {
+		return nil, err
+	}
+	userLayer, userBlob, err := layer.Build(userFiles, layer.Options{ModTime: b.epoch}, mt)
+	if err != nil {
+		return nil, fmt.Errorf("user layer: %w", err)
+	}
+	appLayer := layer.Open(b.app, mt, func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b.appData)), nil })
+
+	history := func(by string) v1.History {
+		return v1.History{Created: v1.Time{Time: b.epoch}, CreatedBy: "containerize build: " + by}
+	}
+	p := &platformImage{
+		addenda: []mutate.Addendum{
+			{Layer: deps.layer, MediaType: mt, History: history(fmt.Sprintf("%s (%d packages)", VenvPrefix, deps.packages))},
+			{Layer: userLayer, MediaType: mt, History: history(fmt.Sprintf("user %s (%d)", rt.UserName, rt.UID))},
+			{Layer: appLayer, MediaType: mt, History: history(fmt.Sprintf("COPY %s %s/", rt.SourceDir, AppDir))},
+		},
+		configure: func(cf *v1.ConfigFile) (*v1.ConfigFile, error) {
+			return configure(cf, bi, rt, b.source, b.revision, b.epoch)
+		},
+	}
+	if mt == types.OCILayer {
+		p.annotations = map[string]string{AnnotationBaseDigest: l.Digest.String()}
+		if !strings.HasPrefix(l.Name, base.OCIPrefix) && !strings.HasPrefix(l.Name, base.DockerPrefix) {
+			p.annotations[AnnotationBaseName] = l.Name
+		}
+	}
+	img, err := p.on(l.Image)
+	if err != nil {
+		return nil, err
+	}
+	d, err := img.Digest()
+	if err != nil {
+		return nil, err
+	}
+	p.base, p.image = l.Image, img
+	p.info = Image{
+		Platform: l.Platform, Digest: d, Base: l.Digest, Target: target,
+		Dependencies: deps.blob.Digest, User: userBlob.Digest, App: b.app.Digest,
+		DependenciesCached: deps.cached, Packages: deps.packages,
+	}
+	return p, nil
+}
+
+func short(h v1.Hash) string {
+	if len(h.Hex) < 12 {
+		return h.String()
+	}
+	return h.Algorithm + ":" + h.Hex[:12]
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func progressOr(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
+}

@@ -1,0 +1,94 @@
+package generate
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/wizard"
+)
+
+// TestRuntimeMatchesDockerfile checks that RuntimeOf says what the rendered Dockerfile does, for every
+// sample: CMD, HEALTHCHECK, EXPOSE, USER, user ids, the copied folder, ENV values and WORKDIR.
+func TestRuntimeMatchesDockerfile(t *testing.T) {
+	vs := append(variants(t), variant{name: "channels-daphne", sample: "channels-asgi", flags: wizard.Flags{Yes: true, Server: config.ServerDaphne}})
+	for _, v := range vs {
+		t.Run(v.name, func(t *testing.T) {
+			p, out := generateVariant(t, v)
+			cfg, err := wizard.Resolve(p, nil, v.flags, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := RuntimeOf(p, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd, err := ServerCommand(p, cfg)
+			if err != nil || !equal(cmd, r.Command) {
+				t.Fatalf("ServerCommand = %q, %v; RuntimeOf says %q", cmd, err, r.Command)
+			}
+			var dockerfile string
+			for _, f := range out.Files {
+				if f.Path == "Dockerfile" {
+					dockerfile = string(f.Data)
+				}
+			}
+			stage := dockerfile[strings.LastIndex(dockerfile, "\nFROM "):]
+			src := "."
+			if r.SourceDir != "." {
+				src = r.SourceDir + "/"
+			}
+			checks := []string{
+				"\nCMD " + jsonArray(r.Command) + "\n",
+				"\n    CMD " + jsonArray(r.Healthcheck.Command) + "\n",
+				fmt.Sprintf("HEALTHCHECK --interval=%s --timeout=%s --start-period=%s --retries=%d \\\n", r.Healthcheck.Interval, r.Healthcheck.Timeout, r.Healthcheck.StartPeriod, r.Healthcheck.Retries),
+				"FROM python:" + cfg.Python + "-slim AS runtime\n",
+				"docker build -t " + r.Name + " .\n",
+				"\nUSER " + r.User + "\n",
+				"\nEXPOSE " + strconv.Itoa(r.Port) + "\n",
+				"COPY --chown=" + r.UserName + ":" + r.UserName + " " + src + " /app/\n",
+				"--gid " + strconv.Itoa(r.GID) + " " + r.UserName + " ",
+				"useradd ",
+				"--uid " + strconv.Itoa(r.UID) + " --gid " + r.UserName + " ",
+				"--home-dir /app --shell /usr/sbin/nologin " + r.UserName + " ",
+				"install -d -o app -g app " + strings.Join(r.OwnedDirs, " ") + "\n",
+			}
+			if r.WorkDir != "/app" {
+				checks = append(checks, "\nWORKDIR "+r.WorkDir+"\n")
+			}
+			for _, e := range r.Env {
+				checks = append(checks, "    "+e)
+			}
+			if r.Collectstatic {
+				checks = append(checks, "python manage.py collectstatic --noinput")
+			}
+			if len(r.ExtraPackages) > 0 {
+				checks = append(checks, "pip install "+strings.Join(r.ExtraPackages, " ")+"\n")
+			}
+			for _, want := range checks {
+				if !strings.Contains(dockerfile, want) {
+					t.Errorf("Dockerfile lacks %q:\n%s", want, stage)
+				}
+			}
+			if !r.Collectstatic && strings.Contains(stage, "collectstatic") {
+				t.Errorf("Collectstatic is false but the Dockerfile runs collectstatic")
+			}
+		})
+	}
+}
+
+// jsonArray renders args the way the template prints exec-form arrays.
+func jsonArray(args []string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(args)
+	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), `","`, `", "`)
+}
+
+func equal(a, b []string) bool {
+	return strings.Join(a, "\x00") == strings.Join(b, "\x00") && len(a) == len(b)
+}
