@@ -28,8 +28,9 @@ func main() { os.Exit(run(os.Args[1:], stdIO())) }
 type IO struct {
 	In          io.Reader
 	Out, ErrOut io.Writer
-	// InTTY / OutTTY say whether In / Out are terminals (prompts need both for the TUI).
-	InTTY, OutTTY bool
+	// InTTY / OutTTY / ErrTTY say whether In / Out / ErrOut are terminals (prompts need the
+	// first two for the TUI; progress bars are drawn on ErrOut only when it is one).
+	InTTY, OutTTY, ErrTTY bool
 	// Rand is the source of fresh secrets.
 	Rand io.Reader
 	// Getenv reads the environment (ACCESSIBLE, NO_COLOR).
@@ -41,6 +42,7 @@ func stdIO() *IO {
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		Rand:   rand.Reader,
 		Getenv: os.Getenv,
 	}

@@ -149,3 +149,15 @@ func TestInitTwiceChangesNothing(t *testing.T) {
 		})
 	}
 }
+
+func TestParseOutputs(t *testing.T) {
+	out, err := parseOutputs(&buildOptions{outputs: []string{"docker,dest=a.tar", "oci,dest=dir"}, push: "r/x:1", load: true})
+	if err != nil || out.DockerArchive != "a.tar" || out.OCILayout != "dir" || out.Push != "r/x:1" || !out.Load {
+		t.Fatalf("parseOutputs = %+v, %v", out, err)
+	}
+	for _, bad := range []string{"docker", "docker,dest=", "zip,dest=x", "oci,to=x"} {
+		if _, err := parseOutputs(&buildOptions{outputs: []string{bad}}); err == nil {
+			t.Errorf("--output %q accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/containerize/containerize/build"
+	"github.com/containerize/containerize/build/base"
+	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/pypi"
+	"github.com/containerize/containerize/wizard"
+)
+
+type buildOptions struct {
+	base          string
+	platforms     string
+	push          string
+	outputs       []string
+	load          bool
+	tag           string
+	indexURL      string
+	extraIndexURL []string
+	cacheDir      string
+	ignoreSysPkgs bool
+}
+
+func newBuildCmd(io *IO) *cobra.Command {
+	opts := &buildOptions{}
+	cmd := &cobra.Command{
+		Use:   "build [DIR]",
+		Short: "Build the project's OCI image directly, without a Docker daemon",
+		Long: `build assembles the image the generated Dockerfile describes, without Docker: the base image,
+a layer with the locked dependencies installed from wheels into /opt/venv, a layer with the
+project's files (honouring .dockerignore) under /app, and the same user, environment, command
+and healthcheck. It reads the answers from containerize.toml (or takes the detected defaults).
+
+Dependencies come from the lockfile (Pipfile.lock, poetry.lock, uv.lock, pdm.lock, pylock.toml)
+or a fully pinned requirements file; each needs a wheel for the base's platform. Layers are
+reproducible (SOURCE_DATE_EPOCH is honoured) and the dependency layer is cached: when only
+code changed, only the application layer is rebuilt and nothing is downloaded.
+
+collectstatic needs Python, so the image runs it when the container starts, before the server.`,
+		Example: `  containerize build --push registry.example.com/team/app:1.4
+  containerize build --output docker,dest=app.tar && docker load -i app.tar
+  containerize build --output oci,dest=./oci --platform linux/amd64,linux/arm64
+  containerize build --load`,
+		Args: dirArg,
+		RunE: func(cmd *cobra.Command, args []string) error { return buildRun(cmd.Context(), io, opts, args) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.base, "base", "", "base image: a registry reference, oci:DIR[:NAME] or docker-archive:FILE (default python:X.Y-slim for the configured Python)")
+	f.StringVar(&opts.platforms, "platform", "", "comma-separated platforms, e.g. linux/amd64,linux/arm64 (several give an image index)")
+	f.StringVar(&opts.push, "push", "", "push the image to this registry reference")
+	f.StringArrayVar(&opts.outputs, "output", nil, "write the image: docker,dest=FILE (a tarball for docker load) or oci,dest=DIR (an OCI layout); repeatable")
+	f.BoolVar(&opts.load, "load", false, "load the image into the local Docker daemon (docker load)")
+	f.StringVar(&opts.tag, "tag", "", "image name for --output docker, --load and the OCI layout (default <project>:latest)")
+	f.StringVar(&opts.indexURL, "index-url", "", "package index to download wheels from (default $PIP_INDEX_URL, else PyPI)")
+	f.StringArrayVar(&opts.extraIndexURL, "extra-index-url", nil, "additional package index (default $PIP_EXTRA_INDEX_URL); repeatable")
+	f.StringVar(&opts.cacheDir, "cache-dir", "", "where wheels, dependency layers and base image facts are cached (default the user cache directory)")
+	f.BoolVar(&opts.ignoreSysPkgs, "ignore-system-packages", false, "build even when the project needs Debian runtime libraries the base image lacks")
+	return cmd
+}
+
+func buildRun(ctx context.Context, io *IO, opts *buildOptions, args []string) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	dir, err := projectDir(args)
+	if err != nil {
+		return err
+	}
+	out, err := parseOutputs(opts)
+	if err != nil {
+		return err
+	}
+	platforms, err := base.ParsePlatforms(opts.platforms)
+	if err != nil {
+		return usageError{fmt.Errorf("--platform: %w", err)}
+	}
+	p, err := detectDir(dir)
+	if err != nil {
+		return err
+	}
+	saved, err := loadSaved(dir)
+	if err != nil {
+		return err
+	}
+	cfg, err := wizard.Resolve(p, saved, wizard.Flags{Yes: true}, nil)
+	if err != nil {
+		return err
+	}
+	if saved == nil {
+		fmt.Fprintf(io.ErrOut, "note: no %s; using the detected defaults (containerize init saves them)\n", config.FileName)
+	}
+	epoch, err := build.EpochFromEnv(io.Getenv)
+	if err != nil {
+		return err
+	}
+	cacheDir := opts.cacheDir
+	if cacheDir == "" {
+		if cacheDir, err = os.UserCacheDir(); err != nil {
+			return fmt.Errorf("no cache directory (set --cache-dir): %w", err)
+		}
+		cacheDir = filepath.Join(cacheDir, "containerize")
+	}
+	po := pypi.OptionsFromEnv(io.Getenv)
+	if opts.indexURL != "" {
+		po.IndexURL = opts.indexURL
+	}
+	if len(opts.extraIndexURL) > 0 {
+		po.ExtraIndexURLs = opts.extraIndexURL
+	}
+	po.CacheDir = filepath.Join(cacheDir, "wheels")
+	po.UserAgent = "containerize/" + version
+	index, err := pypi.New(po)
+	if err != nil {
+		return err
+	}
+
+	var bar *progressbar.ProgressBar
+	onUpload := func(complete, total int64) {
+		if bar == nil {
+			bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(io.ErrOut),
+				progressbar.OptionShowBytes(true), progressbar.OptionSetDescription("push"),
+				progressbar.OptionSetVisibility(io.ErrTTY), progressbar.OptionClearOnFinish())
+		}
+		bar.Set64(complete)
+	}
+	res, err := build.Build(ctx, build.Options{
+		Project:              p,
+		Config:               cfg,
+		Source:               os.DirFS(dir),
+		Requirements:         build.Lockfile(os.DirFS(dir), p),
+		Index:                index,
+		Base:                 opts.base,
+		Platforms:            platforms,
+		CacheDir:             cacheDir,
+		Epoch:                epoch,
+		IgnoreSystemPackages: opts.ignoreSysPkgs,
+		Output:               out,
+		Progress:             io.ErrOut,
+		OnUpload:             onUpload,
+	})
+	if err != nil {
+		return err
+	}
+	if bar != nil {
+		bar.Finish()
+	}
+	st := index.Stats()
+	fmt.Fprintf(io.ErrOut, "index: %d requests, %d bytes downloaded, %d wheels from the cache\n", st.Requests, st.BytesDownloaded, st.CacheHits)
+	if res.Pushed != "" {
+		fmt.Fprintf(io.ErrOut, "pushed %s\n", res.Pushed)
+	}
+	fmt.Fprintln(io.Out, res.Digest)
+	return nil
+}
+
+// parseOutputs reads --push, --output and --load.
+func parseOutputs(opts *buildOptions) (build.Output, error) {
+	out := build.Output{Push: opts.push, Load: opts.load, Tag: opts.tag}
+	for _, o := range opts.outputs {
+		kind, rest, _ := strings.Cut(o, ",")
+		dest, ok := strings.CutPrefix(rest, "dest=")
+		if !ok || dest == "" {
+			return out, usageError{fmt.Errorf("--output %q: want docker,dest=FILE or oci,dest=DIR", o)}
+		}
+		switch kind {
+		case "docker":
+			out.DockerArchive = dest
+		case "oci":
+			out.OCILayout = dest
+		default:
+			return out, usageError{fmt.Errorf("--output %q: unknown type %q (docker or oci)", o, kind)}
+		}
+	}
+	return out, nil
+}
