@@ -134,9 +134,6 @@ func Generate(p *detect.Project, c config.Config, opts Options) (*Output, error)
 		}
 		out.Files = append(out.Files, File{Path: ".env", Data: data})
 	}
-	if v.GeneratedRequirements != nil {
-		out.Files = append(out.Files, *v.GeneratedRequirements)
-	}
 	out.Files = append(out.Files, File{Path: config.FileName, Data: config.Marshal(&c)})
 	out.Lines = append(out.Lines, Lines{Path: ".gitignore", Lines: []string{".env"}})
 

@@ -12,7 +12,10 @@ import (
 
 	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/fsoverlay"
+	"github.com/containerize/containerize/migrate"
 	"github.com/containerize/containerize/validate/fulllint"
+	"github.com/containerize/containerize/venv"
 	"github.com/containerize/containerize/wizard"
 )
 
@@ -56,6 +59,9 @@ func generateVariant(t *testing.T, v variant) (*detect.Project, *Output) {
 	if err != nil {
 		t.Fatalf("detect: %v", err)
 	}
+	if p.PackageManager == "none" {
+		p = migrated(t, p, dir)
+	}
 	cfg, err := wizard.Resolve(p, nil, v.flags, nil)
 	if err != nil {
 		t.Fatalf("resolve: %v", err)
@@ -66,6 +72,46 @@ func generateVariant(t *testing.T, v variant) (*detect.Project, *Output) {
 		t.Fatalf("generate: %v", err)
 	}
 	return p, out
+}
+
+// migrated is the project as init leaves a legacy one: its virtualenv declared by migrate's
+// requirements plan, seen through an overlay before anything is written.
+func migrated(t *testing.T, p *detect.Project, dir string) *detect.Project {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := venv.Locator{Project: abs, FS: os.DirFS("/")}
+	v, err := loc.At(p.Virtualenvs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dists, err := loc.Read(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := migrate.Input{Project: p, FS: os.DirFS(dir), Venv: v, Dists: dists, Dir: abs}
+	rep, err := migrate.Analyze(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := migrate.Plan(in, rep, migrate.FormatRequirements)
+	if err != nil {
+		t.Fatal(err)
+	}
+	planned := map[string][]byte{}
+	for _, f := range files {
+		planned[f.Path] = f.Data
+	}
+	p, err = detect.Detect(fsoverlay.New(os.DirFS(dir), planned), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.PackageManager != "pip" {
+		t.Fatalf("after migrate the project uses %q, want pip", p.PackageManager)
+	}
+	return p
 }
 
 // TestGolden compares every generated file of every sample with its reviewed golden copy

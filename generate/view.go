@@ -63,8 +63,7 @@ type view struct {
 	EnvGroups []envGroup
 	Patch     patchView
 
-	GeneratedRequirements *File
-	Notes                 []string
+	Notes []string
 
 	// The environment variables the settings read, where they name their own.
 	secretKeyEnv, hostsEnv, databaseURLEnv string
@@ -153,20 +152,11 @@ func (v *view) dependencies(p *detect.Project, c config.Config) error {
 	files := p.DependencyFiles
 	dir := p.DependencyDir
 	if p.PackageManager == "none" {
-		if len(p.VenvPackages) == 0 {
-			return fmt.Errorf("%s declares no dependencies: add a requirements.txt, Pipfile or pyproject.toml (or keep a virtualenv in the project for containerize to read) and run init again", p.Root)
+		hint := "add a requirements.txt, Pipfile or pyproject.toml"
+		if len(p.Virtualenvs) > 0 {
+			hint = "run containerize migrate to declare what " + p.Virtualenvs[0] + "/ has installed"
 		}
-		// A legacy project: pin what its virtualenv has, in a new requirements.txt.
-		var b strings.Builder
-		fmt.Fprintf(&b, "# Pinned by containerize init from what %s/ has installed; review it and keep it\n", p.VenvPackagesFrom)
-		b.WriteString("# up to date (the virtualenv is not copied into the image).\n")
-		for _, pkg := range p.VenvPackages {
-			fmt.Fprintf(&b, "%s==%s\n", pkg.Name, pkg.Version)
-		}
-		req := path.Join(dir, "requirements.txt")
-		v.GeneratedRequirements = &File{Path: req, Data: []byte(b.String())}
-		files = []string{req}
-		v.Notes = append(v.Notes, fmt.Sprintf("wrote %s from %s/ (%d packages): no dependency file declared them", req, p.VenvPackagesFrom, len(p.VenvPackages)))
+		return fmt.Errorf("%s declares no dependencies: %s, then run init again", p.Root, hint)
 	}
 	v.DependencyFilesText = strings.Join(files, ", ")
 	if dir != "." {
@@ -210,12 +200,9 @@ func (v *view) dependencies(p *detect.Project, c config.Config) error {
 		if p.Lockfile == "" {
 			v.ExportCommand = "/opt/tools/bin/pdm lock && " + v.ExportCommand
 		}
-	case "pip", "none":
-		if p.RequirementsFile != "" || p.PackageManager == "none" {
-			req := relTo(dir, files[0])
-			if p.RequirementsFile != "" {
-				req = relTo(dir, p.RequirementsFile)
-			}
+	case "pip":
+		if p.RequirementsFile != "" {
+			req := relTo(dir, p.RequirementsFile)
 			v.InstallWhy = fmt.Sprintf("Install the dependencies %s declares.", path.Join(dir, req))
 			v.InstallCommand = "pip install -r " + req
 			break

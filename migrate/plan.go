@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -292,6 +293,15 @@ func (pl *planner) requirements() ([]File, error) {
 		strings.Join(pl.r.Venv.SitePackages, ", "), LockFile))
 	pl.leftOut(&b)
 	b.WriteString("\n")
+	if pl.lockIsConstraint() {
+		// pip keeps every package, the transitive ones too, to the lock's versions, so an image
+		// built from this file installs what the virtualenv had.
+		rel, err := filepath.Rel(path.Dir(file), path.Join(pl.dir, LockFile))
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString("-c " + filepath.ToSlash(rel) + "\n")
+	}
 	for _, p := range pl.top {
 		if p.note != "" {
 			comment(&b, "", p.dist.RawName+": "+p.note)
@@ -299,6 +309,17 @@ func (pl *planner) requirements() ([]File, error) {
 		b.WriteString(p.requirement() + "\n")
 	}
 	return []File{{Path: file, Data: []byte(b.String())}, pl.lock(path.Base(file))}, nil
+}
+
+// lockIsConstraint says whether requirements.lock can serve as a pip constraints file:
+// pip refuses editable installs there.
+func (pl *planner) lockIsConstraint() bool {
+	for _, d := range pl.all {
+		if d.Editable {
+			return false
+		}
+	}
+	return true
 }
 
 // lock writes requirements.lock: every installed distribution the project

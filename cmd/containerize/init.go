@@ -13,6 +13,7 @@ import (
 
 	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/fsoverlay"
 	"github.com/containerize/containerize/generate"
 	"github.com/containerize/containerize/safewrite"
 	"github.com/containerize/containerize/wizard"
@@ -106,16 +107,40 @@ func initRun(io *IO, opts *initOptions, args []string) error {
 	prompter := newPrompter(io, opts)
 	printSummary(io, p)
 
+	// A project whose dependencies live only in its virtualenv gets them declared first, in
+	// the same write: detection then reads the project as migrate leaves it.
+	var migrated []safewrite.File
+	if p.PackageManager == "none" && len(p.Virtualenvs) > 0 {
+		run := true
+		if prompter != nil {
+			run, err = prompter.Confirm("Declare the dependencies first?",
+				fmt.Sprintf("No dependency file declares them; %s/ holds the only record. containerize migrate writes requirements.txt and requirements.lock from it.", p.Virtualenvs[0]), true)
+			if err != nil {
+				return abortOr(err)
+			}
+		}
+		if !run {
+			return fmt.Errorf("%s declares no dependencies: run containerize migrate, or add a requirements file, then init again", dir)
+		}
+		if migrated, err = migratePlan(io, p, dir, p.Virtualenvs[0], "", prompter); err != nil {
+			return err
+		}
+		planned := map[string][]byte{}
+		for _, f := range migrated {
+			planned[f.Path] = f.Data
+		}
+		if p, err = detect.Detect(fsoverlay.New(os.DirFS(dir), planned), dir); err != nil {
+			return err
+		}
+	}
+
 	cfg, err := wizard.Resolve(p, saved, opts.flags, prompter)
 	if err != nil {
-		if errors.Is(err, wizard.ErrAborted) {
-			return errAborted
-		}
 		var fe *wizard.FlagError
 		if errors.As(err, &fe) {
 			return usageError{err}
 		}
-		return err
+		return abortOr(err)
 	}
 	out, err := generate.Generate(p, cfg, generate.Options{Rand: io.Rand})
 	if err != nil {
@@ -125,6 +150,7 @@ func initRun(io *IO, opts *initOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	files = append(migrated, files...)
 	changes, err := safewrite.Plan(dir, files)
 	if err != nil {
 		return err
@@ -137,12 +163,9 @@ func initRun(io *IO, opts *initOptions, args []string) error {
 		Confirm: confirmer{prompter: prompter, approved: approved, out: io.ErrOut},
 	})
 	if err != nil {
-		if errors.Is(err, wizard.ErrAborted) {
-			return errAborted
-		}
-		return err
+		return abortOr(err)
 	}
-	printResult(io, res, out.Notes)
+	printResult(io, res, out.Notes, "Next: docker compose up --build")
 	return nil
 }
 
@@ -274,7 +297,15 @@ func printSummary(io *IO, p *detect.Project) {
 	}
 }
 
-func printResult(io *IO, res safewrite.Result, notes []string) {
+// abortOr turns a cancelled prompt into errAborted (exit 130).
+func abortOr(err error) error {
+	if errors.Is(err, wizard.ErrAborted) {
+		return errAborted
+	}
+	return err
+}
+
+func printResult(io *IO, res safewrite.Result, notes []string, next string) {
 	w := io.Out
 	for _, f := range res.Created {
 		fmt.Fprintf(w, "created   %s\n", f)
@@ -295,6 +326,6 @@ func printResult(io *IO, res safewrite.Result, notes []string) {
 		fmt.Fprintf(io.ErrOut, "note: %s\n", n)
 	}
 	if len(res.Created)+len(res.Updated) > 0 {
-		fmt.Fprintln(w, "\nNext: docker compose up --build")
+		fmt.Fprintln(w, "\n"+next)
 	}
 }

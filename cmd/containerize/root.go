@@ -29,7 +29,7 @@ and writes a Dockerfile, docker-compose.yml, .dockerignore and .env files.`,
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newInitCmd(io), newDetectCmd(io), newBuildCmd(io))
+	root.AddCommand(newInitCmd(io), newDetectCmd(io), newBuildCmd(io), newMigrateCmd(io))
 	return root
 }
 
