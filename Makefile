@@ -17,7 +17,7 @@ test:
 ## e2e: install and start Docker, Compose v2, stand-in base images and a local package index
 ## (first run: minutes; warm: seconds), then run the generated setup of the samples for real
 e2e:
-	bash e2e/smoke.sh
+	bash e2e/run.sh
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }

@@ -16,6 +16,7 @@ func (r *reader) extract(s *settings, root string, isPkg bool) error {
 	r.database(s)
 	r.cache(s)
 	r.broker(s)
+	r.resultBackend(s)
 	r.channels(s)
 	r.email(s)
 	r.secrets(s)
@@ -440,6 +441,7 @@ func (r *reader) broker(s *settings) {
 		return
 	}
 	if env, def, ok := pyscan.EnvDefault(v); ok {
+		r.info.CeleryBrokerEnv = env
 		if def == "" {
 			r.note(b.at.String(), "%s comes from $%s at run time, with no default to tell the broker", name, env)
 			return
@@ -448,6 +450,27 @@ func (r *reader) broker(s *settings) {
 		return
 	}
 	r.note(b.at.String(), "%s cannot be read without running the code: %s", name, describe(b.at.file, b.val))
+}
+
+// resultBackend reads CELERY_RESULT_BACKEND: its URL scheme ("redis", "django-db" …) and
+// the variable it is read from, so compose can point it at the redis service.
+func (r *reader) resultBackend(s *settings) {
+	_, b := r.setting(s, "CELERY_RESULT_BACKEND", "CELERY_RESULT_BACKEND_URL")
+	if b == nil {
+		return
+	}
+	v := s.resolve(b.val)
+	url := ""
+	if t, ok := v.Template(); ok && !pyscan.ReadsEnv(v) {
+		url = t
+	} else if env, def, ok := pyscan.EnvDefault(v); ok {
+		r.info.CeleryResultBackendEnv, url = env, def
+	}
+	r.info.CeleryResultBackend = urlScheme(url)
+	if r.info.CeleryResultBackend == "" && url != "" && !strings.Contains(url, ":") {
+		r.info.CeleryResultBackend = url // "django-db", "django-cache"
+	}
+	r.info.CeleryResultBackendSource = b.at.String()
 }
 
 func (r *reader) setBroker(url, src string) {

@@ -58,6 +58,13 @@ type Info struct {
 	// from CELERY_BROKER_URL or BROKER_URL, or from the Celery app's broker.
 	CeleryBroker       string `json:"celery_broker,omitempty"`
 	CeleryBrokerSource string `json:"celery_broker_source,omitempty"`
+	// CeleryBrokerEnv is the variable the broker URL is read from, when it is.
+	CeleryBrokerEnv string `json:"celery_broker_env,omitempty"`
+	// CeleryResultBackend is CELERY_RESULT_BACKEND's scheme (redis, rpc, django-db …),
+	// CeleryResultBackendEnv the variable it is read from, when it is.
+	CeleryResultBackend       string `json:"celery_result_backend,omitempty"`
+	CeleryResultBackendEnv    string `json:"celery_result_backend_env,omitempty"`
+	CeleryResultBackendSource string `json:"celery_result_backend_source,omitempty"`
 	// CeleryApp is what `celery -A` takes to find the Celery app: the package ("config")
 	// when config/celery.py creates Celery(...), or the module ("config.celery_app") when
 	// another file such as celery_app.py does.

@@ -9,20 +9,23 @@
 # Environment: E2E_CACHE (default ~/.cache/containerize-e2e), COMPOSE_VERSION,
 # E2E_REBUILD_IMAGES=1 (rebuild the stand-in images even if they exist).
 set -euo pipefail
+# shellcheck source=e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 # Debian packages for the host: the engine, tools to build the stand-in images, and the
 # python3-* distributions the wheelhouse repackages for the local index. Recommends are
 # skipped, so every package the harness relies on is named here.
 APT_PACKAGES=(
-	docker.io debootstrap patchelf jq curl ca-certificates
+	docker.io debootstrap patchelf jq curl ca-certificates git python3-venv
 	# The Django stacks of the sample projects.
 	python3-django python3-djangorestframework python3-asgiref python3-sqlparse python3-tz
 	python3-gunicorn python3-whitenoise python3-psycopg2 python3-psycopg
 	python3-dj-database-url python3-django-environ python3-django-redis python3-redis
 	python3-celery python3-django-celery-beat
 	python3-uvicorn python3-h11 python3-daphne python3-django-channels python3-channels-redis
-	python3-pil python3-mysqldb
+	python3-pil python3-mysqldb python3-sentry-sdk
+	# The pdm sample's dev group (locked, never installed in the image).
+	python3-pytest python3-pytest-django
 	# Package managers the generated Dockerfiles install with pip (bookworm has no uv).
 	pipenv python3-virtualenv python3-virtualenv-clone python3-platformdirs python3-filelock
 	python3-distlib python3-certifi python3-setuptools python3-wheel

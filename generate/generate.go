@@ -45,8 +45,53 @@ type Output struct {
 	Files  []File
 	Blocks []Block
 	Lines  []Lines
+	// Env is a fresh .env with new secrets. It is among Files when the project has no .env;
+	// otherwise MergeEnv adds what the existing one lacks.
+	Env []byte
 	// Notes tell the user what the generated files do that they may not expect.
 	Notes []string
+}
+
+// MergeEnv returns existing with every variable of fresh that it does not define appended
+// under a comment, and the names added; existing values are never changed.
+func MergeEnv(existing, fresh []byte) ([]byte, []string) {
+	defined := map[string]bool{}
+	for _, line := range strings.Split(string(existing), "\n") {
+		if k, ok := envKey(line); ok {
+			defined[k] = true
+		}
+	}
+	var add []string
+	var names []string
+	for _, line := range strings.Split(string(fresh), "\n") {
+		if k, ok := envKey(line); ok && !defined[k] {
+			add = append(add, strings.TrimSpace(line))
+			names = append(names, k)
+			defined[k] = true
+		}
+	}
+	if len(add) == 0 {
+		return existing, nil
+	}
+	var b bytes.Buffer
+	b.Write(existing)
+	if len(existing) > 0 && !bytes.HasSuffix(existing, []byte("\n")) {
+		b.WriteString("\n")
+	}
+	b.WriteString("\n# Added by containerize init: docker-compose.yml needs these.\n")
+	b.WriteString(strings.Join(add, "\n") + "\n")
+	return b.Bytes(), names
+}
+
+// envKey reads the variable a .env line defines ("KEY=value", "export KEY=value").
+func envKey(line string) (string, bool) {
+	line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
+	if line == "" || strings.HasPrefix(line, "#") {
+		return "", false
+	}
+	k, _, ok := strings.Cut(line, "=")
+	k = strings.TrimSpace(k)
+	return k, ok && k != ""
 }
 
 // Options are the inputs that are not facts or decisions.
@@ -123,16 +168,15 @@ func Generate(p *detect.Project, c config.Config, opts Options) (*Output, error)
 		File{Path: ".dockerignore", Data: dockerignore},
 		File{Path: ".env.example", Data: envExample},
 	)
+	env, err := v.freshEnv(opts.Rand)
+	if err != nil {
+		return nil, err
+	}
+	if out.Env, err = render("env.example.tmpl", ".env", env); err != nil {
+		return nil, err
+	}
 	if !p.HasDotEnv {
-		env, err := v.freshEnv(opts.Rand)
-		if err != nil {
-			return nil, err
-		}
-		data, err := render("env.example.tmpl", ".env", env)
-		if err != nil {
-			return nil, err
-		}
-		out.Files = append(out.Files, File{Path: ".env", Data: data})
+		out.Files = append(out.Files, File{Path: ".env", Data: out.Env})
 	}
 	out.Files = append(out.Files, File{Path: config.FileName, Data: config.Marshal(&c)})
 	out.Lines = append(out.Lines, Lines{Path: ".gitignore", Lines: []string{".env"}})

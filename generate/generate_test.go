@@ -159,3 +159,16 @@ func fileData(t *testing.T, out *Output, path string) []byte {
 	t.Fatalf("no %s generated", path)
 	return nil
 }
+
+func TestMergeEnv(t *testing.T) {
+	existing := []byte("# mine\nSECRET_KEY=keep\nexport DEBUG=1\n")
+	fresh := []byte("# fresh\nSECRET_KEY=new\nDEBUG=False\nPOSTGRES_PASSWORD=abc\n")
+	merged, added := MergeEnv(existing, fresh)
+	want := "# mine\nSECRET_KEY=keep\nexport DEBUG=1\n\n# Added by containerize init: docker-compose.yml needs these.\nPOSTGRES_PASSWORD=abc\n"
+	if string(merged) != want || len(added) != 1 || added[0] != "POSTGRES_PASSWORD" {
+		t.Fatalf("MergeEnv = %q, %v", merged, added)
+	}
+	if again, added := MergeEnv(merged, fresh); string(again) != string(merged) || added != nil {
+		t.Fatalf("second merge changed the file: %q", again)
+	}
+}

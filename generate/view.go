@@ -196,9 +196,11 @@ func (v *view) dependencies(p *detect.Project, c config.Config) error {
 	case "pdm":
 		v.ToolPackages = []string{"pdm"}
 		v.InstallWhy = lockOnly("pdm lock")
-		v.ExportCommand = "/opt/tools/bin/pdm export --prod --format requirements --output /tmp/requirements.txt"
+		// PDM_CHECK_UPDATE=false: pdm would ask pypi.org for a newer pdm, which fails behind a
+		// private index or offline.
+		v.ExportCommand = "PDM_CHECK_UPDATE=false /opt/tools/bin/pdm export --prod --format requirements --output /tmp/requirements.txt"
 		if p.Lockfile == "" {
-			v.ExportCommand = "/opt/tools/bin/pdm lock && " + v.ExportCommand
+			v.ExportCommand = "PDM_CHECK_UPDATE=false /opt/tools/bin/pdm lock && " + v.ExportCommand
 		}
 	case "pip":
 		if p.RequirementsFile != "" {
@@ -352,7 +354,14 @@ func (v *view) services(p *detect.Project, c config.Config) error {
 	if v.Mail {
 		v.DataServices = append(v.DataServices, "mail")
 	}
-	add := func(k, val string) { v.AppEnvironment = append(v.AppEnvironment, envVar{k, val}) }
+	add := func(k, val string) {
+		for _, e := range v.AppEnvironment {
+			if e.Key == k {
+				return // the settings read one variable for two things (REDIS_URL as the broker)
+			}
+		}
+		v.AppEnvironment = append(v.AppEnvironment, envVar{k, val})
+	}
 	// A database URL is for settings that parse one, or for the settings block; settings
 	// that read HOST, NAME… one by one get those instead (databaseKeys).
 	wantURL := d.DatabaseURLEnv != "" || c.SettingsPatch || len(d.DatabaseEnv) == 0
@@ -385,7 +394,10 @@ func (v *view) services(p *detect.Project, c config.Config) error {
 	if v.Redis {
 		add("REDIS_URL", `"redis://redis:6379/1"`)
 		if v.Worker || p.Has("celery") {
-			add("CELERY_BROKER_URL", `"redis://redis:6379/0"`)
+			add(or(d.CeleryBrokerEnv, "CELERY_BROKER_URL"), `"redis://redis:6379/0"`)
+			if d.CeleryResultBackend == "redis" {
+				add(or(d.CeleryResultBackendEnv, "CELERY_RESULT_BACKEND"), `"redis://redis:6379/0"`)
+			}
 		}
 		v.Volumes = append(v.Volumes, "redis-data")
 	}

@@ -222,6 +222,18 @@ func desiredFiles(dir string, out *generate.Output) ([]safewrite.File, map[strin
 		files = append(files, appended(b.Path, old, safewrite.EnsureBlock(old, b.Begin, b.End, b.Body)))
 		approved[b.Path] = true
 	}
+	if !hasFile(out.Files, ".env") {
+		old, err := current(".env")
+		if err != nil {
+			return nil, nil, err
+		}
+		merged, added := generate.MergeEnv(old, out.Env)
+		if len(added) > 0 {
+			files = append(files, appended(".env", old, merged))
+			approved[".env"] = true
+			out.Notes = append(out.Notes, fmt.Sprintf(".env lacked %s, which docker-compose.yml uses; added with fresh values", strings.Join(added, ", ")))
+		}
+	}
 	for _, l := range out.Lines {
 		old, err := current(l.Path)
 		if err != nil {
@@ -231,6 +243,15 @@ func desiredFiles(dir string, out *generate.Output) ([]safewrite.File, map[strin
 		approved[l.Path] = true
 	}
 	return files, approved, nil
+}
+
+func hasFile(files []generate.File, path string) bool {
+	for _, f := range files {
+		if f.Path == path {
+			return true
+		}
+	}
+	return false
 }
 
 // appended is a file whose new content may only add to the old; when it purely appends,

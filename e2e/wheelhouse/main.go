@@ -33,7 +33,7 @@ import (
 )
 
 // generation changes when the wheels this program writes change, so old ones are rebuilt.
-const generation = "wheelhouse-3"
+const generation = "wheelhouse-4"
 
 const stateFile = ".wheelhouse-state.json"
 
@@ -104,7 +104,15 @@ func run(o options) error {
 			}
 		}
 	}
-	b := &builder{fsys: root, o: o, db: db, byPkg: byPkg}
+	// The version Debian ships of each project (aliases included), for relaxing requirements.
+	shipped := map[string]string{}
+	for _, d := range dists {
+		shipped[pywheel.NormalizeName(d.name)] = d.version
+		for _, a := range o.aliases[pywheel.NormalizeName(d.name)] {
+			shipped[pywheel.NormalizeName(a)] = d.version
+		}
+	}
+	b := &builder{fsys: root, o: o, db: db, byPkg: byPkg, shipped: shipped}
 	newState := map[string]string{}
 	built, reused, failed := 0, 0, 0
 	for _, d := range dists {
@@ -162,6 +170,8 @@ type builder struct {
 	o     options
 	db    *dpkgDB
 	byPkg map[string][]string
+	// shipped maps a normalised project name to the version Debian installs.
+	shipped map[string]string
 }
 
 var extTag = regexp.MustCompile(`\.cpython-(\d+)-([a-z0-9_]+)-linux-gnu\.so$`)
@@ -259,7 +269,54 @@ func (b *builder) metadata(d *dist, name string) ([]byte, error) {
 			md.Headers = append(md.Headers, pywheel.Header{Key: "Requires-Dist", Value: r})
 		}
 	}
+	b.relaxHeaders(&md, d.meta)
 	return md.Bytes(), nil
+}
+
+// relaxHeaders rewrites md's Requires-Dist values with relax, noting each change.
+func (b *builder) relaxHeaders(md *pywheel.Metadata, meta string) {
+	for i, h := range md.Headers {
+		if !strings.EqualFold(h.Key, "Requires-Dist") {
+			continue
+		}
+		if r, ok := relax(h.Value, b.shipped); ok {
+			fmt.Fprintf(b.o.stdout, "note %s: %q relaxed to %q (Debian ships %s)\n", meta, h.Value, r, b.shipped[firstName(r)])
+			md.Headers[i].Value = r
+		}
+	}
+}
+
+// relax drops the version specifier of a requirement that the version Debian ships of the
+// named project does not meet. Debian patches a program to work with the libraries it ships
+// (pdm 2.2.1 runs on installer 0.6.0 and resolvelib 0.9.0) but keeps the upstream metadata
+// (installer<0.6, resolvelib<0.9), so pip would refuse the very combination Debian installs
+// and tests. Requirements on projects Debian does not ship are left alone.
+func relax(req string, shipped map[string]string) (string, bool) {
+	r, err := pywheel.ParseRequirement(req)
+	if err != nil || r.Specifier == "" {
+		return req, false
+	}
+	v, ok := shipped[r.Name]
+	if !ok {
+		return req, false
+	}
+	if fits, err := pywheel.Satisfies(v, r.Specifier); err != nil || fits {
+		return req, false
+	}
+	out := r.Name
+	if len(r.Extras) > 0 {
+		out += "[" + strings.Join(r.Extras, ",") + "]"
+	}
+	if r.Marker != "" {
+		out += "; " + r.Marker
+	}
+	return out, true
+}
+
+// firstName is the normalised project name a requirement starts with.
+func firstName(req string) string {
+	r, _ := pywheel.ParseRequirement(req)
+	return r.Name
 }
 
 // copyMetaFiles carries the metadata files pip and tools read: entry points (console

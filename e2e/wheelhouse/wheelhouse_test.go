@@ -306,3 +306,27 @@ func checkRecord(t *testing.T, files map[string]string, record string) {
 		}
 	}
 }
+
+func TestRelax(t *testing.T) {
+	shipped := map[string]string{"installer": "0.6.0", "resolvelib": "0.9.0", "cachecontrol": "0.12.12", "tomli": "2.0.1"}
+	for _, tc := range []struct {
+		req, want string
+		changed   bool
+	}{
+		// Debian's pdm 2.2.1 metadata against the versions Debian ships with it.
+		{"installer<0.6,>=0.5.1", "installer", true},
+		{"resolvelib (<0.9,>=0.8)", "resolvelib", true},
+		{`cachecontrol[filecache]<0.12; python_version >= "3.7"`, `cachecontrol[filecache]; python_version >= "3.7"`, true},
+		// Met, unversioned, not shipped, or unparsable: unchanged.
+		{"cachecontrol[filecache]>=0.12.11", "cachecontrol[filecache]>=0.12.11", false},
+		{`tomli>=1.1.0; python_version < "3.11"`, `tomli>=1.1.0; python_version < "3.11"`, false},
+		{"installer", "installer", false},
+		{"argon2-cffi>=19.1.0", "argon2-cffi>=19.1.0", false},
+		{"pkg @ https://example.invalid/pkg.whl", "pkg @ https://example.invalid/pkg.whl", false},
+	} {
+		got, changed := relax(tc.req, shipped)
+		if got != tc.want || changed != tc.changed {
+			t.Errorf("relax(%q) = %q, %v; want %q, %v", tc.req, got, changed, tc.want, tc.changed)
+		}
+	}
+}

@@ -2,15 +2,17 @@
 # Added by `containerize init`; delete the block to undo. Each value falls back to what the
 # settings above say, so the project still runs unchanged outside Docker.
 import os as _os
+import re as _re
 from pathlib import Path as _Path
 from urllib.parse import unquote as _unquote, urlsplit as _urlsplit
 
 SECRET_KEY = _os.environ.get("SECRET_KEY", globals().get("SECRET_KEY"))
 DEBUG = _os.environ.get("DEBUG", str(globals().get("DEBUG", False))).lower() in ("1", "true", "yes", "on")
+# Lists are separated by commas or spaces.
 if _os.environ.get("ALLOWED_HOSTS"):
-    ALLOWED_HOSTS = [_h.strip() for _h in _os.environ["ALLOWED_HOSTS"].split(",") if _h.strip()]
+    ALLOWED_HOSTS = [_h for _h in _re.split(r"[\s,]+", _os.environ["ALLOWED_HOSTS"]) if _h]
 if _os.environ.get("CSRF_TRUSTED_ORIGINS"):
-    CSRF_TRUSTED_ORIGINS = [_o.strip() for _o in _os.environ["CSRF_TRUSTED_ORIGINS"].split(",") if _o.strip()]
+    CSRF_TRUSTED_ORIGINS = [_o for _o in _re.split(r"[\s,]+", _os.environ["CSRF_TRUSTED_ORIGINS"]) if _o]
 
 
 def _database_from_url(url):
@@ -58,4 +60,12 @@ else:
         MIDDLEWARE = list(MIDDLEWARE)
         _at = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1 if "django.middleware.security.SecurityMiddleware" in MIDDLEWARE else 0
         MIDDLEWARE.insert(_at, "whitenoise.middleware.WhiteNoiseMiddleware")
+if not globals().get("LOGGING"):
+    # Errors reach `docker compose logs` even with DEBUG off.
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"console": {"class": "logging.StreamHandler"}},
+        "root": {"handlers": ["console"], "level": _os.environ.get("LOG_LEVEL", "WARNING")},
+    }
 # <<< containerize <<<
