@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/containerize/containerize/build/base"
 	"github.com/containerize/containerize/build/layer"
 	"github.com/containerize/containerize/generate"
+	"github.com/containerize/containerize/pypi"
 )
 
 // Annotations recording the base image on the manifest (OCI image spec).
@@ -67,10 +69,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		source, revision = or(source, gs), or(revision, gr)
 	}
 
-	ref := o.Base
-	if ref == "" {
-		ref = "python:" + o.Config.Python + "-slim"
-	}
+	ref := o.baseRef()
 	bases, err := base.Load(ctx, ref, base.Options{Platforms: o.Platforms, Keychain: o.Keychain, Transport: o.Transport})
 	if err != nil {
 		return nil, err
@@ -97,6 +96,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	var built []*platformImage
 	for _, l := range bases {
 		p, err := b.one(ctx, l)
+		if b.client != nil {
+			res.Indexes, res.Index = b.client.Indexes(), b.client.Stats()
+		}
 		if err != nil {
 			if len(bases) > 1 {
 				return nil, fmt.Errorf("%s: %w", l.Platform.String(), err)
@@ -127,6 +129,28 @@ type builder struct {
 	app              layer.Blob
 	appData          []byte
 	cache            depsCache
+	// client is the package index client, made from the first platform's lock (see index).
+	client *indexClient
+}
+
+// index returns the package index client for lock, made once: every platform reads the same lock file,
+// whose index URLs do not depend on the platform.
+func (b *builder) index(lock *Lock) (*indexClient, error) {
+	po, err := indexOptions(b.o, lock)
+	if err != nil {
+		return nil, err
+	}
+	c, err := pypi.New(po)
+	if err != nil {
+		return nil, err
+	}
+	if b.client == nil {
+		b.client = newIndexClient(c)
+	} else if !slices.Equal(b.client.Indexes(), c.Indexes()) {
+		return nil, fmt.Errorf("the lock names other indexes for this platform (%s) than for the first (%s); build the platforms separately",
+			strings.Join(c.Indexes(), ", "), strings.Join(b.client.Indexes(), ", "))
+	}
+	return b.client, nil
 }
 
 // one builds the image for one base platform.
@@ -148,12 +172,30 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 	if err := target.Validate(); err != nil {
 		return nil, fmt.Errorf("base image %s: %w", l.Name, err)
 	}
-	reqs, err := o.Requirements(ctx, bi)
+	lock, err := o.Requirements(ctx, bi)
 	if err != nil {
 		return nil, err
 	}
-	if err := extrasPinned(rt, reqs); err != nil {
+	client, err := b.index(lock)
+	if err != nil {
 		return nil, err
+	}
+	resolvedDir := ""
+	if o.CacheDir != "" {
+		resolvedDir = filepath.Join(o.CacheDir, "resolved")
+	}
+	unpinned, cached, err := resolveUnpinned(ctx, client, resolvedDir, bi, lock, rt.ExtraPackages)
+	if err != nil {
+		return nil, err
+	}
+	reqs := slices.Clone(lock.Requirements)
+	var names []string
+	for _, u := range unpinned {
+		reqs = append(reqs, u.requirement())
+		names = append(names, u.Name+"=="+u.Version)
+	}
+	if len(unpinned) > 0 {
+		b.warnUnpinned(lock, unpinned, cached)
 	}
 	mt, err := layerMediaType(l.Image)
 	if err != nil {
@@ -161,7 +203,7 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 	}
 
 	v := venvFor(bi)
-	deps, err := buildDeps(ctx, o, b.cache, v, target, reqs, b.epoch, mt)
+	deps, err := buildDeps(ctx, client, b.cache, v, target, reqs, b.epoch, mt)
 	if err != nil {
 		return nil, err
 	}
@@ -215,9 +257,22 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 	p.info = Image{
 		Platform: l.Platform, Digest: d, Base: l.Digest, Target: target,
 		Dependencies: deps.blob.Digest, User: userBlob.Digest, App: b.app.Digest,
-		DependenciesCached: deps.cached, Packages: deps.packages,
+		DependenciesCached: deps.cached, Packages: deps.packages, Unpinned: names,
 	}
 	return p, nil
+}
+
+// warnUnpinned tells the user what the image gets that the lock does not pin, so that they can pin it.
+func (b *builder) warnUnpinned(lock *Lock, unpinned []unpinnedDist, cached bool) {
+	how := "resolved from the index now"
+	if cached {
+		how = "as resolved by an earlier build"
+	}
+	b.logf("warning: %s does not pin %d package(s) the image needs; installing the newest with a wheel for this image (%s):", or(lock.File, "the lock"), len(unpinned), how)
+	for _, u := range unpinned {
+		b.logf("  %s==%s  (%s)", u.Name, u.Version, u.Why)
+	}
+	b.logf("  Pin them in the project's dependencies (and lock again) to choose these versions. The resolution is kept until the lock changes; remove %s to resolve again.", or(filepath.Join(b.o.CacheDir, "resolved"), "the cache"))
 }
 
 func short(h v1.Hash) string {

@@ -2,12 +2,9 @@ package build
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/containerize/containerize/detect"
-	"github.com/containerize/containerize/generate"
-	"github.com/containerize/containerize/wheel"
 )
 
 // wheelsBundleLibraries are distributions whose binary wheels carry the libraries detect lists for them
@@ -28,25 +25,4 @@ func systemPackages(p *detect.Project) error {
 	}
 	return fmt.Errorf("the image needs Debian packages this build cannot add yet (%s):\n  - %s\nUse a dependency that ships its own libraries (psycopg2-binary, psycopg[binary]), build with `docker build` and the generated Dockerfile, or build anyway if the base already has them",
 		strings.Join(p.SystemPackages.Runtime, ", "), strings.Join(why, "\n  - "))
-}
-
-// extrasPinned checks that what the Dockerfile installs besides the lock (the server, whitenoise) is locked:
-// a daemonless build installs only locked, hashed wheels.
-func extrasPinned(rt *generate.Runtime, reqs []Requirement) error {
-	have := map[string]bool{}
-	for _, r := range reqs {
-		have[wheel.NormalizeName(r.Name)] = true
-	}
-	var missing []string
-	for _, e := range rt.ExtraPackages {
-		if !have[wheel.NormalizeName(e)] {
-			missing = append(missing, e)
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	sort.Strings(missing)
-	return fmt.Errorf("the image needs %s, which the lock does not pin (the Dockerfile installs it unpinned): add %s to the project's dependencies and lock again",
-		strings.Join(missing, ", "), strings.Join(missing, " and "))
 }

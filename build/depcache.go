@@ -17,7 +17,6 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/containerize/containerize/build/layer"
-	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
 )
 
@@ -51,19 +50,36 @@ func (k depsKey) hash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-func newDepsKey(v venv, t wheel.Target, reqs []Requirement, epoch time.Time, client *pypi.Client) (depsKey, error) {
+func newDepsKey(v venv, t wheel.Target, reqs []Requirement, epoch time.Time, client *indexClient) (depsKey, error) {
+	pins, unhashed, err := pinKeys(reqs)
+	if err != nil {
+		return depsKey{}, err
+	}
+	k := depsKey{Format: depsFormat, Venv: v, Layout: v.layout(), Tags: tagsHash(t), Epoch: epoch.Unix(), Level: layer.Level, Pins: pins}
+	if unhashed && client != nil {
+		k.Indexes = client.Indexes()
+	}
+	return k, nil
+}
+
+// tagsHash is the sha256 of the target's tags in priority order: what wheel selection depends on.
+func tagsHash(t wheel.Target) string {
 	var tags strings.Builder
 	for _, tag := range t.Tags() {
 		tags.WriteString(tag.String())
 		tags.WriteByte('\n')
 	}
-	tagSum := sha256.Sum256([]byte(tags.String()))
-	k := depsKey{Format: depsFormat, Venv: v, Layout: v.layout(), Tags: hex.EncodeToString(tagSum[:]), Epoch: epoch.Unix(), Level: layer.Level}
-	unhashed := false
+	sum := sha256.Sum256([]byte(tags.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+// pinKeys is reqs in a canonical form for cache keys (names normalised, hashes in one spelling, sorted);
+// unhashed reports that some requirement has no hash, so that the index decides its bytes.
+func pinKeys(reqs []Requirement) (pins []pinKey, unhashed bool, err error) {
 	for _, r := range reqs {
 		h, err := parseHashes(r)
 		if err != nil {
-			return depsKey{}, err
+			return nil, false, err
 		}
 		unhashed = unhashed || h.empty()
 		p := pinKey{Name: wheel.NormalizeName(r.Name), Version: r.Version, Hashes: h.list(), Requested: r.Requested}
@@ -71,18 +87,15 @@ func newDepsKey(v venv, t wheel.Target, reqs []Requirement, epoch time.Time, cli
 			p.Files = append(p.Files, f.Name+" "+f.URL)
 		}
 		sort.Strings(p.Files)
-		k.Pins = append(k.Pins, p)
+		pins = append(pins, p)
 	}
-	sort.Slice(k.Pins, func(i, j int) bool {
-		if k.Pins[i].Name != k.Pins[j].Name {
-			return k.Pins[i].Name < k.Pins[j].Name
+	sort.Slice(pins, func(i, j int) bool {
+		if pins[i].Name != pins[j].Name {
+			return pins[i].Name < pins[j].Name
 		}
-		return k.Pins[i].Version < k.Pins[j].Version
+		return pins[i].Version < pins[j].Version
 	})
-	if unhashed && client != nil {
-		k.Indexes = client.Indexes()
-	}
-	return k, nil
+	return pins, unhashed, nil
 }
 
 // cachedLayer is the record kept next to a cached layer blob.
@@ -177,8 +190,8 @@ type depsLayer struct {
 	cached   bool
 }
 
-func buildDeps(ctx context.Context, o *Options, cache depsCache, v venv, t wheel.Target, reqs []Requirement, epoch time.Time, mt types.MediaType) (*depsLayer, error) {
-	key, err := newDepsKey(v, t, reqs, epoch, o.Index)
+func buildDeps(ctx context.Context, client *indexClient, cache depsCache, v venv, t wheel.Target, reqs []Requirement, epoch time.Time, mt types.MediaType) (*depsLayer, error) {
+	key, err := newDepsKey(v, t, reqs, epoch, client)
 	if err != nil {
 		return nil, err
 	}
@@ -186,11 +199,11 @@ func buildDeps(ctx context.Context, o *Options, cache depsCache, v venv, t wheel
 	if l, rec, ok := cache.get(k, mt); ok {
 		return &depsLayer{layer: l, blob: rec.Blob, packages: rec.Packages, cached: true}, nil
 	}
-	choices, err := resolve(ctx, o.Index, t, reqs)
+	choices, err := resolve(ctx, client, t, reqs)
 	if err != nil {
 		return nil, err
 	}
-	installed, err := install(ctx, o.Index, choices, v.layout())
+	installed, err := install(ctx, client, choices, v.layout())
 	if err != nil {
 		return nil, err
 	}

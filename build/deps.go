@@ -13,13 +13,12 @@ import (
 	"sync"
 
 	"github.com/containerize/containerize/build/layer"
-	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
 )
 
 // install downloads every chosen wheel (verified against the lock), installs it into l and returns the
 // merged entries. Two distributions may share directories but not files.
-func install(ctx context.Context, client *pypi.Client, choices []choice, l wheel.Layout) ([]layer.Entry, error) {
+func install(ctx context.Context, client *indexClient, choices []choice, l wheel.Layout) ([]layer.Entry, error) {
 	installed := make([][]wheel.Entry, len(choices))
 	errs := make([]error, len(choices))
 	sem := make(chan struct{}, parallel)
@@ -71,7 +70,7 @@ func install(ctx context.Context, client *pypi.Client, choices []choice, l wheel
 	return entries, nil
 }
 
-func installOne(ctx context.Context, client *pypi.Client, c choice, l wheel.Layout) ([]wheel.Entry, error) {
+func installOne(ctx context.Context, client *indexClient, c choice, l wheel.Layout) ([]wheel.Entry, error) {
 	if client == nil {
 		return nil, fmt.Errorf("%s %s: no package index client to download %s with", c.req.Name, c.req.Version, c.file.Filename)
 	}

@@ -33,10 +33,25 @@
 //   - Debian packages the Dockerfile would apt-get install (detect's SystemPackages.Runtime) cannot be added
 //     yet: a project that needs them is refused with their names, unless Options.IgnoreSystemPackages says
 //     the base has them (Pillow's and lxml's wheels carry their own libraries and need none);
-//   - what the Dockerfile installs beyond the lock (gunicorn, whitenoise when the project lacks them) must
-//     be locked, since only locked wheels are installed.
+//   - what the Dockerfile pip-installs beyond the lock without a version (generate.Runtime's ExtraPackages:
+//     the server, whitenoise, the database driver) is resolved from the index instead: the newest version
+//     with a wheel for the image (yanked files and files whose requires-python excludes the base skipped,
+//     pre-releases only when nothing else fits), then its Requires-Dist with markers evaluated for the base,
+//     recursively. Distributions the lock pins are not resolved again; a pinned version that a requirement
+//     rules out is a ConflictError naming both. The same completes an incomplete lock (Lock.Complete false:
+//     a hand-written requirements file naming only the direct pins), whose wheels' Requires-Dist are read
+//     too. Requires-Dist comes from the index's PEP 658 .metadata file when it offers one, else from the
+//     wheel. Every such distribution is listed in a warning (and in Image.Unpinned), so the user can pin it.
+//     The resolution is cached (resolved/ below) under the hash of the pins, the extras, the target and the
+//     indexes, and never refreshed: a warm build does not ask the index, and newer releases are picked up
+//     only when the lock changes or resolved/ is removed. The resolved versions and hashes are part of the
+//     dependency layer's key.
 //
-// Caches under Options.CacheDir: layers/ holds dependency layers by input hash, base/ what was learnt about
-// each base image (by config digest, so its layers are read once), and blobs/ the base's layer bytes when an
-// archive, a layout or the daemon needs them. Wheels are cached by the pypi client.
+// Indexes: Options.Index names them (--index-url, PIP_INDEX_URL); when it names none, the lock's own are used
+// (Pipfile.lock sources, -i / --extra-index-url in requirements files, …, see lockset.Set.IndexURLs), else PyPI.
+//
+// Caches under Options.CacheDir: layers/ holds dependency layers by input hash, resolved/ the resolutions of
+// what the lock does not pin, base/ what was learnt about each base image (by config digest, so its layers are
+// read once), and blobs/ the base's layer bytes when an archive, a layout or the daemon needs them. Wheels
+// (and PEP 658 metadata files) are cached by the pypi client, under wheels/ unless Options.Index says where.
 package build

@@ -156,21 +156,11 @@ func pushIndex(t *testing.T, ref string, specs ...testkit.BaseSpec) {
 	}
 }
 
-// client is a fresh index client (its counters at zero) sharing the wheel cache under cache.
-func (f *fixture) client(t *testing.T, cache string) *pypi.Client {
-	t.Helper()
-	c, err := pypi.New(pypi.Options{IndexURL: f.index.URL(), CacheDir: filepath.Join(cache, "wheels"), Retries: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // options builds amd64 from the fixture with caches under cache.
 func (f *fixture) options(t *testing.T, cache string) Options {
 	return Options{
 		Project: f.project, Config: f.cfg, Requirements: Pinned(f.reqs...),
-		Index: f.client(t, cache), Base: f.baseRef, Platforms: []v1.Platform{{OS: "linux", Architecture: "amd64"}},
+		Index: pypi.Options{IndexURL: f.index.URL(), Retries: -1}, Base: f.baseRef, Platforms: []v1.Platform{{OS: "linux", Architecture: "amd64"}},
 		CacheDir: cache,
 	}
 }

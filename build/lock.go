@@ -11,9 +11,10 @@ import (
 
 // Lockfile is the Requirements of project p read from its lockfile (or fully pinned requirements file) in
 // fsys, the project root, with package lockset: the default group, markers evaluated for the base's full
-// Python version and architecture. Distributions the project declares itself are marked Requested.
+// Python version and architecture. Distributions the project declares itself are marked Requested. The
+// lock's index URLs and whether it is complete come along.
 func Lockfile(fsys fs.FS, p *detect.Project) Requirements {
-	return func(_ context.Context, b *base.Base) ([]Requirement, error) {
+	return func(_ context.Context, b *base.Base) (*Lock, error) {
 		set, err := lockset.Load(fsys, p, lockset.Target{Python: b.Python, Arch: b.Arch})
 		if err != nil {
 			return nil, err
@@ -26,6 +27,6 @@ func Lockfile(fsys fs.FS, p *detect.Project) Requirements {
 			}
 			reqs = append(reqs, r)
 		}
-		return reqs, nil
+		return &Lock{Requirements: reqs, File: set.File, IndexURLs: set.IndexURLs, PrimaryIndex: set.PrimaryIndex, Complete: set.Complete}, nil
 	}
 }

@@ -34,20 +34,41 @@ type Requirement struct {
 	Requested bool
 }
 
+// Lock is what a lockfile gives for one base image.
+type Lock struct {
+	// Requirements are the distributions to install.
+	Requirements []Requirement
+	// File names the lock in messages ("Pipfile.lock"); empty means "the lock".
+	File string
+	// IndexURLs are the indexes the lock names, in order; PrimaryIndex says the first replaces PyPI (see
+	// lockset.Set). They are used when Options.Index gives no IndexURL. ${VAR} and $VAR are expanded with
+	// Options.Getenv, as pipenv does for Pipfile sources.
+	IndexURLs    []string
+	PrimaryIndex bool
+	// Complete says the lock lists every distribution to install. When false (a hand-written requirements
+	// file with only the direct pins), Build reads each chosen wheel's Requires-Dist and resolves what is
+	// missing from the index, as pip would.
+	Complete bool
+}
+
 // FileRef is one file of a locked distribution.
 type FileRef struct {
 	Name string // file name, e.g. "Django-5.1.2-py3-none-any.whl"
 	URL  string // absolute http(s) URL; empty means "find it on the index"
 	Hash string // "sha256:<hex>" or empty
+	// Index is the index that listed the file, for messages; empty means the lock named it.
+	Index string
 }
 
 // Requirements gives the locked set for a base image: environment markers depend on its Python version
 // and platform, which are known only once the base has been inspected (b.Python, b.Arch, b.Target()).
-type Requirements func(ctx context.Context, b *base.Base) ([]Requirement, error)
+type Requirements func(ctx context.Context, b *base.Base) (*Lock, error)
 
-// Pinned is a Requirements that gives reqs whatever the base.
+// Pinned is a Requirements that gives reqs, a complete set with no indexes of its own, whatever the base.
 func Pinned(reqs ...Requirement) Requirements {
-	return func(context.Context, *base.Base) ([]Requirement, error) { return reqs, nil }
+	return func(context.Context, *base.Base) (*Lock, error) {
+		return &Lock{Requirements: reqs, Complete: true}, nil
+	}
 }
 
 // Options are the inputs of Build.
@@ -60,8 +81,14 @@ type Options struct {
 
 	// Requirements gives the distributions to install in /opt/venv.
 	Requirements Requirements
-	// Index lists and downloads the wheels; its cache keeps them between builds.
-	Index *pypi.Client
+	// Index configures the client that lists and downloads wheels (its CacheDir keeps them between builds).
+	// IndexURL and ExtraIndexURLs are what the user asked for (--index-url, PIP_INDEX_URL,
+	// --extra-index-url, PIP_EXTRA_INDEX_URL). With no IndexURL, the lock's own indexes are used: its
+	// primary index if it names one, else PyPI, plus its other indexes after ExtraIndexURLs. With an
+	// IndexURL (a mirror, say), the lock's indexes are not used at all.
+	Index pypi.Options
+	// Getenv expands ${VAR} in the lock's index URLs; nil means os.Getenv.
+	Getenv func(string) string
 
 	// Base is the base image: a registry reference, oci:DIR[:NAME] or docker-archive:FILE. Empty means
 	// python:<Config.Python>-slim, as in the Dockerfile.
@@ -122,6 +149,10 @@ type Result struct {
 	Pushed string
 	// Tag is the name the archive, daemon or layout got.
 	Tag string
+	// Indexes are the package indexes used (credentials removed), primary first; Index counts the requests
+	// sent to them and the wheels found in the cache.
+	Indexes []string
+	Index   pypi.Stats
 }
 
 // Image is the image built for one platform.
@@ -138,6 +169,19 @@ type Image struct {
 	DependenciesCached bool
 	// Packages is the number of distributions installed.
 	Packages int
+	// Unpinned are the distributions installed that the lock does not pin, as name==version: what the
+	// image needs besides the lock (the server, whitenoise, the database driver: generate.Runtime's
+	// ExtraPackages) and, for an incomplete requirements file, the dependencies it leaves out, each the
+	// newest version with a wheel for the image.
+	Unpinned []string
+}
+
+// baseRef is the base image reference: Options.Base, or the Dockerfile's python:X.Y-slim.
+func (o *Options) baseRef() string {
+	if o.Base != "" {
+		return o.Base
+	}
+	return "python:" + o.Config.Python + "-slim"
 }
 
 func (o *Options) keychain() authn.Keychain {

@@ -1,14 +1,9 @@
 package build
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"os/exec"
 	"path/filepath"
-	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -50,7 +45,7 @@ func (o *Options) deliver(ctx context.Context, tag name.Tag, built []*platformIm
 		logf("wrote docker archive %s (%s)", out.DockerArchive, tag)
 	}
 	if out.Load {
-		if err := load(ctx, out.Docker, tag, local, progressOr(o.Progress)); err != nil {
+		if err := load(ctx, out.Docker, tag, local, o.loadedBefore(tag), progressOr(o.Progress), logf); err != nil {
 			return err
 		}
 	}
@@ -160,40 +155,6 @@ func writeLayout(dir string, tag name.Tag, a artifact) error {
 	}
 	if err != nil {
 		return fmt.Errorf("write OCI layout %s: %w", dir, err)
-	}
-	return nil
-}
-
-// load streams a docker archive of the image into `docker load`, which prints what it loaded to out.
-func load(ctx context.Context, docker string, tag name.Tag, a artifact, out io.Writer) error {
-	img, err := a.single("docker load")
-	if err != nil {
-		return err
-	}
-	if docker == "" {
-		docker = "docker"
-	}
-	pr, pw := io.Pipe()
-	var stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, docker, "load")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = pr, out, &stderr
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("docker load: %w (is Docker installed? write a file with --output docker,dest=FILE instead)", err)
-	}
-	written := make(chan error, 1)
-	go func() {
-		err := tarball.Write(tag, img, pw)
-		pw.CloseWithError(err)
-		written <- err
-	}()
-	waitErr := cmd.Wait()
-	pr.CloseWithError(errors.New("docker load exited")) // unblocks the writer if docker stopped reading
-	writeErr := <-written
-	if waitErr != nil {
-		return fmt.Errorf("docker load: %w: %s", waitErr, strings.TrimSpace(stderr.String()))
-	}
-	if writeErr != nil {
-		return fmt.Errorf("docker load: write image: %w", writeErr)
 	}
 	return nil
 }

@@ -134,7 +134,7 @@ func (e *MissingWheelsError) Error() string {
 // resolve chooses a wheel for every requirement: the lock's own files when it names them with URLs, else the
 // index's files of the locked version. Like pip with --require-hashes, when some files match the lock's hashes
 // only those are considered. Every requirement without a fitting wheel is reported at once.
-func resolve(ctx context.Context, client *pypi.Client, target wheel.Target, reqs []Requirement) ([]choice, error) {
+func resolve(ctx context.Context, client *indexClient, target wheel.Target, reqs []Requirement) ([]choice, error) {
 	choices := make([]choice, len(reqs))
 	missing := make([]*MissingWheel, len(reqs))
 	errs := make([]error, len(reqs))
@@ -164,7 +164,7 @@ func resolve(ctx context.Context, client *pypi.Client, target wheel.Target, reqs
 	return choices, nil
 }
 
-func resolveOne(ctx context.Context, client *pypi.Client, target wheel.Target, req Requirement) (choice, *MissingWheel, error) {
+func resolveOne(ctx context.Context, client *indexClient, target wheel.Target, req Requirement) (choice, *MissingWheel, error) {
 	allowed, err := parseHashes(req)
 	if err != nil {
 		return choice{}, nil, err
@@ -226,7 +226,7 @@ func resolveOne(ctx context.Context, client *pypi.Client, target wheel.Target, r
 }
 
 // candidates lists the files of req's locked version.
-func candidates(ctx context.Context, client *pypi.Client, req Requirement) ([]pypi.File, error) {
+func candidates(ctx context.Context, client *indexClient, req Requirement) ([]pypi.File, error) {
 	var fromLock []pypi.File
 	named := map[string]bool{}
 	for _, f := range req.Files {
@@ -234,7 +234,7 @@ func candidates(ctx context.Context, client *pypi.Client, req Requirement) ([]py
 		if f.URL == "" {
 			continue
 		}
-		pf := pypi.File{Filename: f.Name, URL: f.URL, Index: "the lock", Hashes: map[string]string{}}
+		pf := pypi.File{Filename: f.Name, URL: f.URL, Index: or(f.Index, "the lock"), Hashes: map[string]string{}}
 		if algo, digest := splitHash(f.Hash); algo != "" {
 			pf.Hashes[algo] = digest
 		}

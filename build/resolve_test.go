@@ -42,7 +42,7 @@ func TestResolve(t *testing.T) {
 		{Name: "stable", Version: "1.0.0", Hashes: []string{abi3Hash}},
 		{Name: "viaurl", Version: "3.0", Files: []FileRef{{Name: urlFile, URL: ix.FileURL(urlFile)}}},
 	}
-	choices, err := resolve(context.Background(), client, glibcTarget, reqs)
+	choices, err := resolve(context.Background(), newIndexClient(client), glibcTarget, reqs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,12 +63,12 @@ func TestResolve(t *testing.T) {
 	musl := glibcTarget
 	musl.Libc, musl.LibcVersion = wheel.Musl, "1.2"
 	unhashed := Requirement{Name: "stable", Version: "1.0"}
-	choices, err = resolve(context.Background(), client, musl, []Requirement{unhashed})
+	choices, err = resolve(context.Background(), newIndexClient(client), musl, []Requirement{unhashed})
 	if err != nil || !strings.Contains(choices[0].file.Filename, "musllinux_1_1") {
 		t.Errorf("musl: %+v, %v", choices, err)
 	}
 	// Locked for glibc only: the musl wheel is on the index but not allowed.
-	_, err = resolve(context.Background(), client, musl, reqs[1:2])
+	_, err = resolve(context.Background(), newIndexClient(client), musl, reqs[1:2])
 	if err == nil || !strings.Contains(err.Error(), "none of its wheels is for this image (stable-1.0-cp39-abi3-manylinux_2_28_x86_64.whl); the index also has stable-1.0-cp39-abi3-musllinux_1_1_x86_64.whl, whose hash the lock does not list") {
 		t.Errorf("musl with a glibc-only lock: %v", err)
 	}
@@ -139,11 +139,11 @@ func TestInstallRejectsClashes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	choices, err := resolve(context.Background(), client, glibcTarget, reqs)
+	choices, err := resolve(context.Background(), newIndexClient(client), glibcTarget, reqs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = install(context.Background(), client, choices, wheel.VenvLayout(VenvPrefix, "3.12"))
+	_, err = install(context.Background(), newIndexClient(client), choices, wheel.VenvLayout(VenvPrefix, "3.12"))
 	if err == nil || !strings.Contains(err.Error(), "one-1.0-py3-none-any.whl and two-1.0-py3-none-any.whl both install /opt/venv/lib/python3.12/site-packages/shared/mod.py") {
 		t.Errorf("err = %v", err)
 	}

@@ -192,16 +192,7 @@ func TestGitInfo(t *testing.T) {
 	}
 }
 
-func TestExtrasAndDepsKey(t *testing.T) {
-	rt := &generate.Runtime{ExtraPackages: []string{"gunicorn", "whitenoise"}}
-	err := extrasPinned(rt, []Requirement{{Name: "WhiteNoise", Version: "6"}})
-	if err == nil || !strings.Contains(err.Error(), "the image needs gunicorn, which the lock does not pin") {
-		t.Errorf("err = %v", err)
-	}
-	if err := extrasPinned(rt, []Requirement{{Name: "whitenoise"}, {Name: "Gunicorn"}}); err != nil {
-		t.Error(err)
-	}
-
+func TestDepsKey(t *testing.T) {
 	v := venv{Prefix: VenvPrefix, Interpreter: "/usr/local/bin/python3.12", Version: "3.12.7", Minor: "3.12", Lib64: true}
 	target := (&base.Base{Python: "3.12.7", Arch: "x86_64", Libc: "glibc", LibcVersion: "2.36"}).Target()
 	a := Requirement{Name: "Django", Version: "5.1", Hashes: []string{"sha256:" + strings.Repeat("a", 64), "SHA256=" + strings.Repeat("B", 64)}}

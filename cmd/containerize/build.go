@@ -41,7 +41,12 @@ project's files (honouring .dockerignore) under /app, and the same user, environ
 and healthcheck. It reads the answers from containerize.toml (or takes the detected defaults).
 
 Dependencies come from the lockfile (Pipfile.lock, poetry.lock, uv.lock, pdm.lock, pylock.toml)
-or a fully pinned requirements file; each needs a wheel for the base's platform. Layers are
+or a pinned requirements file; each needs a wheel for the base's platform. Wheels come from
+--index-url, else $PIP_INDEX_URL, else the index the lock names, else PyPI. What the image
+needs but the lock does not pin (the server, whitenoise, the database driver) and what a
+hand-written requirements file leaves out are resolved from the index (the newest version
+with a wheel for the image), listed in a warning so you can pin them, and remembered until the
+lock changes (delete the resolved/ folder of --cache-dir to resolve again). Layers are
 reproducible (SOURCE_DATE_EPOCH is honoured) and the dependency layer is cached: when only
 code changed, only the application layer is rebuilt and nothing is downloaded.
 
@@ -60,9 +65,9 @@ collectstatic needs Python, so the image runs it when the container starts, befo
 	f.StringArrayVar(&opts.outputs, "output", nil, "write the image: docker,dest=FILE (a tarball for docker load) or oci,dest=DIR (an OCI layout); repeatable")
 	f.BoolVar(&opts.load, "load", false, "load the image into the local Docker daemon (docker load)")
 	f.StringVar(&opts.tag, "tag", "", "image name for --output docker, --load and the OCI layout (default <project>:latest)")
-	f.StringVar(&opts.indexURL, "index-url", "", "package index to download wheels from (default $PIP_INDEX_URL, else PyPI)")
+	f.StringVar(&opts.indexURL, "index-url", "", "package index to download wheels from (default $PIP_INDEX_URL, else the lock's index, else PyPI)")
 	f.StringArrayVar(&opts.extraIndexURL, "extra-index-url", nil, "additional package index (default $PIP_EXTRA_INDEX_URL); repeatable")
-	f.StringVar(&opts.cacheDir, "cache-dir", "", "where wheels, dependency layers and base image facts are cached (default the user cache directory)")
+	f.StringVar(&opts.cacheDir, "cache-dir", "", "where wheels, dependency layers, resolutions and base image facts are cached (default the user cache directory)")
 	f.BoolVar(&opts.ignoreSysPkgs, "ignore-system-packages", false, "build even when the project needs Debian runtime libraries the base image lacks")
 	return cmd
 }
@@ -109,6 +114,8 @@ func buildRun(ctx context.Context, io *IO, opts *buildOptions, args []string) er
 		}
 		cacheDir = filepath.Join(cacheDir, "containerize")
 	}
+	// The index: --index-url / --extra-index-url, else PIP_INDEX_URL / PIP_EXTRA_INDEX_URL; with neither,
+	// Build uses the indexes the lock names (else PyPI).
 	po := pypi.OptionsFromEnv(io.Getenv)
 	if opts.indexURL != "" {
 		po.IndexURL = opts.indexURL
@@ -118,10 +125,6 @@ func buildRun(ctx context.Context, io *IO, opts *buildOptions, args []string) er
 	}
 	po.CacheDir = filepath.Join(cacheDir, "wheels")
 	po.UserAgent = "containerize/" + version
-	index, err := pypi.New(po)
-	if err != nil {
-		return err
-	}
 
 	var bar *progressbar.ProgressBar
 	onUpload := func(complete, total int64) {
@@ -137,7 +140,8 @@ func buildRun(ctx context.Context, io *IO, opts *buildOptions, args []string) er
 		Config:               cfg,
 		Source:               os.DirFS(dir),
 		Requirements:         build.Lockfile(os.DirFS(dir), p),
-		Index:                index,
+		Index:                po,
+		Getenv:               io.Getenv,
 		Base:                 opts.base,
 		Platforms:            platforms,
 		CacheDir:             cacheDir,
@@ -153,11 +157,8 @@ func buildRun(ctx context.Context, io *IO, opts *buildOptions, args []string) er
 	if bar != nil {
 		bar.Finish()
 	}
-	st := index.Stats()
-	fmt.Fprintf(io.ErrOut, "index: %d requests, %d bytes downloaded, %d wheels from the cache\n", st.Requests, st.BytesDownloaded, st.CacheHits)
-	if res.Pushed != "" {
-		fmt.Fprintf(io.ErrOut, "pushed %s\n", res.Pushed)
-	}
+	st := res.Index
+	fmt.Fprintf(io.ErrOut, "index: %s: %d requests, %d bytes downloaded, %d files from the cache\n", strings.Join(res.Indexes, ", "), st.Requests, st.BytesDownloaded, st.CacheHits)
 	fmt.Fprintln(io.Out, res.Digest)
 	return nil
 }

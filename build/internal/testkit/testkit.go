@@ -172,6 +172,7 @@ type WheelSpec struct {
 	Tag           string            // "py3-none-any" when empty
 	Files         map[string]string // archive path → content, besides .dist-info
 	Scripts       map[string]string // console_scripts: name → "module:function"
+	Requires      []string          // Requires-Dist values, e.g. "six>=1.0; python_version < '4'"
 }
 
 // Wheel builds a valid wheel (METADATA, WHEEL, entry_points.txt, RECORD with sha256 hashes) and returns its
@@ -187,7 +188,11 @@ func Wheel(spec WheelSpec) (string, []byte) {
 	for k, v := range spec.Files {
 		files[k] = v
 	}
-	files[info+"/METADATA"] = "Metadata-Version: 2.1\nName: " + spec.Name + "\nVersion: " + spec.Version + "\n"
+	md := "Metadata-Version: 2.1\nName: " + spec.Name + "\nVersion: " + spec.Version + "\n"
+	for _, r := range spec.Requires {
+		md += "Requires-Dist: " + r + "\n"
+	}
+	files[info+"/METADATA"] = md + "\nA long description.\nRequires-Dist: not-a-header\n"
 	files[info+"/WHEEL"] = "Wheel-Version: 1.0\nGenerator: testkit\nRoot-Is-Purelib: " + fmt.Sprint(strings.HasSuffix(tag, "-none-any")) + "\nTag: " + tag + "\n"
 	if len(spec.Scripts) > 0 {
 		var b strings.Builder
@@ -240,14 +245,58 @@ type Index struct {
 	Server *httptest.Server
 	mu     sync.Mutex
 	files  map[string][]indexFile // normalized project → files
-	// Pages and Downloads count the project-page and file requests served.
-	Pages, Downloads atomic.Int64
+	// Pages, Downloads and Metadata count the project-page, file and PEP 658 metadata requests served.
+	Pages, Downloads, Metadata atomic.Int64
+	// CoreMetadata makes the index offer each wheel's METADATA as a PEP 658 .metadata file, with its sha256.
+	CoreMetadata bool
 }
 
 type indexFile struct {
-	name string
-	data []byte
-	hash string // advertised sha256; "" advertises none
+	name           string
+	data           []byte
+	hash           string // advertised sha256; "" advertises none
+	yanked         bool
+	requiresPython string
+}
+
+// Yank marks filename yanked (PEP 592).
+func (ix *Index) Yank(filename string) { ix.set(filename, func(f *indexFile) { f.yanked = true }) }
+
+// RequiresPython advertises spec as filename's requires-python.
+func (ix *Index) RequiresPython(filename, spec string) {
+	ix.set(filename, func(f *indexFile) { f.requiresPython = spec })
+}
+
+func (ix *Index) set(filename string, change func(*indexFile)) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, files := range ix.files {
+		for i := range files {
+			if files[i].name == filename {
+				change(&files[i])
+			}
+		}
+	}
+}
+
+// metadata is the METADATA inside a wheel's data.
+func metadata(data []byte) []byte {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil
+	}
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, ".dist-info/METADATA") {
+			rc, err := f.Open()
+			if err != nil {
+				return nil
+			}
+			md, _ := io.ReadAll(rc)
+			rc.Close()
+			return md
+		}
+	}
+	return nil
 }
 
 // NewIndex starts an empty index; call Close when done.
@@ -273,7 +322,7 @@ func (ix *Index) AddWithHash(project, filename string, data []byte, hash string)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	key := normalize(project)
-	ix.files[key] = append(ix.files[key], indexFile{filename, data, hash})
+	ix.files[key] = append(ix.files[key], indexFile{name: filename, data: data, hash: hash})
 }
 
 // FileURL is where the index serves filename.
@@ -300,9 +349,12 @@ func (ix *Index) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		type jsonFile struct {
-			Filename string            `json:"filename"`
-			URL      string            `json:"url"`
-			Hashes   map[string]string `json:"hashes"`
+			Filename       string            `json:"filename"`
+			URL            string            `json:"url"`
+			Hashes         map[string]string `json:"hashes"`
+			Yanked         bool              `json:"yanked,omitempty"`
+			RequiresPython string            `json:"requires-python,omitempty"`
+			CoreMetadata   map[string]string `json:"core-metadata,omitempty"`
 		}
 		page := struct {
 			Meta  map[string]string `json:"meta"`
@@ -314,10 +366,26 @@ func (ix *Index) serve(w http.ResponseWriter, r *http.Request) {
 			if f.hash != "" {
 				h["sha256"] = f.hash
 			}
-			page.Files = append(page.Files, jsonFile{f.name, "../../files/" + f.name, h})
+			jf := jsonFile{Filename: f.name, URL: "../../files/" + f.name, Hashes: h, Yanked: f.yanked, RequiresPython: f.requiresPython}
+			if ix.CoreMetadata && strings.HasSuffix(f.name, ".whl") {
+				jf.CoreMetadata = map[string]string{"sha256": SHA256(metadata(f.data))}
+			}
+			page.Files = append(page.Files, jf)
 		}
 		w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
 		json.NewEncoder(w).Encode(page)
+	case strings.HasPrefix(r.URL.Path, "/files/") && strings.HasSuffix(r.URL.Path, ".whl.metadata") && ix.CoreMetadata:
+		ix.Metadata.Add(1)
+		name := strings.TrimSuffix(path.Base(r.URL.Path), ".metadata")
+		for _, files := range ix.files {
+			for _, f := range files {
+				if f.name == name {
+					w.Write(metadata(f.data))
+					return
+				}
+			}
+		}
+		http.NotFound(w, r)
 	case strings.HasPrefix(r.URL.Path, "/files/"):
 		ix.Downloads.Add(1)
 		name := path.Base(r.URL.Path)
