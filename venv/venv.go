@@ -21,13 +21,13 @@ import (
 
 // Venv is one virtualenv.
 type Venv struct {
-	Path         string   // as found: absolute, or relative to the project for in-project ones
-	Python       string   // "3.8", from pyvenv.cfg (version / version_info) or lib/pythonX.Y
-	PythonFull   string   // "3.8.10" when pyvenv.cfg says so; "" otherwise
-	PythonSource string   // evidence for Python: "venv/pyvenv.cfg:3", "venv/lib/python2.7"
-	Layout       string   // "pyvenv", "virtualenv-legacy" or "windows"
-	Origin       string   // "project", "VIRTUAL_ENV", "WORKON_HOME", "pipenv", "poetry" or "--venv"
-	SitePackages []string // in the same form as Path
+	Path         string   `json:"path"`          // as found: absolute, or relative to the project for in-project ones
+	Python       string   `json:"python"`        // "3.8", from pyvenv.cfg (version / version_info) or lib/pythonX.Y
+	PythonFull   string   `json:"python_full"`   // "3.8.10" when pyvenv.cfg says so; "" otherwise
+	PythonSource string   `json:"python_source"` // evidence for Python: "venv/pyvenv.cfg:3", "venv/lib/python2.7"
+	Layout       string   `json:"layout"`        // "pyvenv", "virtualenv-legacy" or "windows"
+	Origin       string   `json:"origin"`        // "project", "VIRTUAL_ENV", "WORKON_HOME", "pipenv", "poetry" or "--venv"
+	SitePackages []string `json:"site_packages"` // in the same form as Path
 }
 
 // Locator says where to look for a project's virtualenvs.

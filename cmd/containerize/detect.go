@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/venv"
 )
 
 type detectOptions struct {
@@ -35,13 +38,19 @@ It never writes anything. --json prints the same for scripts.`,
 			if err != nil {
 				return err
 			}
+			// Virtualenvs outside the project (VIRTUAL_ENV, WORKON_HOME, pipenv, Poetry)
+			// depend on this user's environment, not on the tree, so they are looked up here.
+			external, err := externalVenvs(io, dir)
+			if err != nil {
+				return err
+			}
 			if opts.JSON {
 				enc := json.NewEncoder(io.Out)
 				enc.SetIndent("", "  ")
 				enc.SetEscapeHTML(false) // specifiers such as ">=5.1" stay readable
-				return enc.Encode(p)
+				return enc.Encode(detectOutput{Project: p, ExternalVirtualenvs: external})
 			}
-			printProject(io.Out, p)
+			printProject(io.Out, p, external)
 			return nil
 		},
 	}
@@ -49,8 +58,32 @@ It never writes anything. --json prints the same for scripts.`,
 	return cmd
 }
 
+// detectOutput is detect --json: the project's findings plus the virtualenvs found outside it.
+type detectOutput struct {
+	*detect.Project
+	ExternalVirtualenvs []venv.Venv `json:"external_virtualenvs"`
+}
+
+func externalVenvs(io *IO, dir string) ([]venv.Venv, error) {
+	resolved, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, err
+	}
+	found, err := venv.Locator{Project: resolved, Getenv: io.Getenv, FS: os.DirFS("/")}.Find()
+	if err != nil {
+		return nil, err
+	}
+	out := []venv.Venv{}
+	for _, v := range found {
+		if v.Origin != "project" {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
 // printProject writes the findings for people, one section per topic.
-func printProject(w io.Writer, p *detect.Project) {
+func printProject(w io.Writer, p *detect.Project, external []venv.Venv) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
 	or := func(s, none string) string {
@@ -108,7 +141,10 @@ func printProject(w io.Writer, p *detect.Project) {
 	}
 	row("Debian packages", fmt.Sprintf("build: %s; runtime: %s",
 		or(strings.Join(p.SystemPackages.Build, " "), "none"), or(strings.Join(p.SystemPackages.Runtime, " "), "none")))
-	row("Virtualenvs", or(strings.Join(p.Virtualenvs, ", "), "none"))
+	row("Virtualenvs", or(strings.Join(p.Virtualenvs, ", "), "none in the project"))
+	for _, v := range external {
+		row("  outside", fmt.Sprintf("%s (Python %s, from %s)", v.Path, v.Python, v.Origin))
+	}
 	tw.Flush()
 	if len(p.Warnings) > 0 {
 		fmt.Fprintln(w, "Warnings:")
