@@ -130,7 +130,9 @@ type Output struct {
 	DockerArchive string
 	// OCILayout is a directory to write as an OCI image layout.
 	OCILayout string
-	// Load streams the image into the local Docker daemon with `docker load` (one platform only).
+	// Load streams the image into the local Docker daemon with `docker load` (one platform only), without
+	// the bytes of the layers the daemon already has (the base; on a rebuild, all but the changed layers)
+	// when it accepts that; see load.
 	Load bool
 	// Tag names the image in the docker archive, in the daemon and in the OCI layout's ref.name;
 	// empty means <project name>:latest.

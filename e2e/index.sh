@@ -3,6 +3,7 @@
 # on 127.0.0.1:$E2E_INDEX_PORT, in the background, its PID in $E2E_CACHE/run/pyindex.pid.
 # "start" returns once the index answers (bounded); starting a running index is a no-op.
 set -euo pipefail
+# shellcheck source=e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 pidfile=$E2E_RUN/pyindex.pid

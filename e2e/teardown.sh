@@ -8,6 +8,7 @@
 # the Compose binary, the wheels and Docker's build cache. `teardown.sh --daemon` also stops
 # a dockerd that setup.sh started; `rm -rf $E2E_CACHE` and removing the images is a full reset.
 set -euo pipefail
+# shellcheck source=e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 "$E2E_DIR/index.sh" stop
