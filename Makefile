@@ -18,6 +18,7 @@ test:
 ## (first run: minutes; warm: seconds), then run the generated setup of the samples for real
 e2e:
 	bash e2e/run.sh
+	bash e2e/build/run.sh
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
