@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/containerize/containerize/build/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -159,26 +160,10 @@ func (c depsCache) put(key string, entries []layer.Entry, opts layer.Options, pa
 		return nil, layer.Blob{}, fmt.Errorf("store dependency layer: %w", err)
 	}
 	rec, _ := json.Marshal(cachedLayer{Blob: b, Packages: packages})
-	if err := writeFileAtomic(recordPath, rec); err != nil {
+	if err := atomicfile.Write(recordPath, rec); err != nil {
 		return nil, layer.Blob{}, fmt.Errorf("store dependency layer record: %w", err)
 	}
 	return layer.Open(b, mt, func() (io.ReadCloser, error) { return os.Open(blobPath) }), b, nil
-}
-
-func writeFileAtomic(file string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
 }
 
 // depsLayer is the dependency layer for one target: from the cache when its inputs are unchanged, else

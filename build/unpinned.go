@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/containerize/containerize/build/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"sort"
@@ -152,7 +153,7 @@ func resolveUnpinned(ctx context.Context, client *indexClient, cacheDir string, 
 		if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 			return nil, false, fmt.Errorf("create resolution cache: %w", err)
 		}
-		if err := writeFileAtomic(file, data); err != nil {
+		if err := atomicfile.Write(file, data); err != nil {
 			return nil, false, fmt.Errorf("store resolution: %w", err)
 		}
 	}

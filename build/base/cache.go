@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/containerize/containerize/build/internal/atomicfile"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -44,28 +45,8 @@ func InspectCached(img v1.Image, dir string) (b *Base, hit bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if err := writeAtomic(file, data); err != nil {
+	if err := atomicfile.Write(file, data); err != nil {
 		return nil, false, fmt.Errorf("cache base facts: %w", err)
 	}
 	return b, false, nil
-}
-
-// writeAtomic writes data to file through a temporary file and a rename, so readers never see part of it.
-func writeAtomic(file string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
 }
