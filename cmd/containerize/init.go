@@ -104,7 +104,7 @@ func initRun(io *IO, opts *initOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	prompter := newPrompter(io, opts)
+	prompter := newPrompter(io, opts.flags.Yes, opts.accessible)
 	printSummary(io, p)
 
 	// A project whose dependencies live only in its virtualenv gets them declared first, in
@@ -184,11 +184,11 @@ func loadSaved(dir string) (*config.Config, error) {
 
 // newPrompter picks how questions are asked: not at all with --yes, a terminal UI when
 // both ends are terminals, otherwise plain prompts read line by line from standard input.
-func newPrompter(io *IO, opts *initOptions) wizard.Prompter {
-	if opts.flags.Yes {
+func newPrompter(io *IO, yes, accessible bool) wizard.Prompter {
+	if yes {
 		return nil
 	}
-	accessible := opts.accessible || io.Getenv("ACCESSIBLE") != "" || !io.InTTY || !io.OutTTY
+	accessible = accessible || io.Getenv("ACCESSIBLE") != "" || !io.InTTY || !io.OutTTY
 	return wizard.NewHuh(io.In, io.ErrOut, accessible)
 }
 

@@ -62,10 +62,7 @@ func migrateRun(io *IO, opts *migrateOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	var prompter wizard.Prompter
-	if !opts.yes {
-		prompter = wizard.NewHuh(io.In, io.ErrOut, opts.accessible || io.Getenv("ACCESSIBLE") != "" || !io.InTTY || !io.OutTTY)
-	}
+	prompter := newPrompter(io, opts.yes, opts.accessible)
 	files, err := migratePlan(io, p, dir, opts.venv, opts.format, prompter)
 	if err != nil {
 		return err
