@@ -11,7 +11,7 @@ import (
 	"github.com/moby/patternmatcher/ignorefile"
 
 	"github.com/containerize/containerize/build/layer"
-	"github.com/containerize/containerize/generate"
+	"github.com/containerize/containerize/plan"
 )
 
 // AppDir is where the application's files go, as in the generated Dockerfile.
@@ -22,7 +22,7 @@ const AppDir = "/app"
 // (moby/patternmatcher, paths relative to the context root); so are, even without a .dockerignore, secrets
 // (.env, .env.* except examples), version control directories and virtualenvs (the project's, and any
 // directory holding a pyvenv.cfg).
-func appEntries(src fs.FS, rt *generate.Runtime, virtualenvs []string) ([]layer.Entry, error) {
+func appEntries(src fs.FS, rt *plan.Runtime, virtualenvs []string) ([]layer.Entry, error) {
 	pm, err := dockerignore(src)
 	if err != nil {
 		return nil, err

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/containerize/containerize/generate"
+	"github.com/containerize/containerize/plan"
 )
 
 func TestAppEntries(t *testing.T) {
@@ -40,7 +40,7 @@ func TestAppEntries(t *testing.T) {
 		}
 		return m
 	}
-	rt := &generate.Runtime{SourceDir: "web", UID: 10001, GID: 10001}
+	rt := &plan.Runtime{SourceDir: "web", UID: 10001, GID: 10001}
 	for _, tc := range []struct {
 		name  string
 		fsys  fstest.MapFS
@@ -105,7 +105,7 @@ func TestAppEntries(t *testing.T) {
 
 func TestAppEntriesBadDockerignore(t *testing.T) {
 	fsys := fstest.MapFS{".dockerignore": {Data: []byte("[\n")}, "a.py": {Data: []byte("x")}}
-	_, err := appEntries(fsys, &generate.Runtime{SourceDir: "."}, nil)
+	_, err := appEntries(fsys, &plan.Runtime{SourceDir: "."}, nil)
 	if err == nil || !strings.Contains(err.Error(), ".dockerignore") {
 		t.Errorf("err = %v", err)
 	}

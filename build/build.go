@@ -18,7 +18,7 @@ import (
 
 	"github.com/containerize/containerize/build/base"
 	"github.com/containerize/containerize/build/layer"
-	"github.com/containerize/containerize/generate"
+	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/pypi"
 )
 
@@ -28,10 +28,10 @@ const (
 	AnnotationBaseDigest = "org.opencontainers.image.base.digest"
 )
 
-// Build assembles the image for o.Project on o.Base, for each platform, and writes it to o.Output.
+// Build assembles the image o.Plan describes on o.Base, for each platform, and writes it to o.Output.
 func Build(ctx context.Context, o Options) (*Result, error) {
-	if o.Project == nil {
-		return nil, errors.New("build: no project")
+	if o.Plan == nil {
+		return nil, errors.New("build: no plan")
 	}
 	if o.Requirements == nil {
 		return nil, errors.New("build: no requirements (use Pinned() for none)")
@@ -46,26 +46,23 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		epoch = DefaultEpoch
 	}
 	epoch = epoch.UTC().Truncate(time.Second)
-	rt, err := generate.RuntimeOf(o.Project, o.Config)
-	if err != nil {
-		return nil, err
-	}
+	rt := &o.Plan.Image.Runtime
 	if !o.IgnoreSystemPackages {
-		if err := systemPackages(o.Project); err != nil {
+		if err := systemPackages(&o.Plan.Image); err != nil {
 			return nil, err
 		}
 	}
-	tag, err := o.tag(rt)
+	tag, err := o.tag()
 	if err != nil {
 		return nil, err
 	}
 	src := o.Source
 	if src == nil {
-		src = os.DirFS(o.Project.Root)
+		src = os.DirFS(o.Root)
 	}
 	source, revision := o.SourceURL, o.Revision
 	if source == "" || revision == "" {
-		gs, gr := gitInfo(o.Project.Root)
+		gs, gr := gitInfo(o.Root)
 		source, revision = or(source, gs), or(revision, gr)
 	}
 
@@ -76,7 +73,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 
 	// The application layer is the same on every platform: build it once.
-	appFiles, err := appEntries(src, rt, o.Project.Virtualenvs)
+	appFiles, err := appEntries(src, rt, o.Plan.Ignore.Virtualenvs)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +119,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 // builder holds what every platform's image shares.
 type builder struct {
 	o                *Options
-	rt               *generate.Runtime
+	rt               *plan.Runtime
 	epoch            time.Time
 	source, revision string
 	logf             func(string, ...any)
@@ -165,8 +162,8 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 		return nil, fmt.Errorf("base image %s: %w", l.Name, err)
 	}
 	b.logf("base: %s %s %s: %s", l.Name, l.Platform.String(), short(l.Digest), strings.Join(bi.Evidence, "; "))
-	if bi.MinorVersion() != o.Config.Python && o.Config.Python != "" {
-		b.logf("warning: the base has Python %s, the configuration says %s; the image uses the base's", bi.MinorVersion(), o.Config.Python)
+	if py := o.Plan.Image.Python; bi.MinorVersion() != py && py != "" {
+		b.logf("warning: the base has Python %s, the configuration says %s; the image uses the base's", bi.MinorVersion(), py)
 	}
 	target := bi.Target()
 	if err := target.Validate(); err != nil {
@@ -184,7 +181,7 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 	if o.CacheDir != "" {
 		resolvedDir = filepath.Join(o.CacheDir, "resolved")
 	}
-	unpinned, cached, err := resolveUnpinned(ctx, client, resolvedDir, bi, lock, rt.ExtraPackages)
+	unpinned, cached, err := resolveUnpinned(ctx, client, resolvedDir, bi, lock, o.Plan.Image.Extra)
 	if err != nil {
 		return nil, err
 	}

@@ -481,6 +481,7 @@ func TestBuildRefusals(t *testing.T) {
 	f := newFixture(t)
 	o := f.options(t, t.TempDir())
 	f.project.SystemPackages = detect.SystemPackages{Runtime: []string{"libpq5"}, Evidence: []detect.Finding{{Name: "psycopg", Source: "requirements.txt:4", Detail: "psycopg 3 without the [binary] extra loads the system libpq"}}}
+	o.Plan = f.plan(t)
 	_, err := Build(context.Background(), o)
 	if err == nil || !strings.Contains(err.Error(), "Debian packages this build cannot add yet (libpq5)") || !strings.Contains(err.Error(), "psycopg (requirements.txt:4)") {
 		t.Errorf("system packages: %v", err)
@@ -489,6 +490,7 @@ func TestBuildRefusals(t *testing.T) {
 	f.build(t, o)
 
 	f.project.SystemPackages = detect.SystemPackages{Runtime: []string{"libjpeg62-turbo", "zlib1g"}, Evidence: []detect.Finding{{Name: "pillow"}}}
+	o.Plan = f.plan(t)
 	o.IgnoreSystemPackages = false
 	f.build(t, o) // Pillow's wheels carry their libraries
 }
@@ -506,7 +508,7 @@ func TestBuildFromLockfile(t *testing.T) {
 	lines = append(lines, "pywin32==306 ; sys_platform == 'win32' \\\n    --hash=sha256:"+strings.Repeat("0", 64))
 	writeFile(t, filepath.Join(f.root, "requirements.txt"), strings.Join(lines, "\n")+"\n")
 	o := f.options(t, t.TempDir())
-	o.Requirements = Lockfile(os.DirFS(f.root), f.project)
+	o.Requirements = Lockfile(os.DirFS(f.root), o.Plan.Image.Dependencies)
 	o.Output.Push = f.reg.Host + "/library:lock"
 	res := f.build(t, o)
 	if res.Images[0].Packages != 3 {

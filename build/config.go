@@ -8,7 +8,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/containerize/containerize/build/base"
-	"github.com/containerize/containerize/generate"
+	"github.com/containerize/containerize/plan"
 )
 
 // OCI annotation keys, used as image labels (as Docker's --label and BuildKit do).
@@ -27,7 +27,7 @@ const collectstaticScript = `python manage.py collectstatic --noinput && exec "$
 
 // configure sets what the Dockerfile's runtime stage sets, on top of the base's config (whose environment,
 // labels, entrypoint and exposed ports are kept, as they are by a Dockerfile FROM).
-func configure(cf *v1.ConfigFile, b *base.Base, rt *generate.Runtime, source, revision string, epoch time.Time) (*v1.ConfigFile, error) {
+func configure(cf *v1.ConfigFile, b *base.Base, rt *plan.Runtime, source, revision string, epoch time.Time) (*v1.ConfigFile, error) {
 	cf = cf.DeepCopy()
 	c := &cf.Config
 	path := envValue(c.Env, "PATH")

@@ -1,7 +1,7 @@
 // Package build assembles an OCI image for a Django project from a base image, a dependency layer of installed
 // wheels and an application layer, without a Docker daemon and without running Python.
 //
-// The image behaves like the one the generated Dockerfile builds (generate.RuntimeOf says how that one runs):
+// The image behaves like the one the generated Dockerfile builds, since both come from the same plan.Plan:
 // the same virtualenv at /opt/venv, user 10001 ("app"), working directory, environment, exposed port, server
 // command and healthcheck. On top of the base it adds, in this order:
 //
@@ -30,10 +30,10 @@
 //   - the virtualenv has no pip and no activate scripts; packages come only from wheels, so a locked package
 //     with no wheel for the base (sdist only) is an error that names it (see MissingWheelsError);
 //   - /etc/shadow and /etc/gshadow get no entry for the app user, which has no password and no login shell;
-//   - Debian packages the Dockerfile would apt-get install (detect's SystemPackages.Runtime) cannot be added
+//   - Debian packages the Dockerfile would apt-get install (plan.Image.RuntimePackages) cannot be added
 //     yet: a project that needs them is refused with their names, unless Options.IgnoreSystemPackages says
 //     the base has them (Pillow's and lxml's wheels carry their own libraries and need none);
-//   - what the Dockerfile pip-installs beyond the lock without a version (generate.Runtime's ExtraPackages:
+//   - what the Dockerfile pip-installs beyond the lock without a version (plan.Image.Extra:
 //     the server, whitenoise, the database driver) is resolved from the index instead: the newest version
 //     with a wheel for the image (yanked files and files whose requires-python excludes the base skipped,
 //     pre-releases only when nothing else fits), then its Requires-Dist with markers evaluated for the base,

@@ -20,6 +20,7 @@ import (
 	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/django"
+	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/pypi"
 )
 
@@ -156,10 +157,20 @@ func pushIndex(t *testing.T, ref string, specs ...testkit.BaseSpec) {
 	}
 }
 
+// plan is the fixture project's plan.
+func (f *fixture) plan(t *testing.T) *plan.Plan {
+	t.Helper()
+	pl, err := plan.Make(f.project, f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pl
+}
+
 // options builds amd64 from the fixture with caches under cache.
 func (f *fixture) options(t *testing.T, cache string) Options {
 	return Options{
-		Project: f.project, Config: f.cfg, Requirements: Pinned(f.reqs...),
+		Plan: f.plan(t), Root: f.root, Requirements: Pinned(f.reqs...),
 		Index: pypi.Options{IndexURL: f.index.URL(), Retries: -1}, Base: f.baseRef, Platforms: []v1.Platform{{OS: "linux", Architecture: "amd64"}},
 		CacheDir: cache,
 	}

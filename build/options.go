@@ -13,9 +13,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/containerize/containerize/build/base"
-	"github.com/containerize/containerize/config"
-	"github.com/containerize/containerize/detect"
-	"github.com/containerize/containerize/generate"
+	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
 )
@@ -73,10 +71,10 @@ func Pinned(reqs ...Requirement) Requirements {
 
 // Options are the inputs of Build.
 type Options struct {
-	// Project and Config are what `containerize init` generates from; the image runs as its Dockerfile's would.
-	Project *detect.Project
-	Config  config.Config
-	// Source is the project's root folder (the Docker build context); nil means os.DirFS(Project.Root).
+	// Plan is what `containerize init` generates from; the image runs as its Dockerfile's would.
+	Plan *plan.Plan
+	// Root is the project's folder (the Docker build context); Source reads it, nil meaning os.DirFS(Root).
+	Root   string
 	Source fs.FS
 
 	// Requirements gives the distributions to install in /opt/venv.
@@ -172,8 +170,7 @@ type Image struct {
 	// Packages is the number of distributions installed.
 	Packages int
 	// Unpinned are the distributions installed that the lock does not pin, as name==version: what the
-	// image needs besides the lock (the server, whitenoise, the database driver: generate.Runtime's
-	// ExtraPackages) and, for an incomplete requirements file, the dependencies it leaves out, each the
+	// image needs besides the lock (the server, whitenoise, the database driver: plan.Image.Extra) and, for an incomplete requirements file, the dependencies it leaves out, each the
 	// newest version with a wheel for the image.
 	Unpinned []string
 }
@@ -183,7 +180,7 @@ func (o *Options) baseRef() string {
 	if o.Base != "" {
 		return o.Base
 	}
-	return "python:" + o.Config.Python + "-slim"
+	return o.Plan.Image.Base
 }
 
 func (o *Options) keychain() authn.Keychain {
@@ -194,10 +191,10 @@ func (o *Options) keychain() authn.Keychain {
 }
 
 // tag is the name the image gets in archives, the daemon and layouts.
-func (o *Options) tag(rt *generate.Runtime) (name.Tag, error) {
+func (o *Options) tag() (name.Tag, error) {
 	s := o.Output.Tag
 	if s == "" {
-		s = rt.Name + ":latest"
+		s = o.Plan.Name + ":latest"
 	}
 	t, err := name.NewTag(s)
 	if err != nil {

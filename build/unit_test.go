@@ -12,7 +12,7 @@ import (
 
 	"github.com/containerize/containerize/build/base"
 	"github.com/containerize/containerize/build/layer"
-	"github.com/containerize/containerize/generate"
+	"github.com/containerize/containerize/plan"
 )
 
 func TestAddLine(t *testing.T) {
@@ -43,7 +43,7 @@ func TestAddLine(t *testing.T) {
 }
 
 func TestUserEntries(t *testing.T) {
-	rt := &generate.Runtime{UserName: "app", UID: 10001, GID: 10001, OwnedDirs: []string{"/app", "/app/media", "/data"}}
+	rt := &plan.Runtime{UserName: "app", UID: 10001, GID: 10001, OwnedDirs: []string{"/app", "/app/media", "/data"}}
 	b := &base.Base{Passwd: []byte("root:x:0:0::/root:/bin/sh\n"), Group: []byte("root:x:0:\n"), Symlinks: []string{"/bin", "/lib"}}
 	entries, err := userEntries(b, rt)
 	if err != nil {
@@ -81,8 +81,8 @@ func TestMergeEnv(t *testing.T) {
 }
 
 func TestConfigure(t *testing.T) {
-	rt := &generate.Runtime{Command: []string{"daphne", "app.asgi:application"}, Env: []string{"DJANGO_SETTINGS_MODULE=app.settings"},
-		WorkDir: "/app/src", Port: 8080, User: "10001:10001", Healthcheck: generate.Healthcheck{Command: []string{"true"}}}
+	rt := &plan.Runtime{Command: []string{"daphne", "app.asgi:application"}, Env: []string{"DJANGO_SETTINGS_MODULE=app.settings"},
+		WorkDir: "/app/src", Port: 8080, User: "10001:10001", Healthcheck: plan.Healthcheck{Command: []string{"true"}}}
 	cf := &v1.ConfigFile{Config: v1.Config{Env: []string{"LANG=C"}, Entrypoint: []string{"tini", "--"}, ExposedPorts: map[string]struct{}{"22/tcp": {}}}}
 	b := &base.Base{Python: "3.12.7"}
 	got, err := configure(cf, b, rt, "", "", DefaultEpoch)

@@ -418,7 +418,7 @@ func TestBuildIncompleteRequirements(t *testing.T) {
 	add(testkit.WheelSpec{Name: "asgiref", Version: "3.8.1", Files: map[string]string{"asgiref/__init__.py": ""}})
 	writeFile(t, filepath.Join(f.root, "requirements.txt"), "django==5.1.2\ngunicorn==23.0.0\nfastext==1.0\ndjangorestframework==3.15.2\n")
 	o := f.options(t, t.TempDir())
-	o.Requirements = Lockfile(os.DirFS(f.root), f.project)
+	o.Requirements = Lockfile(os.DirFS(f.root), o.Plan.Image.Dependencies)
 	var log strings.Builder
 	o.Progress = &log
 	res := f.build(t, o)

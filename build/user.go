@@ -9,12 +9,12 @@ import (
 
 	"github.com/containerize/containerize/build/base"
 	"github.com/containerize/containerize/build/layer"
-	"github.com/containerize/containerize/generate"
+	"github.com/containerize/containerize/plan"
 )
 
 // userEntries adds the app user and group to the base's /etc/passwd and /etc/group, as the Dockerfile's
 // groupadd and useradd do (home /app, no login shell), and creates the folders the app owns.
-func userEntries(b *base.Base, rt *generate.Runtime) ([]layer.Entry, error) {
+func userEntries(b *base.Base, rt *plan.Runtime) ([]layer.Entry, error) {
 	passwdLine := fmt.Sprintf("%s:x:%d:%d::/app:/usr/sbin/nologin", rt.UserName, rt.UID, rt.GID)
 	groupLine := fmt.Sprintf("%s:x:%d:", rt.UserName, rt.GID)
 	passwd, err := addLine("/etc/passwd", b.Passwd, rt.UserName, rt.UID, passwdLine, 2)

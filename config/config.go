@@ -16,16 +16,16 @@ const (
 // fills it from detection, flags and the saved file.
 type Config struct {
 	// Python is the minor version of the base image ("3.11").
-	Python string `toml:"python"`
+	Python string `toml:"python" json:"python"`
 	// Port the web server listens on inside the container and publishes on the host.
-	Port int `toml:"port"`
+	Port int `toml:"port" json:"port"`
 	// Server is one of ServerGunicorn, ServerUvicorn, ServerDaphne.
-	Server string `toml:"server"`
+	Server string `toml:"server" json:"server"`
 	// Services chosen for compose, in the detection vocabulary (postgres, mysql, redis,
 	// celery-worker, celery-beat, mail; sqlite and channels need no container of their own).
-	Services []string `toml:"services"`
+	Services []string `toml:"services" json:"services"`
 	// SettingsPatch appends the environment-reading block to the settings module.
-	SettingsPatch bool `toml:"settings_patch"`
+	SettingsPatch bool `toml:"settings_patch" json:"settings_patch"`
 }
 
 // Has reports whether the service was chosen.

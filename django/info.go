@@ -21,6 +21,12 @@ type Info struct {
 	// SettingsFiles are the files read for settings, in the order they were read
 	// (a package's __init__.py, then what it star-imports, e.g. base.py then production.py).
 	SettingsFiles []string `json:"settings_files"`
+	// SettingsFile is the file DJANGO_SETTINGS_MODULE resolves to (a package's __init__.py,
+	// the first of SettingsFiles) and SettingsRoot the folder it is imported from (manage.py's
+	// folder, a folder manage.py puts on sys.path, or src/); both "" when it was not found.
+	// Not printed by detect --json, whose settings_files already lists the file first.
+	SettingsFile string `json:"-"`
+	SettingsRoot string `json:"-"`
 
 	// WSGIApplication / ASGIApplication are "module.path:callable", nil when not configured.
 	WSGIApplication       *string `json:"wsgi_application"`

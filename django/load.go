@@ -164,6 +164,7 @@ func (r *reader) readSettings() error {
 			mod, rel, rel, strings.Join(r.roots, ", "))
 		return nil
 	}
+	r.info.SettingsFile, r.info.SettingsRoot = file, root
 	evs, followed, err := r.events(file, mod, isPkg, nil)
 	if err != nil {
 		return err

@@ -1,21 +1,21 @@
-// Package generate renders the container files for a project from its detected facts and
-// the chosen answers, and validates every file with the real tools' parsers before anyone
-// writes it. It knows nothing about terminals or the file system.
+// Package generate renders the container files of a plan.Plan from the templates and
+// validates every file with the real tools' parsers before anyone writes it. It decides
+// nothing the plan did not, and knows nothing about terminals or the file system.
 package generate
 
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
-	"path"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/containerize/containerize/config"
-	"github.com/containerize/containerize/detect"
-	"github.com/containerize/containerize/django"
+	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/templates"
 	"github.com/containerize/containerize/validate"
 )
@@ -45,11 +45,154 @@ type Output struct {
 	Files  []File
 	Blocks []Block
 	Lines  []Lines
-	// Env is a fresh .env with new secrets. It is among Files when the project has no .env;
-	// otherwise MergeEnv adds what the existing one lacks.
+	// Env is a fresh .env with new secrets, for a project that has none; for one that has,
+	// MergeEnv adds what the existing file lacks.
 	Env []byte
 	// Notes tell the user what the generated files do that they may not expect.
 	Notes []string
+}
+
+// Options are the inputs that are not in the plan.
+type Options struct {
+	// Rand supplies the randomness for fresh secrets in .env; nil means crypto/rand.
+	Rand io.Reader
+	// Dir is the project directory, as compose would run there; it is only a name for the
+	// validation and is never read.
+	Dir string
+}
+
+// parsed are the templates, parsed on first use: the CLI's other commands never pay for it.
+var parsed = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{
+		"join":      strings.Join,
+		"execArray": execArray,
+	}).ParseFS(templates.FS, "*.tmpl"))
+})
+
+// execArray renders a command in a Dockerfile's exec (JSON) form: ["a", "b"].
+func execArray(args []string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // keep ">=" readable
+	enc.Encode(args)
+	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), `","`, `", "`)
+}
+
+func render(name, file string, data any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := parsed().ExecuteTemplate(&b, name, data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", file, err)
+	}
+	return b.Bytes(), nil
+}
+
+// Generate renders and validates the files of the plan.
+func Generate(p *plan.Plan, opts Options) (*Output, error) {
+	dockerfile, err := render("Dockerfile.tmpl", "Dockerfile", p)
+	if err != nil {
+		return nil, err
+	}
+	compose, err := render("docker-compose.yml.tmpl", "docker-compose.yml", p)
+	if err != nil {
+		return nil, err
+	}
+	dockerignore, err := render("dockerignore.tmpl", ".dockerignore", p)
+	if err != nil {
+		return nil, err
+	}
+	envExample, err := render("env.example.tmpl", ".env.example", p.Env)
+	if err != nil {
+		return nil, err
+	}
+
+	if err := validate.Dockerfile("Dockerfile", dockerfile); err != nil {
+		return nil, fmt.Errorf("generated Dockerfile is invalid (a bug in containerize; please report it):\n%w", err)
+	}
+	if err := validate.DockerignoreCopies("Dockerfile", dockerfile, dockerignore); err != nil {
+		return nil, fmt.Errorf("generated .dockerignore hides files the Dockerfile copies (a bug in containerize; please report it):\n%w", err)
+	}
+	if err := validate.Compose(context.Background(), "docker-compose.yml", compose, opts.Dir, exampleEnv(p.Env)); err != nil {
+		return nil, fmt.Errorf("generated docker-compose.yml is invalid (a bug in containerize; please report it):\n%w", err)
+	}
+
+	env, err := freshEnv(p.Env, opts.Rand)
+	if err != nil {
+		return nil, err
+	}
+	out := &Output{Notes: p.Notes}
+	if out.Env, err = render("env.example.tmpl", ".env", env); err != nil {
+		return nil, err
+	}
+	out.Files = []File{
+		{Path: "Dockerfile", Data: dockerfile},
+		{Path: "docker-compose.yml", Data: compose},
+		{Path: ".dockerignore", Data: dockerignore},
+		{Path: ".env.example", Data: envExample},
+		{Path: config.FileName, Data: config.Marshal(&p.Answers)},
+	}
+	out.Lines = []Lines{{Path: ".gitignore", Lines: []string{".env"}}}
+	if pt := p.Patch; pt != nil {
+		body, err := render("settings_patch.py.tmpl", pt.Path, pt)
+		if err != nil {
+			return nil, err
+		}
+		out.Blocks = []Block{{Path: pt.Path, Begin: pt.BeginMarker, End: pt.EndMarker, Body: body}}
+	}
+	return out, nil
+}
+
+// exampleEnv is the environment compose sees when validating with .env.example.
+func exampleEnv(groups []plan.EnvGroup) map[string]string {
+	env := map[string]string{}
+	for _, g := range groups {
+		for _, e := range g.Vars {
+			env[e.Key] = e.Example
+		}
+	}
+	return env
+}
+
+// freshEnv is .env: the example with every secret replaced by a new random value.
+func freshEnv(groups []plan.EnvGroup, r io.Reader) ([]plan.EnvGroup, error) {
+	if r == nil {
+		r = rand.Reader
+	}
+	out := make([]plan.EnvGroup, 0, len(groups))
+	for _, g := range groups {
+		ng := plan.EnvGroup{Title: g.Title}
+		for _, e := range g.Vars {
+			if e.Secret {
+				s, err := secret(r, 50)
+				if err != nil {
+					return nil, fmt.Errorf("generate secrets for .env: %w", err)
+				}
+				e.Example = s
+			}
+			ng.Vars = append(ng.Vars, e)
+		}
+		out = append(out, ng)
+	}
+	return out, nil
+}
+
+// secretAlphabet avoids characters that need quoting in .env files, URLs or shells.
+const secretAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+func secret(r io.Reader, n int) (string, error) {
+	b := make([]byte, n)
+	out := make([]byte, 0, n)
+	for len(out) < n {
+		if _, err := io.ReadFull(r, b); err != nil {
+			return "", err
+		}
+		for _, x := range b {
+			// Rejection sampling keeps every character equally likely.
+			if int(x) < 256-256%len(secretAlphabet) && len(out) < n {
+				out = append(out, secretAlphabet[int(x)%len(secretAlphabet)])
+			}
+		}
+	}
+	return string(out), nil
 }
 
 // MergeEnv returns existing with every variable of fresh that it does not define appended
@@ -92,125 +235,4 @@ func envKey(line string) (string, bool) {
 	k, _, ok := strings.Cut(line, "=")
 	k = strings.TrimSpace(k)
 	return k, ok && k != ""
-}
-
-// Options are the inputs that are not facts or decisions.
-type Options struct {
-	// Rand supplies the randomness for fresh secrets in .env (crypto/rand in the CLI).
-	Rand io.Reader
-}
-
-var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
-	"join":      strings.Join,
-	"execArray": execArray,
-}).ParseFS(templates.FS, "*.tmpl"))
-
-// execArray renders a command in a Dockerfile's exec (JSON) form: ["a", "b"].
-func execArray(args []string) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // keep ">=" readable
-	enc.Encode(args)
-	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), `","`, `", "`)
-}
-
-// Generate renders and validates the files for (p, c).
-func Generate(p *detect.Project, c config.Config, opts Options) (*Output, error) {
-	if p.Django == nil {
-		return nil, fmt.Errorf("no manage.py found in %s: containerize init sets up Django projects; run it in the repository that holds manage.py", p.Root)
-	}
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	v, err := newView(p, c)
-	if err != nil {
-		return nil, err
-	}
-	out := &Output{Notes: v.Notes}
-
-	render := func(name, file string, data any) ([]byte, error) {
-		var b bytes.Buffer
-		if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
-			return nil, fmt.Errorf("render %s: %w", file, err)
-		}
-		return b.Bytes(), nil
-	}
-	dockerfile, err := render("Dockerfile.tmpl", "Dockerfile", v)
-	if err != nil {
-		return nil, err
-	}
-	compose, err := render("docker-compose.yml.tmpl", "docker-compose.yml", v)
-	if err != nil {
-		return nil, err
-	}
-	dockerignore, err := render("dockerignore.tmpl", ".dockerignore", v)
-	if err != nil {
-		return nil, err
-	}
-	envExample, err := render("env.example.tmpl", ".env.example", envView{Groups: v.EnvGroups})
-	if err != nil {
-		return nil, err
-	}
-
-	if err := validate.Dockerfile("Dockerfile", dockerfile); err != nil {
-		return nil, fmt.Errorf("generated Dockerfile is invalid (a bug in containerize; please report it):\n%w", err)
-	}
-	if err := validate.DockerignoreCopies("Dockerfile", dockerfile, dockerignore); err != nil {
-		return nil, fmt.Errorf("generated .dockerignore hides files the Dockerfile copies (a bug in containerize; please report it):\n%w", err)
-	}
-	if err := validate.Compose(context.Background(), "docker-compose.yml", compose, p.Root, v.exampleEnv()); err != nil {
-		return nil, fmt.Errorf("generated docker-compose.yml is invalid (a bug in containerize; please report it):\n%w", err)
-	}
-
-	out.Files = append(out.Files,
-		File{Path: "Dockerfile", Data: dockerfile},
-		File{Path: "docker-compose.yml", Data: compose},
-		File{Path: ".dockerignore", Data: dockerignore},
-		File{Path: ".env.example", Data: envExample},
-	)
-	env, err := v.freshEnv(opts.Rand)
-	if err != nil {
-		return nil, err
-	}
-	if out.Env, err = render("env.example.tmpl", ".env", env); err != nil {
-		return nil, err
-	}
-	if !p.HasDotEnv {
-		out.Files = append(out.Files, File{Path: ".env", Data: out.Env})
-	}
-	out.Files = append(out.Files, File{Path: config.FileName, Data: config.Marshal(&c)})
-	out.Lines = append(out.Lines, Lines{Path: ".gitignore", Lines: []string{".env"}})
-
-	if c.SettingsPatch {
-		body, err := render("settings_patch.py.tmpl", v.Patch.Path, v.Patch)
-		if err != nil {
-			return nil, err
-		}
-		out.Blocks = append(out.Blocks, Block{Path: v.Patch.Path, Begin: django.OwnBlockBegin, End: django.OwnBlockEnd, Body: body})
-	}
-	return out, nil
-}
-
-// commonDir is the deepest folder containing both a and b (slash paths, "." for the root).
-func commonDir(a, b string) string {
-	if a == "." || b == "." {
-		return "."
-	}
-	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
-	var common []string
-	for i := 0; i < len(as) && i < len(bs) && as[i] == bs[i]; i++ {
-		common = append(common, as[i])
-	}
-	if len(common) == 0 {
-		return "."
-	}
-	return path.Join(common...)
-}
-
-// relTo makes p relative to dir (both slash paths below the root, p inside dir).
-func relTo(dir, p string) string {
-	if dir == "." {
-		return p
-	}
-	return strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
 }

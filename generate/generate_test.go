@@ -10,128 +10,44 @@ import (
 
 	"gotest.tools/v3/golden"
 
-	"github.com/containerize/containerize/config"
-	"github.com/containerize/containerize/detect"
-	"github.com/containerize/containerize/fsoverlay"
-	"github.com/containerize/containerize/migrate"
+	"github.com/containerize/containerize/internal/samples"
+	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/validate/fulllint"
-	"github.com/containerize/containerize/venv"
-	"github.com/containerize/containerize/wizard"
 )
 
-const projects = "../testdata/projects"
-
-// variant is one sample generated with some answers given as flags.
-type variant struct {
-	name, sample string
-	flags        wizard.Flags
-}
-
-func variants(t *testing.T) []variant {
-	entries, err := os.ReadDir(projects)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vs []variant
-	for _, e := range entries {
-		if e.IsDir() {
-			vs = append(vs, variant{name: e.Name(), sample: e.Name(), flags: wizard.Flags{Yes: true}})
-		}
-	}
-	if len(vs) < 10 {
-		t.Fatalf("only %d sample projects in %s", len(vs), projects)
-	}
-	no := false
-	return append(vs,
-		// The e2e scenario: the DRF tutorial moved onto postgres.
-		variant{name: "library-postgres", sample: "library", flags: wizard.Flags{Yes: true, Services: []string{"postgres"}, ServicesSet: true}},
-		variant{name: "channels-uvicorn", sample: "channels-asgi", flags: wizard.Flags{Yes: true, Server: config.ServerUvicorn, Port: 8080}},
-		variant{name: "requirements-celery-minimal", sample: "requirements-celery", flags: wizard.Flags{Yes: true, Services: []string{"postgres"}, ServicesSet: true, SettingsPatch: &no}},
-		variant{name: "library-mail-mysql", sample: "library", flags: wizard.Flags{Yes: true, Services: []string{"mysql", "mail"}, ServicesSet: true, Python: "3.10"}},
-	)
-}
-
-// generateVariant runs detection, the non-interactive wizard and the generator.
-func generateVariant(t *testing.T, v variant) (*detect.Project, *Output) {
+// generateVariant plans a sample with the variant's answers and renders it.
+func generateVariant(t *testing.T, v samples.Variant) (*plan.Plan, *Output) {
 	t.Helper()
-	dir := filepath.Join(projects, v.sample)
-	p, err := detect.Detect(os.DirFS(dir), dir)
-	if err != nil {
-		t.Fatalf("detect: %v", err)
-	}
-	if p.PackageManager == "none" {
-		p = migrated(t, p, dir)
-	}
-	cfg, err := wizard.Resolve(p, nil, v.flags, nil)
-	if err != nil {
-		t.Fatalf("resolve: %v", err)
-	}
+	pl := samples.Plan(t, v)
 	// A fixed seed keeps the secrets in the golden .env stable.
-	out, err := Generate(p, cfg, Options{Rand: rand.NewChaCha8([32]byte{1})})
+	out, err := Generate(pl, Options{Rand: rand.NewChaCha8([32]byte{1}), Dir: v.Sample})
 	if err != nil {
 		t.Fatalf("generate: %v", err)
 	}
-	return p, out
-}
-
-// migrated is the project as init leaves a legacy one: its virtualenv declared by migrate's
-// requirements plan, seen through an overlay before anything is written.
-func migrated(t *testing.T, p *detect.Project, dir string) *detect.Project {
-	t.Helper()
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loc := venv.Locator{Project: abs, FS: os.DirFS("/")}
-	v, err := loc.At(p.Virtualenvs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	dists, err := loc.Read(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := migrate.Input{Project: p, FS: os.DirFS(dir), Venv: v, Dists: dists, Dir: abs}
-	rep, err := migrate.Analyze(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := migrate.Plan(in, rep, migrate.FormatRequirements)
-	if err != nil {
-		t.Fatal(err)
-	}
-	planned := map[string][]byte{}
-	for _, f := range files {
-		planned[f.Path] = f.Data
-	}
-	p, err = detect.Detect(fsoverlay.New(os.DirFS(dir), planned), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.PackageManager != "pip" {
-		t.Fatalf("after migrate the project uses %q, want pip", p.PackageManager)
-	}
-	return p
+	return pl, out
 }
 
 // TestGolden compares every generated file of every sample with its reviewed golden copy
 // (go test ./generate -update rewrites them), and runs BuildKit's full lint on each
 // Dockerfile: it must report nothing.
 func TestGolden(t *testing.T) {
-	for _, v := range variants(t) {
-		t.Run(v.name, func(t *testing.T) {
+	for _, v := range samples.Variants(t) {
+		t.Run(v.Name, func(t *testing.T) {
 			_, out := generateVariant(t, v)
 			for _, f := range out.Files {
-				golden.Assert(t, string(f.Data), filepath.Join(v.name, goldenName(f.Path)))
+				golden.Assert(t, string(f.Data), filepath.Join(v.Name, goldenName(f.Path)))
+			}
+			if _, err := os.Stat(filepath.Join(samples.Dir(), v.Sample, ".env")); err != nil {
+				golden.Assert(t, string(out.Env), filepath.Join(v.Name, "env")) // init writes it
 			}
 			for _, b := range out.Blocks {
-				golden.Assert(t, string(b.Body), filepath.Join(v.name, "settings-block.py"))
+				golden.Assert(t, string(b.Body), filepath.Join(v.Name, "settings-block.py"))
 			}
 			var notes strings.Builder
 			for _, n := range out.Notes {
 				notes.WriteString(n + "\n")
 			}
-			golden.Assert(t, notes.String(), filepath.Join(v.name, "notes.txt"))
+			golden.Assert(t, notes.String(), filepath.Join(v.Name, "notes.txt"))
 
 			findings, err := fulllint.Lint(context.Background(), fileData(t, out, "Dockerfile"))
 			if err != nil {

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/manifest"
 )
 
@@ -34,7 +33,7 @@ func FuzzLoad(f *testing.F) {
 			return
 		}
 		fsys := fstest.MapFS{name: {Data: data}}
-		p := &detect.Project{DependencyDir: "."}
+		p := Source{Dir: "."}
 		if name == "requirements.txt" {
 			p.RequirementsFile = name
 		} else if name != "pylock.toml" {

@@ -65,7 +65,6 @@ import (
 
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
-	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/markers"
 )
@@ -140,10 +139,16 @@ func (t Target) normalize() (Target, error) {
 	return t, nil
 }
 
+// Source says where a project's pinned set is: the folder of its dependency files, the
+// lockfile among them, a pip project's requirements file, and the package manager (for the
+// message when nothing pins the versions). Paths are relative to the project root.
+type Source struct {
+	Dir, Lockfile, RequirementsFile, Manager string
+}
+
 // loader holds what every format's reader needs.
 type loader struct {
 	fsys   fs.FS
-	p      *detect.Project
 	target Target
 	env    markers.Env
 	pyver  pep440.Version
@@ -152,10 +157,7 @@ type loader struct {
 // Load reads the lockfile the project uses from fsys (the project root) and
 // returns the pins of the default (non-dev) group whose markers hold for
 // target. Errors name the file and line and say what to do.
-func Load(fsys fs.FS, p *detect.Project, target Target) (*Set, error) {
-	if p == nil {
-		return nil, errors.New("lockset: no project to read")
-	}
+func Load(fsys fs.FS, p Source, target Target) (*Set, error) {
 	t, err := target.normalize()
 	if err != nil {
 		return nil, err
@@ -168,9 +170,9 @@ func Load(fsys fs.FS, p *detect.Project, target Target) (*Set, error) {
 	// PEP 751 set-valued variables: a default install selects no extras;
 	// pylock.toml sets dependency_groups from its default-groups.
 	env["extras"], env["dependency_groups"] = "", ""
-	l := &loader{fsys: fsys, p: p, target: t, env: env, pyver: pyver}
+	l := &loader{fsys: fsys, target: t, env: env, pyver: pyver}
 
-	dir := p.DependencyDir
+	dir := p.Dir
 	if dir == "" {
 		dir = "."
 	}
@@ -245,9 +247,9 @@ func findPylock(fsys fs.FS, dir string) (string, error) {
 	return "", fmt.Errorf("%s: several named lock files (%s) and no pylock.toml — copy the one to build from to pylock.toml", dir, strings.Join(named, ", "))
 }
 
-func noLock(p *detect.Project, dir string) error {
+func noLock(p Source, dir string) error {
 	const need = "containerize build needs exact versions"
-	switch p.PackageManager {
+	switch p.Manager {
 	case "poetry":
 		return fmt.Errorf("%s: no poetry.lock: %s — run `poetry lock` and keep poetry.lock with the project", dir, need)
 	case "uv":

@@ -49,14 +49,14 @@ func TestFormats(t *testing.T) {
 	tests := []struct {
 		name    string
 		fsys    fs.FS
-		project detect.Project
+		project Source
 		format  string
 		want    map[Target][]string
 	}{
 		{
 			name:    "Pipfile.lock",
 			fsys:    fixture("pipenv"),
-			project: detect.Project{PackageManager: "pipenv", DependencyDir: ".", Lockfile: "Pipfile.lock"},
+			project: Source{Manager: "pipenv", Dir: ".", Lockfile: "Pipfile.lock"},
 			format:  "Pipfile.lock",
 			want: map[Target][]string{
 				py312x86: {"django==5.1.4"},
@@ -69,7 +69,7 @@ func TestFormats(t *testing.T) {
 			// walked from pyproject.toml's main dependencies.
 			name:    "poetry.lock walked from pyproject.toml",
 			fsys:    fixture("poetry"),
-			project: detect.Project{PackageManager: "poetry", DependencyDir: ".", Lockfile: "poetry.lock"},
+			project: Source{Manager: "poetry", Dir: ".", Lockfile: "poetry.lock"},
 			format:  "poetry.lock",
 			want: map[Target][]string{
 				py312x86: {"django==5.1.4", "hiredis==3.0.0", "redis==5.2.1"},
@@ -80,7 +80,7 @@ func TestFormats(t *testing.T) {
 		{
 			name:    "uv.lock",
 			fsys:    fixture("uv"),
-			project: detect.Project{PackageManager: "uv", DependencyDir: ".", Lockfile: "uv.lock"},
+			project: Source{Manager: "uv", Dir: ".", Lockfile: "uv.lock"},
 			format:  "uv.lock",
 			want: map[Target][]string{
 				py312x86: {"django==5.1.4", "hiredis==3.0.0", "numpy==2.2.3", "redis==5.2.1"},
@@ -91,7 +91,7 @@ func TestFormats(t *testing.T) {
 		{
 			name:    "pdm.lock",
 			fsys:    fixture("pdm"),
-			project: detect.Project{PackageManager: "pdm", DependencyDir: ".", Lockfile: "pdm.lock"},
+			project: Source{Manager: "pdm", Dir: ".", Lockfile: "pdm.lock"},
 			format:  "pdm.lock",
 			want: map[Target][]string{
 				py312x86: {"django==5.1.4", "psycopg==3.2.3"},
@@ -103,7 +103,7 @@ func TestFormats(t *testing.T) {
 			// detect does not know pylock.toml: Load finds it itself.
 			name:    "pylock.toml",
 			fsys:    fixture("pylock"),
-			project: detect.Project{PackageManager: "none", DependencyDir: "."},
+			project: Source{Manager: "none", Dir: "."},
 			format:  "pylock.toml",
 			want: map[Target][]string{
 				py312x86: {"django==5.1.4"},
@@ -114,7 +114,7 @@ func TestFormats(t *testing.T) {
 		{
 			name:    "requirements",
 			fsys:    fixture("requirements"),
-			project: detect.Project{PackageManager: "pip", DependencyDir: ".", RequirementsFile: "requirements.txt"},
+			project: Source{Manager: "pip", Dir: ".", RequirementsFile: "requirements.txt"},
 			format:  "requirements",
 			want: map[Target][]string{
 				py312x86: {"django==5.1.4", "redis==5.2.1"},
@@ -127,7 +127,7 @@ func TestFormats(t *testing.T) {
 		for target, want := range tc.want {
 			t.Run(tc.name+"/"+target.Python+"-"+target.Arch, func(t *testing.T) {
 				p := tc.project
-				s, err := Load(tc.fsys, &p, target)
+				s, err := Load(tc.fsys, p, target)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -152,11 +152,11 @@ func TestHashesAndFilesCarried(t *testing.T) {
 	const djSdist = "sha256:07e0c52fb1dd22366742d08f747de179f7ff8fc39f95f20ecf6db4181fa7fd36"
 	tests := []struct {
 		name, dir string
-		project   detect.Project
+		project   Source
 		target    Target
 		check     func(t *testing.T, s *Set)
 	}{
-		{"Pipfile.lock", "pipenv", detect.Project{DependencyDir: ".", Lockfile: "Pipfile.lock"}, py312x86, func(t *testing.T, s *Set) {
+		{"Pipfile.lock", "pipenv", Source{Dir: ".", Lockfile: "Pipfile.lock"}, py312x86, func(t *testing.T, s *Set) {
 			dj := pin(t, s, "django")
 			if diff := cmp.Diff([]string{djWheel, djSdist}, dj.Hashes); diff != "" || len(dj.Files) != 0 {
 				t.Errorf("django hashes %s, files %v", diff, dj.Files)
@@ -169,7 +169,7 @@ func TestHashesAndFilesCarried(t *testing.T) {
 				t.Errorf("Hashed %v Complete %v PrimaryIndex %v IndexURLs %q", s.Hashed, s.Complete, s.PrimaryIndex, s.IndexURLs)
 			}
 		}},
-		{"poetry.lock", "poetry", detect.Project{DependencyDir: ".", Lockfile: "poetry.lock"}, py312x86, func(t *testing.T, s *Set) {
+		{"poetry.lock", "poetry", Source{Dir: ".", Lockfile: "poetry.lock"}, py312x86, func(t *testing.T, s *Set) {
 			dj := pin(t, s, "django")
 			want := []File{{Name: "Django-5.1.4-py3-none-any.whl", Hash: djWheel}, {Name: "Django-5.1.4.tar.gz", Hash: djSdist}}
 			if diff := cmp.Diff(want, dj.Files); diff != "" {
@@ -179,7 +179,7 @@ func TestHashesAndFilesCarried(t *testing.T) {
 				t.Errorf("Hashed %v IndexURLs %q", s.Hashed, s.IndexURLs)
 			}
 		}},
-		{"uv.lock", "uv", detect.Project{DependencyDir: ".", Lockfile: "uv.lock"}, py312arm, func(t *testing.T, s *Set) {
+		{"uv.lock", "uv", Source{Dir: ".", Lockfile: "uv.lock"}, py312arm, func(t *testing.T, s *Set) {
 			dj := pin(t, s, "django")
 			want := []File{
 				{Name: "django-5.1.4-py3-none-any.whl", URL: "https://files.example/django-5.1.4-py3-none-any.whl", Hash: djWheel},
@@ -199,14 +199,14 @@ func TestHashesAndFilesCarried(t *testing.T) {
 				t.Errorf("IndexURLs %q primary %v", s.IndexURLs, s.PrimaryIndex)
 			}
 		}},
-		{"pdm.lock", "pdm", detect.Project{DependencyDir: ".", Lockfile: "pdm.lock"}, py312x86, func(t *testing.T, s *Set) {
+		{"pdm.lock", "pdm", Source{Dir: ".", Lockfile: "pdm.lock"}, py312x86, func(t *testing.T, s *Set) {
 			// psycopg and psycopg[binary] are two entries of one pin.
 			ps := pin(t, s, "psycopg")
 			if len(ps.Files) != 1 || len(ps.Hashes) != 1 || ps.Files[0].Name != "psycopg-3.2.3-py3-none-any.whl" {
 				t.Errorf("psycopg %+v", ps)
 			}
 		}},
-		{"pylock.toml", "pylock", detect.Project{DependencyDir: "."}, py312x86, func(t *testing.T, s *Set) {
+		{"pylock.toml", "pylock", Source{Dir: "."}, py312x86, func(t *testing.T, s *Set) {
 			dj := pin(t, s, "django")
 			want := []File{
 				{Name: "django-5.1.4-py3-none-any.whl", URL: "https://files.example/django-5.1.4-py3-none-any.whl", Hash: djWheel},
@@ -219,7 +219,7 @@ func TestHashesAndFilesCarried(t *testing.T) {
 				t.Errorf("File %q IndexURLs %q", s.File, s.IndexURLs)
 			}
 		}},
-		{"requirements", "requirements", detect.Project{DependencyDir: ".", RequirementsFile: "requirements.txt"}, py312x86, func(t *testing.T, s *Set) {
+		{"requirements", "requirements", Source{Dir: ".", RequirementsFile: "requirements.txt"}, py312x86, func(t *testing.T, s *Set) {
 			dj := pin(t, s, "django")
 			if diff := cmp.Diff([]string{djWheel, djSdist}, dj.Hashes); diff != "" || dj.Source != "requirements.txt:5" {
 				t.Errorf("django hashes %s source %q", diff, dj.Source)
@@ -237,7 +237,7 @@ func TestHashesAndFilesCarried(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.project
-			s, err := Load(fixture(tc.dir), &p, tc.target)
+			s, err := Load(fixture(tc.dir), p, tc.target)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -247,19 +247,19 @@ func TestHashesAndFilesCarried(t *testing.T) {
 }
 
 // load runs Load on files written in the test.
-func load(files map[string]string, p detect.Project, target Target) (*Set, error) {
+func load(files map[string]string, p Source, target Target) (*Set, error) {
 	fsys := fstest.MapFS{}
 	for name, data := range files {
 		fsys[name] = &fstest.MapFile{Data: []byte(data)}
 	}
-	if p.DependencyDir == "" {
-		p.DependencyDir = "."
+	if p.Dir == "" {
+		p.Dir = "."
 	}
-	return Load(fsys, &p, target)
+	return Load(fsys, p, target)
 }
 
-func reqProject(file string) detect.Project {
-	return detect.Project{PackageManager: "pip", RequirementsFile: file}
+func reqProject(file string) Source {
+	return Source{Manager: "pip", RequirementsFile: file}
 }
 
 func TestRequirements(t *testing.T) {
@@ -338,7 +338,7 @@ func TestErrors(t *testing.T) {
 	tests := []struct {
 		name    string
 		files   map[string]string
-		project detect.Project
+		project Source
 		target  Target
 		want    []string // each must appear in the error
 	}{
@@ -380,25 +380,25 @@ func TestErrors(t *testing.T) {
 		{
 			name:    "marker syntax error",
 			files:   map[string]string{"Pipfile.lock": `{"default": {"django": {"version": "==5.1.4", "markers": "python_version >> '3'"}}}`},
-			project: detect.Project{Lockfile: "Pipfile.lock"},
+			project: Source{Lockfile: "Pipfile.lock"},
 			want:    []string{"Pipfile.lock:1: marker"},
 		},
 		{
 			name:    "Pipfile.lock for another Python",
 			files:   map[string]string{"Pipfile.lock": "{\n\"_meta\": {\"requires\": {\"python_version\": \"3.11\"}},\n\"default\": {}\n}\n"},
-			project: detect.Project{Lockfile: "Pipfile.lock"},
+			project: Source{Lockfile: "Pipfile.lock"},
 			want:    []string{"Pipfile.lock:2: the lock is for Python 3.11, but the target is Python 3.12", "pipenv lock --python 3.12"},
 		},
 		{
 			name:    "Pipfile.lock VCS entry",
 			files:   map[string]string{"Pipfile.lock": "{\"default\": {\n\"mylib\": {\"git\": \"https://github.com/example/mylib.git\", \"ref\": \"abc\"}}}"},
-			project: detect.Project{Lockfile: "Pipfile.lock"},
+			project: Source{Lockfile: "Pipfile.lock"},
 			want:    []string{"Pipfile.lock:2: mylib is a VCS requirement (git+https://github.com/example/mylib.git@abc)"},
 		},
 		{
 			name:    "uv.lock requires-python excludes the target",
 			files:   map[string]string{"uv.lock": "version = 1\nrequires-python = \">=3.11\"\n"},
-			project: detect.Project{Lockfile: "uv.lock"},
+			project: Source{Lockfile: "uv.lock"},
 			target:  py310x86,
 			want:    []string{"uv.lock:2: the lock is for Python >=3.11, but the target is Python 3.10", "uv lock"},
 		},
@@ -407,7 +407,7 @@ func TestErrors(t *testing.T) {
 			files: map[string]string{"uv.lock": uvHead + "dependencies = [{ name = \"lib\" }, { name = \"gitdep\" }]\n\n" +
 				"[[package]]\nname = \"lib\"\nversion = \"0.1.0\"\nsource = { editable = \"libs/lib\" }\n\n" +
 				"[[package]]\nname = \"gitdep\"\nversion = \"1.0\"\nsource = { git = \"https://github.com/example/gitdep?rev=main#0a1b\" }\n"},
-			project: detect.Project{Lockfile: "uv.lock"},
+			project: Source{Lockfile: "uv.lock"},
 			want: []string{
 				`uv.lock:11: lib is a workspace member (editable "libs/lib")`,
 				"uv.lock:16: gitdep is a VCS requirement (git+https://github.com/example/gitdep?rev=main#0a1b)",
@@ -416,7 +416,7 @@ func TestErrors(t *testing.T) {
 		{
 			name:    "uv.lock dependency that is not locked",
 			files:   map[string]string{"uv.lock": uvHead + "dependencies = [{ name = \"ghost\" }]\n"},
-			project: detect.Project{Lockfile: "uv.lock"},
+			project: Source{Lockfile: "uv.lock"},
 			want:    []string{"uv.lock:5: ghost is a dependency but is not locked for this target — run `uv lock`"},
 		},
 		{
@@ -425,7 +425,7 @@ func TestErrors(t *testing.T) {
 				"poetry.lock":    "[[package]]\nname = \"django\"\nversion = \"3.2.0\"\ncategory = \"main\"\n\n[metadata]\nlock-version = \"1.1\"\npython-versions = \"^3.8\"\n",
 				"pyproject.toml": "[tool.poetry.dependencies]\npython = \"^3.8\"\ndjango = \"^3.2\"\n",
 			},
-			project: detect.Project{Lockfile: "poetry.lock"},
+			project: Source{Lockfile: "poetry.lock"},
 			want:    []string{`poetry.lock:2: django 3.2.0 has no file hashes (lock-version "1.1") — regenerate the lock with a current Poetry`},
 		},
 		{
@@ -434,19 +434,19 @@ func TestErrors(t *testing.T) {
 				"poetry.lock":    "[metadata]\nlock-version = \"2.0\"\npython-versions = \"^3.10\"\n",
 				"pyproject.toml": "[tool.poetry.dependencies]\npython = \"^3.10\"\ndjango = \"^5.1\"\n",
 			},
-			project: detect.Project{Lockfile: "poetry.lock"},
+			project: Source{Lockfile: "poetry.lock"},
 			want:    []string{"pyproject.toml:3: django is not in poetry.lock — run `poetry lock`"},
 		},
 		{
 			name:    "pdm.lock editable",
 			files:   map[string]string{"pdm.lock": "[metadata]\ngroups = [\"default\"]\n\n[[package]]\nname = \"mylib\"\nversion = \"0.1\"\npath = \"./libs/mylib\"\neditable = true\ngroups = [\"default\"]\n"},
-			project: detect.Project{Lockfile: "pdm.lock"},
+			project: Source{Lockfile: "pdm.lock"},
 			want:    []string{"pdm.lock:5: mylib is an editable requirement (./libs/mylib)"},
 		},
 		{
 			name:    "pylock.toml for another platform",
 			files:   map[string]string{"pylock.toml": "lock-version = \"1.0\"\nenvironments = [\"sys_platform == 'darwin'\"]\npackages = []\n"},
-			project: detect.Project{},
+			project: Source{},
 			want:    []string{"pylock.toml:2: none of the lock's environments (sys_platform == 'darwin') is Linux x86_64 with Python 3.12"},
 		},
 		{
@@ -469,7 +469,7 @@ sdist = {url = "https://x/b-1.tar.gz", hashes = {sha256 = "cc"}}
 name = "c"
 vcs = {type = "git", url = "https://x/c.git", commit-id = "0a1b"}
 `},
-			project: detect.Project{},
+			project: Source{},
 			want: []string{
 				"pylock.toml:7: a: a second entry applies to this target (the first is at line 3)",
 				"pylock.toml:11: b 1 requires Python >=3.13, but the target is Python 3.12",
@@ -479,32 +479,32 @@ vcs = {type = "git", url = "https://x/c.git", commit-id = "0a1b"}
 		{
 			name:    "several named pylock files",
 			files:   map[string]string{"pylock.web.toml": "", "pylock.worker.toml": "", "uv.lock": ""},
-			project: detect.Project{Lockfile: "uv.lock"},
+			project: Source{Lockfile: "uv.lock"},
 			want:    []string{"several named lock files (pylock.web.toml, pylock.worker.toml) and no pylock.toml"},
 		},
 		{
 			name:    "no lock for a poetry project",
 			files:   map[string]string{"pyproject.toml": "[tool.poetry]\n"},
-			project: detect.Project{PackageManager: "poetry"},
+			project: Source{Manager: "poetry"},
 			want:    []string{"no poetry.lock", "run `poetry lock`"},
 		},
 		{
 			name:    "no lock for a setuptools project",
 			files:   map[string]string{"setup.py": ""},
-			project: detect.Project{PackageManager: "setuptools"},
+			project: Source{Manager: "setuptools"},
 			want:    []string{"no lockfile or requirements file", "uv pip compile"},
 		},
 		{
 			name:    "bad target",
 			files:   map[string]string{},
-			project: detect.Project{},
+			project: Source{},
 			target:  Target{Python: "3", Arch: "x86_64"},
 			want:    []string{`target Python "3"`},
 		},
 		{
 			name:    "bad arch",
 			files:   map[string]string{},
-			project: detect.Project{},
+			project: Source{},
 			target:  Target{Python: "3.12", Arch: "riscv64"},
 			want:    []string{`target architecture "riscv64"`},
 		},
@@ -574,7 +574,7 @@ python-versions = ">=3.10"
 		py312x86: {"django==5.1.4"},
 		py310x86: {"django==5.1.4", "tomli==2.2.1"},
 	} {
-		s, err := load(files, detect.Project{Lockfile: "poetry.lock"}, target)
+		s, err := load(files, Source{Lockfile: "poetry.lock"}, target)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -591,7 +591,7 @@ func TestPoetryWithoutPyproject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := load(map[string]string{"poetry.lock": string(data)}, detect.Project{Lockfile: "poetry.lock"}, py312x86)
+	s, err := load(map[string]string{"poetry.lock": string(data)}, Source{Lockfile: "poetry.lock"}, py312x86)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -612,18 +612,18 @@ func TestPylockDiscovery(t *testing.T) {
 	tests := []struct {
 		name    string
 		files   map[string]string
-		project detect.Project
+		project Source
 		format  string
 		file    string
 	}{
 		{"pylock.toml wins over uv.lock", map[string]string{"uv.lock": string(uv), "pylock.toml": string(pylock)},
-			detect.Project{Lockfile: "uv.lock"}, "pylock.toml", "pylock.toml"},
+			Source{Lockfile: "uv.lock"}, "pylock.toml", "pylock.toml"},
 		{"the only named pylock file", map[string]string{"app/pylock.prod.toml": string(pylock), "app/pylock.x.y.toml": "not a lock"},
-			detect.Project{DependencyDir: "app"}, "pylock.toml", "app/pylock.prod.toml"},
+			Source{Dir: "app"}, "pylock.toml", "app/pylock.prod.toml"},
 		{"pylock.toml wins over named ones", map[string]string{"pylock.toml": string(pylock), "pylock.a.toml": "", "pylock.b.toml": ""},
-			detect.Project{}, "pylock.toml", "pylock.toml"},
+			Source{}, "pylock.toml", "pylock.toml"},
 		{"no pylock file", map[string]string{"uv.lock": string(uv)},
-			detect.Project{Lockfile: "uv.lock"}, "uv.lock", "uv.lock"},
+			Source{Lockfile: "uv.lock"}, "uv.lock", "uv.lock"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -639,12 +639,12 @@ func TestPylockDiscovery(t *testing.T) {
 }
 
 func TestTargetSpellings(t *testing.T) {
-	p := detect.Project{DependencyDir: ".", Lockfile: "uv.lock"}
-	a, err := Load(fixture("uv"), &p, Target{Python: " 3.12 ", Arch: "arm64"})
+	p := Source{Dir: ".", Lockfile: "uv.lock"}
+	a, err := Load(fixture("uv"), p, Target{Python: " 3.12 ", Arch: "arm64"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Load(fixture("uv"), &p, py312arm)
+	b, err := Load(fixture("uv"), p, py312arm)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -760,7 +760,7 @@ func TestSampleProjects(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := Load(fsys, p, tc.target)
+			s, err := Load(fsys, Source{Dir: p.DependencyDir, Lockfile: p.Lockfile, RequirementsFile: p.RequirementsFile, Manager: p.PackageManager}, tc.target)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -815,7 +815,7 @@ wheels = [{ url = "https://f/numpy-2.2.3-cp312-cp312-manylinux_2_17_x86_64.whl",
 		py312x86: {"numpy==2.2.3"},
 		py312arm: {"numpy==2.2.3"},
 	} {
-		s, err := load(map[string]string{"uv.lock": lock}, detect.Project{Lockfile: "uv.lock"}, target)
+		s, err := load(map[string]string{"uv.lock": lock}, Source{Lockfile: "uv.lock"}, target)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/containerize/containerize/build"
 	"github.com/containerize/containerize/build/base"
 	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wizard"
 )
@@ -135,11 +136,15 @@ func buildRun(ctx context.Context, io *IO, opts *buildOptions, args []string) er
 		}
 		bar.Set64(complete)
 	}
+	pl, err := plan.Make(p, cfg)
+	if err != nil {
+		return err
+	}
 	res, err := build.Build(ctx, build.Options{
-		Project:              p,
-		Config:               cfg,
+		Plan:                 pl,
+		Root:                 dir,
 		Source:               os.DirFS(dir),
-		Requirements:         build.Lockfile(os.DirFS(dir), p),
+		Requirements:         build.Lockfile(os.DirFS(dir), pl.Image.Dependencies),
 		Index:                po,
 		Getenv:               io.Getenv,
 		Base:                 opts.base,

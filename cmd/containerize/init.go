@@ -15,6 +15,7 @@ import (
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/fsoverlay"
 	"github.com/containerize/containerize/generate"
+	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/safewrite"
 	"github.com/containerize/containerize/wizard"
 )
@@ -142,7 +143,11 @@ func initRun(io *IO, opts *initOptions, args []string) error {
 		}
 		return abortOr(err)
 	}
-	out, err := generate.Generate(p, cfg, generate.Options{Rand: io.Rand})
+	pl, err := plan.Make(p, cfg)
+	if err != nil {
+		return err
+	}
+	out, err := generate.Generate(pl, generate.Options{Rand: io.Rand, Dir: dir})
 	if err != nil {
 		return err
 	}
@@ -197,10 +202,6 @@ func newPrompter(io *IO, yes, accessible bool) wizard.Prompter {
 // consent to changing (the settings block, .gitignore entries, the saved answers).
 func desiredFiles(dir string, out *generate.Output) ([]safewrite.File, map[string]bool, error) {
 	approved := map[string]bool{config.FileName: true}
-	var files []safewrite.File
-	for _, f := range out.Files {
-		files = append(files, safewrite.File{Path: f.Path, Data: f.Data})
-	}
 	current := func(rel string) ([]byte, error) {
 		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
 		if errors.Is(err, fs.ErrNotExist) {
@@ -210,6 +211,19 @@ func desiredFiles(dir string, out *generate.Output) ([]safewrite.File, map[strin
 			return nil, fmt.Errorf("read %s: %w", rel, err)
 		}
 		return b, nil
+	}
+	// .env is written when missing (after .env.example); an existing one only gains what
+	// the compose file needs.
+	oldEnv, err := current(".env")
+	if err != nil {
+		return nil, nil, err
+	}
+	var files []safewrite.File
+	for _, f := range out.Files {
+		files = append(files, safewrite.File{Path: f.Path, Data: f.Data})
+		if f.Path == ".env.example" && oldEnv == nil {
+			files = append(files, safewrite.File{Path: ".env", Data: out.Env})
+		}
 	}
 	for _, b := range out.Blocks {
 		old, err := current(b.Path)
@@ -222,14 +236,10 @@ func desiredFiles(dir string, out *generate.Output) ([]safewrite.File, map[strin
 		files = append(files, appended(b.Path, old, safewrite.EnsureBlock(old, b.Begin, b.End, b.Body)))
 		approved[b.Path] = true
 	}
-	if !hasFile(out.Files, ".env") {
-		old, err := current(".env")
-		if err != nil {
-			return nil, nil, err
-		}
-		merged, added := generate.MergeEnv(old, out.Env)
+	if oldEnv != nil {
+		merged, added := generate.MergeEnv(oldEnv, out.Env)
 		if len(added) > 0 {
-			files = append(files, appended(".env", old, merged))
+			files = append(files, appended(".env", oldEnv, merged))
 			approved[".env"] = true
 			out.Notes = append(out.Notes, fmt.Sprintf(".env lacked %s, which docker-compose.yml uses; added with fresh values", strings.Join(added, ", ")))
 		}
@@ -243,15 +253,6 @@ func desiredFiles(dir string, out *generate.Output) ([]safewrite.File, map[strin
 		approved[l.Path] = true
 	}
 	return files, approved, nil
-}
-
-func hasFile(files []generate.File, path string) bool {
-	for _, f := range files {
-		if f.Path == path {
-			return true
-		}
-	}
-	return false
 }
 
 // appended is a file whose new content may only add to the old; when it purely appends,

@@ -1,0 +1,128 @@
+// Package samples hands tests the sample projects under testdata/projects as init sees them:
+// detected (a legacy virtualenv project declared by migrate first, through an overlay) and
+// resolved with the answers of a variant. Tests of plan, generate and the image builder
+// share it, so each sees the same projects with the same answers.
+package samples
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/fsoverlay"
+	"github.com/containerize/containerize/migrate"
+	"github.com/containerize/containerize/plan"
+	"github.com/containerize/containerize/venv"
+	"github.com/containerize/containerize/wizard"
+)
+
+// Dir is the folder holding the sample projects.
+func Dir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "projects")
+}
+
+// Variant is one sample project with some answers given as flags.
+type Variant struct {
+	Name, Sample string
+	Flags        wizard.Flags
+}
+
+// Variants are every sample with the detected defaults, and the answer variants whose
+// files are reviewed too.
+func Variants(t testing.TB) []Variant {
+	t.Helper()
+	entries, err := os.ReadDir(Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs []Variant
+	for _, e := range entries {
+		if e.IsDir() {
+			vs = append(vs, Variant{Name: e.Name(), Sample: e.Name(), Flags: wizard.Flags{Yes: true}})
+		}
+	}
+	if len(vs) < 10 {
+		t.Fatalf("only %d sample projects in %s", len(vs), Dir())
+	}
+	no := false
+	return append(vs,
+		// The e2e scenario: the DRF tutorial moved onto postgres.
+		Variant{Name: "library-postgres", Sample: "library", Flags: wizard.Flags{Yes: true, Services: []string{"postgres"}, ServicesSet: true}},
+		Variant{Name: "channels-uvicorn", Sample: "channels-asgi", Flags: wizard.Flags{Yes: true, Server: config.ServerUvicorn, Port: 8080}},
+		Variant{Name: "requirements-celery-minimal", Sample: "requirements-celery", Flags: wizard.Flags{Yes: true, Services: []string{"postgres"}, ServicesSet: true, SettingsPatch: &no}},
+		Variant{Name: "library-mail-mysql", Sample: "library", Flags: wizard.Flags{Yes: true, Services: []string{"mysql", "mail"}, ServicesSet: true, Python: "3.10"}},
+	)
+}
+
+// Load detects the variant's sample and resolves its answers without prompting.
+func Load(t testing.TB, v Variant) (*detect.Project, config.Config) {
+	t.Helper()
+	dir := filepath.Join(Dir(), v.Sample)
+	p, err := detect.Detect(os.DirFS(dir), dir)
+	if err != nil {
+		t.Fatalf("detect: %v", err)
+	}
+	if p.PackageManager == "none" {
+		p = migrated(t, p, dir)
+	}
+	cfg, err := wizard.Resolve(p, nil, v.Flags, nil)
+	if err != nil {
+		t.Fatalf("resolve: %v", err)
+	}
+	return p, cfg
+}
+
+// Plan is the variant's plan.
+func Plan(t testing.TB, v Variant) *plan.Plan {
+	t.Helper()
+	p, cfg := Load(t, v)
+	pl, err := plan.Make(p, cfg)
+	if err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	return pl
+}
+
+// migrated is the project as init leaves a legacy one: its virtualenv declared by
+// migrate's requirements plan, seen through an overlay before anything is written.
+func migrated(t testing.TB, p *detect.Project, dir string) *detect.Project {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := venv.Locator{Project: abs, FS: os.DirFS("/")}
+	v, err := loc.At(p.Virtualenvs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dists, err := loc.Read(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := migrate.Input{Project: p, FS: os.DirFS(dir), Venv: v, Dists: dists, Dir: abs}
+	rep, err := migrate.Analyze(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := migrate.Plan(in, rep, migrate.FormatRequirements)
+	if err != nil {
+		t.Fatal(err)
+	}
+	planned := map[string][]byte{}
+	for _, f := range files {
+		planned[f.Path] = f.Data
+	}
+	p, err = detect.Detect(fsoverlay.New(os.DirFS(dir), planned), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.PackageManager != "pip" {
+		t.Fatalf("after migrate the project uses %q, want pip", p.PackageManager)
+	}
+	return p
+}
