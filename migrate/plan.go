@@ -30,6 +30,21 @@ const (
 	FormatPyproject    = "pyproject"
 )
 
+// DefaultFormat keeps the project's own kind of manifest: a Pipfile for pipenv, pyproject.toml
+// for Poetry, uv, PDM and projects that declare dependencies only there or in setup.py, else
+// requirements.
+func DefaultFormat(p *detect.Project) string {
+	switch {
+	case p.PackageManager == "pipenv":
+		return FormatPipfile
+	case p.PackageManager == "setuptools", p.PackageManager == "pip" && p.RequirementsFile == "" && len(p.DependencyFiles) > 0:
+		return FormatPyproject
+	case p.PackageManager == "poetry", p.PackageManager == "uv", p.PackageManager == "pdm":
+		return FormatPyproject
+	}
+	return FormatRequirements
+}
+
 // LockFile is the name of the full lock Plan writes beside the manifest.
 const LockFile = "requirements.lock"
 

@@ -7,18 +7,24 @@ import (
 	"path/filepath"
 	"strings"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/containerize/containerize/build"
 	"github.com/containerize/containerize/build/base"
-	"github.com/containerize/containerize/config"
-	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/pypi"
-	"github.com/containerize/containerize/wizard"
+	"github.com/containerize/containerize/workflow"
 )
 
 type buildOptions struct {
+	IO  *IO
+	Ctx context.Context
+	Dir string
+	// Output and Platforms are parsed from --push, --output, --load, --tag and --platform.
+	Output    build.Output
+	Platforms []v1.Platform
+
 	base          string
 	platforms     string
 	push          string
@@ -31,8 +37,9 @@ type buildOptions struct {
 	ignoreSysPkgs bool
 }
 
-func newBuildCmd(io *IO) *cobra.Command {
-	opts := &buildOptions{}
+// newBuildCmd builds the build command; runF runs it (buildRun, or a test's stand-in).
+func newBuildCmd(io *IO, runF func(*buildOptions) error) *cobra.Command {
+	opts := &buildOptions{IO: io}
 	cmd := &cobra.Command{
 		Use:   "build [DIR]",
 		Short: "Build the project's OCI image directly, without a Docker daemon",
@@ -57,7 +64,20 @@ collectstatic needs Python, so the image runs it when the container starts, befo
   containerize build --output oci,dest=./oci --platform linux/amd64,linux/arm64
   containerize build --load`,
 		Args: dirArg,
-		RunE: func(cmd *cobra.Command, args []string) error { return buildRun(cmd.Context(), io, opts, args) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.Dir, err = projectDir(args); err != nil {
+				return err
+			}
+			if opts.Output, err = parseOutputs(opts); err != nil {
+				return err
+			}
+			if opts.Platforms, err = base.ParsePlatforms(opts.platforms); err != nil {
+				return usageError{fmt.Errorf("--platform: %w", err)}
+			}
+			opts.Ctx = cmd.Context()
+			return runF(opts)
+		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.base, "base", "", "base image: a registry reference, oci:DIR[:NAME] or docker-archive:FILE (default python:X.Y-slim for the configured Python)")
@@ -73,36 +93,14 @@ collectstatic needs Python, so the image runs it when the container starts, befo
 	return cmd
 }
 
-func buildRun(ctx context.Context, io *IO, opts *buildOptions, args []string) error {
+func buildRun(opts *buildOptions) error {
+	io, ctx, dir := opts.IO, opts.Ctx, opts.Dir
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	dir, err := projectDir(args)
+	pl, err := workflow.SavedPlan(dir, io.ErrOut)
 	if err != nil {
 		return err
-	}
-	out, err := parseOutputs(opts)
-	if err != nil {
-		return err
-	}
-	platforms, err := base.ParsePlatforms(opts.platforms)
-	if err != nil {
-		return usageError{fmt.Errorf("--platform: %w", err)}
-	}
-	p, err := detectDir(dir)
-	if err != nil {
-		return err
-	}
-	saved, err := loadSaved(dir)
-	if err != nil {
-		return err
-	}
-	cfg, err := wizard.Resolve(p, saved, wizard.Flags{Yes: true}, nil)
-	if err != nil {
-		return err
-	}
-	if saved == nil {
-		fmt.Fprintf(io.ErrOut, "note: no %s; using the detected defaults (containerize init saves them)\n", config.FileName)
 	}
 	epoch, err := build.EpochFromEnv(io.Getenv)
 	if err != nil {
@@ -136,10 +134,6 @@ func buildRun(ctx context.Context, io *IO, opts *buildOptions, args []string) er
 		}
 		bar.Set64(complete)
 	}
-	pl, err := plan.Make(p, cfg)
-	if err != nil {
-		return err
-	}
 	res, err := build.Build(ctx, build.Options{
 		Plan:                 pl,
 		Root:                 dir,
@@ -148,11 +142,11 @@ func buildRun(ctx context.Context, io *IO, opts *buildOptions, args []string) er
 		Index:                po,
 		Getenv:               io.Getenv,
 		Base:                 opts.base,
-		Platforms:            platforms,
+		Platforms:            opts.Platforms,
 		CacheDir:             cacheDir,
 		Epoch:                epoch,
 		IgnoreSystemPackages: opts.ignoreSysPkgs,
-		Output:               out,
+		Output:               opts.Output,
 		Progress:             io.ErrOut,
 		OnUpload:             onUpload,
 	})

@@ -16,11 +16,14 @@ import (
 )
 
 type detectOptions struct {
+	IO   *IO
+	Dir  string
 	JSON bool
 }
 
-func newDetectCmd(io *IO) *cobra.Command {
-	opts := &detectOptions{}
+// newDetectCmd builds the detect command; runF runs it (detectRun, or a test's stand-in).
+func newDetectCmd(io *IO, runF func(*detectOptions) error) *cobra.Command {
+	opts := &detectOptions{IO: io}
 	cmd := &cobra.Command{
 		Use:   "detect [DIR]",
 		Short: "Print what the project is, with the evidence (file:line) for every finding",
@@ -30,32 +33,37 @@ the Django settings, the services the project uses and the Debian packages its i
 It never writes anything. --json prints the same for scripts.`,
 		Args: dirArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := projectDir(args)
-			if err != nil {
+			var err error
+			if opts.Dir, err = projectDir(args); err != nil {
 				return err
 			}
-			p, err := detectDir(dir)
-			if err != nil {
-				return err
-			}
-			// Virtualenvs outside the project (VIRTUAL_ENV, WORKON_HOME, pipenv, Poetry)
-			// depend on this user's environment, not on the tree, so they are looked up here.
-			external, err := externalVenvs(io, dir)
-			if err != nil {
-				return err
-			}
-			if opts.JSON {
-				enc := json.NewEncoder(io.Out)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false) // specifiers such as ">=5.1" stay readable
-				return enc.Encode(detectOutput{Project: p, ExternalVirtualenvs: external})
-			}
-			printProject(io.Out, p, external)
-			return nil
+			return runF(opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the findings as JSON")
 	return cmd
+}
+
+func detectRun(opts *detectOptions) error {
+	io := opts.IO
+	p, err := detect.Detect(os.DirFS(opts.Dir), opts.Dir)
+	if err != nil {
+		return err
+	}
+	// Virtualenvs outside the project (VIRTUAL_ENV, WORKON_HOME, pipenv, Poetry) depend on
+	// this user's environment, not on the tree, so they are looked up here.
+	external, err := externalVenvs(io, opts.Dir)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(io.Out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // specifiers such as ">=5.1" stay readable
+		return enc.Encode(detectOutput{Project: p, ExternalVirtualenvs: external})
+	}
+	printProject(io.Out, p, external)
+	return nil
 }
 
 // detectOutput is detect --json: the project's findings plus the virtualenvs found outside it.

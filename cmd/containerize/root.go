@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/containerize/containerize/detect"
 )
 
 // version is set at link time (-ldflags "-X main.version=…").
@@ -29,7 +27,7 @@ and writes a Dockerfile, docker-compose.yml, .dockerignore and .env files.`,
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newInitCmd(io), newDetectCmd(io), newBuildCmd(io), newMigrateCmd(io))
+	root.AddCommand(newInitCmd(io, initRun), newDetectCmd(io, detectRun), newBuildCmd(io, buildRun), newMigrateCmd(io, migrateRun))
 	return root
 }
 
@@ -59,11 +57,6 @@ func projectDir(args []string) (string, error) {
 		return "", fmt.Errorf("%s is not a directory", dir)
 	}
 	return abs, nil
-}
-
-// detectDir runs detection on a directory of the real file system.
-func detectDir(dir string) (*detect.Project, error) {
-	return detect.Detect(os.DirFS(dir), dir)
 }
 
 // unknownCommand turns cobra's unknown-command error into a usage error.

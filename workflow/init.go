@@ -1,0 +1,261 @@
+// Package workflow runs what `containerize init` and `containerize migrate` do, end to end
+// but without a terminal or flags: detection, declaring a legacy virtualenv first, the
+// answers, the plan, the generated files merged into what is on disk, and the changes to
+// apply with the consent they need. The cobra commands parse flags, pick the Prompter,
+// apply or print the changes and print the result; everything else is here, with tests.
+package workflow
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/fsoverlay"
+	"github.com/containerize/containerize/generate"
+	"github.com/containerize/containerize/plan"
+	"github.com/containerize/containerize/safewrite"
+	"github.com/containerize/containerize/wizard"
+)
+
+// Init is what an init run needs besides the project.
+type Init struct {
+	// Dir is the project directory (absolute).
+	Dir string
+	// Flags are the answers given on the command line.
+	Flags wizard.Flags
+	// Prompter asks what is still open; nil never asks (--yes, scripts).
+	Prompter wizard.Prompter
+	// Rand is the source of fresh secrets for .env; nil means crypto/rand.
+	Rand io.Reader
+	// Getenv reads the environment (the virtualenvs outside the project); nil means os.Getenv.
+	Getenv func(string) string
+	// Log receives what people should read before anything is written: the detection
+	// summary and, for a legacy project, migrate's report.
+	Log io.Writer
+}
+
+// Changes are the writes a run wants, and what the user's answers already consented to.
+type Changes struct {
+	// Changes are safewrite's plan of the writes, in order.
+	Changes []safewrite.Change
+	// Approved are the files the answers themselves consent to changing (the settings
+	// block, .gitignore and .env entries, the saved answers): they are not asked about.
+	Approved map[string]bool
+	// Notes tell the user what the setup does that they may not expect.
+	Notes []string
+	// Next is the command to run after the write.
+	Next string
+}
+
+// PrepareInit detects the project, declares a legacy virtualenv's packages first (asking
+// when there is a Prompter), resolves the answers, plans and generates the setup, and
+// returns the writes merged into the files on disk. It writes nothing.
+func PrepareInit(o Init) (*Changes, error) {
+	p, err := detect.Detect(os.DirFS(o.Dir), o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := LoadSaved(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	Summary(o.Log, p)
+
+	// A project whose dependencies live only in its virtualenv gets them declared first, in
+	// the same write: detection then reads the project as migrate leaves it.
+	var migrated []safewrite.File
+	if p.PackageManager == "none" && len(p.Virtualenvs) > 0 {
+		if o.Prompter != nil {
+			run, err := o.Prompter.Confirm("Declare the dependencies first?",
+				fmt.Sprintf("No dependency file declares them; %s/ holds the only record. containerize migrate writes requirements.txt and requirements.lock from it.", p.Virtualenvs[0]), true)
+			if err != nil {
+				return nil, err
+			}
+			if !run {
+				return nil, fmt.Errorf("%s declares no dependencies: run containerize migrate, or add a requirements file, then init again", o.Dir)
+			}
+		}
+		if migrated, err = prepareMigrate(Migrate{Dir: o.Dir, Venv: p.Virtualenvs[0], Prompter: o.Prompter, Getenv: o.Getenv, Log: o.Log}, p); err != nil {
+			return nil, err
+		}
+		planned := map[string][]byte{}
+		for _, f := range migrated {
+			planned[f.Path] = f.Data
+		}
+		if p, err = detect.Detect(fsoverlay.New(os.DirFS(o.Dir), planned), o.Dir); err != nil {
+			return nil, err
+		}
+	}
+
+	cfg, err := wizard.Resolve(p, saved, o.Flags, o.Prompter)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := plan.Make(p, cfg)
+	if err != nil {
+		return nil, err
+	}
+	out, err := generate.Generate(pl, generate.Options{Rand: o.Rand, Dir: o.Dir})
+	if err != nil {
+		return nil, err
+	}
+	files, approved, notes, err := merge(o.Dir, out)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := safewrite.Plan(o.Dir, append(migrated, files...))
+	if err != nil {
+		return nil, err
+	}
+	return &Changes{Changes: changes, Approved: approved, Notes: notes, Next: "docker compose up --build"}, nil
+}
+
+// LoadSaved reads containerize.toml when the project has one; nil when it has none.
+func LoadSaved(dir string) (*config.Config, error) {
+	b, ok, err := safewrite.Read(dir, config.FileName)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", config.FileName, err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	return config.Parse(b, config.FileName)
+}
+
+// SavedPlan is the plan of the project in dir with the answers containerize.toml saved, or
+// the detected defaults (said on log) when there is none: what `containerize build` builds.
+func SavedPlan(dir string, log io.Writer) (*plan.Plan, error) {
+	p, err := detect.Detect(os.DirFS(dir), dir)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := LoadSaved(dir)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := wizard.Resolve(p, saved, wizard.Flags{Yes: true}, nil)
+	if err != nil {
+		return nil, err
+	}
+	if saved == nil && log != nil {
+		fmt.Fprintf(log, "note: no %s; using the detected defaults (containerize init saves them)\n", config.FileName)
+	}
+	return plan.Make(p, cfg)
+}
+
+// merge turns the generator's output into whole files: blocks and lines are merged into
+// the current content of their file, a missing .env is created and an existing one gains
+// only what compose needs. approved lists the files the answers themselves consent to
+// changing (the settings block, .gitignore and .env entries, the saved answers).
+func merge(dir string, out *generate.Output) ([]safewrite.File, map[string]bool, []string, error) {
+	approved := map[string]bool{config.FileName: true}
+	notes := out.Notes
+	current := func(rel string) ([]byte, bool, error) {
+		b, ok, err := safewrite.Read(dir, rel)
+		if err != nil {
+			return nil, false, fmt.Errorf("read %s: %w", rel, err)
+		}
+		return b, ok, nil
+	}
+	oldEnv, hasEnv, err := current(".env")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var files []safewrite.File
+	for _, f := range out.Files {
+		files = append(files, safewrite.File{Path: f.Path, Data: f.Data})
+		if f.Path == ".env.example" && !hasEnv {
+			files = append(files, safewrite.File{Path: ".env", Data: out.Env})
+		}
+	}
+	for _, b := range out.Blocks {
+		old, ok, err := current(b.Path)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if !ok {
+			return nil, nil, nil, fmt.Errorf("%s: the settings module is missing; cannot add the settings block (run with --no-settings-patch)", b.Path)
+		}
+		files = append(files, appended(b.Path, old, safewrite.EnsureBlock(old, b.Begin, b.End, b.Body)))
+		approved[b.Path] = true
+	}
+	if hasEnv {
+		merged, added := generate.MergeEnv(oldEnv, out.Env)
+		if len(added) > 0 {
+			files = append(files, appended(".env", oldEnv, merged))
+			approved[".env"] = true
+			notes = append(notes, fmt.Sprintf(".env lacked %s, which docker-compose.yml uses; added with fresh values", strings.Join(added, ", ")))
+		}
+	}
+	for _, l := range out.Lines {
+		old, _, err := current(l.Path)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		files = append(files, appended(l.Path, old, safewrite.EnsureLines(old, l.Lines...)))
+		approved[l.Path] = true
+	}
+	return files, approved, notes, nil
+}
+
+// appended is a file whose new content may only add to the old; when it purely appends,
+// no backup is left beside it (replacing a block in place keeps one).
+func appended(path string, old, data []byte) safewrite.File {
+	return safewrite.File{Path: path, Data: data, Additive: bytes.HasPrefix(data, old)}
+}
+
+// Confirmer asks before overwriting a file the user owns, unless the answers already said
+// yes; without a Prompter it keeps the user's file.
+type Confirmer struct {
+	Prompter wizard.Prompter
+	Approved map[string]bool
+	// Out shows the diff before the question.
+	Out io.Writer
+}
+
+// ConfirmOverwrite implements safewrite.Confirmer.
+func (c Confirmer) ConfirmOverwrite(path, diff string) (bool, error) {
+	if c.Approved[path] {
+		return true, nil
+	}
+	if c.Prompter == nil {
+		return false, nil
+	}
+	fmt.Fprintf(c.Out, "\n%s already exists and would change:\n%s\n", path, diff)
+	return c.Prompter.Confirm(fmt.Sprintf("Overwrite %s?", path), "No keeps your file; --force overwrites and keeps a .bak copy.", false)
+}
+
+// Summary writes what detection found, in a few lines, for people.
+func Summary(w io.Writer, p *detect.Project) {
+	if w == nil {
+		return
+	}
+	fmt.Fprintf(w, "Detected %s", p.PackageManager)
+	if len(p.DependencyFiles) > 0 {
+		fmt.Fprintf(w, " (%s)", strings.Join(p.DependencyFiles, ", "))
+	}
+	if p.Python.Version != "" {
+		fmt.Fprintf(w, ", Python %s from %s", p.Python.Version, p.Python.Source)
+	}
+	if d := p.Django; d != nil && d.SettingsModule != "" {
+		fmt.Fprintf(w, ", Django settings %s", d.SettingsModule)
+	}
+	fmt.Fprintln(w)
+	if len(p.Services) > 0 {
+		fmt.Fprintf(w, "Services: %s\n", strings.Join(p.Services, ", "))
+	}
+	for _, c := range p.Python.Conflicts {
+		fmt.Fprintf(w, "note: %s\n", c)
+	}
+	for _, f := range p.Warnings {
+		if f.Source != "" {
+			fmt.Fprintf(w, "warning: %s: %s\n", f.Source, f.Detail)
+		} else {
+			fmt.Fprintf(w, "warning: %s\n", f.Detail)
+		}
+	}
+}
