@@ -5,7 +5,6 @@ package generate
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -56,9 +55,6 @@ type Output struct {
 type Options struct {
 	// Rand supplies the randomness for fresh secrets in .env; nil means crypto/rand.
 	Rand io.Reader
-	// Dir is the project directory, as compose would run there; it is only a name for the
-	// validation and is never read.
-	Dir string
 }
 
 // parsed are the templates, parsed on first use: the CLI's other commands never pay for it.
@@ -111,7 +107,7 @@ func Generate(p *plan.Plan, opts Options) (*Output, error) {
 	if err := validate.DockerignoreCopies("Dockerfile", dockerfile, dockerignore); err != nil {
 		return nil, fmt.Errorf("generated .dockerignore hides files the Dockerfile copies (a bug in containerize; please report it):\n%w", err)
 	}
-	if err := validate.Compose(context.Background(), "docker-compose.yml", compose, opts.Dir, exampleEnv(p.Env)); err != nil {
+	if err := validate.Compose("docker-compose.yml", compose, exampleEnv(p.Env)); err != nil {
 		return nil, fmt.Errorf("generated docker-compose.yml is invalid (a bug in containerize; please report it):\n%w", err)
 	}
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/containerize/containerize/internal/samples"
 	"github.com/containerize/containerize/plan"
+	"github.com/containerize/containerize/validate/composespec"
 	"github.com/containerize/containerize/validate/fulllint"
 )
 
@@ -20,7 +21,7 @@ func generateVariant(t *testing.T, v samples.Variant) (*plan.Plan, *Output) {
 	t.Helper()
 	pl := samples.Plan(t, v)
 	// A fixed seed keeps the secrets in the golden .env stable.
-	out, err := Generate(pl, Options{Rand: rand.NewChaCha8([32]byte{1}), Dir: v.Sample})
+	out, err := Generate(pl, Options{Rand: rand.NewChaCha8([32]byte{1})})
 	if err != nil {
 		t.Fatalf("generate: %v", err)
 	}
@@ -48,6 +49,16 @@ func TestGolden(t *testing.T) {
 				notes.WriteString(n + "\n")
 			}
 			golden.Assert(t, notes.String(), filepath.Join(v.Name, "notes.txt"))
+
+			// compose-spec's own loader (schema, consistency) accepts the compose file with the
+			// values .env.example gives.
+			env, err := composespec.EnvFromDotenv(fileData(t, out, ".env.example"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := composespec.Compose(context.Background(), "docker-compose.yml", fileData(t, out, "docker-compose.yml"), v.Sample, env); err != nil {
+				t.Errorf("compose-spec: %v", err)
+			}
 
 			findings, err := fulllint.Lint(context.Background(), fileData(t, out, "Dockerfile"))
 			if err != nil {

@@ -1,10 +1,12 @@
 // Package validate checks generated container files with the real tools' parsers before anything is
 // written: the Dockerfile with BuildKit's parser, instruction parser and parse-time lint rules, the
-// compose file with compose-spec's loader, and the .dockerignore against the Dockerfile's COPY sources.
+// compose file's YAML and its interpolation with Compose's own template package, and the .dockerignore
+// against the Dockerfile's COPY sources.
 //
 // It is linked into the CLI, so it stays with the light packages (BuildKit's parser, instructions and
-// linter; compose-go's loader; moby/patternmatcher). The full `docker build --check` rule set lives in
-// the test-only package fulllint.
+// linter; compose-go's template package; moby/patternmatcher). The full `docker build --check` rule set
+// (package fulllint) and compose-spec's full loader (package composespec) are for tests, which hold every
+// generated file to them.
 package validate
 
 import (

@@ -99,7 +99,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := generate.Generate(pl, generate.Options{Rand: o.Rand, Dir: o.Dir})
+	out, err := generate.Generate(pl, generate.Options{Rand: o.Rand})
 	if err != nil {
 		return nil, err
 	}
