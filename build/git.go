@@ -3,10 +3,10 @@ package build
 import (
 	"bufio"
 	"bytes"
+	"github.com/containerize/containerize/internal/lazy"
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 )
 
@@ -61,7 +61,7 @@ func findGitDir(dir string) (gitDir, common string) {
 	}
 }
 
-var commitRe = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+var commitRe = lazy.Regexp(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
 
 // headCommit resolves HEAD: a detached commit, or a branch read from its loose ref or from packed-refs.
 func headCommit(gitDir, common string) string {
@@ -72,7 +72,7 @@ func headCommit(gitDir, common string) string {
 	head := strings.TrimSpace(string(data))
 	ref, ok := strings.CutPrefix(head, "ref:")
 	if !ok {
-		if commitRe.MatchString(head) {
+		if commitRe().MatchString(head) {
 			return head
 		}
 		return ""
@@ -83,7 +83,7 @@ func headCommit(gitDir, common string) string {
 	}
 	for _, dir := range []string{gitDir, common} {
 		if data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(ref))); err == nil {
-			if c := strings.TrimSpace(string(data)); commitRe.MatchString(c) {
+			if c := strings.TrimSpace(string(data)); commitRe().MatchString(c) {
 				return c
 			}
 		}
@@ -95,7 +95,7 @@ func headCommit(gitDir, common string) string {
 	sc := bufio.NewScanner(bytes.NewReader(packed))
 	for sc.Scan() {
 		commit, name, ok := strings.Cut(sc.Text(), " ")
-		if ok && name == ref && commitRe.MatchString(commit) {
+		if ok && name == ref && commitRe().MatchString(commit) {
 			return commit
 		}
 	}
@@ -125,12 +125,12 @@ func originURL(configFile string) string {
 	return ""
 }
 
-var scpLike = regexp.MustCompile(`^(?:[^@/]+@)?([^:/]+):(.+)$`)
+var scpLike = lazy.Regexp(`^(?:[^@/]+@)?([^:/]+):(.+)$`)
 
 // webURL turns git@github.com:o/r.git, ssh://git@host/o/r.git and https://user:token@host/o/r.git into
 // https://host/o/r, never keeping credentials. Local paths give "".
 func webURL(remote string) string {
-	if m := scpLike.FindStringSubmatch(remote); m != nil && !strings.Contains(remote, "://") {
+	if m := scpLike().FindStringSubmatch(remote); m != nil && !strings.Contains(remote, "://") {
 		return "https://" + m[1] + "/" + strings.TrimSuffix(strings.TrimPrefix(m[2], "/"), ".git")
 	}
 	u, err := url.Parse(remote)

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
+	"github.com/containerize/containerize/internal/lazy"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,12 +69,12 @@ func (c *Config) problems() []problem {
 	return ps
 }
 
-var minorRE = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
+var minorRE = lazy.Regexp(`^[0-9]+\.[0-9]+$`)
 
 // CheckPython accepts a minor version listed in SupportedPython.
 func CheckPython(v string) error {
 	switch {
-	case !minorRE.MatchString(v):
+	case !minorRE().MatchString(v):
 		return fmt.Errorf("python must be a minor version like %q, got %q", "3.12", v)
 	case !slices.Contains(SupportedPython, v):
 		return fmt.Errorf("python %s is not supported: choose one of %s", v, strings.Join(SupportedPython, ", "))

@@ -734,7 +734,7 @@ func (r *reader) packageOf(dir string) string {
 		return ""
 	}
 	pkg := dotted(best, dir)
-	if !moduleRE.MatchString(pkg) {
+	if !moduleRE().MatchString(pkg) {
 		return ""
 	}
 	return pkg
@@ -758,7 +758,7 @@ func (r *reader) applications(s *settings, root string, pkgs []string, apps []li
 				continue
 			}
 			t, ok := text(v)
-			if i := strings.LastIndexByte(t, '.'); ok && i > 0 && moduleRE.MatchString(t) {
+			if i := strings.LastIndexByte(t, '.'); ok && i > 0 && moduleRE().MatchString(t) {
 				a := t[:i] + ":" + t[i+1:]
 				*app, *src = &a, b.at.String()
 			} else {

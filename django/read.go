@@ -3,9 +3,9 @@ package django
 import (
 	"bytes"
 	"fmt"
+	"github.com/containerize/containerize/internal/lazy"
 	"io/fs"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/containerize/containerize/pyscan"
@@ -175,12 +175,12 @@ func (r *reader) findRoots(mp *pyscan.Module) error {
 	return nil
 }
 
-var moduleRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+var moduleRE = lazy.Regexp(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 
 // resolveModule finds the file of a dotted module under the import roots:
 // a/b/__init__.py or a/b.py. file is "" when there is none.
 func (r *reader) resolveModule(mod string) (file, root string, isPkg bool, err error) {
-	if !moduleRE.MatchString(mod) {
+	if !moduleRE().MatchString(mod) {
 		return "", "", false, nil
 	}
 	rel := strings.ReplaceAll(mod, ".", "/")
@@ -204,7 +204,7 @@ func (r *reader) resolveModule(mod string) (file, root string, isPkg bool, err e
 
 // packageDir is the folder of a dotted package under one of the roots, "" if none.
 func (r *reader) packageDir(pkg string) (string, error) {
-	if !moduleRE.MatchString(pkg) {
+	if !moduleRE().MatchString(pkg) {
 		return "", nil
 	}
 	for _, root := range r.roots {
@@ -287,7 +287,7 @@ func (r *reader) settingsCandidates(file string, m *pyscan.Module) []dsm {
 				r.note(src, "DJANGO_SETTINGS_MODULE defaults to %s when $%s is unset", def, name)
 			}
 		}
-		if !moduleRE.MatchString(mod) {
+		if !moduleRE().MatchString(mod) {
 			r.note(src, "DJANGO_SETTINGS_MODULE is set to %s, which cannot be read without running the code", v.Text)
 			return
 		}
@@ -434,7 +434,7 @@ func (r *reader) guessSettingsModule() error {
 				if err != nil {
 					return err
 				}
-				if ok && moduleRE.MatchString(e.Name()) {
+				if ok && moduleRE().MatchString(e.Name()) {
 					r.info.SettingsModule = e.Name() + ".settings"
 					r.info.SettingsModuleSource = f
 					r.note(f, "DJANGO_SETTINGS_MODULE is not set in manage.py, wsgi.py or asgi.py; guessed %s from the file layout", r.info.SettingsModule)

@@ -2,8 +2,8 @@ package django
 
 import (
 	"fmt"
+	"github.com/containerize/containerize/internal/lazy"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -238,11 +238,11 @@ func (s *settings) list0(file string, v pyscan.Value, depth int) (items []listIt
 	return nil, []string{describe(file, v)}, false
 }
 
-var sliceRE = regexp.MustCompile(`^(-?[0-9]+)?:(-?[0-9]+)?$`)
+var sliceRE = lazy.Regexp(`^(-?[0-9]+)?:(-?[0-9]+)?$`)
 
 // sliceBounds reads a slice with literal bounds ("1:", ":-1"); a missing end is huge.
 func sliceBounds(text string) (lo, hi int, ok bool) {
-	m := sliceRE.FindStringSubmatch(strings.ReplaceAll(text, " ", ""))
+	m := sliceRE().FindStringSubmatch(strings.ReplaceAll(text, " ", ""))
 	if m == nil {
 		return 0, 0, false
 	}

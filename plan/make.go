@@ -4,15 +4,14 @@ import (
 	"cmp"
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/django"
+	"github.com/containerize/containerize/internal/lazy"
 )
 
 // facts is what every decision reads: the project, the answers, and the variable names the
@@ -95,7 +94,7 @@ func imageName(s string) string {
 	return s
 }
 
-var nameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9_.-]+`) })
+var nameRe = lazy.Regexp(`[^a-z0-9_.-]+`)
 
 // healthcheck is the image's HEALTHCHECK: healthy once the server answers anything below
 // 500 (a 404 at / is fine). A short interval makes `docker compose up --wait` return soon.

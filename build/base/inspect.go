@@ -4,9 +4,9 @@ import (
 	"archive/tar"
 	"errors"
 	"fmt"
+	"github.com/containerize/containerize/internal/lazy"
 	"io"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,14 +63,14 @@ func (b *Base) Target() wheel.Target {
 
 // Files of interest. Paths are as in layer tars: relative, without "./".
 var (
-	pythonRe = regexp.MustCompile(`^(usr/local|usr)/bin/python(3\.[0-9]+)(t?)$`)
-	libcRe   = regexp.MustCompile(`^(?:usr/)?lib(?:64|32)?/(?:[^/]+/)?(libc\.so\.6|libc-[0-9]+\.[0-9]+\.so)$`)
-	muslRe   = regexp.MustCompile(`^(?:usr/)?lib/ld-musl-[^/]+\.so\.1$`)
+	pythonRe = lazy.Regexp(`^(usr/local|usr)/bin/python(3\.[0-9]+)(t?)$`)
+	libcRe   = lazy.Regexp(`^(?:usr/)?lib(?:64|32)?/(?:[^/]+/)?(libc\.so\.6|libc-[0-9]+\.[0-9]+\.so)$`)
+	muslRe   = lazy.Regexp(`^(?:usr/)?lib/ld-musl-[^/]+\.so\.1$`)
 	// glibc prints this banner when libc.so.6 is run; it is a string in the library since glibc 2.0.
-	glibcBanner = regexp.MustCompile(`GNU C Library [^\x00\n]*?version ([0-9]+\.[0-9]+)`)
-	libcSoname  = regexp.MustCompile(`^libc-([0-9]+\.[0-9]+)\.so$`)
+	glibcBanner = lazy.Regexp(`GNU C Library [^\x00\n]*?version ([0-9]+\.[0-9]+)`)
+	libcSoname  = lazy.Regexp(`^libc-([0-9]+\.[0-9]+)\.so$`)
 	// musl keeps its version as a bare string (__libc_version) that `ldd --version` prints.
-	muslVersion = regexp.MustCompile(`\x00(1\.[0-9]+\.[0-9]+)\x00`)
+	muslVersion = lazy.Regexp(`\x00(1\.[0-9]+\.[0-9]+)\x00`)
 )
 
 const (
@@ -110,9 +110,9 @@ func interesting(name string) (keep bool, limit int64) {
 	switch {
 	case name == "etc/passwd" || name == "etc/group" || name == apkDB:
 		return true, maxSmallFile
-	case libcRe.MatchString(name) || muslRe.MatchString(name):
+	case libcRe().MatchString(name) || muslRe().MatchString(name):
 		return true, maxLibFile
-	case pythonRe.MatchString(name) || name == "bin/sh" || name == "usr/bin/sh":
+	case pythonRe().MatchString(name) || name == "bin/sh" || name == "usr/bin/sh":
 		return true, 0
 	}
 	return false, 0
@@ -244,14 +244,14 @@ func (s *scan) complete() bool {
 	python, libc := false, false
 	for name, f := range s.found {
 		switch {
-		case pythonRe.MatchString(name):
+		case pythonRe().MatchString(name):
 			python = true
-		case muslRe.MatchString(name):
+		case muslRe().MatchString(name):
 			_, apk := s.found[apkDB]
 			libc = libc || apk
-		case libcRe.MatchString(name):
+		case libcRe().MatchString(name):
 			// A symlink's target may still be below; a file is the answer.
-			libc = libc || f.link == "" || libcSoname.MatchString(path.Base(f.link))
+			libc = libc || f.link == "" || libcSoname().MatchString(path.Base(f.link))
 		}
 	}
 	return passwd && group && (sh1 || sh2) && python && libc
@@ -274,7 +274,7 @@ func (b *Base) python(s *scan, envVersion string) error {
 	}
 	var cands []cand
 	for name := range s.found {
-		if m := pythonRe.FindStringSubmatch(name); m != nil && !s.found[name].dir {
+		if m := pythonRe().FindStringSubmatch(name); m != nil && !s.found[name].dir {
 			cands = append(cands, cand{"/" + m[1], m[2], m[3], "/" + name})
 		}
 	}
@@ -325,7 +325,7 @@ func (b *Base) libc(s *scan) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if !muslRe.MatchString(name) {
+		if !muslRe().MatchString(name) {
 			continue
 		}
 		b.Libc = wheel.Musl
@@ -334,7 +334,7 @@ func (b *Base) libc(s *scan) error {
 			b.Evidence = append(b.Evidence, fmt.Sprintf("musl %s: /%s (version from /%s)", b.LibcVersion, name, apkDB))
 			return nil
 		}
-		if m := muslVersion.FindSubmatch(s.found[name].data); m != nil {
+		if m := muslVersion().FindSubmatch(s.found[name].data); m != nil {
 			b.LibcVersion = majorMinor(string(m[1]))
 			b.Evidence = append(b.Evidence, fmt.Sprintf("musl %s: /%s", b.LibcVersion, name))
 			return nil
@@ -342,7 +342,7 @@ func (b *Base) libc(s *scan) error {
 		return fmt.Errorf("the base image uses musl (/%s) but its version cannot be read (no musl entry in /%s, no version string in the loader)", name, apkDB)
 	}
 	for _, name := range names {
-		if !libcRe.MatchString(name) {
+		if !libcRe().MatchString(name) {
 			continue
 		}
 		if v, ok := s.glibcVersion(name, 0); ok {
@@ -355,7 +355,7 @@ func (b *Base) libc(s *scan) error {
 }
 
 func (s *scan) glibcVersion(name string, depth int) (string, bool) {
-	if m := libcSoname.FindStringSubmatch(path.Base(name)); m != nil {
+	if m := libcSoname().FindStringSubmatch(path.Base(name)); m != nil {
 		return m[1], true
 	}
 	f, ok := s.found[name]
@@ -368,12 +368,12 @@ func (s *scan) glibcVersion(name string, depth int) (string, bool) {
 			target = path.Join(path.Dir(name), target)
 		}
 		target = strings.TrimPrefix(path.Clean("/"+target), "/")
-		if m := libcSoname.FindStringSubmatch(path.Base(target)); m != nil {
+		if m := libcSoname().FindStringSubmatch(path.Base(target)); m != nil {
 			return m[1], true
 		}
 		return s.glibcVersion(target, depth+1)
 	}
-	if m := glibcBanner.FindSubmatch(f.data); m != nil {
+	if m := glibcBanner().FindSubmatch(f.data); m != nil {
 		return string(m[1]), true
 	}
 	return "", false
