@@ -2,6 +2,7 @@ package build
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -86,16 +87,7 @@ func envValue(env []string, key string) string {
 func mergeEnv(env, set []string) []string {
 	index := map[string]int{}
 	out := make([]string, 0, len(env)+len(set))
-	for _, e := range env {
-		k, _, _ := strings.Cut(e, "=")
-		if i, dup := index[k]; dup {
-			out[i] = e
-			continue
-		}
-		index[k] = len(out)
-		out = append(out, e)
-	}
-	for _, e := range set {
+	for _, e := range slices.Concat(env, set) {
 		k, _, _ := strings.Cut(e, "=")
 		if i, ok := index[k]; ok {
 			out[i] = e

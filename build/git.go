@@ -3,11 +3,12 @@ package build
 import (
 	"bufio"
 	"bytes"
-	"github.com/containerize/containerize/internal/lazy"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/containerize/containerize/internal/lazy"
 )
 
 // gitInfo reads, without running git, the origin remote's URL (as a web URL without credentials) and the

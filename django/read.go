@@ -3,11 +3,11 @@ package django
 import (
 	"bytes"
 	"fmt"
-	"github.com/containerize/containerize/internal/lazy"
 	"io/fs"
 	"path"
 	"strings"
 
+	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/pyscan"
 )
 
@@ -326,22 +326,34 @@ func pick(cands []dsm) (dsm, bool) {
 // wsgi.py / asgi.py (dot-folders are skipped too).
 var notPackages = map[string]bool{"node_modules": true, "__pycache__": true, "venv": true, "env": true, "site-packages": true}
 
-func (r *reader) findServerFiles() error {
+// packageDirs are the folders that may be the project's package, in order: each import root
+// followed, when withRoots, by itself, and its subfolders but dot-folders and notPackages.
+func (r *reader) packageDirs(withRoots bool) ([]string, error) {
 	var dirs []string
 	for _, root := range r.roots {
-		dirs = append(dirs, root)
+		if withRoots {
+			dirs = append(dirs, root)
+		}
 		entries, err := fs.ReadDir(r.fsys, root)
 		if notExist(err) {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("read %s: %w", root, err)
+			return nil, fmt.Errorf("read %s: %w", root, err)
 		}
 		for _, e := range entries {
 			if e.IsDir() && !notPackages[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
 				dirs = append(dirs, path.Join(root, e.Name()))
 			}
 		}
+	}
+	return dirs, nil
+}
+
+func (r *reader) findServerFiles() error {
+	dirs, err := r.packageDirs(true)
+	if err != nil {
+		return err
 	}
 	for _, d := range dirs {
 		for _, name := range []string{"wsgi.py", "asgi.py"} {
@@ -416,30 +428,22 @@ func modules(c []dsm) []string {
 // guessSettingsModule is the last resort: a settings.py or settings/ package in a folder
 // next to manage.py.
 func (r *reader) guessSettingsModule() error {
-	for _, root := range r.roots {
-		entries, err := fs.ReadDir(r.fsys, root)
-		if notExist(err) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("read %s: %w", root, err)
-		}
-		for _, e := range entries {
-			if !e.IsDir() || notPackages[e.Name()] || strings.HasPrefix(e.Name(), ".") {
-				continue
+	pkgs, err := r.packageDirs(false)
+	if err != nil {
+		return err
+	}
+	for _, dir := range pkgs {
+		name := path.Base(dir)
+		for _, f := range []string{dir + "/settings.py", dir + "/settings/__init__.py"} {
+			ok, err := isFile(r.fsys, f)
+			if err != nil {
+				return err
 			}
-			dir := path.Join(root, e.Name())
-			for _, f := range []string{dir + "/settings.py", dir + "/settings/__init__.py"} {
-				ok, err := isFile(r.fsys, f)
-				if err != nil {
-					return err
-				}
-				if ok && moduleRE().MatchString(e.Name()) {
-					r.info.SettingsModule = e.Name() + ".settings"
-					r.info.SettingsModuleSource = f
-					r.note(f, "DJANGO_SETTINGS_MODULE is not set in manage.py, wsgi.py or asgi.py; guessed %s from the file layout", r.info.SettingsModule)
-					return nil
-				}
+			if ok && moduleRE().MatchString(name) {
+				r.info.SettingsModule = name + ".settings"
+				r.info.SettingsModuleSource = f
+				r.note(f, "DJANGO_SETTINGS_MODULE is not set in manage.py, wsgi.py or asgi.py; guessed %s from the file layout", r.info.SettingsModule)
+				return nil
 			}
 		}
 	}

@@ -2,11 +2,11 @@ package django
 
 import (
 	"fmt"
-	"github.com/containerize/containerize/internal/lazy"
 	"math"
 	"strconv"
 	"strings"
 
+	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/pyscan"
 )
 

@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"errors"
 	"fmt"
-	"github.com/containerize/containerize/internal/lazy"
 	"io"
 	"path"
 	"sort"
@@ -13,6 +12,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/wheel"
 )
 

@@ -59,11 +59,10 @@ replaces them and keeps a backup (FILE.bak), --dry-run prints a unified diff and
   containerize init --dry-run               # show what would change`,
 		Args: dirArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := projectDir(args)
-			if err != nil {
+			var err error
+			if opts.Dir, err = projectDir(args); err != nil {
 				return err
 			}
-			opts.Dir = dir
 			f := cmd.Flags()
 			opts.Flags.Yes = opts.Write.yes
 			if opts.Flags.ServicesSet = f.Changed("services"); opts.Flags.ServicesSet {

@@ -33,11 +33,10 @@ overwritten without consent (--force keeps FILE.bak, --dry-run shows a diff).`,
   containerize migrate --venv ~/.virtualenvs/shop`,
 		Args: dirArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := projectDir(args)
-			if err != nil {
+			var err error
+			if opts.Dir, err = projectDir(args); err != nil {
 				return err
 			}
-			opts.Dir = dir
 			return runF(opts)
 		},
 	}
