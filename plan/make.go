@@ -20,7 +20,6 @@ type facts struct {
 	p *detect.Project
 	d *django.Info
 	c config.Config
-	// has reports whether the project or its virtualenv provides a distribution.
 	secretKeyEnv, hostsEnv, databaseURLEnv string
 }
 
