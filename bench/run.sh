@@ -67,9 +67,9 @@ wait_until 20 "the registry on $REGISTRY" curl -fsS -m 2 "http://$REGISTRY/v2/" 
 "$DOCKER" tag python:3.11-slim "$BASE_REF"
 timeout 300 "$DOCKER" push -q "$BASE_REF" >/dev/null || die "docker push $BASE_REF failed"
 
-# The library sample as the e2e harness runs it: its e2e Pipfile, locked against the index.
-cp -R "$REPO_ROOT/testdata/projects/library" "$APP"
-cp "$E2E_DIR/projects/library/Pipfile" "$APP/Pipfile"
+# The library sample as the e2e harness runs it: its e2e variant (a Pipfile with Debian's DRF),
+# locked against the index.
+copy_sample library "$APP"
 "$E2E_BIN/pinlock" -wheels "$E2E_WHEELS" -pipfile "$APP/Pipfile" \
 	-python "$(image_env python:3.11-slim PYTHON_VERSION)" >"$APP/Pipfile.lock"
 "$CZ" init --yes --services postgres "$APP" >"$WORK/init.log" 2>&1 || { cat "$WORK/init.log" >&2; die "containerize init failed"; }
@@ -131,7 +131,7 @@ load_ratio=$(ratio "$(mean warm "docker build (warm)")" "$(mean warm "containeri
 	echo "# bench results, $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo
 	echo "Machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo); $("$DOCKER" version --format 'Docker engine {{.Server.Version}}'); $(hyperfine --version)."
-	echo "Sample: testdata/projects/library with e2e/projects/library/Pipfile, base python:3.11-slim (stand-in), index $E2E_INDEX_URL."
+	echo "Sample: testdata/projects/library with e2e/projects/library.patch, base python:3.11-slim (stand-in), index $E2E_INDEX_URL."
 	echo
 	echo "| build | mean ± σ |"
 	echo "|---|---|"

@@ -11,21 +11,23 @@ import (
 )
 
 func FuzzRead(f *testing.F) {
-	err := filepath.WalkDir("testdata", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if strings.HasSuffix(p, "settings.py") || strings.HasSuffix(p, "base.py") || strings.HasSuffix(p, "production.py") {
-			src, err := os.ReadFile(p)
+	for _, gp := range goldenProjects {
+		err := filepath.WalkDir(gp.dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			f.Add(src)
+			if strings.HasSuffix(p, "settings.py") || strings.HasSuffix(p, "base.py") || strings.HasSuffix(p, "production.py") {
+				src, err := os.ReadFile(p)
+				if err != nil {
+					return err
+				}
+				f.Add(src)
+			}
+			return nil
+		})
+		if err != nil {
+			f.Fatal(err)
 		}
-		return nil
-	})
-	if err != nil {
-		f.Fatal(err)
 	}
 	for _, s := range []string{
 		"from .base import *\nINSTALLED_APPS += ['x']\n",

@@ -138,3 +138,16 @@ image_env() {
 
 # port_free PORT: nothing listens on 127.0.0.1:PORT.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# copy_sample SAMPLE DIR: testdata/projects/SAMPLE copied to DIR (which must not exist), with
+# its e2e variant applied when there is one: e2e/projects/SAMPLE.patch, a `git diff` against the
+# sample (renames included), applied by `git apply` in DIR, all or nothing. DIR is no
+# repository: the ceiling keeps git from finding one above it (from a repository's subfolder,
+# git apply would skip every path and succeed). Files it writes are 0644 whatever the umask.
+copy_sample() {
+	local sample=$1 dir=$2 variant=$E2E_DIR/projects/$1.patch
+	cp -R "$REPO_ROOT/testdata/projects/$sample" "$dir"
+	[ -f "$variant" ] || return 0
+	(umask 022 && cd "$dir" && GIT_CEILING_DIRECTORIES=$(cd .. && pwd) git apply --whitespace=nowarn "$variant") ||
+		die "the e2e variant $variant does not apply to testdata/projects/$sample"
+}

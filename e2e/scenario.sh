@@ -84,25 +84,9 @@ scenario_end() {
 # ---------------------------------------------------------------------------------------
 # Preparing the project
 
-# prepare_sample SAMPLE: copy testdata/projects/SAMPLE to $APP and lay its e2e variant
-# (e2e/projects/SAMPLE, when there is one) over it: the paths listed in the variant's REMOVE
-# file are deleted from the copy first, then every other file of the variant (but README.md)
-# replaces or joins the sample's.
-prepare_sample() {
-	local sample=$1 variant=$E2E_DIR/projects/$1 p
-	cp -R "$REPO_ROOT/testdata/projects/$sample" "$APP"
-	[ -d "$variant" ] || return 0
-	if [ -f "$variant/REMOVE" ]; then
-		while read -r p; do
-			case $p in '' | '#'*) continue ;; esac
-			rm -rf "${APP:?}/$p"
-		done <"$variant/REMOVE"
-	fi
-	(cd "$variant" && find . -type f ! -path ./README.md ! -path ./REMOVE -print0) |
-		while IFS= read -r -d '' p; do
-			install -D -m 0644 "$variant/$p" "$APP/$p"
-		done
-}
+# prepare_sample SAMPLE: copy testdata/projects/SAMPLE to $APP with its e2e variant
+# (e2e/projects/SAMPLE.patch, when there is one) applied: copy_sample in lib.sh.
+prepare_sample() { copy_sample "$1" "$APP"; }
 
 # lock_pipfile: Pipfile.lock from the wheels the index serves (pins and hashes match it).
 lock_pipfile() {

@@ -14,7 +14,8 @@ source "$(dirname "$0")/lib.sh"
 
 # Debian packages for the host: the engine, tools to build the stand-in images, and the
 # python3-* distributions the wheelhouse repackages for the local index. Recommends are
-# skipped, so every package the harness relies on is named here.
+# skipped, so every package the harness relies on is named here (git also applies the e2e
+# variants, e2e/projects/*.patch: Debian's `patch` is not installed on every Debian 12).
 APT_PACKAGES=(
 	docker.io debootstrap patchelf jq curl ca-certificates git python3-venv
 	# The Django stacks of the sample projects.

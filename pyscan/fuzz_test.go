@@ -2,14 +2,12 @@ package pyscan
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.py")
-	for _, p := range files {
+	for _, p := range pyFiles(f) {
 		src, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)

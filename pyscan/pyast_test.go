@@ -43,8 +43,21 @@ for path in sys.argv[1:]:
 print(json.dumps(out))
 `
 
-// differentialCases are written to files and checked against Python's ast, beside the
-// files in testdata/.
+// pyFiles are the Python files the differential test and the fuzz seeds read: this
+// package's testdata/*.py and two settings files that other fixtures hold, read where they
+// are (a sample project's startproject settings, cookiecutter-style django-environ settings).
+func pyFiles(tb testing.TB) []string {
+	tb.Helper()
+	files, err := filepath.Glob("testdata/*.py")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return append(files,
+		"../testdata/projects/library/library/settings.py",
+		"../django/testdata/cookiecutter/config/settings/base.py")
+}
+
+// differentialCases are written to files and checked against Python's ast, beside pyFiles.
 var differentialCases = []string{
 	"A = 'x'\nB = \"y\"\nC = '''z'''\nD = \"\"\"w\"\"\"\n",
 	"A = 'a' \"b\" '''c''' r'\\d' u'e'\n",
@@ -73,10 +86,7 @@ func TestDifferentialPythonAST(t *testing.T) {
 		}
 		t.Skip("python3 not found")
 	}
-	files, err := filepath.Glob("testdata/*.py")
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := pyFiles(t)
 	dir := t.TempDir()
 	for i, src := range differentialCases {
 		p := filepath.Join(dir, fmt.Sprintf("case%02d.py", i))

@@ -3,7 +3,7 @@
 # generated Dockerfile gives, on a real Docker engine.
 #
 #   e2e/build/run.sh [SAMPLE...]     default: library, and requirements-celery when its e2e
-#                                    variant (e2e/projects/requirements-celery) exists
+#                                    variant (e2e/projects/requirements-celery.patch) exists
 #
 # For each sample: copy it with its e2e variant, lock it (pinlock, for a Pipfile), run
 # `containerize init --yes`, then
@@ -38,7 +38,7 @@ UP_WAIT_TIMEOUT=${UP_WAIT_TIMEOUT:-180}
 samples=("$@")
 if [ ${#samples[@]} -eq 0 ]; then
 	samples=(library)
-	if [ -d "$E2E_DIR/projects/requirements-celery" ]; then
+	if [ -f "$E2E_DIR/projects/requirements-celery.patch" ]; then
 		samples+=(requirements-celery)
 	else
 		log "build: no e2e variant of requirements-celery yet; library only"
@@ -115,22 +115,12 @@ TAGS+=("$BASE_REF")
 push_base() { timeout 300 "$DOCKER" push "$BASE_REF" >"$WORK/push-base.log" 2>&1; }
 timed "build: docker push $BASE_REF" push_base || { tail -n 20 "$WORK/push-base.log" >&2; die "docker push of the base failed"; }
 
-# prepare SAMPLE DIR: the sample copied to DIR with its e2e variant laid over it (the paths
-# in the variant's REMOVE file deleted first, every other file but README.md copied), and a
-# Pipfile.lock from the wheels the index serves when the sample has a Pipfile.
+# prepare SAMPLE DIR: the sample copied to DIR with its e2e variant applied (copy_sample in
+# lib.sh, as the scenarios do), and a Pipfile.lock from the wheels the index serves when the
+# sample has a Pipfile.
 prepare() {
-	local sample=$1 app=$2 variant=$E2E_DIR/projects/$1 p
-	cp -R "$REPO_ROOT/testdata/projects/$sample" "$app"
-	if [ -d "$variant" ]; then
-		if [ -f "$variant/REMOVE" ]; then
-			while read -r p; do
-				case $p in '' | '#'*) continue ;; esac
-				rm -rf "${app:?}/$p"
-			done <"$variant/REMOVE"
-		fi
-		(cd "$variant" && find . -type f ! -path ./README.md ! -path ./REMOVE -print0) |
-			while IFS= read -r -d '' p; do install -D -m 0644 "$variant/$p" "$app/$p"; done
-	fi
+	local sample=$1 app=$2
+	copy_sample "$sample" "$app"
 	if [ -f "$app/Pipfile" ]; then
 		"$E2E_BIN/pinlock" -wheels "$E2E_WHEELS" -pipfile "$app/Pipfile" \
 			-python "$(image_env python:3.11-slim PYTHON_VERSION)" >"$app/Pipfile.lock"

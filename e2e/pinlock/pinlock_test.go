@@ -16,24 +16,24 @@ import (
 	"github.com/containerize/containerize/e2e/internal/pywheel"
 )
 
-// variantPipfile is e2e/projects/library/Pipfile; pipenv 2022.12.19's
+// variantPipfile is the Pipfile the library scenario locks: the library sample's with
+// e2e/projects/library.patch's one change, DRF ~=3.14.0. pipenv 2022.12.19's
 // Project.calculate_pipfile_hash() gives 51b7d59c… for it (checked in the python stand-in).
-const variantPipfile = `[[source]]
-url = "https://pypi.org/simple"
-verify_ssl = true
-name = "pypi"
-
-[packages]
-django = "~=3.2.0"
-djangorestframework = "~=3.14.0"
-
-[dev-packages]
-
-[requires]
-python_version = "3.11"
-`
+func variantPipfile(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/projects/library/Pipfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sample, variant = `djangorestframework = "~=3.11.0"`, `djangorestframework = "~=3.14.0"`
+	if !bytes.Contains(data, []byte(sample)) {
+		t.Fatalf("the library sample's Pipfile has no %s line any more", sample)
+	}
+	return strings.Replace(string(data), sample, variant, 1)
+}
 
 func TestPipfileHash(t *testing.T) {
+	variantPipfile := variantPipfile(t)
 	var pf map[string]any
 	if _, err := toml.Decode(variantPipfile, &pf); err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ var stack = map[string][]string{
 func TestLock(t *testing.T) {
 	dir := wheelDir(t, stack)
 	pipfile := filepath.Join(t.TempDir(), "Pipfile")
-	os.WriteFile(pipfile, []byte(variantPipfile+"\n[pipenv]\nallow_prereleases = false\n"), 0o644)
+	os.WriteFile(pipfile, []byte(variantPipfile(t)+"\n[pipenv]\nallow_prereleases = false\n"), 0o644)
 	// Extras and dev packages too.
 	data, _ := os.ReadFile(pipfile)
 	data = bytes.Replace(data, []byte("[dev-packages]\n"), []byte("[dev-packages]\ncelery = {version = \"*\", extras = [\"redis\"]}\n"), 1)
