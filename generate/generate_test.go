@@ -36,19 +36,19 @@ func TestGolden(t *testing.T) {
 		t.Run(v.Name, func(t *testing.T) {
 			_, out := generateVariant(t, v)
 			for _, f := range out.Files {
-				golden.Assert(t, string(f.Data), filepath.Join(v.Name, goldenName(f.Path)))
+				assertGolden(t, v.Name, goldenName(f.Path), f.Data)
 			}
 			if _, err := os.Stat(filepath.Join(samples.Dir(), v.Sample, ".env")); err != nil {
-				golden.Assert(t, string(out.Env), filepath.Join(v.Name, "env")) // init writes it
+				assertGolden(t, v.Name, "env", out.Env) // init writes it
 			}
 			for _, b := range out.Blocks {
-				golden.Assert(t, string(b.Body), filepath.Join(v.Name, "settings-block.py"))
+				assertGolden(t, v.Name, "settings-block.py", b.Body)
 			}
 			var notes strings.Builder
 			for _, n := range out.Notes {
 				notes.WriteString(n + "\n")
 			}
-			golden.Assert(t, notes.String(), filepath.Join(v.Name, "notes.txt"))
+			assertGolden(t, v.Name, "notes.txt", []byte(notes.String()))
 
 			// compose-spec's own loader (schema, consistency) accepts the compose file with the
 			// values .env.example gives.
@@ -69,6 +69,29 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// assertGolden compares a generated file with its golden copy: testdata/VARIANT/NAME, or,
+// when the variant has none, the one copy most variants share, testdata/NAME (the
+// .dockerignore, an empty notes.txt). With -update a variant's file is written only when it
+// differs from the shared copy, and removed when it no longer does.
+func assertGolden(t *testing.T, variant, name string, got []byte) {
+	t.Helper()
+	own, shared := filepath.Join(variant, name), name
+	sharedData, sharedErr := os.ReadFile(filepath.Join("testdata", shared))
+	if golden.FlagUpdate() && sharedErr == nil {
+		if string(got) == string(sharedData) {
+			os.Remove(filepath.Join("testdata", own))
+			return
+		}
+		golden.Assert(t, string(got), own)
+		return
+	}
+	if _, err := os.Stat(filepath.Join("testdata", own)); err != nil && sharedErr == nil {
+		golden.Assert(t, string(got), shared)
+		return
+	}
+	golden.Assert(t, string(got), own)
 }
 
 // goldenName keeps dotfiles visible in the golden folders (".env" is stored as "env").
