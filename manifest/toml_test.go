@@ -2,6 +2,8 @@ package manifest
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -102,5 +104,79 @@ func TestDecodeTOMLError(t *testing.T) {
 	}
 	if !strings.HasPrefix(err.Error(), "Pipfile:3: ") || !strings.HasSuffix(err.Error(), " — fix the TOML syntax") {
 		t.Errorf("message = %q", err)
+	}
+}
+
+// nestedTOML has what go-toml's tree gives no position for: arrays (nested,
+// empty, spread over lines, with comments holding brackets) and the ends of
+// inline tables.
+const nestedTOML = `matrix = [
+  [
+    1, 2],
+  [], # [
+  [ # ]
+    [],
+  ],
+  { a = [[
+    "x"]], b = {} },
+  [{c = '''
+[not]'''}, ["]", 3]],
+]
+"k[" = [[1]]
+`
+
+func TestTOMLIndexNested(t *testing.T) {
+	if _, err := decodeTOML([]byte(nestedTOML), "t.toml"); err != nil {
+		t.Fatalf("test document is not valid TOML: %v", err)
+	}
+	idx := indexTOML([]byte(nestedTOML))
+	tests := []struct {
+		path []string
+		line int
+	}{
+		{[]string{"matrix"}, 1},
+		{[]string{"matrix", "0"}, 2},
+		{[]string{"matrix", "0", "0"}, 3},
+		{[]string{"matrix", "0", "1"}, 3},
+		{[]string{"matrix", "1"}, 4},
+		{[]string{"matrix", "2"}, 5},
+		{[]string{"matrix", "2", "0"}, 6},
+		{[]string{"matrix", "3"}, 8},
+		{[]string{"matrix", "3", "a", "0"}, 8},
+		{[]string{"matrix", "3", "a", "0", "0"}, 9},
+		{[]string{"matrix", "3", "b"}, 9},
+		{[]string{"matrix", "4"}, 10},
+		{[]string{"matrix", "4", "0", "c"}, 10},
+		{[]string{"matrix", "4", "1"}, 11},
+		{[]string{"matrix", "4", "1", "1"}, 11},
+		{[]string{"matrix", "5"}, 0},
+		{[]string{"k["}, 13},
+		{[]string{"k[", "0", "0"}, 13},
+	}
+	for _, tt := range tests {
+		if got := idx.line(tt.path...); got != tt.line {
+			t.Errorf("line(%q) = %d, want %d", strings.Join(tt.path, "."), got, tt.line)
+		}
+	}
+}
+
+func TestTOMLIndexKeys(t *testing.T) {
+	// Quoted keys are unescaped as the decoder does; CRLF ends lines too.
+	doc := "\"a\\tb\" = 1\r\n'c\\d' = 2\r\n[\"\\u00e9\".\"x\\\\y\"]\r\nz = 3\r\n"
+	m, err := decodeTOML([]byte(doc), "t.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := indexTOML([]byte(doc))
+	for _, tt := range []struct {
+		path []string
+		line int
+	}{{[]string{"a\tb"}, 1}, {[]string{`c\d`}, 2}, {[]string{"é", `x\y`}, 3}, {[]string{"é", `x\y`, "z"}, 4}} {
+		if _, ok := m[tt.path[0]]; !ok {
+			t.Errorf("decoded keys %q lack %q", slices.Collect(maps.Keys(m)), tt.path[0])
+		}
+		if got := idx.line(tt.path...); got != tt.line {
+			t.Errorf("line(%q) = %d, want %d", tt.path, got, tt.line)
+		}
 	}
 }
