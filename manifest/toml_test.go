@@ -1,9 +1,11 @@
 package manifest
 
 import (
+	"bytes"
 	"errors"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -179,4 +181,98 @@ func TestTOMLIndexKeys(t *testing.T) {
 			t.Errorf("line(%q) = %d, want %d", tt.path, got, tt.line)
 		}
 	}
+}
+
+// The two TOML libraries do not accept exactly the same documents. What
+// BurntSushi rejects is an error with its line, whatever go-toml's parser
+// thinks; what it accepts is indexed, even where go-toml's parser would stop.
+func TestTOMLLibrariesDisagree(t *testing.T) {
+	// go-toml's parser checks syntax only: duplicate keys, impossible dates and
+	// integers out of range get past it, and BurntSushi says where they are.
+	for doc, want := range map[string]string{
+		"[packages]\ndjango = \"*\"\ndjango = \"==4.2\"\n": "Pipfile:3: Key 'packages.django' has already been defined. — fix the TOML syntax",
+		"[packages]\n[packages]\n":                         "Pipfile:2: Key 'packages' has already been defined. — fix the TOML syntax",
+		"[requires]\nwhen = 2024-02-30\n":                  "Pipfile:2: invalid datetime: \"2024-02-30\" — fix the TOML syntax",
+		"[requires]\nn = 9223372036854775808\n":            "Pipfile:2: 9223372036854775808 is out of range for int64 — fix the TOML syntax",
+	} {
+		_, err := ParsePipfile([]byte(doc), "Pipfile")
+		if err == nil || err.Error() != want {
+			t.Errorf("ParsePipfile(%q) = %v, want %s", doc, err, want)
+		}
+	}
+
+	// A UTF-8 byte order mark: BurntSushi skips it, go-toml's parser does
+	// not. The index skips it too, so evidence keeps its lines.
+	pf, err := ParsePipfile([]byte("\uFEFF[packages]\ndjango = \"*\"\n"), "Pipfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pf.Packages) != 1 || pf.Packages[0].Where() != "Pipfile:2" {
+		var got []string
+		for _, r := range pf.Packages {
+			got = append(got, r.Name+" at "+r.Where())
+		}
+		t.Errorf("with a BOM: packages %q, want django at Pipfile:2", got)
+	}
+
+	// Should go-toml's parser still stop early, the index keeps what it read
+	// and lineOr falls back to it; nothing fails.
+	idx := indexTOML([]byte("[packages]\ndjango = \"*\"\nflask = @\nrequests = \"*\"\n"))
+	if got := idx.line("packages", "django"); got != 2 {
+		t.Errorf("line before the stop = %d, want 2", got)
+	}
+	if got := idx.lineOr("packages", "requests"); got != 1 {
+		t.Errorf("lineOr after the stop = %d, want 1 (the table)", got)
+	}
+}
+
+// FuzzTOMLIndex checks the index against decoding: every value BurntSushi
+// decodes has a line in the document, except the tables a header or dotted
+// key opens implicitly ([a.b] opens a) and the key of an array of tables,
+// whose elements have the lines.
+func FuzzTOMLIndex(f *testing.F) {
+	seedFiles(f, "*/pyproject.toml", "*/poetry.lock", "uv/uv.lock", "pdm/pdm.lock", "pylock/pylock.toml", "pipenv/Pipfile")
+	f.Add([]byte(nestedTOML))
+	f.Add([]byte("\uFEFFa = 1\r\n[[b.c]]\r\nd = {e = [{}]}\r\n[b]\r\n\"f.g\".h = 2\r\n[[b.c]]\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := decodeTOML(data, "f.toml")
+		if err != nil {
+			return
+		}
+		idx := indexTOML(data)
+		last := bytes.Count(data, []byte("\n")) + 1
+		check := func(path []string) {
+			if l := idx.line(path...); l < 1 || l > last {
+				t.Fatalf("%q decodes, but its line is %d (document has %d lines)", path, l, last)
+			}
+		}
+		var walk func(path []string, v any)
+		walk = func(path []string, v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				for k, x := range v {
+					walk(append(slices.Clip(path), k), x)
+				}
+				if len(v) == 0 {
+					check(path)
+				}
+			case []map[string]any:
+				for i, x := range v {
+					elem := append(slices.Clip(path), strconv.Itoa(i))
+					check(elem)
+					walk(elem, x)
+				}
+			case []any:
+				check(path)
+				for i, x := range v {
+					walk(append(slices.Clip(path), strconv.Itoa(i)), x)
+				}
+			default:
+				check(path)
+			}
+		}
+		for k, v := range m {
+			walk([]string{k}, v)
+		}
+	})
 }
