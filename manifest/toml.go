@@ -1,11 +1,15 @@
 package manifest
 
 import (
+	"bytes"
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/pelletier/go-toml/v2/unstable"
 )
 
 // decodeTOML decodes data into a generic map. Decoding into a map (rather
@@ -27,12 +31,10 @@ func decodeTOML(data []byte, path string) (map[string]any, error) {
 	return v, nil
 }
 
-// tomlIndex maps key paths of a TOML document to the line where they appear.
-// BurntSushi/toml does not expose key positions, so this is a small scanner
-// over the raw text that understands just enough TOML (tables, arrays of
-// tables, dotted and quoted keys, strings, arrays, inline tables, comments)
-// to place every key and every array element. It runs only on documents that
-// toml.Decode has already accepted, and never fails: unknown paths have line 0.
+// tomlIndex maps key paths of a document to the line where they appear.
+// BurntSushi/toml, which decodes the values, does not expose positions, so
+// indexTOML takes them from go-toml's parser (indexJSON does the same for
+// JSON). Unknown paths have line 0.
 //
 // A path is the list of keys from the root; array elements (and the tables of
 // an array of tables) are addressed by their decimal index, so the "name" of
@@ -58,118 +60,82 @@ func (x *tomlIndex) lineOr(path ...string) int {
 	return 0
 }
 
-type tomlScanner struct {
-	s     string
-	i     int
-	ln    int
-	lines map[string]int
-	aot   map[string]int // array-of-tables path -> number of tables so far
-}
-
-func indexTOML(data []byte) *tomlIndex {
-	sc := &tomlScanner{s: string(data), ln: 1, lines: map[string]int{}, aot: map[string]int{}}
-	sc.document()
-	return &tomlIndex{lines: sc.lines}
-}
-
-func (sc *tomlScanner) eof() bool { return sc.i >= len(sc.s) }
-
-func (sc *tomlScanner) peek() byte {
-	if sc.eof() {
-		return 0
-	}
-	return sc.s[sc.i]
-}
-
-func (sc *tomlScanner) advance() {
-	if sc.s[sc.i] == '\n' {
-		sc.ln++
-	}
-	sc.i++
-}
-
-func (sc *tomlScanner) skipSpace() {
-	for !sc.eof() && (sc.s[sc.i] == ' ' || sc.s[sc.i] == '\t') {
-		sc.i++
-	}
-}
-
-// skipBlank skips spaces, newlines and comments.
-func (sc *tomlScanner) skipBlank() {
-	for !sc.eof() {
-		switch sc.s[sc.i] {
-		case ' ', '\t', '\r', '\n':
-			sc.advance()
-		case '#':
-			for !sc.eof() && sc.s[sc.i] != '\n' {
-				sc.i++
-			}
-		default:
-			return
-		}
-	}
-}
-
-func (sc *tomlScanner) record(path []string, line int) {
+// record keeps the first line seen for path: a table that a later header
+// or dotted key extends stays where it was opened.
+func (x *tomlIndex) record(path []string, line int) {
 	k := pathKey(path)
-	if _, ok := sc.lines[k]; !ok {
-		sc.lines[k] = line
+	if _, ok := x.lines[k]; !ok {
+		x.lines[k] = line
 	}
 }
 
-func (sc *tomlScanner) document() {
+// indexTOML places every key, table header and array element of a document
+// that toml.Decode has accepted. It never fails: should go-toml's parser
+// stop where BurntSushi did not, the keys after that point have line 0 and
+// the callers' lineOr falls back to an ancestor.
+//
+// The recorded paths are the ones written: a header [a.b.c] records a.b.c
+// but not a or a.b, while a dotted key a.b.c = 1 records all three.
+func indexTOML(data []byte) *tomlIndex {
+	// go-toml's parser rejects the byte order mark that BurntSushi skips;
+	// it holds no newline, so lines do not move.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	ix := &tomlIndexer{
+		data: data,
+		idx:  &tomlIndex{lines: map[string]int{}},
+		ls:   newLineStarts(data),
+		aot:  map[string]int{},
+	}
+	var p unstable.Parser
+	p.Reset(data)
 	var table []string
-	for {
-		sc.skipBlank()
-		if sc.eof() {
-			return
-		}
-		start := sc.i
-		line := sc.ln
-		if sc.peek() == '[' {
-			isArray := strings.HasPrefix(sc.s[sc.i:], "[[")
-			if isArray {
-				sc.i += 2
-			} else {
-				sc.i++
-			}
-			key := sc.key()
-			sc.skipSpace()
-			for !sc.eof() && sc.s[sc.i] == ']' {
-				sc.i++
-			}
-			table = sc.resolve(key, isArray)
-			sc.record(table, line)
-		} else {
-			key := sc.key()
-			full := append(append([]string{}, table...), key...)
-			for n := len(table) + 1; n <= len(full); n++ {
-				sc.record(full[:n], line)
-			}
-			sc.skipSpace()
-			if sc.peek() == '=' {
-				sc.i++
-				sc.skipSpace()
-				sc.value(full, 0)
-			}
-		}
-		if sc.i == start {
-			sc.advance() // never stall on text this scanner does not understand
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			it := e.Key()
+			key, line, _ := ix.key(&it)
+			table = ix.resolve(key, e.Kind == unstable.ArrayTable)
+			ix.idx.record(table, line)
+		case unstable.KeyValue:
+			ix.keyValue(table, e)
 		}
 	}
+	return ix.idx
+}
+
+type tomlIndexer struct {
+	data []byte
+	idx  *tomlIndex
+	ls   lineStarts
+	aot  map[string]int // array-of-tables path -> number of tables so far
+}
+
+// key reads a possibly dotted key: its unquoted parts, its line and the
+// offset just past it.
+func (ix *tomlIndexer) key(it *unstable.Iterator) (parts []string, line, end int) {
+	for it.Next() {
+		n := it.Node()
+		if line == 0 {
+			line = ix.ls.line(int(n.Raw.Offset))
+		}
+		parts = append(parts, string(n.Data))
+		end = int(n.Raw.Offset + n.Raw.Length)
+	}
+	return parts, line, end
 }
 
 // resolve turns a table header into a full path, inserting the current index
 // of every array of tables along the way.
-func (sc *tomlScanner) resolve(header []string, isArray bool) []string {
+func (ix *tomlIndexer) resolve(header []string, isArray bool) []string {
 	var res []string
 	for i, k := range header {
 		res = append(res, k)
 		pk := pathKey(res)
-		n, seen := sc.aot[pk]
+		n, seen := ix.aot[pk]
 		switch {
 		case isArray && i == len(header)-1:
-			sc.aot[pk] = n + 1
+			ix.aot[pk] = n + 1
 			res = append(res, strconv.Itoa(n))
 		case seen && n > 0:
 			res = append(res, strconv.Itoa(n-1))
@@ -178,181 +144,77 @@ func (sc *tomlScanner) resolve(header []string, isArray bool) []string {
 	return res
 }
 
-// key reads a possibly dotted key; the parts are unquoted.
-func (sc *tomlScanner) key() []string {
-	var parts []string
-	for {
-		sc.skipSpace()
-		if sc.eof() {
-			return parts
-		}
-		switch c := sc.peek(); {
-		case c == '"':
-			parts = append(parts, sc.basicString())
-		case c == '\'':
-			sc.i++
-			start := sc.i
-			for !sc.eof() && sc.s[sc.i] != '\'' && sc.s[sc.i] != '\n' {
-				sc.i++
-			}
-			parts = append(parts, sc.s[start:sc.i])
-			if sc.peek() == '\'' {
-				sc.i++
-			}
-		default:
-			start := sc.i
-			for !sc.eof() && (isAlnum(sc.s[sc.i]) || sc.s[sc.i] == '_' || sc.s[sc.i] == '-') {
-				sc.i++
-			}
-			if sc.i == start {
-				return parts
-			}
-			parts = append(parts, sc.s[start:sc.i])
-		}
-		sc.skipSpace()
-		if sc.peek() != '.' {
-			return parts
-		}
-		sc.i++
+// keyValue records the key of kv (every part of a dotted key) under table,
+// then what its value holds.
+func (ix *tomlIndexer) keyValue(table []string, kv *unstable.Node) {
+	it := kv.Key()
+	key, line, keyEnd := ix.key(&it)
+	full := append(slices.Clip(table), key...)
+	for n := len(table) + 1; n <= len(full); n++ {
+		ix.idx.record(full[:n], line)
 	}
+	v := kv.Value()
+	start := int(v.Raw.Offset)
+	if v.Kind == unstable.Array {
+		// Only " = " separates the key from the '['.
+		start = keyEnd + bytes.IndexByte(ix.data[keyEnd:], '[')
+	}
+	ix.value(full, v, start)
 }
 
-// basicString reads a one-line "..." string and returns its value with the
-// common escapes decoded (enough for keys).
-func (sc *tomlScanner) basicString() string {
-	sc.i++ // opening quote
-	var b strings.Builder
-	for !sc.eof() {
-		c := sc.s[sc.i]
-		switch {
-		case c == '"':
-			sc.i++
-			return b.String()
-		case c == '\n':
-			return b.String()
-		case c == '\\' && sc.i+1 < len(sc.s):
-			e := sc.s[sc.i+1]
-			sc.i += 2
-			switch e {
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case 'u', 'U':
-				n := 4
-				if e == 'U' {
-					n = 8
-				}
-				if sc.i+n <= len(sc.s) {
-					if r, err := strconv.ParseUint(sc.s[sc.i:sc.i+n], 16, 32); err == nil {
-						b.WriteRune(rune(r))
-						sc.i += n
-					}
-				}
-			default:
-				b.WriteByte(e)
+// value records the elements of arrays and the keys of inline tables in v,
+// which sits at path and starts at byte start; it returns where v ends.
+// go-toml gives arrays no position and inline tables only their '{', so
+// their ends, and the starts of nested arrays, are found by skipping what
+// may separate values: blanks, newlines, comments and commas.
+func (ix *tomlIndexer) value(path []string, v *unstable.Node, start int) int {
+	switch v.Kind {
+	case unstable.Array:
+		end := start + 1
+		i := 0
+		for it := v.Children(); it.Next(); i++ {
+			n := it.Node()
+			at := int(n.Raw.Offset)
+			if n.Kind == unstable.Array {
+				at = ix.skipFill(end)
 			}
-		default:
-			b.WriteByte(c)
-			sc.i++
+			elem := append(slices.Clip(path), strconv.Itoa(i))
+			ix.idx.record(elem, ix.ls.line(at))
+			end = ix.value(elem, n, at)
 		}
+		return ix.skipFill(end) + 1 // past ']'
+	case unstable.InlineTable:
+		end := start + 1
+		for it := v.Children(); it.Next(); {
+			if n := it.Node(); n.Kind == unstable.KeyValue {
+				ix.keyValue(path, n)
+				end = int(n.Raw.Offset + n.Raw.Length)
+			}
+		}
+		return ix.skipFill(end) + 1 // past '}'
 	}
-	return b.String()
+	return int(v.Raw.Offset + v.Raw.Length)
 }
 
-func (sc *tomlScanner) value(path []string, depth int) {
-	if sc.eof() || depth > 200 {
-		return
-	}
-	switch {
-	case strings.HasPrefix(sc.s[sc.i:], `"""`), strings.HasPrefix(sc.s[sc.i:], `'''`):
-		q := sc.s[sc.i : sc.i+3]
-		sc.i += 3
-		for !sc.eof() {
-			if q == `"""` && sc.s[sc.i] == '\\' && sc.i+1 < len(sc.s) {
-				sc.advance()
-				sc.advance()
-				continue
+// skipFill returns the offset of the first byte at or after i that is not
+// a blank, a newline, a comma or part of a comment.
+func (ix *tomlIndexer) skipFill(i int) int {
+	d := ix.data
+	for i < len(d) {
+		switch d[i] {
+		case ' ', '\t', '\r', '\n', ',':
+			i++
+		case '#':
+			if j := bytes.IndexByte(d[i:], '\n'); j >= 0 {
+				i += j
+			} else {
+				i = len(d)
 			}
-			if strings.HasPrefix(sc.s[sc.i:], q) {
-				sc.i += 3
-				// Up to two quotes may sit right before the closing delimiter.
-				for n := 0; n < 2 && !sc.eof() && sc.s[sc.i] == q[0]; n++ {
-					sc.i++
-				}
-				return
-			}
-			sc.advance()
-		}
-	case sc.peek() == '"':
-		sc.basicString()
-	case sc.peek() == '\'':
-		sc.i++
-		for !sc.eof() && sc.s[sc.i] != '\'' && sc.s[sc.i] != '\n' {
-			sc.i++
-		}
-		if sc.peek() == '\'' {
-			sc.i++
-		}
-	case sc.peek() == '[':
-		sc.i++
-		for idx := 0; ; idx++ {
-			sc.skipBlank()
-			if sc.eof() {
-				return
-			}
-			if sc.peek() == ']' {
-				sc.i++
-				return
-			}
-			elem := append(append([]string{}, path...), strconv.Itoa(idx))
-			sc.record(elem, sc.ln)
-			start := sc.i
-			sc.value(elem, depth+1)
-			sc.skipBlank()
-			if sc.peek() == ',' {
-				sc.i++
-			} else if sc.i == start {
-				sc.advance()
-			}
-		}
-	case sc.peek() == '{':
-		sc.i++
-		for {
-			sc.skipBlank()
-			if sc.eof() {
-				return
-			}
-			if sc.peek() == '}' {
-				sc.i++
-				return
-			}
-			start := sc.i
-			line := sc.ln
-			key := sc.key()
-			full := append(append([]string{}, path...), key...)
-			for n := len(path) + 1; n <= len(full); n++ {
-				sc.record(full[:n], line)
-			}
-			sc.skipSpace()
-			if sc.peek() == '=' {
-				sc.i++
-				sc.skipSpace()
-				sc.value(full, depth+1)
-			}
-			sc.skipBlank()
-			if sc.peek() == ',' {
-				sc.i++
-			} else if sc.i == start {
-				sc.advance()
-			}
-		}
-	default:
-		// Number, boolean or date: runs to a delimiter.
-		for !sc.eof() && strings.IndexByte(",]}#\r\n", sc.s[sc.i]) < 0 {
-			sc.i++
+		default:
+			return i
 		}
 	}
+	return i
 }
 
 // Helpers for walking the generic values toml.Decode produces.
@@ -392,10 +254,7 @@ func str(m map[string]any, key string) string {
 // sortedKeys returns the keys of m in the order they appear in the file, by
 // line (ties and unknown lines by name), so output follows the source.
 func sortedKeys(m map[string]any, lineFor func(string) int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
+	keys := slices.Collect(maps.Keys(m))
 	sortByLine(keys, lineFor)
 	return keys
 }
