@@ -18,7 +18,7 @@ import (
 
 	"github.com/containerize/containerize/build/base"
 	"github.com/containerize/containerize/manifest"
-	"github.com/containerize/containerize/markers"
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
 )
@@ -167,7 +167,7 @@ func resolveUnpinned(ctx context.Context, client *indexClient, cacheDir string, 
 type resolver struct {
 	client   *indexClient
 	target   wheel.Target
-	env      markers.Env
+	env      pep.Env
 	python   pep440.Version
 	lockName string
 	pins     []Requirement
@@ -212,7 +212,7 @@ func newResolver(client *indexClient, bi *base.Base, lock *Lock) (*resolver, err
 	if name == "" {
 		name = "the lock"
 	}
-	return &resolver{client: client, target: bi.Target(), env: markers.Linux(bi.Python, bi.Arch), python: py,
+	return &resolver{client: client, target: bi.Target(), env: pep.Linux(bi.Python, bi.Arch), python: py,
 		lockName: name, pins: lock.Requirements, follow: !lock.Complete,
 		reqs: map[string][]manifest.Requirement{}, limits: map[string][]limit{}}, nil
 }
@@ -289,14 +289,14 @@ func (r *resolver) pass(ctx context.Context, roots []string) (map[string]*dist, 
 		if err != nil {
 			return nil, err
 		}
-		env := make(markers.Env, len(r.env))
+		env := make(pep.Env, len(r.env))
 		for k, v := range r.env {
 			env[k] = v
 		}
 		env["extra"] = t.extra
 		for _, req := range reqs {
 			if req.Marker != "" {
-				ok, err := markers.Eval(req.Marker, env)
+				ok, err := pep.Eval(req.Marker, env)
 				if err != nil {
 					return nil, fmt.Errorf("%s: Requires-Dist %q: %w", t.d, req.String(), err)
 				}

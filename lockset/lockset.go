@@ -34,7 +34,7 @@
 //     supply the pin.
 //
 // Values a target cannot fix (platform_release, platform_version) are empty,
-// as markers.Linux has them. A target given as "3.12" compares as 3.12.0 in
+// as pep.Linux has them. A target given as "3.12" compares as 3.12.0 in
 // python_full_version markers and requires-python ranges: pass the base
 // image's full version when it is known.
 //
@@ -67,7 +67,7 @@ import (
 
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/manifest"
-	"github.com/containerize/containerize/markers"
+	"github.com/containerize/containerize/pep"
 )
 
 // Pin is one distribution to install.
@@ -145,7 +145,7 @@ type loader struct {
 	fsys   fs.FS
 	p      *detect.Project
 	target Target
-	env    markers.Env
+	env    pep.Env
 	pyver  pep440.Version
 }
 
@@ -164,7 +164,7 @@ func Load(fsys fs.FS, p *detect.Project, target Target) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("target Python %q: %w", t.Python, err)
 	}
-	env := markers.Linux(t.Python, t.Arch)
+	env := pep.Linux(t.Python, t.Arch)
 	// PEP 751 set-valued variables: a default install selects no extras;
 	// pylock.toml sets dependency_groups from its default-groups.
 	env["extras"], env["dependency_groups"] = "", ""
@@ -275,11 +275,11 @@ func where(file string, line int) string {
 }
 
 // holds evaluates a marker ("" always holds) in env.
-func holds(marker string, env markers.Env, file string, line int) (bool, error) {
+func holds(marker string, env pep.Env, file string, line int) (bool, error) {
 	if strings.TrimSpace(marker) == "" {
 		return true, nil
 	}
-	ok, err := markers.Eval(marker, env)
+	ok, err := pep.Eval(marker, env)
 	if err != nil {
 		return false, locErr(file, line, "%v — fix the marker or regenerate the lockfile", err)
 	}

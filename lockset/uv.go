@@ -11,7 +11,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/containerize/containerize/manifest"
-	"github.com/containerize/containerize/markers"
+	"github.com/containerize/containerize/pep"
 )
 
 // uvDoc is the part of a uv.lock needed to walk its graph and fetch files.
@@ -307,12 +307,12 @@ func (l *loader) uvResolve(file string, pkgs []uvPackage, cands []int, name, ver
 }
 
 // anyHolds reports whether any marker holds; an empty list holds.
-func anyHolds(ms []string, env markers.Env) (bool, error) {
+func anyHolds(ms []string, env pep.Env) (bool, error) {
 	if len(ms) == 0 {
 		return true, nil
 	}
 	for _, m := range ms {
-		ok, err := markers.Eval(m, env)
+		ok, err := pep.Eval(m, env)
 		if err != nil {
 			return false, err
 		}

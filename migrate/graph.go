@@ -4,7 +4,7 @@ import (
 	"sort"
 
 	"github.com/containerize/containerize/manifest"
-	"github.com/containerize/containerize/markers"
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/venv"
 )
 
@@ -27,13 +27,13 @@ func requiredBy(dists []venv.Dist, python string, extras map[string][]string) ma
 			byName[d.Name] = d
 		}
 	}
-	env := markers.Linux(python, "x86_64")
+	env := pep.Linux(python, "x86_64")
 	applies := func(marker, extra string) bool {
 		if marker == "" {
 			return true
 		}
 		env["extra"] = extra
-		ok, err := markers.Eval(marker, env)
+		ok, err := pep.Eval(marker, env)
 		return ok || err != nil
 	}
 	type node struct{ name, extra string }

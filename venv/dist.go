@@ -16,7 +16,7 @@ import (
 	"strings"
 
 	"github.com/containerize/containerize/manifest"
-	"github.com/containerize/containerize/markers"
+	"github.com/containerize/containerize/pep"
 )
 
 // Dist is one installed distribution.
@@ -398,7 +398,7 @@ func parseRequiresTxt(data []byte, file string) ([]Requirement, []string) {
 				section = `extra == "` + extra + `"`
 			}
 			if marker != "" {
-				if _, err := markers.Parse(marker); err != nil {
+				if _, err := pep.Parse(marker); err != nil {
 					problems = append(problems, fmt.Sprintf("%s:%d: %v; its requirements are skipped", file, n+1, err))
 					skip = true
 					continue

@@ -4,7 +4,7 @@ import (
 	"sort"
 
 	"github.com/containerize/containerize/manifest"
-	"github.com/containerize/containerize/markers"
+	"github.com/containerize/containerize/pep"
 )
 
 // installerTools come with every virtualenv; they are the project's
@@ -40,15 +40,15 @@ func TopLevel(dists []Dist, python string, imported map[string]bool) []Dist {
 
 	// Follow every requirement from every installed distribution, with the
 	// extras its requirers ask for.
-	env := markers.Linux(python, "x86_64")
-	parsed := map[string]*markers.Marker{}
+	env := pep.Linux(python, "x86_64")
+	parsed := map[string]*pep.Marker{}
 	applies := func(marker, extra string) bool {
 		if marker == "" {
 			return true
 		}
 		m, ok := parsed[marker]
 		if !ok {
-			m, _ = markers.Parse(marker)
+			m, _ = pep.Parse(marker)
 			parsed[marker] = m
 		}
 		if m == nil {
