@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/containerize/containerize/manifest"
+	"github.com/containerize/containerize/pep"
 )
 
 // installerTools are what every virtualenv has; they are not the project's dependencies.
@@ -38,11 +38,11 @@ func readVirtualenvs(t *tree, p *Project) error {
 		}
 		for _, e := range entries {
 			name, version, ok := distFolder(e.Name())
-			if !ok || installerTools[manifest.NormalizeName(name)] {
+			if !ok || installerTools[pep.NormalizeName(name)] {
 				continue
 			}
 			p.VenvPackages = append(p.VenvPackages, Dependency{
-				Name: manifest.NormalizeName(name), Version: version, Source: path.Join(site, e.Name()),
+				Name: pep.NormalizeName(name), Version: version, Source: path.Join(site, e.Name()),
 			})
 		}
 		sort.Slice(p.VenvPackages, func(i, j int) bool { return p.VenvPackages[i].Name < p.VenvPackages[j].Name })

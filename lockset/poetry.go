@@ -12,6 +12,7 @@ import (
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
 	"github.com/containerize/containerize/manifest"
+	"github.com/containerize/containerize/pep"
 )
 
 // poetryDoc is the part of a poetry.lock manifest.ParsePoetryLock does not
@@ -71,7 +72,7 @@ func (l *loader) poetryLock(file string) (*Set, error) {
 		return nil, locErr(file, 0, "read %d packages, then %d — regenerate it with `poetry lock`", len(lock.Packages), len(doc.Package))
 	}
 	if lock.PythonVersion != "" {
-		spec, err := manifest.PoetryToPEP440(lock.PythonVersion)
+		spec, err := pep.PoetryToPEP440(lock.PythonVersion)
 		if err != nil {
 			return nil, locErr(file, lock.PythonVersionLine, "python-versions %q: %v", lock.PythonVersion, err)
 		}
@@ -239,7 +240,7 @@ func (l *loader) poetryWalk(file string, lock *manifest.Lock, doc *poetryDoc, ro
 			}
 		}
 		for _, x := range it.extras {
-			key := fmt.Sprintf("%d\x00%s", it.i, manifest.NormalizeName(x))
+			key := fmt.Sprintf("%d\x00%s", it.i, pep.NormalizeName(x))
 			if extraDone[key] {
 				continue
 			}
@@ -267,7 +268,7 @@ func (l *loader) poetryWalk(file string, lock *manifest.Lock, doc *poetryDoc, ro
 // poetryEdgeHolds evaluates a dependency's markers and python constraint.
 func (l *loader) poetryEdgeHolds(e poetryEdge, file string, line int) (bool, error) {
 	if e.python != "" {
-		spec, err := manifest.PoetryToPEP440(e.python)
+		spec, err := pep.PoetryToPEP440(e.python)
 		if err != nil {
 			return false, locErr(file, line, "%s: python = %q: %v", e.name, e.python, err)
 		}
@@ -292,7 +293,7 @@ func (l *loader) poetryResolve(e poetryEdge, byName map[string][]int, lock *mani
 	case 1:
 		return cands[0], nil
 	}
-	spec, err := manifest.PoetryToPEP440(e.constraint)
+	spec, err := pep.PoetryToPEP440(e.constraint)
 	var fit []int
 	if err == nil {
 		ss, err := pep440.NewSpecifiers(firstNonEmpty(spec, ">=0"), pep440.WithPreRelease(true))
@@ -325,7 +326,7 @@ func poetryEdges(deps map[string]any) []poetryEdge {
 	slices.Sort(names)
 	var out []poetryEdge
 	for _, n := range names {
-		base := poetryEdge{name: manifest.NormalizeName(n)}
+		base := poetryEdge{name: pep.NormalizeName(n)}
 		switch v := deps[n].(type) {
 		case string:
 			base.constraint = v
@@ -367,7 +368,7 @@ func poetryEdgeTable(e poetryEdge, t map[string]any) poetryEdge {
 func poetryExtraNames(extras map[string][]string, extra string) map[string][]string {
 	out := map[string][]string{}
 	for k, reqs := range extras {
-		if manifest.NormalizeName(k) != manifest.NormalizeName(extra) {
+		if pep.NormalizeName(k) != pep.NormalizeName(extra) {
 			continue
 		}
 		for _, r := range reqs {
@@ -376,7 +377,7 @@ func poetryExtraNames(extras map[string][]string, extra string) map[string][]str
 			if end < 0 {
 				end = len(r)
 			}
-			name := manifest.NormalizeName(r[:end])
+			name := pep.NormalizeName(r[:end])
 			var sub []string
 			if rest := r[end:]; strings.HasPrefix(rest, "[") {
 				if close := strings.IndexByte(rest, ']'); close > 0 {

@@ -88,7 +88,7 @@ func (l *loader) uvLock(file string) (*Set, error) {
 	byName := map[string][]int{}
 	var roots, members []int
 	for i := range pkgs {
-		pkgs[i].Name = manifest.NormalizeName(pkgs[i].Name)
+		pkgs[i].Name = pep.NormalizeName(pkgs[i].Name)
 		byName[pkgs[i].Name] = append(byName[pkgs[i].Name], i)
 		kind, loc := pkgs[i].sourceKind()
 		if kind == "editable" || kind == "virtual" {
@@ -205,7 +205,7 @@ func (l *loader) uvWalk(file string, pkgs []uvPackage, byName map[string][]int, 
 			env = maps.Clone(l.env)
 			env["extra"] = extra
 		}
-		name := manifest.NormalizeName(e.Name)
+		name := pep.NormalizeName(e.Name)
 		ok, err := holds(e.Marker, env, file, lineOf(from))
 		if err != nil {
 			errs = append(errs, err)
@@ -237,7 +237,7 @@ func (l *loader) uvWalk(file string, pkgs []uvPackage, byName map[string][]int, 
 			}
 		}
 		for _, x := range it.extras {
-			x = manifest.NormalizeName(x)
+			x = pep.NormalizeName(x)
 			key := fmt.Sprintf("%d\x00%s", it.i, x)
 			if extraDone[key] {
 				continue
@@ -245,7 +245,7 @@ func (l *loader) uvWalk(file string, pkgs []uvPackage, byName map[string][]int, 
 			extraDone[key] = true
 			found := false
 			for k, deps := range pkgs[it.i].OptionalDependencies {
-				if manifest.NormalizeName(k) != x {
+				if pep.NormalizeName(k) != x {
 					continue
 				}
 				found = true

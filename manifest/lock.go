@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/containerize/containerize/pep"
 )
 
 // Lock is a pinned set from any lockfile.
@@ -19,7 +21,7 @@ type Lock struct {
 	// Pipfile.lock _meta.requires.python_version ("3.11", else
 	// python_full_version); poetry.lock
 	// metadata.python-versions (a Poetry constraint such as "^3.11", see
-	// PoetryToPEP440); uv.lock requires-python; pdm.lock requires_python.
+	// pep.PoetryToPEP440); uv.lock requires-python; pdm.lock requires_python.
 	PythonVersion     string
 	PythonVersionLine int
 }
@@ -135,7 +137,7 @@ func ParsePipfileLock(data []byte, path string) (*Lock, error) {
 			if !ok {
 				return nil, errorf(path, line, "%s: expected an object with \"version\" and \"hashes\"", name)
 			}
-			p := LockedPackage{Name: NormalizeName(name), Line: line, Dev: sect == "develop", Markers: str(e, "markers")}
+			p := LockedPackage{Name: pep.NormalizeName(name), Line: line, Dev: sect == "develop", Markers: str(e, "markers")}
 			p.Version = strings.TrimPrefix(strings.TrimPrefix(str(e, "version"), "==="), "==")
 			if hs, ok := arrayOf(e["hashes"]); ok {
 				for _, h := range hs {
@@ -243,7 +245,7 @@ func ParsePoetryLock(data []byte, path string) (*Lock, error) {
 	}
 	for i, t := range pkgs {
 		name := str(t, "name")
-		p := LockedPackage{Name: NormalizeName(name), Version: str(t, "version"), Line: idx.lineOr("package", strconv.Itoa(i), "name")}
+		p := LockedPackage{Name: pep.NormalizeName(name), Version: str(t, "version"), Line: idx.lineOr("package", strconv.Itoa(i), "name")}
 		groups := stringList(t["groups"])
 		switch cat := str(t, "category"); {
 		case cat != "":
@@ -318,7 +320,7 @@ func ParsePDMLock(data []byte, path string) (*Lock, error) {
 	}
 	for i, t := range pkgs {
 		p := LockedPackage{
-			Name:    NormalizeName(str(t, "name")),
+			Name:    pep.NormalizeName(str(t, "name")),
 			Version: str(t, "version"),
 			Markers: firstNonEmpty(str(t, "marker"), str(t, "markers")),
 			Hashes:  fileHashes(t["files"]),
@@ -355,7 +357,7 @@ func uvDeps(v any) []uvDep {
 		if !ok || str(t, "name") == "" {
 			continue
 		}
-		out = append(out, uvDep{name: NormalizeName(str(t, "name")), version: str(t, "version"),
+		out = append(out, uvDep{name: pep.NormalizeName(str(t, "name")), version: str(t, "version"),
 			marker: str(t, "marker"), extras: stringList(t["extra"])})
 	}
 	return out
@@ -391,7 +393,7 @@ func ParseUVLock(data []byte, path string) (*Lock, error) {
 	byName := map[string][]int{}
 	for i, t := range pkgs {
 		n := &node{extra: map[string][]uvDep{}}
-		n.pkg = LockedPackage{Name: NormalizeName(str(t, "name")), Version: str(t, "version"),
+		n.pkg = LockedPackage{Name: pep.NormalizeName(str(t, "name")), Version: str(t, "version"),
 			Line: idx.lineOr("package", strconv.Itoa(i), "name")}
 		if src, ok := t["source"].(map[string]any); ok {
 			_, virtual := src["virtual"]

@@ -3,7 +3,6 @@ package migrate
 import (
 	"sort"
 
-	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/venv"
 )
@@ -48,7 +47,7 @@ func requiredBy(dists []venv.Dist, python string, extras map[string][]string) ma
 		queue = append(queue, node{n, ""})
 		seen[node{n, ""}] = true
 		for _, x := range extras[n] {
-			if next := (node{n, manifest.NormalizeName(x)}); !seen[next] {
+			if next := (node{n, pep.NormalizeName(x)}); !seen[next] {
 				seen[next] = true
 				queue = append(queue, next)
 			}
@@ -67,7 +66,7 @@ func requiredBy(dists []venv.Dist, python string, extras map[string][]string) ma
 			}
 			edges[r.Name][n.name] = true
 			for _, x := range r.Extras {
-				next := node{r.Name, manifest.NormalizeName(x)}
+				next := node{r.Name, pep.NormalizeName(x)}
 				if !seen[next] {
 					seen[next] = true
 					queue = append(queue, next)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/manifest"
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/venv"
 )
 
@@ -525,7 +526,7 @@ func (pl *planner) pyproject() ([]File, error) {
 	}
 	arr.WriteString("]")
 
-	name := manifest.NormalizeName(pl.in.Project.Name)
+	name := pep.NormalizeName(pl.in.Project.Name)
 	if !reProjectName.MatchString(name) {
 		name = "app"
 	}

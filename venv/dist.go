@@ -164,7 +164,7 @@ func folderDist(folder string) Dist {
 	stem := strings.TrimSuffix(folder, distKind(folder))
 	name, rest, _ := strings.Cut(stem, "-")
 	version, _, _ := strings.Cut(rest, "-")
-	return Dist{Name: manifest.NormalizeName(name), RawName: name, Version: version}
+	return Dist{Name: pep.NormalizeName(name), RawName: name, Version: version}
 }
 
 // missing describes why name (in site-packages) cannot be opened.
@@ -319,7 +319,7 @@ func (s site) readMetadata(d *Dist, fsys fs.FS, name, file string, checkFolder b
 	}
 	folderName := d.Name
 	if raw := m.get("Name"); raw != "" {
-		d.RawName, d.Name = raw, manifest.NormalizeName(raw)
+		d.RawName, d.Name = raw, pep.NormalizeName(raw)
 	} else {
 		d.Problems = append(d.Problems, file+" has no Name: the name comes from the folder name")
 	}

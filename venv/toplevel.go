@@ -3,7 +3,6 @@ package venv
 import (
 	"sort"
 
-	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/pep"
 )
 
@@ -79,7 +78,7 @@ func TopLevel(dists []Dist, python string, imported map[string]bool) []Dist {
 			}
 			edges[n.name][r.Name] = true
 			for _, x := range r.Extras {
-				next := node{r.Name, manifest.NormalizeName(x)}
+				next := node{r.Name, pep.NormalizeName(x)}
 				if !seen[next] {
 					seen[next] = true
 					queue = append(queue, next)
