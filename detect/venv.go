@@ -10,9 +10,6 @@ import (
 	"github.com/containerize/containerize/pep"
 )
 
-// installerTools are what every virtualenv has; they are not the project's dependencies.
-var installerTools = map[string]bool{"pip": true, "setuptools": true, "wheel": true, "distribute": true, "pkg-resources": true}
-
 // readVirtualenvs lists what the first virtualenv has installed when the project declares
 // nothing else, so a legacy project can still be containerized from what it really runs on.
 // Names and versions come from the dist-info / egg-info folder names only: cheap, and
@@ -38,7 +35,7 @@ func readVirtualenvs(t *tree, p *Project) error {
 		}
 		for _, e := range entries {
 			name, version, ok := distFolder(e.Name())
-			if !ok || installerTools[pep.NormalizeName(name)] {
+			if !ok || pep.IsInstallerTool(pep.NormalizeName(name)) {
 				continue
 			}
 			p.VenvPackages = append(p.VenvPackages, Dependency{

@@ -1,15 +1,12 @@
 package migrate
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/venv"
 )
-
-// installerTools come with every virtualenv; like venv.TopLevel, migrate
-// pins them only when the project needs them.
-var installerTools = map[string]bool{"pip": true, "setuptools": true, "wheel": true, "distribute": true, "pkg-resources": true}
 
 // requiredBy maps each installed distribution to the installed ones that
 // require it, sorted, following Requires-Dist with markers evaluated for
@@ -38,12 +35,7 @@ func requiredBy(dists []venv.Dist, python string, extras map[string][]string) ma
 	type node struct{ name, extra string }
 	var queue []node
 	seen := map[node]bool{}
-	names := make([]string, 0, len(byName))
-	for n := range byName {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(byName)) {
 		queue = append(queue, node{n, ""})
 		seen[node{n, ""}] = true
 		for _, x := range extras[n] {
@@ -76,10 +68,7 @@ func requiredBy(dists []venv.Dist, python string, extras map[string][]string) ma
 	}
 	out := map[string][]string{}
 	for to, froms := range edges {
-		for from := range froms {
-			out[to] = append(out[to], from)
-		}
-		sort.Strings(out[to])
+		out[to] = slices.Sorted(maps.Keys(froms))
 	}
 	return out
 }

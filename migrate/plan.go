@@ -332,13 +332,15 @@ func (pl *planner) lock(manifestName string) File {
 	for _, p := range pl.top {
 		top[p.dist.Name] = true
 	}
-	// Installer tools only when the project or a locked package needs them.
+	// Installer tools (pep.InstallerTool) come with every virtualenv: as in
+	// venv.TopLevel, they are pinned only when the project or a locked
+	// package needs them.
 	included := func(name string) bool {
-		if !installerTools[name] || top[name] {
+		if !pep.IsInstallerTool(name) || top[name] {
 			return true
 		}
 		for _, by := range via[name] {
-			if !installerTools[by] {
+			if !pep.IsInstallerTool(by) {
 				return true
 			}
 		}

@@ -1,21 +1,12 @@
 package venv
 
 import (
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/containerize/containerize/pep"
 )
-
-// installerTools come with every virtualenv; they are the project's
-// dependencies only when its code imports them. The values are the modules
-// each provides.
-var installerTools = map[string][]string{
-	"pip":           {"pip"},
-	"setuptools":    {"setuptools", "pkg_resources"},
-	"wheel":         {"wheel"},
-	"distribute":    {"setuptools", "pkg_resources"},
-	"pkg-resources": {"pkg_resources"}, // Ubuntu's bogus pkg-resources==0.0.0
-}
 
 // TopLevel returns the distributions that were asked for, sorted by name:
 // those with a REQUESTED marker (pip writes one for what it installed by
@@ -23,9 +14,9 @@ var installerTools = map[string][]string{
 // are evaluated for CPython python on Linux and extras are followed, so
 // "asgiref; python_version < '3.11'" counts only for an older Python. In a
 // cycle that nothing outside requires (A needs B, B needs A), the REQUESTED
-// or else the alphabetically first member stands for it. pip, setuptools,
-// wheel and distribute are left out unless imported names them (by module
-// or distribution name).
+// or else the alphabetically first member stands for it. The installer tools
+// (pep.InstallerTool: pip, setuptools, …) are left out unless imported names
+// them (by module or distribution name).
 func TopLevel(dists []Dist, python string, imported map[string]bool) []Dist {
 	byName := map[string]int{}
 	var names []string
@@ -110,7 +101,7 @@ func TopLevel(dists []Dist, python string, imported map[string]bool) []Dist {
 			continue
 		}
 		d := dists[byName[n]]
-		if modules, tool := installerTools[n]; tool && !importedAny(imported, n, modules, d.TopLevel) {
+		if modules, tool := pep.InstallerTool(n); tool && !importedAny(imported, n, modules, d.TopLevel) {
 			continue
 		}
 		out = append(out, d)
@@ -148,7 +139,7 @@ func sourceComponents(names []string, edges map[string]map[string]bool) [][]stri
 		next++
 		stack = append(stack, v)
 		onStack[v] = true
-		for _, w := range sortedKeys(edges[v]) {
+		for _, w := range slices.Sorted(maps.Keys(edges[v])) {
 			if _, done := index[w]; !done {
 				visit(w)
 				low[v] = min(low[v], low[w])
@@ -193,13 +184,4 @@ func sourceComponents(names []string, edges map[string]map[string]bool) [][]stri
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
