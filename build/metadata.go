@@ -8,7 +8,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/containerize/containerize/wheel"
+	"github.com/containerize/containerize/pep"
 )
 
 // coreMetadata is what the resolver reads from a distribution's METADATA (core metadata, an RFC 822-style
@@ -67,7 +67,7 @@ const maxMetadata = 16 << 20
 // wheelMetadata reads the METADATA of the wheel data named filename: the one in its .dist-info folder whose
 // name matches the file name's distribution.
 func wheelMetadata(data []byte, filename string) (coreMetadata, error) {
-	fn, err := wheel.ParseFilename(filename)
+	fn, err := pep.ParseWheelFilename(filename)
 	if err != nil {
 		return coreMetadata{}, err
 	}
@@ -82,7 +82,7 @@ func wheelMetadata(data []byte, filename string) (coreMetadata, error) {
 			continue
 		}
 		name, _, _ := strings.Cut(strings.TrimSuffix(dir, ".dist-info"), "-")
-		if wheel.NormalizeName(name) != wheel.NormalizeName(fn.Name) {
+		if pep.NormalizeName(name) != pep.NormalizeName(fn.Name) {
 			continue
 		}
 		rc, err := f.Open()

@@ -111,11 +111,11 @@ func (rec unpinnedRecord) valid() bool {
 func resolveUnpinned(ctx context.Context, client *indexClient, cacheDir string, bi *base.Base, lock *Lock, extras []string) (out []unpinnedDist, cached bool, err error) {
 	have := map[string]bool{}
 	for _, r := range lock.Requirements {
-		have[wheel.NormalizeName(r.Name)] = true
+		have[pep.NormalizeName(r.Name)] = true
 	}
 	var missing []string
 	for _, e := range extras {
-		if n := wheel.NormalizeName(e); !have[n] {
+		if n := pep.NormalizeName(e); !have[n] {
 			have[n] = true
 			missing = append(missing, n)
 		}
@@ -253,7 +253,7 @@ func (r *resolver) prefetch(ctx context.Context) {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r.requiresOf(ctx, &dist{name: wheel.NormalizeName(p.Name), version: p.Version, pinned: true, req: p}) // errors come again in the pass
+			r.requiresOf(ctx, &dist{name: pep.NormalizeName(p.Name), version: p.Version, pinned: true, req: p}) // errors come again in the pass
 		})
 	}
 	wg.Wait()
@@ -263,7 +263,7 @@ func (r *resolver) pass(ctx context.Context, roots []string) (map[string]*dist, 
 	chosen := map[string]*dist{}
 	var queue []task
 	for _, p := range r.pins {
-		d := &dist{name: wheel.NormalizeName(p.Name), version: p.Version, pinned: true, req: p, follow: r.follow, extras: map[string]bool{}}
+		d := &dist{name: pep.NormalizeName(p.Name), version: p.Version, pinned: true, req: p, follow: r.follow, extras: map[string]bool{}}
 		chosen[d.name] = d
 	}
 	if r.follow {
@@ -323,7 +323,7 @@ func (r *resolver) require(ctx context.Context, chosen map[string]*dist, queue *
 	}
 	extras := make([]string, 0, len(req.Extras))
 	for _, x := range req.Extras {
-		extras = append(extras, wheel.NormalizeName(x))
+		extras = append(extras, pep.NormalizeName(x))
 	}
 	if d := chosen[req.Name]; d != nil {
 		ok, err := satisfies(d.version, req.Specifier)
@@ -567,7 +567,7 @@ func (r *resolver) requiresOf(ctx context.Context, d *dist) ([]manifest.Requirem
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", d, err)
 	}
-	if wheel.NormalizeName(md.Name) != d.name {
+	if pep.NormalizeName(md.Name) != d.name {
 		return nil, fmt.Errorf("%s: the metadata of %s names %q: the index serves a wrong file", d, c.file.Filename, md.Name)
 	}
 	if mv, err := pep440.Parse(md.Version); err != nil || !sameVersion(mv, d.version) {

@@ -118,11 +118,7 @@ type Target struct {
 	Arch   string
 }
 
-var (
-	rePython = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
-	// reName is a PEP 503-normalised project name: it ends up in index URLs.
-	reName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
-)
+var rePython = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
 
 func (t Target) normalize() (Target, error) {
 	t.Python = strings.TrimSpace(t.Python)
@@ -349,13 +345,13 @@ func stripFragment(u string) string {
 }
 
 // wheelVersion reads the version out of a wheel file name
-// ("Django-5.1.4-py3-none-any.whl" → "5.1.4").
+// ("Django-5.1.4-py3-none-any.whl" → "5.1.4"); "" when it is none.
 func wheelVersion(name string) string {
-	parts := strings.Split(strings.TrimSuffix(name, ".whl"), "-")
-	if len(parts) < 5 {
+	fn, err := pep.ParseWheelFilename(name)
+	if err != nil {
 		return ""
 	}
-	return parts[1]
+	return fn.Version
 }
 
 func appendNew[T comparable](list []T, xs ...T) []T {
@@ -382,7 +378,8 @@ type pinSet struct {
 func newPinSet() *pinSet { return &pinSet{byName: map[string]*Pin{}} }
 
 func (ps *pinSet) add(p Pin) error {
-	if !reName.MatchString(p.Name) {
+	// The name (normalised by the lock readers) ends up in index URLs.
+	if !pep.ValidName(p.Name) {
 		return fmt.Errorf("%s: %q is not a valid project name — regenerate the lockfile", p.Source, p.Name)
 	}
 	if p.Version == "" {

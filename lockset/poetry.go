@@ -1,6 +1,7 @@
 package lockset
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -114,7 +115,7 @@ func (l *loader) poetryLock(file string) (*Set, error) {
 				pin.Files[j].URL = pkg.Source.URL
 			}
 		default: // git, directory, file
-			errs = append(errs, locErr(file, lp.Line, "%s", sourceProblem(lp.Name, firstNonEmpty(lp.URL, pkg.Source.URL), false)))
+			errs = append(errs, locErr(file, lp.Line, "%s", sourceProblem(lp.Name, cmp.Or(lp.URL, pkg.Source.URL), false)))
 			continue
 		}
 		if len(pin.Hashes) == 0 {
@@ -296,7 +297,7 @@ func (l *loader) poetryResolve(e poetryEdge, byName map[string][]int, lock *mani
 	spec, err := pep.PoetryToPEP440(e.constraint)
 	var fit []int
 	if err == nil {
-		ss, err := pep440.NewSpecifiers(firstNonEmpty(spec, ">=0"), pep440.WithPreRelease(true))
+		ss, err := pep440.NewSpecifiers(cmp.Or(spec, ">=0"), pep440.WithPreRelease(true))
 		if err == nil {
 			for _, i := range cands {
 				if v, err := pep440.Parse(lock.Packages[i].Version); err == nil && ss.Check(v) {
@@ -392,13 +393,4 @@ func poetryExtraNames(extras map[string][]string, extra string) map[string][]str
 		}
 	}
 	return out
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package lockset
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -167,10 +168,10 @@ func (l *loader) uvLock(file string) (*Set, error) {
 		}
 		for _, f := range files {
 			if f.URL == "" {
-				errs = append(errs, locErr(file, line, "%s: file %s has no URL (a local file); containerize build downloads from an index — use docker build", p.Name, firstNonEmpty(f.Filename, f.Path)))
+				errs = append(errs, locErr(file, line, "%s: file %s has no URL (a local file); containerize build downloads from an index — use docker build", p.Name, cmp.Or(f.Filename, f.Path)))
 				continue
 			}
-			pin.Files = append(pin.Files, File{Name: firstNonEmpty(f.Filename, fileName(f.URL)), URL: f.URL, Hash: f.Hash})
+			pin.Files = append(pin.Files, File{Name: cmp.Or(f.Filename, fileName(f.URL)), URL: f.URL, Hash: f.Hash})
 			if f.Hash != "" {
 				pin.Hashes = append(pin.Hashes, f.Hash)
 			}

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -158,21 +159,12 @@ func ParsePipfileLock(data []byte, path string) (*Lock, error) {
 				}
 			}
 			if p.URL == "" {
-				p.URL = firstNonEmpty(str(e, "path"), str(e, "file"))
+				p.URL = cmp.Or(str(e, "path"), str(e, "file"))
 			}
 			l.Packages = append(l.Packages, p)
 		}
 	}
 	return l, nil
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // lockPackages returns the [[package]] tables of a TOML lockfile.
@@ -280,7 +272,7 @@ func ParsePoetryLock(data []byte, path string) (*Lock, error) {
 				if !strings.HasPrefix(u, "git+") {
 					u = "git+" + u
 				}
-				if ref := firstNonEmpty(str(src, "resolved_reference"), str(src, "reference")); ref != "" {
+				if ref := cmp.Or(str(src, "resolved_reference"), str(src, "reference")); ref != "" {
 					u += "@" + ref
 				}
 				p.URL = u
@@ -322,7 +314,7 @@ func ParsePDMLock(data []byte, path string) (*Lock, error) {
 		p := LockedPackage{
 			Name:    pep.NormalizeName(str(t, "name")),
 			Version: str(t, "version"),
-			Markers: firstNonEmpty(str(t, "marker"), str(t, "markers")),
+			Markers: cmp.Or(str(t, "marker"), str(t, "markers")),
 			Hashes:  fileHashes(t["files"]),
 			Line:    idx.lineOr("package", strconv.Itoa(i), "name"),
 		}
@@ -332,11 +324,11 @@ func ParsePDMLock(data []byte, path string) (*Lock, error) {
 		switch {
 		case str(t, "git") != "":
 			p.URL = "git+" + strings.TrimPrefix(str(t, "git"), "git+")
-			if rev := firstNonEmpty(str(t, "revision"), str(t, "ref")); rev != "" {
+			if rev := cmp.Or(str(t, "revision"), str(t, "ref")); rev != "" {
 				p.URL += "@" + rev
 			}
 		default:
-			p.URL = firstNonEmpty(str(t, "url"), str(t, "path"))
+			p.URL = cmp.Or(str(t, "url"), str(t, "path"))
 		}
 		l.Packages = append(l.Packages, p)
 	}
@@ -405,7 +397,7 @@ func ParseUVLock(data []byte, path string) (*Lock, error) {
 			case str(src, "url") != "":
 				n.pkg.URL = str(src, "url")
 			default:
-				n.pkg.URL = firstNonEmpty(str(src, "path"), str(src, "directory"))
+				n.pkg.URL = cmp.Or(str(src, "path"), str(src, "directory"))
 			}
 		}
 		if sd, ok := t["sdist"].(map[string]any); ok && str(sd, "hash") != "" {

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -96,7 +97,7 @@ func poetryTable(r Requirement, t map[string]any) (Requirement, error) {
 		if !strings.HasPrefix(u, "git+") {
 			u = "git+" + u
 		}
-		if ref := firstNonEmpty(str(t, "rev"), str(t, "tag"), str(t, "branch")); ref != "" {
+		if ref := cmp.Or(str(t, "rev"), str(t, "tag"), str(t, "branch")); ref != "" {
 			u += "@" + ref
 		}
 		if sub := str(t, "subdirectory"); sub != "" {

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"cmp"
 	"path"
 	"slices"
 	"strconv"
@@ -216,7 +217,7 @@ func pylockPackage(t map[string]any, file string, idx *tomlIndex, at []string) (
 		if !ok || str(vt, "type") == "" || str(vt, "commit-id") == "" || str(vt, "url") == "" && str(vt, "path") == "" {
 			return lp, entry, errorf(file, idx.lineOr(sub("vcs")...), "%s: [packages.vcs] needs type, commit-id and url or path", name)
 		}
-		entry.SourceURL = str(vt, "type") + "+" + firstNonEmpty(str(vt, "url"), str(vt, "path")) + "@" + str(vt, "commit-id")
+		entry.SourceURL = str(vt, "type") + "+" + cmp.Or(str(vt, "url"), str(vt, "path")) + "@" + str(vt, "commit-id")
 	case "directory":
 		dt, ok := t["directory"].(map[string]any)
 		if !ok || str(dt, "path") == "" {
@@ -228,7 +229,7 @@ func pylockPackage(t map[string]any, file string, idx *tomlIndex, at []string) (
 		if entry.Archive, err = fileAt(t["archive"], "archive"); err != nil {
 			return lp, entry, err
 		}
-		entry.SourceURL = firstNonEmpty(entry.Archive.URL, entry.Archive.Path)
+		entry.SourceURL = cmp.Or(entry.Archive.URL, entry.Archive.Path)
 	default:
 		if v, ok := t["sdist"]; ok {
 			if entry.Sdist, err = fileAt(v, "sdist"); err != nil {
@@ -264,7 +265,7 @@ func pylockFile(t map[string]any, pkg, file string, line int) (*PylockFile, erro
 	}
 	f.Name = str(t, "name")
 	if f.Name == "" {
-		loc := firstNonEmpty(f.URL, f.Path)
+		loc := cmp.Or(f.URL, f.Path)
 		loc, _, _ = strings.Cut(loc, "#")
 		loc, _, _ = strings.Cut(loc, "?")
 		f.Name = path.Base(strings.ReplaceAll(loc, `\`, "/"))

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -380,7 +381,7 @@ func parsePoetrySection(pp *Pyproject, m map[string]any, tp tomlParts) (*PoetryS
 		case string:
 			target = x
 		case map[string]any:
-			target = firstNonEmpty(str(x, "callable"), str(x, "reference"))
+			target = cmp.Or(str(x, "callable"), str(x, "reference"))
 		}
 		if target != "" {
 			if pp.Scripts == nil {

@@ -505,8 +505,6 @@ func (pl *planner) check(file string, reqs []manifest.Requirement, paths bool) e
 	return nil
 }
 
-var reProjectName = regexp.MustCompile(`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
-
 // pyproject writes or updates pyproject.toml, and requirements.lock.
 func (pl *planner) pyproject() ([]File, error) {
 	file := path.Join(pl.dir, "pyproject.toml")
@@ -529,7 +527,7 @@ func (pl *planner) pyproject() ([]File, error) {
 	arr.WriteString("]")
 
 	name := pep.NormalizeName(pl.in.Project.Name)
-	if !reProjectName.MatchString(name) {
+	if !pep.ValidName(name) {
 		name = "app"
 	}
 	var project strings.Builder

@@ -16,6 +16,8 @@ func TestNormalizeName(t *testing.T) {
 		"psycopg2-binary":        "psycopg2-binary",
 		"typing__extensions":     "typing-extensions",
 		"Foo__Bar--baz..Qux":     "foo-bar-baz-qux",
+		"Foo__Bar-.baz":          "foo-bar-baz",
+		"A1":                     "a1",
 		"friendly-bard":          "friendly-bard",
 		"trailing__":             "trailing-",
 		"backports.zoneinfo_x-":  "backports-zoneinfo-x-",

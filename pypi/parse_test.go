@@ -264,32 +264,6 @@ func TestPageKind(t *testing.T) {
 	}
 }
 
-func TestNormalizeAndValidName(t *testing.T) {
-	for _, tc := range []struct {
-		in, want string
-		valid    bool
-	}{
-		{"Django", "django", true},
-		{"zope.interface", "zope-interface", true},
-		{"Foo__Bar-.baz", "foo-bar-baz", true},
-		{"a", "a", true},
-		{"A1", "a1", true},
-		{"", "", false},
-		{"-a", "-a", false},
-		{"a.", "a-", false},
-		{"a/b", "a/b", false},
-		{"a b", "a b", false},
-		{"naïve", "naïve", false},
-	} {
-		if got := Normalize(tc.in); got != tc.want {
-			t.Errorf("Normalize(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-		if got := ValidName(tc.in); got != tc.valid {
-			t.Errorf("ValidName(%q) = %v", tc.in, got)
-		}
-	}
-}
-
 func TestOptionsFromEnv(t *testing.T) {
 	for _, tc := range []struct {
 		env  map[string]string
