@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -313,12 +314,12 @@ func (s site) readMetadata(d *Dist, fsys fs.FS, name, file string, checkFolder b
 		}
 		return
 	}
-	m := parseMetadata(data)
-	for _, defect := range m.defects {
+	m := pep.ParseMetadata(data)
+	for _, defect := range m.Defects {
 		d.Problems = append(d.Problems, file+":"+defect)
 	}
 	folderName := d.Name
-	if raw := m.get("Name"); raw != "" {
+	if raw := m.Name(); raw != "" {
 		d.RawName, d.Name = raw, pep.NormalizeName(raw)
 	} else {
 		d.Problems = append(d.Problems, file+" has no Name: the name comes from the folder name")
@@ -326,19 +327,19 @@ func (s site) readMetadata(d *Dist, fsys fs.FS, name, file string, checkFolder b
 	if checkFolder && d.Name != folderName {
 		d.Problems = append(d.Problems, fmt.Sprintf("%s names %s, but its folder says %s: the folder was renamed or copied over", file, d.RawName, folderName))
 	}
-	if v := m.get("Version"); v != "" {
+	if v := m.Version(); v != "" {
 		d.Version = v
 	} else {
 		d.Problems = append(d.Problems, file+" has no Version")
 	}
-	d.RequiresPython = m.get("Requires-Python")
-	for _, h := range m.all("Requires-Dist") {
-		r, err := manifest.ParseRequirement(h.value)
+	d.RequiresPython = m.RequiresPython()
+	for _, h := range m.RequiresDist() {
+		r, err := manifest.ParseRequirement(h.Value)
 		if err != nil {
-			d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: %v", file, h.line, err))
+			d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: %v", file, h.Line, err))
 			continue
 		}
-		r.File, r.Line = file, h.line
+		r.File, r.Line = file, h.Line
 		d.Requires = append(d.Requires, r)
 	}
 }
@@ -534,10 +535,8 @@ func topLevelFromFiles(files []string) []string {
 }
 
 func appendUnique(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
+	if slices.Contains(list, s) {
+		return list
 	}
 	return append(list, s)
 }

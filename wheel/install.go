@@ -458,44 +458,11 @@ func cutLast(s, sep string) (before, after string, ok bool) {
 	return s[:i], s[i+len(sep):], true
 }
 
-// parseHeaders reads the email-header format of WHEEL and METADATA up to the first blank line. Keys are
-// case-insensitive; continuation lines (leading space or tab) extend the previous value.
-func parseHeaders(data []byte) map[string][]string {
-	h := map[string][]string{}
-	last := ""
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSuffix(line, "\r")
-		if line == "" {
-			break
-		}
-		if (line[0] == ' ' || line[0] == '\t') && last != "" {
-			vals := h[last]
-			vals[len(vals)-1] += "\n" + strings.TrimSpace(line)
-			continue
-		}
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			last = ""
-			continue
-		}
-		last = strings.ToLower(strings.TrimSpace(k))
-		h[last] = append(h[last], strings.TrimSpace(v))
-	}
-	return h
-}
-
-func headerValue(h map[string][]string, key string) string {
-	if v := h[strings.ToLower(key)]; len(v) > 0 {
-		return v[0]
-	}
-	return ""
-}
-
 // parseWheelFile checks Wheel-Version (major 1 only, as the spec requires installers to refuse a newer
 // major) and returns Root-Is-Purelib.
 func parseWheelFile(data []byte, distInfo string) (rootIsPurelib bool, err error) {
-	h := parseHeaders(data)
-	v := headerValue(h, "Wheel-Version")
+	h := pep.ParseMetadata(data) // WHEEL has the header format of core metadata
+	v := h.Get("Wheel-Version")
 	if v == "" {
 		return false, fmt.Errorf("%w: %s/WHEEL has no Wheel-Version", ErrInvalidWheel, distInfo)
 	}
@@ -507,13 +474,13 @@ func parseWheelFile(data []byte, distInfo string) (rootIsPurelib bool, err error
 	if major != 1 {
 		return false, fmt.Errorf("%w: %s/WHEEL: Wheel-Version %s is not supported; this installer reads version 1.x wheels", ErrInvalidWheel, distInfo, v)
 	}
-	return strings.EqualFold(headerValue(h, "Root-Is-Purelib"), "true"), nil
+	return strings.EqualFold(h.Get("Root-Is-Purelib"), "true"), nil
 }
 
 // checkMetadata verifies that METADATA names the distribution of the file name and returns its Name.
 func checkMetadata(data []byte, distInfo string, fn pep.WheelFilename) (string, error) {
-	h := parseHeaders(data)
-	name, version := headerValue(h, "Name"), headerValue(h, "Version")
+	md := pep.ParseMetadata(data)
+	name, version := md.Name(), md.Version()
 	if name == "" || version == "" {
 		return "", fmt.Errorf("%w: %s/METADATA lacks Name or Version", ErrInvalidWheel, distInfo)
 	}
