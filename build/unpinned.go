@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -267,12 +268,7 @@ func (r *resolver) pass(ctx context.Context, roots []string) (map[string]*dist, 
 		chosen[d.name] = d
 	}
 	if r.follow {
-		names := make([]string, 0, len(chosen))
-		for n := range chosen {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
+		for _, n := range slices.Sorted(maps.Keys(chosen)) {
 			chosen[n].extras[""] = true
 			queue = append(queue, task{chosen[n], ""})
 		}

@@ -256,8 +256,8 @@ func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallO
 		}
 		dir, rel, exec := root, m.name, m.exec
 		data := m.data
-		if dataDir != "" && strings.HasPrefix(m.name, dataDir+"/") {
-			key, sub, ok := strings.Cut(strings.TrimPrefix(m.name, dataDir+"/"), "/")
+		if inData, found := strings.CutPrefix(m.name, dataDir+"/"); dataDir != "" && found {
+			key, sub, ok := strings.Cut(inData, "/")
 			if !ok || !schemeKeys[key] {
 				return nil, fmt.Errorf("%w: %s is not inside %s/{purelib,platlib,scripts,headers,data}/", ErrInvalidWheel, m.name, dataDir)
 			}

@@ -7,7 +7,9 @@ import (
 	"html"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -184,11 +186,7 @@ func (ix *index) serveRoot(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	names := make([]string, 0, len(projects))
-	for n := range projects {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(projects))
 	if f == typeJSON {
 		type project struct {
 			Name string `json:"name"`
