@@ -48,7 +48,15 @@ func PoetryPythonMarker(c string) (string, error) {
 		if strings.Count(strings.TrimSuffix(v, ".*"), ".") >= 2 {
 			variable = "python_full_version"
 		}
-		parts = append(parts, fmt.Sprintf("%s %s %q", variable, op, v))
+		// A marker string has no escapes: quote with what the version lacks.
+		quote := `"`
+		if strings.Contains(v, quote) {
+			quote = "'"
+			if strings.Contains(v, quote) {
+				return "", fmt.Errorf("version %s has both kinds of quotes", v)
+			}
+		}
+		parts = append(parts, variable+" "+op+" "+quote+v+quote)
 	}
 	return strings.Join(parts, " and "), nil
 }
@@ -241,7 +249,11 @@ func bounds(spec string) (lo, hi *bound, err error) {
 			if perr != nil {
 				return nil, nil, fmt.Errorf("version %q: %v", vtext, perr)
 			}
-			b := &bound{v: v, text: base, inclusive: op != ">" && op != "<"}
+			// A bound is a public version: PEP 440 allows no local label in
+			// an ordered comparison, and a public bound admits every local
+			// version of it anyway.
+			public, _, _ := strings.Cut(base, "+")
+			b := &bound{v: v, text: public, inclusive: op != ">" && op != "<"}
 			switch op {
 			case ">=", ">":
 				l = b

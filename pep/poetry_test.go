@@ -39,6 +39,8 @@ func TestPoetryToPEP440(t *testing.T) {
 		"~=3.8 || >3.12,!=3.13":     ">=3.8",
 		"<3 || <=3":                 "<=3",
 		"||":                        "",
+		"^3|v4+0":                   ">=3,<=v4",
+		"1.0+local || 2.0":          ">=1.0,<=2.0",
 	}
 	for in, want := range tests {
 		got, err := PoetryToPEP440(in)
@@ -78,6 +80,22 @@ func TestPoetryPythonMarker(t *testing.T) {
 			if _, err := ParseRequirementMarker(got); err != nil {
 				t.Errorf("PoetryPythonMarker(%q) = %q, which is no marker: %v", in, got, err)
 			}
+		}
+	}
+	for in, want := range map[string]string{
+		`=== 3"x`:    `python_version === '3"x'`,
+		`===3\x`:     `python_version === "3\x"`,
+		`>=3,=== '"`: "",
+	} {
+		got, err := PoetryPythonMarker(in)
+		if want == "" {
+			if err == nil {
+				t.Errorf("PoetryPythonMarker(%q) = %q, want an error", in, got)
+			}
+			continue
+		}
+		if err != nil || got != want {
+			t.Errorf("PoetryPythonMarker(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 	if _, err := PoetryPythonMarker("^three"); err == nil {
