@@ -43,7 +43,7 @@ bench:
 ## fuzz: run each fuzz target for FUZZTIME (default 20s)
 FUZZTIME ?= 20s
 fuzz:
-	@for pkg in ./manifest ./pyscan ./django ./config ./safewrite; do \
+	@for pkg in ./pep ./manifest ./pyscan ./django ./config ./safewrite; do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep ^Fuzz); do \
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \

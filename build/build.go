@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -63,7 +64,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	source, revision := o.SourceURL, o.Revision
 	if source == "" || revision == "" {
 		gs, gr := gitInfo(o.Root)
-		source, revision = or(source, gs), or(revision, gr)
+		source, revision = cmp.Or(source, gs), cmp.Or(revision, gr)
 	}
 
 	ref := o.baseRef()
@@ -265,11 +266,11 @@ func (b *builder) warnUnpinned(lock *Lock, unpinned []unpinnedDist, cached bool)
 	if cached {
 		how = "as resolved by an earlier build"
 	}
-	b.logf("warning: %s does not pin %d package(s) the image needs; installing the newest with a wheel for this image (%s):", or(lock.File, "the lock"), len(unpinned), how)
+	b.logf("warning: %s does not pin %d package(s) the image needs; installing the newest with a wheel for this image (%s):", cmp.Or(lock.File, "the lock"), len(unpinned), how)
 	for _, u := range unpinned {
 		b.logf("  %s==%s  (%s)", u.Name, u.Version, u.Why)
 	}
-	b.logf("  Pin them in the project's dependencies (and lock again) to choose these versions. The resolution is kept until the lock changes; remove %s to resolve again.", or(filepath.Join(b.o.CacheDir, "resolved"), "the cache"))
+	b.logf("  Pin them in the project's dependencies (and lock again) to choose these versions. The resolution is kept until the lock changes; remove %s to resolve again.", cmp.Or(filepath.Join(b.o.CacheDir, "resolved"), "the cache"))
 }
 
 func short(h v1.Hash) string {
@@ -277,13 +278,6 @@ func short(h v1.Hash) string {
 		return h.String()
 	}
 	return h.Algorithm + ":" + h.Hex[:12]
-}
-
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func progressOr(w io.Writer) io.Writer {

@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/containerize/containerize/build/layer"
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/wheel"
 )
 
@@ -83,7 +84,7 @@ func pinKeys(reqs []Requirement) (pins []pinKey, unhashed bool, err error) {
 			return nil, false, err
 		}
 		unhashed = unhashed || h.empty()
-		p := pinKey{Name: wheel.NormalizeName(r.Name), Version: r.Version, Hashes: h.list(), Requested: r.Requested}
+		p := pinKey{Name: pep.NormalizeName(r.Name), Version: r.Version, Hashes: h.list(), Requested: r.Requested}
 		for _, f := range r.Files {
 			p.Files = append(p.Files, f.Name+" "+f.URL)
 		}

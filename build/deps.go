@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/containerize/containerize/build/layer"
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/wheel"
 )
 
@@ -40,7 +41,7 @@ func install(ctx context.Context, client *indexClient, choices []choice, l wheel
 		order[i] = i
 	}
 	sort.Slice(order, func(a, b int) bool {
-		return wheel.NormalizeName(choices[order[a]].req.Name) < wheel.NormalizeName(choices[order[b]].req.Name)
+		return pep.NormalizeName(choices[order[a]].req.Name) < pep.NormalizeName(choices[order[b]].req.Name)
 	})
 	type owned struct {
 		e     wheel.Entry

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/pypi"
 )
 
@@ -27,7 +29,7 @@ func indexOptions(o *Options, lock *Lock) (pypi.Options, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	file := or(lock.File, "the lock")
+	file := cmp.Or(lock.File, "the lock")
 	urls := make([]string, 0, len(lock.IndexURLs))
 	for _, u := range lock.IndexURLs {
 		var unset []string
@@ -78,7 +80,7 @@ func newIndexClient(c *pypi.Client) *indexClient {
 
 // Files is pypi.Client.Files, asked once per project.
 func (c *indexClient) Files(ctx context.Context, project string) ([]pypi.File, error) {
-	key := pypi.Normalize(project)
+	key := pep.NormalizeName(project)
 	c.mu.Lock()
 	p := c.pages[key]
 	if p == nil {

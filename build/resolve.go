@@ -1,6 +1,7 @@
 package build
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -11,6 +12,7 @@ import (
 
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
 )
@@ -122,7 +124,7 @@ func (e *MissingWheelsError) Error() string {
 		if len(m.Unlocked) > 0 {
 			fmt.Fprintf(&b, "; the index also has %s, whose hash the lock does not list: lock again to allow it", strings.Join(m.Unlocked, ", "))
 		}
-		if alt, ok := binaryVariants[wheel.NormalizeName(m.Name)]; ok {
+		if alt, ok := binaryVariants[pep.NormalizeName(m.Name)]; ok {
 			fmt.Fprintf(&b, "; use %s", alt)
 		}
 		b.WriteString("\n")
@@ -158,7 +160,7 @@ func resolve(ctx context.Context, client *indexClient, target wheel.Target, reqs
 		}
 	}
 	if len(miss) > 0 {
-		sort.Slice(miss, func(i, j int) bool { return wheel.NormalizeName(miss[i].Name) < wheel.NormalizeName(miss[j].Name) })
+		sort.Slice(miss, func(i, j int) bool { return pep.NormalizeName(miss[i].Name) < pep.NormalizeName(miss[j].Name) })
 		return nil, &MissingWheelsError{Target: target, Packages: miss}
 	}
 	return choices, nil
@@ -234,7 +236,7 @@ func candidates(ctx context.Context, client *indexClient, req Requirement) ([]py
 		if f.URL == "" {
 			continue
 		}
-		pf := pypi.File{Filename: f.Name, URL: f.URL, Index: or(f.Index, "the lock"), Hashes: map[string]string{}}
+		pf := pypi.File{Filename: f.Name, URL: f.URL, Index: cmp.Or(f.Index, "the lock"), Hashes: map[string]string{}}
 		if algo, digest := splitHash(f.Hash); algo != "" {
 			pf.Hashes[algo] = digest
 		}
@@ -270,7 +272,7 @@ func candidates(ctx context.Context, client *indexClient, req Requirement) ([]py
 func fileVersion(filename string) (pep440.Version, bool) {
 	var v string
 	if strings.HasSuffix(filename, ".whl") {
-		fn, err := wheel.ParseFilename(filename)
+		fn, err := pep.ParseWheelFilename(filename)
 		if err != nil {
 			return pep440.Version{}, false
 		}

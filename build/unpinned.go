@@ -7,9 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/containerize/containerize/build/internal/atomicfile"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -17,8 +18,8 @@ import (
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
 	"github.com/containerize/containerize/build/base"
-	"github.com/containerize/containerize/manifest"
-	"github.com/containerize/containerize/markers"
+	"github.com/containerize/containerize/build/internal/atomicfile"
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
 )
@@ -111,11 +112,11 @@ func (rec unpinnedRecord) valid() bool {
 func resolveUnpinned(ctx context.Context, client *indexClient, cacheDir string, bi *base.Base, lock *Lock, extras []string) (out []unpinnedDist, cached bool, err error) {
 	have := map[string]bool{}
 	for _, r := range lock.Requirements {
-		have[wheel.NormalizeName(r.Name)] = true
+		have[pep.NormalizeName(r.Name)] = true
 	}
 	var missing []string
 	for _, e := range extras {
-		if n := wheel.NormalizeName(e); !have[n] {
+		if n := pep.NormalizeName(e); !have[n] {
 			have[n] = true
 			missing = append(missing, n)
 		}
@@ -167,14 +168,14 @@ func resolveUnpinned(ctx context.Context, client *indexClient, cacheDir string, 
 type resolver struct {
 	client   *indexClient
 	target   wheel.Target
-	env      markers.Env
+	env      pep.Env
 	python   pep440.Version
 	lockName string
 	pins     []Requirement
 	follow   bool // read the pinned distributions' own requirements (an incomplete lock)
 
 	mu   sync.Mutex
-	reqs map[string][]manifest.Requirement // "name version" → its Requires-Dist
+	reqs map[string][]pep.Requirement // "name version" → its Requires-Dist
 	// limits are the requirements learnt from conflicts, by project: every pass honours them.
 	limits map[string][]limit
 }
@@ -212,9 +213,9 @@ func newResolver(client *indexClient, bi *base.Base, lock *Lock) (*resolver, err
 	if name == "" {
 		name = "the lock"
 	}
-	return &resolver{client: client, target: bi.Target(), env: markers.Linux(bi.Python, bi.Arch), python: py,
+	return &resolver{client: client, target: bi.Target(), env: pep.Linux(bi.Python, bi.Arch), python: py,
 		lockName: name, pins: lock.Requirements, follow: !lock.Complete,
-		reqs: map[string][]manifest.Requirement{}, limits: map[string][]limit{}}, nil
+		reqs: map[string][]pep.Requirement{}, limits: map[string][]limit{}}, nil
 }
 
 // resolve adds roots (normalised names the image needs) and, when r.follow, the pinned distributions'
@@ -253,7 +254,7 @@ func (r *resolver) prefetch(ctx context.Context) {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r.requiresOf(ctx, &dist{name: wheel.NormalizeName(p.Name), version: p.Version, pinned: true, req: p}) // errors come again in the pass
+			r.requiresOf(ctx, &dist{name: pep.NormalizeName(p.Name), version: p.Version, pinned: true, req: p}) // errors come again in the pass
 		})
 	}
 	wg.Wait()
@@ -263,22 +264,17 @@ func (r *resolver) pass(ctx context.Context, roots []string) (map[string]*dist, 
 	chosen := map[string]*dist{}
 	var queue []task
 	for _, p := range r.pins {
-		d := &dist{name: wheel.NormalizeName(p.Name), version: p.Version, pinned: true, req: p, follow: r.follow, extras: map[string]bool{}}
+		d := &dist{name: pep.NormalizeName(p.Name), version: p.Version, pinned: true, req: p, follow: r.follow, extras: map[string]bool{}}
 		chosen[d.name] = d
 	}
 	if r.follow {
-		names := make([]string, 0, len(chosen))
-		for n := range chosen {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
+		for _, n := range slices.Sorted(maps.Keys(chosen)) {
 			chosen[n].extras[""] = true
 			queue = append(queue, task{chosen[n], ""})
 		}
 	}
 	for _, name := range roots {
-		if err := r.require(ctx, chosen, &queue, manifest.Requirement{Name: name, RawName: name}, nil, "the image"); err != nil {
+		if err := r.require(ctx, chosen, &queue, pep.Requirement{Name: name, RawName: name}, nil, "the image"); err != nil {
 			return nil, err
 		}
 	}
@@ -289,14 +285,11 @@ func (r *resolver) pass(ctx context.Context, roots []string) (map[string]*dist, 
 		if err != nil {
 			return nil, err
 		}
-		env := make(markers.Env, len(r.env))
-		for k, v := range r.env {
-			env[k] = v
-		}
+		env := maps.Clone(r.env)
 		env["extra"] = t.extra
 		for _, req := range reqs {
-			if req.Marker != "" {
-				ok, err := markers.Eval(req.Marker, env)
+			if req.Marker != nil {
+				ok, err := req.Marker.Eval(env)
 				if err != nil {
 					return nil, fmt.Errorf("%s: Requires-Dist %q: %w", t.d, req.String(), err)
 				}
@@ -313,7 +306,7 @@ func (r *resolver) pass(ctx context.Context, roots []string) (map[string]*dist, 
 }
 
 // require adds req, asked for by parent (nil for the image itself, then why says so), to chosen.
-func (r *resolver) require(ctx context.Context, chosen map[string]*dist, queue *[]task, req manifest.Requirement, parent *dist, why string) error {
+func (r *resolver) require(ctx context.Context, chosen map[string]*dist, queue *[]task, req pep.Requirement, parent *dist, why string) error {
 	by := why
 	if parent != nil {
 		by = parent.String()
@@ -323,7 +316,7 @@ func (r *resolver) require(ctx context.Context, chosen map[string]*dist, queue *
 	}
 	extras := make([]string, 0, len(req.Extras))
 	for _, x := range req.Extras {
-		extras = append(extras, wheel.NormalizeName(x))
+		extras = append(extras, pep.NormalizeName(x))
 	}
 	if d := chosen[req.Name]; d != nil {
 		ok, err := satisfies(d.version, req.Specifier)
@@ -394,7 +387,7 @@ func satisfies(version, spec string) (bool, error) {
 // choose picks the newest version of req's project, within req's specifier and the limits learnt, with a
 // wheel for the target: yanked files and files whose requires-python excludes the target are skipped, and
 // pre-releases are considered only when no final release is in range (as pip does).
-func (r *resolver) choose(ctx context.Context, req manifest.Requirement, by string) (pypi.File, string, error) {
+func (r *resolver) choose(ctx context.Context, req pep.Requirement, by string) (pypi.File, string, error) {
 	files, err := r.client.Files(ctx, req.Name)
 	if err != nil {
 		return pypi.File{}, "", fmt.Errorf("%s (required by %s): %w", req.Name, by, err)
@@ -540,7 +533,7 @@ func (r *resolver) pythonOK(spec string) bool {
 // it offers one with a hash, else the wheel itself (downloaded into the cache, where the install finds it).
 // A pinned distribution with no wheel for the target has none here: installing it fails later with every
 // such distribution named.
-func (r *resolver) requiresOf(ctx context.Context, d *dist) ([]manifest.Requirement, error) {
+func (r *resolver) requiresOf(ctx context.Context, d *dist) ([]pep.Requirement, error) {
 	r.mu.Lock()
 	reqs, ok := r.reqs[d.String()]
 	r.mu.Unlock()
@@ -567,14 +560,14 @@ func (r *resolver) requiresOf(ctx context.Context, d *dist) ([]manifest.Requirem
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", d, err)
 	}
-	if wheel.NormalizeName(md.Name) != d.name {
-		return nil, fmt.Errorf("%s: the metadata of %s names %q: the index serves a wrong file", d, c.file.Filename, md.Name)
+	if pep.NormalizeName(md.Name()) != d.name {
+		return nil, fmt.Errorf("%s: the metadata of %s names %q: the index serves a wrong file", d, c.file.Filename, md.Name())
 	}
-	if mv, err := pep440.Parse(md.Version); err != nil || !sameVersion(mv, d.version) {
-		return nil, fmt.Errorf("%s: the metadata of %s says version %q: the index serves a wrong file", d, c.file.Filename, md.Version)
+	if mv, err := pep440.Parse(md.Version()); err != nil || !sameVersion(mv, d.version) {
+		return nil, fmt.Errorf("%s: the metadata of %s says version %q: the index serves a wrong file", d, c.file.Filename, md.Version())
 	}
-	for _, s := range md.RequiresDist {
-		req, err := manifest.ParseRequirement(s)
+	for _, s := range requiresDist(md) {
+		req, err := pep.ParseRequirement(s)
 		if err != nil {
 			return nil, fmt.Errorf("%s: METADATA of %s: Requires-Dist: %w", d, c.file.Filename, err)
 		}
@@ -586,30 +579,30 @@ func (r *resolver) requiresOf(ctx context.Context, d *dist) ([]manifest.Requirem
 	return reqs, nil
 }
 
-func (r *resolver) metadata(ctx context.Context, c choice) (coreMetadata, error) {
+func (r *resolver) metadata(ctx context.Context, c choice) (pep.Metadata, error) {
 	f := c.file
 	if f.CoreMetadata && f.MetadataHash["sha256"] != "" {
 		mf := pypi.File{Filename: f.Filename + ".metadata", URL: f.URL + ".metadata", Hashes: f.MetadataHash, Index: f.Index}
 		p, err := r.client.Download(ctx, mf, "")
 		if err != nil {
-			return coreMetadata{}, err
+			return pep.Metadata{}, err
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return coreMetadata{}, fmt.Errorf("read downloaded %s: %w", mf.Filename, err)
+			return pep.Metadata{}, fmt.Errorf("read downloaded %s: %w", mf.Filename, err)
 		}
-		return parseCoreMetadata(data), nil
+		return pep.ParseMetadata(data), nil
 	}
 	p, err := r.client.Download(ctx, f, c.want)
 	if err != nil {
-		return coreMetadata{}, err
+		return pep.Metadata{}, err
 	}
 	data, err := os.ReadFile(p)
 	if err != nil {
-		return coreMetadata{}, fmt.Errorf("read downloaded %s: %w", f.Filename, err)
+		return pep.Metadata{}, fmt.Errorf("read downloaded %s: %w", f.Filename, err)
 	}
 	if err := checkLocked(data, c); err != nil {
-		return coreMetadata{}, err
+		return pep.Metadata{}, err
 	}
 	return wheelMetadata(data, f.Filename)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/containerize/containerize/build/base"
 	"github.com/containerize/containerize/build/internal/testkit"
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/pypi"
 )
 
@@ -310,16 +311,15 @@ func TestResolveUnpinnedChecksLockedHashes(t *testing.T) {
 	}
 }
 
-func TestParseCoreMetadata(t *testing.T) {
-	md := parseCoreMetadata([]byte("Metadata-Version: 2.1\r\nName: Foo.Bar\r\nVersion: 1.0\r\nRequires-Python: >=3.8\r\n" +
-		"Requires-Dist: six\r\nRequires-Dist: attrs>=21;\r\n  python_version >= '3.8'\r\nrequires-dist: x\r\n\r\nRequires-Dist: body\r\n"))
-	if md.Name != "Foo.Bar" || md.Version != "1.0" || md.RequiresPython != ">=3.8" ||
-		!slices.Equal(md.RequiresDist, []string{"six", "attrs>=21; python_version >= '3.8'", "x"}) {
-		t.Errorf("%+v", md)
+func TestRequiresDist(t *testing.T) {
+	md := pep.ParseMetadata([]byte("Metadata-Version: 2.1\r\nName: Foo.Bar\r\nVersion: 1.0\r\nRequires-Python: >=3.8\r\n" +
+		"Requires-Dist: six\r\nRequires-Dist: attrs>=21;\r\n  python_version >= '3.8'\r\nrequires-dist: x\r\nRequires-Dist:\r\n \r\n\r\nRequires-Dist: body\r\n"))
+	if got := requiresDist(md); !slices.Equal(got, []string{"six", "attrs>=21; python_version >= '3.8'", "x"}) {
+		t.Errorf("requiresDist = %q", got)
 	}
 	file, data := testkit.Wheel(testkit.WheelSpec{Name: "foo-bar", Version: "1.0", Requires: []string{"six"}})
 	got, err := wheelMetadata(data, file)
-	if err != nil || got.Name != "foo-bar" || !slices.Equal(got.RequiresDist, []string{"six"}) {
+	if err != nil || got.Name() != "foo-bar" || !slices.Equal(requiresDist(got), []string{"six"}) {
 		t.Errorf("%+v %v", got, err)
 	}
 	if _, err := wheelMetadata([]byte("not a zip"), file); err == nil {
@@ -515,20 +515,4 @@ func pulled(t *testing.T, ref string) v1.Image {
 		t.Fatal(err)
 	}
 	return img
-}
-
-// FuzzCoreMetadata: METADATA comes from the index; reading it must not panic, and every Requires-Dist it
-// yields is one header's value, trimmed.
-func FuzzCoreMetadata(f *testing.F) {
-	f.Add([]byte("Metadata-Version: 2.1\nName: x\nVersion: 1\nRequires-Dist: a>=1; extra == 'b'\n\nbody\n"))
-	f.Add([]byte("Name: x\r\n\tcontinued\r\nRequires-Dist:\r\n  folded\r\n"))
-	f.Add([]byte(":\n \n\t\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		md := parseCoreMetadata(data)
-		for _, r := range md.RequiresDist {
-			if r == "" || strings.TrimSpace(r) != r || strings.Contains(r, "\n") {
-				t.Errorf("Requires-Dist %q", r)
-			}
-		}
-	})
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/containerize/containerize/manifest"
+	"github.com/containerize/containerize/pep"
 )
 
 // manifests collects what the dependency files of one directory say.
@@ -280,7 +281,7 @@ func (p *Project) addLocked(lock *manifest.Lock, manifestFile string, m *manifes
 		if pkg.Dev {
 			continue
 		}
-		d := Dependency{Name: manifest.NormalizeName(pkg.Name), Version: pkg.Version,
+		d := Dependency{Name: pep.NormalizeName(pkg.Name), Version: pkg.Version,
 			Source: fmt.Sprintf("%s:%d", p.Lockfile, pkg.Line)}
 		if r, ok := declared[d.Name]; ok {
 			d.Specifier, d.Extras = r.Specifier, r.Extras

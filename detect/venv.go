@@ -7,11 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/containerize/containerize/manifest"
+	"github.com/containerize/containerize/pep"
 )
-
-// installerTools are what every virtualenv has; they are not the project's dependencies.
-var installerTools = map[string]bool{"pip": true, "setuptools": true, "wheel": true, "distribute": true, "pkg-resources": true}
 
 // readVirtualenvs lists what the first virtualenv has installed when the project declares
 // nothing else, so a legacy project can still be containerized from what it really runs on.
@@ -38,11 +35,11 @@ func readVirtualenvs(t *tree, p *Project) error {
 		}
 		for _, e := range entries {
 			name, version, ok := distFolder(e.Name())
-			if !ok || installerTools[manifest.NormalizeName(name)] {
+			if !ok || pep.IsInstallerTool(pep.NormalizeName(name)) {
 				continue
 			}
 			p.VenvPackages = append(p.VenvPackages, Dependency{
-				Name: manifest.NormalizeName(name), Version: version, Source: path.Join(site, e.Name()),
+				Name: pep.NormalizeName(name), Version: version, Source: path.Join(site, e.Name()),
 			})
 		}
 		sort.Slice(p.VenvPackages, func(i, j int) bool { return p.VenvPackages[i].Name < p.VenvPackages[j].Name })

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/containerize/containerize/manifest"
+	"github.com/containerize/containerize/pep"
 )
 
 // FuzzLoad feeds arbitrary lockfiles of each format through Load: it must
@@ -51,7 +51,7 @@ func FuzzLoad(f *testing.F) {
 			return
 		}
 		for i, pin := range s.Pins {
-			if pin.Name == "" || pin.Name != manifest.NormalizeName(pin.Name) || pin.Version == "" || !strings.HasPrefix(pin.Source, name) {
+			if pin.Name == "" || pin.Name != pep.NormalizeName(pin.Name) || pin.Version == "" || !strings.HasPrefix(pin.Source, name) {
 				t.Fatalf("bad pin %+v", pin)
 			}
 			if i > 0 && s.Pins[i-1].Name >= pin.Name {

@@ -34,7 +34,7 @@
 //     supply the pin.
 //
 // Values a target cannot fix (platform_release, platform_version) are empty,
-// as markers.Linux has them. A target given as "3.12" compares as 3.12.0 in
+// as pep.Linux has them. A target given as "3.12" compares as 3.12.0 in
 // python_full_version markers and requires-python ranges: pass the base
 // image's full version when it is known.
 //
@@ -66,7 +66,7 @@ import (
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
 	"github.com/containerize/containerize/manifest"
-	"github.com/containerize/containerize/markers"
+	"github.com/containerize/containerize/pep"
 )
 
 // Pin is one distribution to install.
@@ -117,11 +117,7 @@ type Target struct {
 	Arch   string
 }
 
-var (
-	rePython = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
-	// reName is a PEP 503-normalised project name: it ends up in index URLs.
-	reName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
-)
+var rePython = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
 
 func (t Target) normalize() (Target, error) {
 	t.Python = strings.TrimSpace(t.Python)
@@ -150,7 +146,7 @@ type Source struct {
 type loader struct {
 	fsys   fs.FS
 	target Target
-	env    markers.Env
+	env    pep.Env
 	pyver  pep440.Version
 }
 
@@ -166,7 +162,7 @@ func Load(fsys fs.FS, p Source, target Target) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("target Python %q: %w", t.Python, err)
 	}
-	env := markers.Linux(t.Python, t.Arch)
+	env := pep.Linux(t.Python, t.Arch)
 	// PEP 751 set-valued variables: a default install selects no extras;
 	// pylock.toml sets dependency_groups from its default-groups.
 	env["extras"], env["dependency_groups"] = "", ""
@@ -277,11 +273,11 @@ func where(file string, line int) string {
 }
 
 // holds evaluates a marker ("" always holds) in env.
-func holds(marker string, env markers.Env, file string, line int) (bool, error) {
+func holds(marker string, env pep.Env, file string, line int) (bool, error) {
 	if strings.TrimSpace(marker) == "" {
 		return true, nil
 	}
-	ok, err := markers.Eval(marker, env)
+	ok, err := pep.Eval(marker, env)
 	if err != nil {
 		return false, locErr(file, line, "%v — fix the marker or regenerate the lockfile", err)
 	}
@@ -351,13 +347,13 @@ func stripFragment(u string) string {
 }
 
 // wheelVersion reads the version out of a wheel file name
-// ("Django-5.1.4-py3-none-any.whl" → "5.1.4").
+// ("Django-5.1.4-py3-none-any.whl" → "5.1.4"); "" when it is none.
 func wheelVersion(name string) string {
-	parts := strings.Split(strings.TrimSuffix(name, ".whl"), "-")
-	if len(parts) < 5 {
+	fn, err := pep.ParseWheelFilename(name)
+	if err != nil {
 		return ""
 	}
-	return parts[1]
+	return fn.Version
 }
 
 func appendNew[T comparable](list []T, xs ...T) []T {
@@ -384,7 +380,8 @@ type pinSet struct {
 func newPinSet() *pinSet { return &pinSet{byName: map[string]*Pin{}} }
 
 func (ps *pinSet) add(p Pin) error {
-	if !reName.MatchString(p.Name) {
+	// The name (normalised by the lock readers) ends up in index URLs.
+	if !pep.ValidName(p.Name) {
 		return fmt.Errorf("%s: %q is not a valid project name — regenerate the lockfile", p.Source, p.Name)
 	}
 	if p.Version == "" {

@@ -1,6 +1,7 @@
 package lockset
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -66,7 +67,7 @@ func (l *loader) pdmLock(file string) (*Set, error) {
 		}
 		pkg := doc.Package[i]
 		if lp.URL != "" || pkg.Editable {
-			errs = append(errs, locErr(file, lp.Line, "%s", sourceProblem(lp.Name, firstNonEmpty(lp.URL, "."), pkg.Editable)))
+			errs = append(errs, locErr(file, lp.Line, "%s", sourceProblem(lp.Name, cmp.Or(lp.URL, "."), pkg.Editable)))
 			continue
 		}
 		// A package's own Requires-Python: PDM refuses to install it
@@ -78,7 +79,7 @@ func (l *loader) pdmLock(file string) (*Set, error) {
 		}
 		pin := Pin{Name: lp.Name, Version: lp.Version, Hashes: lp.Hashes, Source: where(file, lp.Line)}
 		for _, f := range pkg.Files {
-			pin.Files = append(pin.Files, File{Name: firstNonEmpty(f.File, fileName(f.URL)), URL: f.URL, Hash: f.Hash})
+			pin.Files = append(pin.Files, File{Name: cmp.Or(f.File, fileName(f.URL)), URL: f.URL, Hash: f.Hash})
 		}
 		if err := ps.add(pin); err != nil {
 			errs = append(errs, err)

@@ -1,6 +1,7 @@
 package lockset
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
 	"github.com/containerize/containerize/manifest"
+	"github.com/containerize/containerize/pep"
 )
 
 // poetryDoc is the part of a poetry.lock manifest.ParsePoetryLock does not
@@ -71,7 +73,7 @@ func (l *loader) poetryLock(file string) (*Set, error) {
 		return nil, locErr(file, 0, "read %d packages, then %d — regenerate it with `poetry lock`", len(lock.Packages), len(doc.Package))
 	}
 	if lock.PythonVersion != "" {
-		spec, err := manifest.PoetryToPEP440(lock.PythonVersion)
+		spec, err := pep.PoetryToPEP440(lock.PythonVersion)
 		if err != nil {
 			return nil, locErr(file, lock.PythonVersionLine, "python-versions %q: %v", lock.PythonVersion, err)
 		}
@@ -113,7 +115,7 @@ func (l *loader) poetryLock(file string) (*Set, error) {
 				pin.Files[j].URL = pkg.Source.URL
 			}
 		default: // git, directory, file
-			errs = append(errs, locErr(file, lp.Line, "%s", sourceProblem(lp.Name, firstNonEmpty(lp.URL, pkg.Source.URL), false)))
+			errs = append(errs, locErr(file, lp.Line, "%s", sourceProblem(lp.Name, cmp.Or(lp.URL, pkg.Source.URL), false)))
 			continue
 		}
 		if len(pin.Hashes) == 0 {
@@ -239,7 +241,7 @@ func (l *loader) poetryWalk(file string, lock *manifest.Lock, doc *poetryDoc, ro
 			}
 		}
 		for _, x := range it.extras {
-			key := fmt.Sprintf("%d\x00%s", it.i, manifest.NormalizeName(x))
+			key := fmt.Sprintf("%d\x00%s", it.i, pep.NormalizeName(x))
 			if extraDone[key] {
 				continue
 			}
@@ -267,7 +269,7 @@ func (l *loader) poetryWalk(file string, lock *manifest.Lock, doc *poetryDoc, ro
 // poetryEdgeHolds evaluates a dependency's markers and python constraint.
 func (l *loader) poetryEdgeHolds(e poetryEdge, file string, line int) (bool, error) {
 	if e.python != "" {
-		spec, err := manifest.PoetryToPEP440(e.python)
+		spec, err := pep.PoetryToPEP440(e.python)
 		if err != nil {
 			return false, locErr(file, line, "%s: python = %q: %v", e.name, e.python, err)
 		}
@@ -292,10 +294,10 @@ func (l *loader) poetryResolve(e poetryEdge, byName map[string][]int, lock *mani
 	case 1:
 		return cands[0], nil
 	}
-	spec, err := manifest.PoetryToPEP440(e.constraint)
+	spec, err := pep.PoetryToPEP440(e.constraint)
 	var fit []int
 	if err == nil {
-		ss, err := pep440.NewSpecifiers(firstNonEmpty(spec, ">=0"), pep440.WithPreRelease(true))
+		ss, err := pep440.NewSpecifiers(cmp.Or(spec, ">=0"), pep440.WithPreRelease(true))
 		if err == nil {
 			for _, i := range cands {
 				if v, err := pep440.Parse(lock.Packages[i].Version); err == nil && ss.Check(v) {
@@ -325,7 +327,7 @@ func poetryEdges(deps map[string]any) []poetryEdge {
 	slices.Sort(names)
 	var out []poetryEdge
 	for _, n := range names {
-		base := poetryEdge{name: manifest.NormalizeName(n)}
+		base := poetryEdge{name: pep.NormalizeName(n)}
 		switch v := deps[n].(type) {
 		case string:
 			base.constraint = v
@@ -367,7 +369,7 @@ func poetryEdgeTable(e poetryEdge, t map[string]any) poetryEdge {
 func poetryExtraNames(extras map[string][]string, extra string) map[string][]string {
 	out := map[string][]string{}
 	for k, reqs := range extras {
-		if manifest.NormalizeName(k) != manifest.NormalizeName(extra) {
+		if pep.NormalizeName(k) != pep.NormalizeName(extra) {
 			continue
 		}
 		for _, r := range reqs {
@@ -376,7 +378,7 @@ func poetryExtraNames(extras map[string][]string, extra string) map[string][]str
 			if end < 0 {
 				end = len(r)
 			}
-			name := manifest.NormalizeName(r[:end])
+			name := pep.NormalizeName(r[:end])
 			var sub []string
 			if rest := r[end:]; strings.HasPrefix(rest, "[") {
 				if close := strings.IndexByte(rest, ']'); close > 0 {
@@ -391,13 +393,4 @@ func poetryExtraNames(extras map[string][]string, extra string) map[string][]str
 		}
 	}
 	return out
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

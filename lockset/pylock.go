@@ -1,6 +1,7 @@
 package lockset
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -93,7 +94,7 @@ func pylockPin(file string, lp manifest.LockedPackage, e manifest.PylockPackage)
 	case "vcs", "directory":
 		return pin, locErr(file, lp.Line, "%s", sourceProblem(lp.Name, lp.URL, e.Editable))
 	case "archive":
-		if msg := sourceProblem(lp.Name, firstNonEmpty(e.Archive.URL, e.Archive.Path), false); msg != "" {
+		if msg := sourceProblem(lp.Name, cmp.Or(e.Archive.URL, e.Archive.Path), false); msg != "" {
 			return pin, locErr(file, lp.Line, "%s", msg)
 		}
 		files = append(files, *e.Archive)

@@ -1,6 +1,7 @@
 package lockset
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,7 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/containerize/containerize/manifest"
-	"github.com/containerize/containerize/markers"
+	"github.com/containerize/containerize/pep"
 )
 
 // uvDoc is the part of a uv.lock needed to walk its graph and fetch files.
@@ -88,7 +89,7 @@ func (l *loader) uvLock(file string) (*Set, error) {
 	byName := map[string][]int{}
 	var roots, members []int
 	for i := range pkgs {
-		pkgs[i].Name = manifest.NormalizeName(pkgs[i].Name)
+		pkgs[i].Name = pep.NormalizeName(pkgs[i].Name)
 		byName[pkgs[i].Name] = append(byName[pkgs[i].Name], i)
 		kind, loc := pkgs[i].sourceKind()
 		if kind == "editable" || kind == "virtual" {
@@ -167,10 +168,10 @@ func (l *loader) uvLock(file string) (*Set, error) {
 		}
 		for _, f := range files {
 			if f.URL == "" {
-				errs = append(errs, locErr(file, line, "%s: file %s has no URL (a local file); containerize build downloads from an index — use docker build", p.Name, firstNonEmpty(f.Filename, f.Path)))
+				errs = append(errs, locErr(file, line, "%s: file %s has no URL (a local file); containerize build downloads from an index — use docker build", p.Name, cmp.Or(f.Filename, f.Path)))
 				continue
 			}
-			pin.Files = append(pin.Files, File{Name: firstNonEmpty(f.Filename, fileName(f.URL)), URL: f.URL, Hash: f.Hash})
+			pin.Files = append(pin.Files, File{Name: cmp.Or(f.Filename, fileName(f.URL)), URL: f.URL, Hash: f.Hash})
 			if f.Hash != "" {
 				pin.Hashes = append(pin.Hashes, f.Hash)
 			}
@@ -205,7 +206,7 @@ func (l *loader) uvWalk(file string, pkgs []uvPackage, byName map[string][]int, 
 			env = maps.Clone(l.env)
 			env["extra"] = extra
 		}
-		name := manifest.NormalizeName(e.Name)
+		name := pep.NormalizeName(e.Name)
 		ok, err := holds(e.Marker, env, file, lineOf(from))
 		if err != nil {
 			errs = append(errs, err)
@@ -237,7 +238,7 @@ func (l *loader) uvWalk(file string, pkgs []uvPackage, byName map[string][]int, 
 			}
 		}
 		for _, x := range it.extras {
-			x = manifest.NormalizeName(x)
+			x = pep.NormalizeName(x)
 			key := fmt.Sprintf("%d\x00%s", it.i, x)
 			if extraDone[key] {
 				continue
@@ -245,7 +246,7 @@ func (l *loader) uvWalk(file string, pkgs []uvPackage, byName map[string][]int, 
 			extraDone[key] = true
 			found := false
 			for k, deps := range pkgs[it.i].OptionalDependencies {
-				if manifest.NormalizeName(k) != x {
+				if pep.NormalizeName(k) != x {
 					continue
 				}
 				found = true
@@ -307,12 +308,12 @@ func (l *loader) uvResolve(file string, pkgs []uvPackage, cands []int, name, ver
 }
 
 // anyHolds reports whether any marker holds; an empty list holds.
-func anyHolds(ms []string, env markers.Env) (bool, error) {
+func anyHolds(ms []string, env pep.Env) (bool, error) {
 	if len(ms) == 0 {
 		return true, nil
 	}
 	for _, m := range ms {
-		ok, err := markers.Eval(m, env)
+		ok, err := pep.Eval(m, env)
 		if err != nil {
 			return false, err
 		}

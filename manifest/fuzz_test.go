@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/fstest"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // seedFiles adds every fixture matching the globs (under testdata/) to f.
@@ -38,32 +36,6 @@ func checkLocated(t *testing.T, err error, path string) {
 	if !errors.As(err, &pe) || pe.File != path {
 		t.Fatalf("error %q is not a ParseError for %s", err, path)
 	}
-}
-
-func FuzzParseRequirement(f *testing.F) {
-	for _, s := range []string{
-		"django", "Django>=3.2,<4.0", "django (>=5.0, <6.0)", "zope.interface[test]>=5; python_version >= '3.8'",
-		"pip @ https://example.com/pip.zip ; sys_platform == 'linux'", "x===1", "a==1.*", "a~=1.0",
-		"a; (os_name == 'a' or extra == \"b\") and 'x' not in platform_version",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		r, err := ParseRequirement(s)
-		if err != nil {
-			return
-		}
-		if r.Name != NormalizeName(r.RawName) || r.Name == "" {
-			t.Fatalf("%q: Name %q, RawName %q", s, r.Name, r.RawName)
-		}
-		back, err := ParseRequirement(r.String())
-		if err != nil {
-			t.Fatalf("%q parsed, but its String() %q does not: %v", s, r.String(), err)
-		}
-		if diff := cmp.Diff(r, back); diff != "" {
-			t.Fatalf("%q round trip via %q changed (-first +second):\n%s", s, r.String(), diff)
-		}
-	})
 }
 
 func FuzzParseRequirementsFile(f *testing.F) {

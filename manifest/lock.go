@@ -2,11 +2,14 @@ package manifest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/containerize/containerize/pep"
 )
 
 // Lock is a pinned set from any lockfile.
@@ -19,7 +22,7 @@ type Lock struct {
 	// Pipfile.lock _meta.requires.python_version ("3.11", else
 	// python_full_version); poetry.lock
 	// metadata.python-versions (a Poetry constraint such as "^3.11", see
-	// PoetryToPEP440); uv.lock requires-python; pdm.lock requires_python.
+	// pep.PoetryToPEP440); uv.lock requires-python; pdm.lock requires_python.
 	PythonVersion     string
 	PythonVersionLine int
 }
@@ -135,7 +138,7 @@ func ParsePipfileLock(data []byte, path string) (*Lock, error) {
 			if !ok {
 				return nil, errorf(path, line, "%s: expected an object with \"version\" and \"hashes\"", name)
 			}
-			p := LockedPackage{Name: NormalizeName(name), Line: line, Dev: sect == "develop", Markers: str(e, "markers")}
+			p := LockedPackage{Name: pep.NormalizeName(name), Line: line, Dev: sect == "develop", Markers: str(e, "markers")}
 			p.Version = strings.TrimPrefix(strings.TrimPrefix(str(e, "version"), "==="), "==")
 			if hs, ok := arrayOf(e["hashes"]); ok {
 				for _, h := range hs {
@@ -156,21 +159,12 @@ func ParsePipfileLock(data []byte, path string) (*Lock, error) {
 				}
 			}
 			if p.URL == "" {
-				p.URL = firstNonEmpty(str(e, "path"), str(e, "file"))
+				p.URL = cmp.Or(str(e, "path"), str(e, "file"))
 			}
 			l.Packages = append(l.Packages, p)
 		}
 	}
 	return l, nil
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // lockPackages returns the [[package]] tables of a TOML lockfile.
@@ -243,7 +237,7 @@ func ParsePoetryLock(data []byte, path string) (*Lock, error) {
 	}
 	for i, t := range pkgs {
 		name := str(t, "name")
-		p := LockedPackage{Name: NormalizeName(name), Version: str(t, "version"), Line: idx.lineOr("package", strconv.Itoa(i), "name")}
+		p := LockedPackage{Name: pep.NormalizeName(name), Version: str(t, "version"), Line: idx.lineOr("package", strconv.Itoa(i), "name")}
 		groups := stringList(t["groups"])
 		switch cat := str(t, "category"); {
 		case cat != "":
@@ -278,7 +272,7 @@ func ParsePoetryLock(data []byte, path string) (*Lock, error) {
 				if !strings.HasPrefix(u, "git+") {
 					u = "git+" + u
 				}
-				if ref := firstNonEmpty(str(src, "resolved_reference"), str(src, "reference")); ref != "" {
+				if ref := cmp.Or(str(src, "resolved_reference"), str(src, "reference")); ref != "" {
 					u += "@" + ref
 				}
 				p.URL = u
@@ -318,9 +312,9 @@ func ParsePDMLock(data []byte, path string) (*Lock, error) {
 	}
 	for i, t := range pkgs {
 		p := LockedPackage{
-			Name:    NormalizeName(str(t, "name")),
+			Name:    pep.NormalizeName(str(t, "name")),
 			Version: str(t, "version"),
-			Markers: firstNonEmpty(str(t, "marker"), str(t, "markers")),
+			Markers: cmp.Or(str(t, "marker"), str(t, "markers")),
 			Hashes:  fileHashes(t["files"]),
 			Line:    idx.lineOr("package", strconv.Itoa(i), "name"),
 		}
@@ -330,11 +324,11 @@ func ParsePDMLock(data []byte, path string) (*Lock, error) {
 		switch {
 		case str(t, "git") != "":
 			p.URL = "git+" + strings.TrimPrefix(str(t, "git"), "git+")
-			if rev := firstNonEmpty(str(t, "revision"), str(t, "ref")); rev != "" {
+			if rev := cmp.Or(str(t, "revision"), str(t, "ref")); rev != "" {
 				p.URL += "@" + rev
 			}
 		default:
-			p.URL = firstNonEmpty(str(t, "url"), str(t, "path"))
+			p.URL = cmp.Or(str(t, "url"), str(t, "path"))
 		}
 		l.Packages = append(l.Packages, p)
 	}
@@ -355,7 +349,7 @@ func uvDeps(v any) []uvDep {
 		if !ok || str(t, "name") == "" {
 			continue
 		}
-		out = append(out, uvDep{name: NormalizeName(str(t, "name")), version: str(t, "version"),
+		out = append(out, uvDep{name: pep.NormalizeName(str(t, "name")), version: str(t, "version"),
 			marker: str(t, "marker"), extras: stringList(t["extra"])})
 	}
 	return out
@@ -391,7 +385,7 @@ func ParseUVLock(data []byte, path string) (*Lock, error) {
 	byName := map[string][]int{}
 	for i, t := range pkgs {
 		n := &node{extra: map[string][]uvDep{}}
-		n.pkg = LockedPackage{Name: NormalizeName(str(t, "name")), Version: str(t, "version"),
+		n.pkg = LockedPackage{Name: pep.NormalizeName(str(t, "name")), Version: str(t, "version"),
 			Line: idx.lineOr("package", strconv.Itoa(i), "name")}
 		if src, ok := t["source"].(map[string]any); ok {
 			_, virtual := src["virtual"]
@@ -403,7 +397,7 @@ func ParseUVLock(data []byte, path string) (*Lock, error) {
 			case str(src, "url") != "":
 				n.pkg.URL = str(src, "url")
 			default:
-				n.pkg.URL = firstNonEmpty(str(src, "path"), str(src, "directory"))
+				n.pkg.URL = cmp.Or(str(src, "path"), str(src, "directory"))
 			}
 		}
 		if sd, ok := t["sdist"].(map[string]any); ok && str(sd, "hash") != "" {

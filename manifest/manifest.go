@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/containerize/containerize/pep"
 )
 
 // Requirement is one PEP 508 requirement as declared.
@@ -93,31 +95,24 @@ func errorf(file string, line int, format string, args ...any) *ParseError {
 	return &ParseError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
-// NormalizeName normalises a project name as PEP 503 says: lower case, with
-// every run of '-', '_' and '.' replaced by a single '-'.
-func NormalizeName(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	sep := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '-' || c == '_' || c == '.' {
-			sep = true
-			continue
-		}
-		if sep {
-			b.WriteByte('-')
-			sep = false
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b.WriteByte(c)
+// ParseRequirement parses one PEP 508 requirement string, as found in
+// pyproject.toml, setup.cfg or setup.py (pep.ParseRequirement). File and
+// Line are left for the caller to fill in.
+func ParseRequirement(s string) (Requirement, error) {
+	pr, err := pep.ParseRequirement(s)
+	if err != nil {
+		return Requirement{}, err
 	}
-	if sep {
-		b.WriteByte('-')
+	r := Requirement{Name: pr.Name, RawName: pr.RawName, Extras: pr.Extras, Specifier: pr.Specifier, URL: pr.URL}
+	if pr.Marker != nil {
+		r.Marker = pr.Marker.String()
 	}
-	return b.String()
+	return r, nil
+}
+
+// isAlnum reports whether c is an ASCII letter or digit.
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // sortByLine orders keys by the line lineFor gives them, then by name, so

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/containerize/containerize/pep"
 )
 
 // Pipfile is what a Pipfile declares.
@@ -116,7 +118,7 @@ func pipfileSpecifier(s string) (string, error) {
 	if c := s[0]; c >= '0' && c <= '9' {
 		s = "==" + s
 	}
-	return ValidateSpecifier(s)
+	return pep.ValidateSpecifier(s)
 }
 
 func pipfileRequirement(name string, v any) (Requirement, error) {
@@ -124,7 +126,7 @@ func pipfileRequirement(name string, v any) (Requirement, error) {
 	if err != nil || nr.RawName != strings.TrimSpace(name) {
 		return Requirement{}, fmt.Errorf("%q is not a valid package name", name)
 	}
-	r := Requirement{RawName: name, Name: NormalizeName(name)}
+	r := Requirement{RawName: name, Name: pep.NormalizeName(name)}
 	switch t := v.(type) {
 	case string:
 		if r.Specifier, err = pipfileSpecifier(t); err != nil {
@@ -165,7 +167,7 @@ func pipfileRequirement(name string, v any) (Requirement, error) {
 		}
 		r.Marker = andMarkers(markers...)
 		if r.Marker != "" {
-			if err := validateMarker(r.Marker); err != nil {
+			if _, err := pep.ParseRequirementMarker(r.Marker); err != nil {
 				return r, fmt.Errorf("markers %q: %v", r.Marker, err)
 			}
 		}

@@ -1,10 +1,13 @@
 package manifest
 
 import (
+	"cmp"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/containerize/containerize/pep"
 )
 
 // Pylock is a pylock.toml (PEP 751) in full: the Lock view the other formats
@@ -102,7 +105,7 @@ func ParsePylockFile(data []byte, file string) (*Pylock, error) {
 		if !ok {
 			return nil, errorf(file, line, "requires-python must be a string such as \">=3.11\"")
 		}
-		if _, err := ValidateSpecifier(s); err != nil {
+		if _, err := pep.ValidateSpecifier(s); err != nil {
 			return nil, errorf(file, line, "requires-python: %v", err)
 		}
 		pl.PythonVersion, pl.PythonVersionLine = strings.TrimSpace(s), line
@@ -116,7 +119,7 @@ func ParsePylockFile(data []byte, file string) (*Pylock, error) {
 	}
 	pl.Environments, pl.EnvironmentsLine = stringList(m["environments"]), idx.line("environments")
 	for i, e := range pl.Environments {
-		if err := validateMarker(e); err != nil {
+		if _, err := pep.ParseRequirementMarker(e); err != nil {
 			return nil, errorf(file, idx.lineOr("environments", strconv.Itoa(i)), "environments: marker %q: %v", e, err)
 		}
 	}
@@ -156,7 +159,7 @@ func pylockPackage(t map[string]any, file string, idx *tomlIndex, at []string) (
 	if name == "" || !validName(name) {
 		return LockedPackage{}, PylockPackage{}, errorf(file, line, "[[packages]] needs a valid name, not %q — regenerate the lock file", name)
 	}
-	lp := LockedPackage{Name: NormalizeName(name), Line: line}
+	lp := LockedPackage{Name: pep.NormalizeName(name), Line: line}
 	var entry PylockPackage
 	for _, k := range []string{"version", "marker", "requires-python", "index"} {
 		if v, ok := t[k]; ok {
@@ -168,12 +171,12 @@ func pylockPackage(t map[string]any, file string, idx *tomlIndex, at []string) (
 	lp.Version = str(t, "version")
 	lp.Markers = strings.TrimSpace(str(t, "marker"))
 	if lp.Markers != "" {
-		if err := validateMarker(lp.Markers); err != nil {
+		if _, err := pep.ParseRequirementMarker(lp.Markers); err != nil {
 			return lp, entry, errorf(file, idx.lineOr(sub("marker")...), "%s: marker %q: %v", name, lp.Markers, err)
 		}
 	}
 	entry.RequiresPython = strings.TrimSpace(str(t, "requires-python"))
-	if _, err := ValidateSpecifier(entry.RequiresPython); err != nil {
+	if _, err := pep.ValidateSpecifier(entry.RequiresPython); err != nil {
 		return lp, entry, errorf(file, idx.lineOr(sub("requires-python")...), "%s: requires-python: %v", name, err)
 	}
 	entry.Index = str(t, "index")
@@ -214,7 +217,7 @@ func pylockPackage(t map[string]any, file string, idx *tomlIndex, at []string) (
 		if !ok || str(vt, "type") == "" || str(vt, "commit-id") == "" || str(vt, "url") == "" && str(vt, "path") == "" {
 			return lp, entry, errorf(file, idx.lineOr(sub("vcs")...), "%s: [packages.vcs] needs type, commit-id and url or path", name)
 		}
-		entry.SourceURL = str(vt, "type") + "+" + firstNonEmpty(str(vt, "url"), str(vt, "path")) + "@" + str(vt, "commit-id")
+		entry.SourceURL = str(vt, "type") + "+" + cmp.Or(str(vt, "url"), str(vt, "path")) + "@" + str(vt, "commit-id")
 	case "directory":
 		dt, ok := t["directory"].(map[string]any)
 		if !ok || str(dt, "path") == "" {
@@ -226,7 +229,7 @@ func pylockPackage(t map[string]any, file string, idx *tomlIndex, at []string) (
 		if entry.Archive, err = fileAt(t["archive"], "archive"); err != nil {
 			return lp, entry, err
 		}
-		entry.SourceURL = firstNonEmpty(entry.Archive.URL, entry.Archive.Path)
+		entry.SourceURL = cmp.Or(entry.Archive.URL, entry.Archive.Path)
 	default:
 		if v, ok := t["sdist"]; ok {
 			if entry.Sdist, err = fileAt(v, "sdist"); err != nil {
@@ -262,7 +265,7 @@ func pylockFile(t map[string]any, pkg, file string, line int) (*PylockFile, erro
 	}
 	f.Name = str(t, "name")
 	if f.Name == "" {
-		loc := firstNonEmpty(f.URL, f.Path)
+		loc := cmp.Or(f.URL, f.Path)
 		loc, _, _ = strings.Cut(loc, "#")
 		loc, _, _ = strings.Cut(loc, "?")
 		f.Name = path.Base(strings.ReplaceAll(loc, `\`, "/"))

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/containerize/containerize/pep"
 )
 
 func TestParsePylockFile(t *testing.T) {
@@ -124,7 +126,7 @@ func FuzzParsePylock(f *testing.F) {
 			t.Fatalf("%d entries for %d packages", len(pl.Entries), len(pl.Packages))
 		}
 		for i, p := range pl.Packages {
-			if p.Name == "" || p.Name != NormalizeName(p.Name) || p.Line < 0 {
+			if p.Name == "" || p.Name != pep.NormalizeName(p.Name) || p.Line < 0 {
 				t.Fatalf("bad package %+v", p)
 			}
 			e := pl.Entries[i]

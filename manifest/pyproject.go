@@ -1,8 +1,11 @@
 package manifest
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
+
+	"github.com/containerize/containerize/pep"
 )
 
 // Pyproject is what a pyproject.toml declares about dependencies.
@@ -67,7 +70,7 @@ func ParsePyproject(data []byte, path string) (*Pyproject, error) {
 			if !ok {
 				return nil, errorf(path, line, "requires-python must be a string such as \">=3.11\"")
 			}
-			if _, err := ValidateSpecifier(s); err != nil {
+			if _, err := pep.ValidateSpecifier(s); err != nil {
 				return nil, errorf(path, line, "requires-python: %v — write it as PEP 440, e.g. \">=3.11\"", err)
 			}
 			pp.RequiresPython, pp.RequiresPythonLine = strings.TrimSpace(s), line
@@ -233,7 +236,7 @@ func parseDependencyGroups(pp *Pyproject, m map[string]any, tp tomlParts) error 
 	}
 	norm := map[string]string{} // normalised name -> key as written
 	for k := range groups {
-		norm[NormalizeName(k)] = k
+		norm[pep.NormalizeName(k)] = k
 	}
 	done := map[string][]Requirement{}
 	var expand func(name string, stack []string) ([]Requirement, error)
@@ -266,7 +269,7 @@ func parseDependencyGroups(pp *Pyproject, m map[string]any, tp tomlParts) error 
 				if !ok {
 					return nil, errorf(tp.path, line, "a table in a dependency group must be {include-group = \"name\"}")
 				}
-				key, ok := norm[NormalizeName(inc)]
+				key, ok := norm[pep.NormalizeName(inc)]
 				if !ok {
 					return nil, errorf(tp.path, line, "include-group %q: no such dependency group", inc)
 				}
@@ -325,7 +328,7 @@ func parsePoetrySection(pp *Pyproject, m map[string]any, tp tomlParts) (*PoetryS
 				if !ok {
 					return nil, errorf(tp.path, line, "python must be a constraint string such as \"^3.11\"")
 				}
-				spec, err := PoetryToPEP440(s)
+				spec, err := pep.PoetryToPEP440(s)
 				if err != nil {
 					return nil, errorf(tp.path, line, "python: %v", err)
 				}
@@ -378,7 +381,7 @@ func parsePoetrySection(pp *Pyproject, m map[string]any, tp tomlParts) (*PoetryS
 		case string:
 			target = x
 		case map[string]any:
-			target = firstNonEmpty(str(x, "callable"), str(x, "reference"))
+			target = cmp.Or(str(x, "callable"), str(x, "reference"))
 		}
 		if target != "" {
 			if pp.Scripts == nil {

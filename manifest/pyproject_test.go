@@ -8,49 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestPoetryToPEP440(t *testing.T) {
-	tests := map[string]string{
-		"":                          "",
-		"*":                         "",
-		"^1.2.3":                    ">=1.2.3,<2.0.0",
-		"^1.2":                      ">=1.2,<2.0",
-		"^1":                        ">=1,<2",
-		"^0.2.3":                    ">=0.2.3,<0.3.0",
-		"^0.0.3":                    ">=0.0.3,<0.0.4",
-		"^0.0":                      ">=0.0,<0.1",
-		"^0":                        ">=0,<1",
-		"^3.10":                     ">=3.10,<4.0",
-		"^2.0.0b1":                  ">=2.0.0b1,<3.0.0",
-		"~1.2.3":                    ">=1.2.3,<1.3.0",
-		"~1.2":                      ">=1.2,<1.3",
-		"~1":                        ">=1,<2",
-		"~=3.14":                    "~=3.14",
-		"1.2.3":                     "==1.2.3",
-		"1.2.*":                     "==1.2.*",
-		"=1.0":                      "==1.0",
-		">=1.2 <2.0":                ">=1.2,<2.0",
-		">= 1.2, < 2.0":             ">=1.2,<2.0",
-		"!=1.5":                     "!=1.5",
-		">=3.8,<3.9 || >=3.10,<4.0": ">=3.8,<4.0",
-		"^3.8 || ^4.1":              ">=3.8,<5.0",
-		">=3.11 || ^3.13":           ">=3.11",
-		"<3.9 | >=3.10":             "",
-		"3.8.* || 3.10.*":           ">=3.8,<3.11",
-		"~=3.8.1 || 3.11":           ">=3.8.1,<=3.11",
-	}
-	for in, want := range tests {
-		got, err := PoetryToPEP440(in)
-		if err != nil || got != want {
-			t.Errorf("PoetryToPEP440(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"^x", ">=", "^99999999999999999999", "~>1.0", "^1.0 || >=abc"} {
-		if got, err := PoetryToPEP440(bad); err == nil {
-			t.Errorf("PoetryToPEP440(%q) = %q, want an error", bad, got)
-		}
-	}
-}
-
 func TestParsePyprojectPEP621(t *testing.T) {
 	pp, err := ParsePyproject(readFixture(t, "pep621/pyproject.toml"), "pyproject.toml")
 	if err != nil {

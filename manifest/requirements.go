@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
+
+	"github.com/containerize/containerize/pep"
 )
 
 // RequirementsSet is what pip would read from a requirements file and the
@@ -368,10 +371,8 @@ func (st *reqFileState) line(file string, n int, text string, constraint bool, d
 }
 
 func appendNew(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
+	if slices.Contains(list, s) {
+		return list
 	}
 	return append(list, s)
 }
@@ -437,7 +438,7 @@ func parseRequirementLine(s string) (Requirement, error) {
 		loc, marker = strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+2:])
 	}
 	if marker != "" {
-		if err := validateMarker(marker); err != nil {
+		if _, err := pep.ParseRequirementMarker(marker); err != nil {
 			return Requirement{}, fmt.Errorf("invalid requirement %q: marker %q: %w", s, marker, err)
 		}
 	}
@@ -490,7 +491,7 @@ func urlRequirement(loc string) (Requirement, error) {
 		body = body[:i]
 	}
 	r.RawName = nameFromFilename(path.Base(strings.TrimRight(strings.ReplaceAll(body, `\`, "/"), "/")))
-	r.Name = NormalizeName(r.RawName)
+	r.Name = pep.NormalizeName(r.RawName)
 	return r, nil
 }
 
@@ -523,10 +524,11 @@ func nameFromFilename(base string) string {
 	return ""
 }
 
+// validName reports whether s is a project name as a PEP 508 requirement
+// reads one (a trailing '_' is allowed, as pip allows it).
 func validName(s string) bool {
-	p := &reqParser{s: s}
-	n, ok := p.name()
-	return ok && n == s
+	r, err := pep.ParseRequirement(s)
+	return err == nil && r.RawName == s
 }
 
 // isExactPin reports whether a specifier pins one version: "==1.2.3" (no

@@ -1,16 +1,12 @@
 package migrate
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
-	"github.com/containerize/containerize/manifest"
-	"github.com/containerize/containerize/markers"
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/venv"
 )
-
-// installerTools come with every virtualenv; like venv.TopLevel, migrate
-// pins them only when the project needs them.
-var installerTools = map[string]bool{"pip": true, "setuptools": true, "wheel": true, "distribute": true, "pkg-resources": true}
 
 // requiredBy maps each installed distribution to the installed ones that
 // require it, sorted, following Requires-Dist with markers evaluated for
@@ -27,28 +23,23 @@ func requiredBy(dists []venv.Dist, python string, extras map[string][]string) ma
 			byName[d.Name] = d
 		}
 	}
-	env := markers.Linux(python, "x86_64")
+	env := pep.Linux(python, "x86_64")
 	applies := func(marker, extra string) bool {
 		if marker == "" {
 			return true
 		}
 		env["extra"] = extra
-		ok, err := markers.Eval(marker, env)
+		ok, err := pep.Eval(marker, env)
 		return ok || err != nil
 	}
 	type node struct{ name, extra string }
 	var queue []node
 	seen := map[node]bool{}
-	names := make([]string, 0, len(byName))
-	for n := range byName {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(byName)) {
 		queue = append(queue, node{n, ""})
 		seen[node{n, ""}] = true
 		for _, x := range extras[n] {
-			if next := (node{n, manifest.NormalizeName(x)}); !seen[next] {
+			if next := (node{n, pep.NormalizeName(x)}); !seen[next] {
 				seen[next] = true
 				queue = append(queue, next)
 			}
@@ -67,7 +58,7 @@ func requiredBy(dists []venv.Dist, python string, extras map[string][]string) ma
 			}
 			edges[r.Name][n.name] = true
 			for _, x := range r.Extras {
-				next := node{r.Name, manifest.NormalizeName(x)}
+				next := node{r.Name, pep.NormalizeName(x)}
 				if !seen[next] {
 					seen[next] = true
 					queue = append(queue, next)
@@ -77,10 +68,7 @@ func requiredBy(dists []venv.Dist, python string, extras map[string][]string) ma
 	}
 	out := map[string][]string{}
 	for to, froms := range edges {
-		for from := range froms {
-			out[to] = append(out[to], from)
-		}
-		sort.Strings(out[to])
+		out[to] = slices.Sorted(maps.Keys(froms))
 	}
 	return out
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/manifest"
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/venv"
 )
 
@@ -408,7 +409,7 @@ func (r *Report) pythonCheck(dists []venv.Dist) {
 	undeclared := 0
 	for _, d := range dists {
 		if d.RequiresPython == "" {
-			if !installerTools[d.Name] {
+			if !pep.IsInstallerTool(d.Name) {
 				undeclared++
 			}
 			continue

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/containerize/containerize/manifest"
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/venv"
 )
 
@@ -229,7 +229,7 @@ func ModuleOwners(dists []venv.Dist) map[string][]string {
 	byDist := map[string][]string{}
 	for module, names := range wellKnown {
 		for _, n := range names {
-			n = manifest.NormalizeName(n)
+			n = pep.NormalizeName(n)
 			byDist[n] = append(byDist[n], module)
 		}
 	}
@@ -266,11 +266,11 @@ func ModuleOwners(dists []venv.Dist) map[string][]string {
 // ("google.protobuf") needs its own distribution: google-auth's "google"
 // does not provide it.
 func provided(module string, owners map[string][]string, declared map[string]bool) bool {
-	if len(owners[module]) > 0 || declared[manifest.NormalizeName(module)] {
+	if len(owners[module]) > 0 || declared[pep.NormalizeName(module)] {
 		return true
 	}
 	for _, d := range wellKnown[module] {
-		if declared[manifest.NormalizeName(d)] {
+		if declared[pep.NormalizeName(d)] {
 			return true
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/manifest"
+	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/venv"
 )
 
@@ -346,13 +347,15 @@ func (pl *planner) lock(manifestName string) File {
 	for _, p := range pl.top {
 		top[p.dist.Name] = true
 	}
-	// Installer tools only when the project or a locked package needs them.
+	// Installer tools (pep.InstallerTool) come with every virtualenv: as in
+	// venv.TopLevel, they are pinned only when the project or a locked
+	// package needs them.
 	included := func(name string) bool {
-		if !installerTools[name] || top[name] {
+		if !pep.IsInstallerTool(name) || top[name] {
 			return true
 		}
 		for _, by := range via[name] {
-			if !installerTools[by] {
+			if !pep.IsInstallerTool(by) {
 				return true
 			}
 		}
@@ -517,8 +520,6 @@ func (pl *planner) check(file string, reqs []manifest.Requirement, paths bool) e
 	return nil
 }
 
-var reProjectName = regexp.MustCompile(`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
-
 // pyproject writes or updates pyproject.toml, and requirements.lock.
 func (pl *planner) pyproject() ([]File, error) {
 	file := path.Join(pl.dir, "pyproject.toml")
@@ -540,8 +541,8 @@ func (pl *planner) pyproject() ([]File, error) {
 	}
 	arr.WriteString("]")
 
-	name := manifest.NormalizeName(pl.in.Project.Name)
-	if !reProjectName.MatchString(name) {
+	name := pep.NormalizeName(pl.in.Project.Name)
+	if !pep.ValidName(name) {
 		name = "app"
 	}
 	var project strings.Builder

@@ -1,21 +1,22 @@
 package pypi
 
 import (
-	"html"
+	"bytes"
 	"net/url"
 	"path"
 	"strings"
-	"unicode/utf8"
+
+	"golang.org/x/net/html"
 )
 
-// A PEP 503 page needs only its <a>, <meta> and <base> start tags, so rather than a full
-// HTML5 parser this is a scanner that follows the HTML5 tokenizer where it matters for
-// those: comments, doctype and processing instructions, raw-text elements whose content
-// is not markup, quoted and unquoted attribute values, first-attribute-wins, and entity
-// decoding with the attribute-value exceptions.
+// A PEP 503 page needs only its <a>, <meta> and <base> start tags. x/net/html's tokenizer
+// finds them as an HTML5 browser would: comments, doctype and processing instructions,
+// raw-text elements whose content is not markup (script, style, textarea, title, …),
+// quoted and unquoted attribute values, and character references decoded with the
+// attribute-value exceptions ("?a=1&copy=2" stays as written).
 
-// tag is a start tag with the attributes this package reads; text is what follows it up
-// to the next tag.
+// tag is a start tag with the attributes this package reads; for <a>, text is the
+// (decoded) text that follows it, up to the next tag.
 type tag struct {
 	name  string
 	attrs []attr
@@ -33,228 +34,60 @@ func (t tag) get(name string) (string, bool) {
 	return "", false
 }
 
-// rawText elements hold text, not markup, up to their end tag.
-var rawText = map[string]bool{
-	"script": true, "style": true, "textarea": true, "title": true, "xmp": true,
-	"iframe": true, "noembed": true, "noframes": true, "plaintext": true,
+// wantedAttr reports whether this package reads an attribute: only those are kept, so a
+// hostile tag with thousands of attributes costs no more than reading them.
+func wantedAttr(name string) bool {
+	switch name {
+	case "href", "name", "content", "data-requires-python", "data-yanked", "data-core-metadata", "data-dist-info-metadata":
+		return true
+	}
+	return false
 }
 
-// scanTags returns the <a>, <meta> and <base> start tags of s in document order, each <a>
-// with the raw text that follows it.
-func scanTags(s string) []tag {
+// scanTags returns the <a>, <meta> and <base> start tags of body in document order, each
+// <a> with the text that follows it. A tag cut off by the end of the page is dropped, as
+// HTML5 drops it.
+func scanTags(body []byte) []tag {
+	z := html.NewTokenizer(bytes.NewReader(body))
 	var tags []tag
-	i := 0
+	anchor := -1 // index in tags of an <a> whose text may follow
 	for {
-		lt := strings.IndexByte(s[i:], '<')
-		if lt < 0 {
-			return tags
-		}
-		i += lt
-		rest := s[i:]
-		switch {
-		case strings.HasPrefix(rest, "<!--"):
-			// "-->" may overlap the opening, so "<!-->" is a whole (empty) comment.
-			end := strings.Index(rest[2:], "-->")
-			if end < 0 {
-				return tags
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return tags // io.EOF: the tokenizer reads from memory and meets no other error
+		case html.TextToken:
+			if anchor >= 0 {
+				tags[anchor].text = string(z.Text())
 			}
-			i += 2 + end + 3
-		case strings.HasPrefix(rest, "<!"), strings.HasPrefix(rest, "<?"), strings.HasPrefix(rest, "</"):
-			// Doctype, bogus comment or end tag: nothing in it matters here.
-			end := strings.IndexByte(rest, '>')
-			if end < 0 {
-				return tags
-			}
-			i += end + 1
-		case len(rest) > 1 && isLetter(rest[1]):
-			t, n, ok := scanStartTag(rest)
-			if !ok {
-				return tags // EOF inside a tag: HTML5 drops the tag
-			}
-			i += n
-			if rawText[t.name] {
-				end := indexEndTag(s[i:], t.name)
-				if end < 0 || t.name == "plaintext" {
-					return tags // the rest of the page is text
-				}
-				i += end
-			}
-			switch t.name {
-			case "a":
-				if next := strings.IndexByte(s[i:], '<'); next >= 0 {
-					t.text = s[i : i+next]
-				} else {
-					t.text = s[i:]
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, more := z.TagName()
+			if n := string(name); n == "a" || n == "meta" || n == "base" {
+				t := tag{name: n}
+				for more {
+					var k, v []byte
+					k, v, more = z.TagAttr()
+					if key := string(k); wantedAttr(key) {
+						if _, dup := t.get(key); !dup { // the first of duplicate attributes wins
+							t.attrs = append(t.attrs, attr{name: key, value: string(v)})
+						}
+					}
 				}
 				tags = append(tags, t)
-			case "meta", "base":
-				tags = append(tags, t)
-			}
-		default:
-			i++ // a lone '<' is text
-		}
-	}
-}
-
-func isLetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
-
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
-}
-
-// indexEndTag finds "</name" (any case) followed by a delimiter in s.
-func indexEndTag(s, name string) int {
-	for i := 0; ; {
-		j := strings.Index(s[i:], "</")
-		if j < 0 {
-			return -1
-		}
-		i += j
-		k := i + 2 + len(name)
-		if k <= len(s) && strings.EqualFold(s[i+2:k], name) &&
-			(k == len(s) || isSpace(s[k]) || s[k] == '/' || s[k] == '>') {
-			return i
-		}
-		i += 2
-	}
-}
-
-var wantedAttr = map[string]bool{
-	"href": true, "name": true, "content": true, "data-requires-python": true,
-	"data-yanked": true, "data-core-metadata": true, "data-dist-info-metadata": true,
-}
-
-// scanStartTag reads the start tag at the beginning of s ("<name ...>") and returns it
-// with the number of bytes it spans; ok is false when s ends inside the tag.
-func scanStartTag(s string) (t tag, n int, ok bool) {
-	i := 1
-	for i < len(s) && !isSpace(s[i]) && s[i] != '/' && s[i] != '>' {
-		i++
-	}
-	t.name = strings.ToLower(s[1:i])
-	for {
-		for i < len(s) && (isSpace(s[i]) || s[i] == '/') {
-			i++
-		}
-		if i >= len(s) {
-			return t, 0, false
-		}
-		if s[i] == '>' {
-			return t, i + 1, true
-		}
-		// Attribute name; a leading '=' belongs to the name, as in HTML5.
-		start := i
-		i++
-		for i < len(s) && !isSpace(s[i]) && s[i] != '/' && s[i] != '>' && s[i] != '=' {
-			i++
-		}
-		name := strings.ToLower(s[start:i])
-		for i < len(s) && isSpace(s[i]) {
-			i++
-		}
-		value := ""
-		if i < len(s) && s[i] == '=' {
-			i++
-			for i < len(s) && isSpace(s[i]) {
-				i++
-			}
-			if i >= len(s) {
-				return t, 0, false
-			}
-			switch q := s[i]; q {
-			case '"', '\'':
-				end := strings.IndexByte(s[i+1:], q)
-				if end < 0 {
-					return t, 0, false
+				if n == "a" {
+					anchor = len(tags) - 1
+					continue
 				}
-				value = s[i+1 : i+1+end]
-				i += end + 2
-			case '>':
-				// "a=>" is an empty value; the '>' closes the tag on the next turn.
-			default:
-				vs := i
-				for i < len(s) && !isSpace(s[i]) && s[i] != '>' {
-					i++
-				}
-				value = s[vs:i]
 			}
 		}
-		// Keeping only the attributes this package reads bounds the list, so that the
-		// duplicate check stays cheap on a hostile tag with thousands of attributes.
-		if wantedAttr[name] {
-			if _, dup := t.get(name); !dup {
-				t.attrs = append(t.attrs, attr{name: name, value: unescapeAttr(value)})
-			}
-		}
+		anchor = -1
 	}
 }
-
-// unescapeAttr decodes character references in an attribute value. It differs from
-// html.UnescapeString in one HTML5 rule that matters for URLs: a named reference without
-// ';' is left alone when an alphanumeric or '=' follows, so "?a=1&copy=2" stays as written.
-func unescapeAttr(s string) string {
-	if !strings.Contains(s, "&") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		amp := strings.IndexByte(s, '&')
-		if amp < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		b.WriteString(s[:amp])
-		s = s[amp:]
-		if len(s) > 1 && s[1] == '#' {
-			n := 2
-			if n < len(s) && (s[n] == 'x' || s[n] == 'X') {
-				n++
-			}
-			for n < len(s) && isAlnum(s[n]) {
-				n++
-			}
-			if n < len(s) && s[n] == ';' {
-				n++
-			}
-			b.WriteString(html.UnescapeString(s[:n]))
-			s = s[n:]
-			continue
-		}
-		n := 1
-		for n < len(s) && isAlnum(s[n]) {
-			n++
-		}
-		ref := s[:n]
-		switch {
-		case n < len(s) && s[n] == ';':
-			// A whole reference decodes to at most two runes; more means only a legacy
-			// prefix matched ("&notit;"), which in an attribute stays literal.
-			if d := html.UnescapeString(s[:n+1]); utf8.RuneCountInString(d) <= 2 {
-				b.WriteString(d)
-			} else {
-				b.WriteString(s[:n+1])
-			}
-			n++
-		case n < len(s) && s[n] == '=':
-			b.WriteString(ref)
-		default:
-			// Without ';' only a legacy reference that spans the whole run decodes.
-			if d := html.UnescapeString(ref); d != ref && utf8.RuneCountInString(d) == 1 {
-				b.WriteString(d)
-			} else {
-				b.WriteString(ref)
-			}
-		}
-		s = s[n:]
-	}
-}
-
-func isAlnum(c byte) bool { return isLetter(c) || (c >= '0' && c <= '9') }
 
 // parseHTML reads a PEP 503 project page served at page. Anchors without a usable href
 // are skipped, as pip skips them; only a newer major API version is an error.
 func parseHTML(body []byte, page *url.URL) ([]File, error) {
-	tags := scanTags(string(body))
+	tags := scanTags(body)
 	base := page
 	for _, t := range tags {
 		if t.name != "base" {
@@ -305,6 +138,9 @@ func anchorFile(t tag, base *url.URL) (File, bool) {
 	}
 	hashes := fragmentHashes(u.Fragment)
 	u.Fragment, u.RawFragment = "", ""
+	if _, err := url.Parse(u.String()); err != nil {
+		return File{}, false // a reference whose resolved URL does not read back ("//::0")
+	}
 	name := ""
 	if p := u.EscapedPath(); !strings.HasSuffix(p, "/") {
 		if n, err := url.PathUnescape(path.Base(p)); err == nil {
@@ -313,7 +149,7 @@ func anchorFile(t tag, base *url.URL) (File, bool) {
 	}
 	if name == "" || name == "." || name == "/" {
 		// The spec makes the anchor text the filename; the URL names it unless it cannot.
-		name = strings.TrimSpace(html.UnescapeString(t.text))
+		name = strings.TrimSpace(t.text)
 	}
 	if !safeFilename(name) {
 		return File{}, false

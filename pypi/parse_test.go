@@ -65,13 +65,13 @@ func TestParseHTML(t *testing.T) {
 		{
 			name: "links that are not downloads are skipped",
 			body: `<a name="top">top</a><a href="">empty</a><a href="javascript:alert(1)">js</a>` +
-				`<a href="mailto:a@b">m</a><a href="ftp://h/demo-1.0.tar.gz">ftp</a><a href="http://[::1">bad</a>` +
+				`<a href="mailto:a@b">m</a><a href="ftp://h/demo-1.0.tar.gz">ftp</a><a href="http://[::1">bad</a><a href="//::0">bad</a>` +
 				`<a href="demo%2F..%2Fx.whl">slash</a><a href="demo-2.0.tar.gz">ok</a>`,
 			want: []File{{Filename: "demo-2.0.tar.gz", URL: page + "demo-2.0.tar.gz"}},
 		},
 		{
 			name: "first of duplicate attributes wins",
-			body: `<a href="a-1.whl" HREF="b-1.whl" data-yanked="first" data-yanked="second">a</a>`,
+			body: `<a class="pkg" href="a-1.whl" HREF="b-1.whl" data-yanked="first" data-yanked="second" title="x">a</a>`,
 			want: []File{{Filename: "a-1.whl", URL: page + "a-1.whl", Yanked: true, YankedReason: "first"}},
 		},
 		{
@@ -159,7 +159,11 @@ func TestParseHTMLVersion(t *testing.T) {
 	}
 }
 
-func TestUnescapeAttr(t *testing.T) {
+// Attribute values decode character references as HTML5 says for attributes: a named
+// reference without ';' stays as written when an alphanumeric or '=' follows, so query
+// strings keep their ampersands.
+func TestParseHTMLAttributeValues(t *testing.T) {
+	const page = "https://h/simple/a/"
 	for in, want := range map[string]string{
 		"plain":             "plain",
 		"&gt;=3.8,&lt;4":    ">=3.8,<4",
@@ -176,8 +180,9 @@ func TestUnescapeAttr(t *testing.T) {
 		"trailing &":        "trailing &",
 		"&#":                "&#",
 	} {
-		if got := unescapeAttr(in); got != want {
-			t.Errorf("unescapeAttr(%q) = %q, want %q", in, got, want)
+		files, err := parseHTML([]byte(`<a href="a-1.whl" data-yanked="`+in+`">a</a>`), mustURL(t, page))
+		if err != nil || len(files) != 1 || files[0].YankedReason != want {
+			t.Errorf("data-yanked=%q: got %+v, %v; want the reason %q", in, files, err, want)
 		}
 	}
 }
@@ -260,32 +265,6 @@ func TestPageKind(t *testing.T) {
 		got, err := pageKind(tc.contentType, []byte(tc.body))
 		if (err != nil) != tc.wantErr || (err == nil && got != tc.want) {
 			t.Errorf("pageKind(%q, %q) = %v, %v", tc.contentType, tc.body, got, err)
-		}
-	}
-}
-
-func TestNormalizeAndValidName(t *testing.T) {
-	for _, tc := range []struct {
-		in, want string
-		valid    bool
-	}{
-		{"Django", "django", true},
-		{"zope.interface", "zope-interface", true},
-		{"Foo__Bar-.baz", "foo-bar-baz", true},
-		{"a", "a", true},
-		{"A1", "a1", true},
-		{"", "", false},
-		{"-a", "-a", false},
-		{"a.", "a-", false},
-		{"a/b", "a/b", false},
-		{"a b", "a b", false},
-		{"naïve", "naïve", false},
-	} {
-		if got := Normalize(tc.in); got != tc.want {
-			t.Errorf("Normalize(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-		if got := ValidName(tc.in); got != tc.valid {
-			t.Errorf("ValidName(%q) = %v", tc.in, got)
 		}
 	}
 }

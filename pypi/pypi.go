@@ -9,11 +9,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/containerize/containerize/pep"
 )
 
 // DefaultIndexURL is used when Options.IndexURL is empty, as pip does.
@@ -238,29 +239,13 @@ func (c *Client) Stats() Stats {
 	}
 }
 
-var (
-	validName = regexp.MustCompile(`(?i)^([a-z0-9]|[a-z0-9][a-z0-9._-]*[a-z0-9])$`)
-	nameRuns  = regexp.MustCompile(`[-_.]+`)
-)
-
-// Normalize returns the PEP 503 normalized form of a project name: lower case, with each
-// run of '-', '_' and '.' replaced by one '-'.
-func Normalize(name string) string {
-	return strings.ToLower(nameRuns.ReplaceAllString(name, "-"))
-}
-
-// ValidName reports whether name is a valid project name (the core metadata "Name" rule).
-func ValidName(name string) bool {
-	return validName.MatchString(name)
-}
-
 // Files lists a project's files from every index, primary index first, each index's files
 // in the order it gave them. A project an index does not have (404) contributes nothing.
 func (c *Client) Files(ctx context.Context, project string) ([]File, error) {
-	if !ValidName(project) {
+	if !pep.ValidName(project) {
 		return nil, fmt.Errorf("invalid project name %q: names are ASCII letters, digits, '.', '-' and '_', starting and ending with a letter or digit", project)
 	}
-	name := Normalize(project)
+	name := pep.NormalizeName(project)
 	results := make([][]File, len(c.indexes))
 	errs := make([]error, len(c.indexes))
 	var wg sync.WaitGroup

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/containerize/containerize/pep"
 )
 
 // testIndex is a real package index for the tests: PEP 503 HTML and PEP 691 JSON with
@@ -166,7 +168,7 @@ func (ti *testIndex) serve(w http.ResponseWriter, r *http.Request) {
 
 	if m := pagePath.FindStringSubmatch(p); m != nil {
 		name := m[2]
-		if norm := Normalize(name); norm != name {
+		if norm := pep.NormalizeName(name); norm != name {
 			// PEP 503 allows this redirect, but clients must not rely on it.
 			http.Redirect(w, r, "/"+m[1]+"/"+norm+"/", http.StatusMovedPermanently)
 			return

@@ -12,11 +12,12 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/containerize/containerize/manifest"
-	"github.com/containerize/containerize/markers"
+	"github.com/containerize/containerize/pep"
 )
 
 // Dist is one installed distribution.
@@ -164,7 +165,7 @@ func folderDist(folder string) Dist {
 	stem := strings.TrimSuffix(folder, distKind(folder))
 	name, rest, _ := strings.Cut(stem, "-")
 	version, _, _ := strings.Cut(rest, "-")
-	return Dist{Name: manifest.NormalizeName(name), RawName: name, Version: version}
+	return Dist{Name: pep.NormalizeName(name), RawName: name, Version: version}
 }
 
 // missing describes why name (in site-packages) cannot be opened.
@@ -313,32 +314,32 @@ func (s site) readMetadata(d *Dist, fsys fs.FS, name, file string, checkFolder b
 		}
 		return
 	}
-	m := parseMetadata(data)
-	for _, defect := range m.defects {
+	m := pep.ParseMetadata(data)
+	for _, defect := range m.Defects {
 		d.Problems = append(d.Problems, file+":"+defect)
 	}
 	folderName := d.Name
-	if raw := m.get("Name"); raw != "" {
-		d.RawName, d.Name = raw, manifest.NormalizeName(raw)
+	if raw := m.Name(); raw != "" {
+		d.RawName, d.Name = raw, pep.NormalizeName(raw)
 	} else {
 		d.Problems = append(d.Problems, file+" has no Name: the name comes from the folder name")
 	}
 	if checkFolder && d.Name != folderName {
 		d.Problems = append(d.Problems, fmt.Sprintf("%s names %s, but its folder says %s: the folder was renamed or copied over", file, d.RawName, folderName))
 	}
-	if v := m.get("Version"); v != "" {
+	if v := m.Version(); v != "" {
 		d.Version = v
 	} else {
 		d.Problems = append(d.Problems, file+" has no Version")
 	}
-	d.RequiresPython = m.get("Requires-Python")
-	for _, h := range m.all("Requires-Dist") {
-		r, err := manifest.ParseRequirement(h.value)
+	d.RequiresPython = m.RequiresPython()
+	for _, h := range m.RequiresDist() {
+		r, err := manifest.ParseRequirement(h.Value)
 		if err != nil {
-			d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: %v", file, h.line, err))
+			d.Problems = append(d.Problems, fmt.Sprintf("%s:%d: %v", file, h.Line, err))
 			continue
 		}
-		r.File, r.Line = file, h.line
+		r.File, r.Line = file, h.Line
 		d.Requires = append(d.Requires, r)
 	}
 }
@@ -398,7 +399,7 @@ func parseRequiresTxt(data []byte, file string) ([]Requirement, []string) {
 				section = `extra == "` + extra + `"`
 			}
 			if marker != "" {
-				if _, err := markers.Parse(marker); err != nil {
+				if _, err := pep.Parse(marker); err != nil {
 					problems = append(problems, fmt.Sprintf("%s:%d: %v; its requirements are skipped", file, n+1, err))
 					skip = true
 					continue
@@ -534,10 +535,8 @@ func topLevelFromFiles(files []string) []string {
 }
 
 func appendUnique(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
+	if slices.Contains(list, s) {
+		return list
 	}
 	return append(list, s)
 }

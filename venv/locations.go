@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/containerize/containerize/manifest"
+	"github.com/containerize/containerize/pep"
 )
 
 // fromVirtualEnv is the virtualenv active in the shell that runs us.
@@ -172,7 +173,7 @@ func (l Locator) fromPipenv() []Venv {
 // URL-safe base64 of the SHA-256 of dir. Each environment adds "-pyX.Y".
 func PoetryName(name, dir string) string {
 	sum := sha256.Sum256([]byte(dir))
-	return sanitize(manifest.NormalizeName(name), " $`!*@\"\\\r\n\t") + "-" + base64.URLEncoding.EncodeToString(sum[:])[:8]
+	return sanitize(pep.NormalizeName(name), " $`!*@\"\\\r\n\t") + "-" + base64.URLEncoding.EncodeToString(sum[:])[:8]
 }
 
 // poetryVenvsPath is Poetry's virtualenvs.path: $POETRY_VIRTUALENVS_PATH, else

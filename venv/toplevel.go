@@ -1,22 +1,12 @@
 package venv
 
 import (
+	"maps"
+	"slices"
 	"sort"
 
-	"github.com/containerize/containerize/manifest"
-	"github.com/containerize/containerize/markers"
+	"github.com/containerize/containerize/pep"
 )
-
-// installerTools come with every virtualenv; they are the project's
-// dependencies only when its code imports them. The values are the modules
-// each provides.
-var installerTools = map[string][]string{
-	"pip":           {"pip"},
-	"setuptools":    {"setuptools", "pkg_resources"},
-	"wheel":         {"wheel"},
-	"distribute":    {"setuptools", "pkg_resources"},
-	"pkg-resources": {"pkg_resources"}, // Ubuntu's bogus pkg-resources==0.0.0
-}
 
 // TopLevel returns the distributions that were asked for, sorted by name:
 // those with a REQUESTED marker (pip writes one for what it installed by
@@ -24,9 +14,9 @@ var installerTools = map[string][]string{
 // are evaluated for CPython python on Linux and extras are followed, so
 // "asgiref; python_version < '3.11'" counts only for an older Python. In a
 // cycle that nothing outside requires (A needs B, B needs A), the REQUESTED
-// or else the alphabetically first member stands for it. pip, setuptools,
-// wheel and distribute are left out unless imported names them (by module
-// or distribution name).
+// or else the alphabetically first member stands for it. The installer tools
+// (pep.InstallerTool: pip, setuptools, …) are left out unless imported names
+// them (by module or distribution name).
 func TopLevel(dists []Dist, python string, imported map[string]bool) []Dist {
 	byName := map[string]int{}
 	var names []string
@@ -40,15 +30,15 @@ func TopLevel(dists []Dist, python string, imported map[string]bool) []Dist {
 
 	// Follow every requirement from every installed distribution, with the
 	// extras its requirers ask for.
-	env := markers.Linux(python, "x86_64")
-	parsed := map[string]*markers.Marker{}
+	env := pep.Linux(python, "x86_64")
+	parsed := map[string]*pep.Marker{}
 	applies := func(marker, extra string) bool {
 		if marker == "" {
 			return true
 		}
 		m, ok := parsed[marker]
 		if !ok {
-			m, _ = markers.Parse(marker)
+			m, _ = pep.Parse(marker)
 			parsed[marker] = m
 		}
 		if m == nil {
@@ -79,7 +69,7 @@ func TopLevel(dists []Dist, python string, imported map[string]bool) []Dist {
 			}
 			edges[n.name][r.Name] = true
 			for _, x := range r.Extras {
-				next := node{r.Name, manifest.NormalizeName(x)}
+				next := node{r.Name, pep.NormalizeName(x)}
 				if !seen[next] {
 					seen[next] = true
 					queue = append(queue, next)
@@ -111,7 +101,7 @@ func TopLevel(dists []Dist, python string, imported map[string]bool) []Dist {
 			continue
 		}
 		d := dists[byName[n]]
-		if modules, tool := installerTools[n]; tool && !importedAny(imported, n, modules, d.TopLevel) {
+		if modules, tool := pep.InstallerTool(n); tool && !importedAny(imported, n, modules, d.TopLevel) {
 			continue
 		}
 		out = append(out, d)
@@ -149,7 +139,7 @@ func sourceComponents(names []string, edges map[string]map[string]bool) [][]stri
 		next++
 		stack = append(stack, v)
 		onStack[v] = true
-		for _, w := range sortedKeys(edges[v]) {
+		for _, w := range slices.Sorted(maps.Keys(edges[v])) {
 			if _, done := index[w]; !done {
 				visit(w)
 				low[v] = min(low[v], low[w])
@@ -194,13 +184,4 @@ func sourceComponents(names []string, edges map[string]map[string]bool) [][]stri
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -4,12 +4,13 @@ import (
 	"testing"
 
 	"github.com/containerize/containerize/manifest"
+	"github.com/containerize/containerize/pep"
 	"github.com/google/go-cmp/cmp"
 )
 
 // dist builds a Dist from requirement strings.
 func dist(name string, requested bool, requires ...string) Dist {
-	d := Dist{Name: manifest.NormalizeName(name), RawName: name, Version: "1.0", Requested: requested}
+	d := Dist{Name: pep.NormalizeName(name), RawName: name, Version: "1.0", Requested: requested}
 	for _, s := range requires {
 		r, err := manifest.ParseRequirement(s)
 		if err != nil {

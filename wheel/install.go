@@ -6,14 +6,16 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/containerize/containerize/pep"
 )
 
 // Layout says where an install goes inside the image. All paths are absolute, clean and slash-separated,
@@ -155,14 +157,11 @@ type installed struct {
 
 var schemeKeys = map[string]bool{"purelib": true, "platlib": true, "headers": true, "scripts": true, "data": true}
 
-// projectNameRe is the core metadata Name field's grammar; it also keeps the name safe as a path component.
-var projectNameRe = regexp.MustCompile(`^(?i:[a-z0-9]|[a-z0-9][a-z0-9._-]*[a-z0-9])$`)
-
 func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallOptions) ([]Entry, error) {
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
-	fn, err := ParseFilename(filename)
+	fn, err := pep.ParseWheelFilename(filename)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidWheel, err)
 	}
@@ -257,8 +256,8 @@ func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallO
 		}
 		dir, rel, exec := root, m.name, m.exec
 		data := m.data
-		if dataDir != "" && strings.HasPrefix(m.name, dataDir+"/") {
-			key, sub, ok := strings.Cut(strings.TrimPrefix(m.name, dataDir+"/"), "/")
+		if inData, found := strings.CutPrefix(m.name, dataDir+"/"); dataDir != "" && found {
+			key, sub, ok := strings.Cut(inData, "/")
 			if !ok || !schemeKeys[key] {
 				return nil, fmt.Errorf("%w: %s is not inside %s/{purelib,platlib,scripts,headers,data}/", ErrInvalidWheel, m.name, dataDir)
 			}
@@ -415,7 +414,7 @@ func checkMemberName(name string) error {
 
 // topLevelDirs finds the one .dist-info directory (which must match the file name) and the .data directory,
 // if any. Like pip, any top-level directory ending in ".data" is the data directory.
-func topLevelDirs(members []member, fn Filename) (distInfo, dataDir string, err error) {
+func topLevelDirs(members []member, fn pep.WheelFilename) (distInfo, dataDir string, err error) {
 	infos, datas := map[string]bool{}, map[string]bool{}
 	for _, m := range members {
 		first, _, nested := strings.Cut(m.name, "/")
@@ -434,16 +433,16 @@ func topLevelDirs(members []member, fn Filename) (distInfo, dataDir string, err 
 		return "", "", fmt.Errorf("%w: no .dist-info directory (want %s-%s.dist-info/)", ErrInvalidWheel, fn.Name, fn.Version)
 	case 1:
 	default:
-		return "", "", fmt.Errorf("%w: more than one .dist-info directory: %s", ErrInvalidWheel, strings.Join(sortedKeys(infos), ", "))
+		return "", "", fmt.Errorf("%w: more than one .dist-info directory: %s", ErrInvalidWheel, strings.Join(slices.Sorted(maps.Keys(infos)), ", "))
 	}
-	distInfo = sortedKeys(infos)[0]
+	distInfo = slices.Sorted(maps.Keys(infos))[0]
 	stem := strings.TrimSuffix(distInfo, ".dist-info")
 	name, version, ok := cutLast(stem, "-")
-	if !ok || NormalizeName(name) != NormalizeName(fn.Name) || !sameVersion(version, fn.Version) {
+	if !ok || pep.NormalizeName(name) != pep.NormalizeName(fn.Name) || !sameVersion(version, fn.Version) {
 		return "", "", fmt.Errorf("%w: %s/ does not match the file name's %s %s", ErrInvalidWheel, distInfo, fn.Name, fn.Version)
 	}
 	if len(datas) > 1 {
-		return "", "", fmt.Errorf("%w: more than one .data directory: %s", ErrInvalidWheel, strings.Join(sortedKeys(datas), ", "))
+		return "", "", fmt.Errorf("%w: more than one .data directory: %s", ErrInvalidWheel, strings.Join(slices.Sorted(maps.Keys(datas)), ", "))
 	}
 	for d := range datas {
 		dataDir = d
@@ -459,44 +458,11 @@ func cutLast(s, sep string) (before, after string, ok bool) {
 	return s[:i], s[i+len(sep):], true
 }
 
-// parseHeaders reads the email-header format of WHEEL and METADATA up to the first blank line. Keys are
-// case-insensitive; continuation lines (leading space or tab) extend the previous value.
-func parseHeaders(data []byte) map[string][]string {
-	h := map[string][]string{}
-	last := ""
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSuffix(line, "\r")
-		if line == "" {
-			break
-		}
-		if (line[0] == ' ' || line[0] == '\t') && last != "" {
-			vals := h[last]
-			vals[len(vals)-1] += "\n" + strings.TrimSpace(line)
-			continue
-		}
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			last = ""
-			continue
-		}
-		last = strings.ToLower(strings.TrimSpace(k))
-		h[last] = append(h[last], strings.TrimSpace(v))
-	}
-	return h
-}
-
-func headerValue(h map[string][]string, key string) string {
-	if v := h[strings.ToLower(key)]; len(v) > 0 {
-		return v[0]
-	}
-	return ""
-}
-
 // parseWheelFile checks Wheel-Version (major 1 only, as the spec requires installers to refuse a newer
 // major) and returns Root-Is-Purelib.
 func parseWheelFile(data []byte, distInfo string) (rootIsPurelib bool, err error) {
-	h := parseHeaders(data)
-	v := headerValue(h, "Wheel-Version")
+	h := pep.ParseMetadata(data) // WHEEL has the header format of core metadata
+	v := h.Get("Wheel-Version")
 	if v == "" {
 		return false, fmt.Errorf("%w: %s/WHEEL has no Wheel-Version", ErrInvalidWheel, distInfo)
 	}
@@ -508,20 +474,20 @@ func parseWheelFile(data []byte, distInfo string) (rootIsPurelib bool, err error
 	if major != 1 {
 		return false, fmt.Errorf("%w: %s/WHEEL: Wheel-Version %s is not supported; this installer reads version 1.x wheels", ErrInvalidWheel, distInfo, v)
 	}
-	return strings.EqualFold(headerValue(h, "Root-Is-Purelib"), "true"), nil
+	return strings.EqualFold(h.Get("Root-Is-Purelib"), "true"), nil
 }
 
 // checkMetadata verifies that METADATA names the distribution of the file name and returns its Name.
-func checkMetadata(data []byte, distInfo string, fn Filename) (string, error) {
-	h := parseHeaders(data)
-	name, version := headerValue(h, "Name"), headerValue(h, "Version")
+func checkMetadata(data []byte, distInfo string, fn pep.WheelFilename) (string, error) {
+	md := pep.ParseMetadata(data)
+	name, version := md.Name(), md.Version()
 	if name == "" || version == "" {
 		return "", fmt.Errorf("%w: %s/METADATA lacks Name or Version", ErrInvalidWheel, distInfo)
 	}
-	if !projectNameRe.MatchString(name) {
+	if !pep.ValidName(name) {
 		return "", fmt.Errorf("%w: %s/METADATA: Name %q is not a valid project name", ErrInvalidWheel, distInfo, name)
 	}
-	if NormalizeName(name) != NormalizeName(fn.Name) || !sameVersion(version, fn.Version) {
+	if pep.NormalizeName(name) != pep.NormalizeName(fn.Name) || !sameVersion(version, fn.Version) {
 		return "", fmt.Errorf("%w: %s/METADATA says %s %s, the file name says %s %s", ErrInvalidWheel, distInfo, name, version, fn.Name, fn.Version)
 	}
 	return name, nil
@@ -582,13 +548,4 @@ func toEntries(files []installed) ([]Entry, error) {
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Path < entries[j].Path })
 	return entries, nil
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/containerize/containerize/pep"
 )
 
 // Target describes the image's interpreter and platform, discovered from the base image by the caller.
@@ -22,9 +24,7 @@ type Target struct {
 }
 
 // Tag is one (python, abi, platform) compatibility tag, lower-case.
-type Tag struct{ Python, ABI, Platform string }
-
-func (t Tag) String() string { return t.Python + "-" + t.ABI + "-" + t.Platform }
+type Tag = pep.Tag
 
 // Libc families understood by Target.
 const (
@@ -64,7 +64,7 @@ func (t Target) Validate() error {
 	if t.Arch == "" {
 		return errors.New("target: architecture is empty")
 	}
-	if strings.ContainsFunc(t.Arch, func(r rune) bool { return !isTagRune(r) || (r >= 'A' && r <= 'Z') }) {
+	if strings.ContainsFunc(t.Arch, func(r rune) bool { return r != '_' && (r < '0' || r > '9') && (r < 'a' || r > 'z') }) {
 		return fmt.Errorf("target: architecture %q is not in wheel tag spelling (e.g. x86_64, aarch64)", t.Arch)
 	}
 	switch t.Libc {
@@ -197,7 +197,7 @@ func (t Target) Tags() []Tag {
 	var tags []Tag
 	add := func(py, abi string) {
 		for _, p := range plats {
-			tags = append(tags, Tag{py, abi, p})
+			tags = append(tags, Tag{Python: py, ABI: abi, Platform: p})
 		}
 	}
 	if impl == "cp" {
@@ -234,12 +234,12 @@ func (t Target) Tags() []Tag {
 	}
 	switch impl {
 	case "cp":
-		tags = append(tags, Tag{interp, "none", "any"})
+		tags = append(tags, Tag{Python: interp, ABI: "none", Platform: "any"})
 	case "pp":
-		tags = append(tags, Tag{"pp3", "none", "any"})
+		tags = append(tags, Tag{Python: "pp3", ABI: "none", Platform: "any"})
 	}
 	for _, py := range pyRange {
-		tags = append(tags, Tag{py, "none", "any"})
+		tags = append(tags, Tag{Python: py, ABI: "none", Platform: "any"})
 	}
 	return tags
 }

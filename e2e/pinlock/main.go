@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,6 +24,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/containerize/containerize/e2e/internal/pywheel"
+	"github.com/containerize/containerize/pep"
 )
 
 func main() {
@@ -53,7 +55,7 @@ func run(wheelDir, pipfilePath, pyFull string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	env := pywheel.Linux311(pyFull)
+	env := pep.Linux(pyFull, "x86_64") // python:3.11-slim on x86_64
 	// pipenv names the source a direct dependency comes from: the Pipfile's first one.
 	index := "pypi"
 	if sources, ok := pf["source"].([]map[string]any); ok && len(sources) > 0 {
@@ -160,11 +162,11 @@ func asciiJSON(s string) string {
 }
 
 // pipfileRequirements reads a [packages] table: name = "spec" or name = {version, extras}.
-func pipfileRequirements(v any) ([]pywheel.Requirement, error) {
+func pipfileRequirements(v any) ([]pep.Requirement, error) {
 	table, _ := v.(map[string]any)
-	var reqs []pywheel.Requirement
+	var reqs []pep.Requirement
 	for name, spec := range table {
-		r := pywheel.Requirement{Name: pywheel.NormalizeName(name)}
+		r := pep.Requirement{Name: pep.NormalizeName(name), RawName: name}
 		switch s := spec.(type) {
 		case string:
 			r.Specifier = s
@@ -175,7 +177,7 @@ func pipfileRequirements(v any) ([]pywheel.Requirement, error) {
 			if ex, ok := s["extras"].([]any); ok {
 				for _, e := range ex {
 					if es, ok := e.(string); ok {
-						r.Extras = append(r.Extras, pywheel.NormalizeName(es))
+						r.Extras = append(r.Extras, pep.NormalizeName(es))
 					}
 				}
 			}
@@ -209,7 +211,7 @@ func loadWheels(dir string) (map[string][]wheel, error) {
 	}
 	out := map[string][]wheel{}
 	for _, p := range paths {
-		w, err := pywheel.ParseWheelFileName(filepath.Base(p))
+		w, err := pep.ParseWheelFilename(filepath.Base(p))
 		if err != nil {
 			return nil, err
 		}
@@ -221,9 +223,10 @@ func loadWheels(dir string) (map[string][]wheel, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-		out[w.Name] = append(out[w.Name], wheel{
+		project := pep.NormalizeName(w.Name)
+		out[project] = append(out[project], wheel{
 			file: filepath.Base(p), version: w.Version, sha256: pywheel.HexSHA256(data),
-			requires: pywheel.ParseMetadata(md).All("Requires-Dist"),
+			requires: pywheel.Values(pep.ParseMetadata(md).RequiresDist()),
 		})
 	}
 	return out, nil
@@ -232,9 +235,9 @@ func loadWheels(dir string) (map[string][]wheel, error) {
 // resolve pins every project the roots need. The index holds one version per project, so
 // this is a walk, not a search: a specifier the served version does not meet is an error
 // naming who asked for what.
-func resolve(roots []pywheel.Requirement, avail map[string][]wheel, env pywheel.MarkerEnv) (map[string]wheel, error) {
+func resolve(roots []pep.Requirement, avail map[string][]wheel, env pep.Env) (map[string]wheel, error) {
 	type want struct {
-		req pywheel.Requirement
+		req pep.Requirement
 		by  string
 	}
 	pins := map[string]wheel{}
@@ -273,28 +276,35 @@ func resolve(roots []pywheel.Requirement, avail map[string][]wheel, env pywheel.
 		// Follow the requirements once without extras and once per extra asked for.
 		extras := append([]string{""}, w.req.Extras...)
 		for _, extra := range extras {
-			key := w.req.Name + "[" + extra
+			key := w.req.Name + "[" + pep.NormalizeName(extra)
 			if extrasDone[key] {
 				continue
 			}
 			extrasDone[key] = true
-			e := pywheel.MarkerEnv{}
-			for k, v := range env {
-				e[k] = v
-			}
+			e := maps.Clone(env)
 			e["extra"] = extra
 			for _, rd := range pin.requires {
-				dep, err := pywheel.ParseRequirement(rd)
+				dep, err := pep.ParseRequirement(rd)
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", pin.file, err)
 				}
-				ok, err := pywheel.EvalMarker(dep.Marker, e)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %w", pin.file, err)
+				if dep.URL != "" {
+					return nil, fmt.Errorf("%s: requirement %q: a URL is not served by the local index", pin.file, rd)
 				}
-				// Requirements without "extra" in their marker are followed in the "" pass.
-				if !ok || (extra != "" && !strings.Contains(dep.Marker, "extra")) {
-					continue
+				if dep.Marker == nil {
+					// Followed in the "" pass.
+					if extra != "" {
+						continue
+					}
+				} else {
+					ok, err := dep.Marker.Eval(e)
+					if err != nil {
+						return nil, fmt.Errorf("%s: %w", pin.file, err)
+					}
+					// Requirements without "extra" in their marker are followed in the "" pass.
+					if !ok || (extra != "" && !strings.Contains(dep.Marker.String(), "extra")) {
+						continue
+					}
 				}
 				queue = append(queue, want{dep, w.req.Name + " " + pin.version})
 			}

@@ -7,7 +7,9 @@ import (
 	"html"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/containerize/containerize/e2e/internal/pywheel"
+	"github.com/containerize/containerize/pep"
 )
 
 // Media types of the simple API (PEP 691).
@@ -36,7 +39,7 @@ type fileInfo struct {
 	name           string // the file's name in dir
 	size           int64
 	mtime          time.Time
-	wheel          pywheel.Wheel
+	project        string // the normalised project name of the wheel
 	sha256         string
 	metadata       []byte // the wheel's METADATA, served for PEP 658
 	metadataSHA256 string
@@ -73,7 +76,7 @@ func (ix *index) projects() (map[string][]fileInfo, error) {
 			ix.cache[name] = fi
 		}
 		seen[name] = true
-		out[fi.wheel.Name] = append(out[fi.wheel.Name], fi)
+		out[fi.project] = append(out[fi.project], fi)
 	}
 	for name := range ix.cache {
 		if !seen[name] {
@@ -88,7 +91,7 @@ func (ix *index) projects() (map[string][]fileInfo, error) {
 
 // inspect hashes a wheel and reads its METADATA.
 func (ix *index) inspect(name string, st fs.FileInfo) (fileInfo, error) {
-	w, err := pywheel.ParseWheelFileName(name)
+	w, err := pep.ParseWheelFilename(name)
 	if err != nil {
 		return fileInfo{}, err
 	}
@@ -101,11 +104,11 @@ func (ix *index) inspect(name string, st fs.FileInfo) (fileInfo, error) {
 		return fileInfo{}, err
 	}
 	return fileInfo{
-		name: name, size: st.Size(), mtime: st.ModTime(), wheel: w,
+		name: name, size: st.Size(), mtime: st.ModTime(), project: pep.NormalizeName(w.Name),
 		sha256:         pywheel.HexSHA256(data),
 		metadata:       md,
 		metadataSHA256: pywheel.HexSHA256(md),
-		requiresPython: pywheel.ParseMetadata(md).Get("Requires-Python"),
+		requiresPython: pep.ParseMetadata(md).RequiresPython(),
 	}, nil
 }
 
@@ -183,11 +186,7 @@ func (ix *index) serveRoot(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	names := make([]string, 0, len(projects))
-	for n := range projects {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(projects))
 	if f == typeJSON {
 		type project struct {
 			Name string `json:"name"`
@@ -218,7 +217,7 @@ func (ix *index) serveProject(w http.ResponseWriter, r *http.Request, rest strin
 		return
 	}
 	// PEP 503: the normalised name, with a trailing slash, is the canonical URL.
-	if norm := pywheel.NormalizeName(name); norm != name || !slash {
+	if norm := pep.NormalizeName(name); norm != name || !slash {
 		http.Redirect(w, r, "/simple/"+norm+"/", http.StatusMovedPermanently)
 		return
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/containerize/containerize/e2e/internal/pywheel"
+	"github.com/containerize/containerize/pep"
 )
 
 func wheelBytes(t *testing.T, distInfo, metadata string) []byte {
@@ -122,7 +123,7 @@ func TestProject(t *testing.T) {
 	for _, p := range []string{"/simple/Django/", "/simple/django", "/simple/Zope.Interface/"} {
 		resp, _ := get(t, srv, p, "")
 		if resp.StatusCode != http.StatusMovedPermanently || !strings.HasSuffix(resp.Header.Get("Location"), "/") ||
-			resp.Header.Get("Location") != "/simple/"+pywheel.NormalizeName(strings.Trim(strings.TrimPrefix(p, "/simple/"), "/"))+"/" {
+			resp.Header.Get("Location") != "/simple/"+pep.NormalizeName(strings.Trim(strings.TrimPrefix(p, "/simple/"), "/"))+"/" {
 			t.Errorf("%s: %d -> %q", p, resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}

@@ -9,14 +9,14 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/containerize/containerize/e2e/internal/pywheel"
+	"github.com/containerize/containerize/pep"
 )
 
 // dist is one installed distribution in the site directory.
 type dist struct {
 	meta     string // its metadata entry, site-relative: Foo-1.0.egg-info (dir or file) or foo-1.0.dist-info
 	distInfo bool   // .dist-info rather than .egg-info
-	metadata pywheel.Metadata
+	metadata pep.Metadata
 	name     string // as its metadata spells it
 	version  string
 	pkg      string   // Debian package owning the metadata ("" if unknown)
@@ -56,7 +56,7 @@ func dedupe(dists []*dist) []*dist {
 	seen := map[string]int{}
 	var out []*dist
 	for _, d := range dists {
-		key := pywheel.NormalizeName(d.name) + " " + d.version
+		key := pep.NormalizeName(d.name) + " " + d.version
 		i, dup := seen[key]
 		if !dup {
 			seen[key] = len(out)
@@ -92,7 +92,7 @@ func (d *dist) load(fsys fs.FS, site string, db *dpkgDB) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", metaName, err)
 	}
-	d.metadata = pywheel.ParseMetadata(raw)
+	d.metadata = pep.ParseMetadata(raw)
 	d.name, d.version = d.metadata.Get("Name"), d.metadata.Get("Version")
 	if d.name == "" || d.version == "" {
 		return fmt.Errorf("%s has no Name or Version", metaName)

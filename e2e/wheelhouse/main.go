@@ -25,15 +25,17 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/containerize/containerize/e2e/internal/pywheel"
+	"github.com/containerize/containerize/pep"
 )
 
 // generation changes when the wheels this program writes change, so old ones are rebuilt.
-const generation = "wheelhouse-4"
+const generation = "wheelhouse-5"
 
 const stateFile = ".wheelhouse-state.json"
 
@@ -46,7 +48,7 @@ func (a aliases) Set(s string) error {
 	if !ok || from == "" || to == "" {
 		return fmt.Errorf("want NAME=ALIAS, got %q", s)
 	}
-	k := pywheel.NormalizeName(from)
+	k := pep.NormalizeName(strings.TrimSpace(from))
 	a[k] = append(a[k], to)
 	return nil
 }
@@ -107,16 +109,16 @@ func run(o options) error {
 	// The version Debian ships of each project (aliases included), for relaxing requirements.
 	shipped := map[string]string{}
 	for _, d := range dists {
-		shipped[pywheel.NormalizeName(d.name)] = d.version
-		for _, a := range o.aliases[pywheel.NormalizeName(d.name)] {
-			shipped[pywheel.NormalizeName(a)] = d.version
+		shipped[pep.NormalizeName(d.name)] = d.version
+		for _, a := range o.aliases[pep.NormalizeName(d.name)] {
+			shipped[pep.NormalizeName(a)] = d.version
 		}
 	}
 	b := &builder{fsys: root, o: o, db: db, byPkg: byPkg, shipped: shipped}
 	newState := map[string]string{}
 	built, reused, failed := 0, 0, 0
 	for _, d := range dists {
-		names := append([]string{d.name}, o.aliases[pywheel.NormalizeName(d.name)]...)
+		names := append([]string{d.name}, o.aliases[pep.NormalizeName(d.name)]...)
 		for _, name := range names {
 			key := fmt.Sprintf("%s %s=%s %s", generation, d.pkg, db.version[d.pkg], d.meta)
 			file, err := b.wheelName(d, name)
@@ -236,26 +238,26 @@ func (b *builder) write(d *dist, name, file string) error {
 // metadata is METADATA for the wheel: the distribution's own core metadata, renamed for an
 // alias, with Requires-Dist restored where Debian dropped it.
 func (b *builder) metadata(d *dist, name string) ([]byte, error) {
-	md := pywheel.Metadata{Headers: append([]pywheel.Header(nil), d.metadata.Headers...), Body: d.metadata.Body}
-	md.Set("Name", name)
+	md := pep.Metadata{Headers: slices.Clone(d.metadata.Headers), Body: d.metadata.Body}
+	pywheel.SetHeader(&md, "Name", name)
 	if v := md.Get("Metadata-Version"); v < "2.1" {
-		md.Set("Metadata-Version", "2.1")
+		pywheel.SetHeader(&md, "Metadata-Version", "2.1")
 	}
-	reqs := md.All("Requires-Dist")
+	reqs := pywheel.Values(md.RequiresDist())
 	if !d.distInfo && len(reqs) == 0 {
 		if txt, err := d.metaFile(b.fsys, b.o.site, "requires.txt"); err == nil {
 			var extras []string
 			reqs, extras = requiresDist(string(txt))
 			have := map[string]bool{}
-			for _, e := range md.All("Provides-Extra") {
+			for _, e := range md.ProvidesExtra() {
 				have[e] = true
 			}
 			for _, r := range reqs {
-				md.Headers = append(md.Headers, pywheel.Header{Key: "Requires-Dist", Value: r})
+				md.Headers = append(md.Headers, pep.Header{Key: "Requires-Dist", Value: r})
 			}
 			for _, e := range extras {
 				if !have[e] {
-					md.Headers = append(md.Headers, pywheel.Header{Key: "Provides-Extra", Value: e})
+					md.Headers = append(md.Headers, pep.Header{Key: "Provides-Extra", Value: e})
 				}
 			}
 		}
@@ -266,15 +268,15 @@ func (b *builder) metadata(d *dist, name string) ([]byte, error) {
 			fmt.Fprintf(b.o.stdout, "note %s: Debian dependencies not installed: %s\n", d.meta, strings.Join(missing, ", "))
 		}
 		for _, r := range deb {
-			md.Headers = append(md.Headers, pywheel.Header{Key: "Requires-Dist", Value: r})
+			md.Headers = append(md.Headers, pep.Header{Key: "Requires-Dist", Value: r})
 		}
 	}
 	b.relaxHeaders(&md, d.meta)
-	return md.Bytes(), nil
+	return pywheel.MetadataBytes(md), nil
 }
 
 // relaxHeaders rewrites md's Requires-Dist values with relax, noting each change.
-func (b *builder) relaxHeaders(md *pywheel.Metadata, meta string) {
+func (b *builder) relaxHeaders(md *pep.Metadata, meta string) {
 	for i, h := range md.Headers {
 		if !strings.EqualFold(h.Key, "Requires-Dist") {
 			continue
@@ -292,7 +294,7 @@ func (b *builder) relaxHeaders(md *pywheel.Metadata, meta string) {
 // (installer<0.6, resolvelib<0.9), so pip would refuse the very combination Debian installs
 // and tests. Requirements on projects Debian does not ship are left alone.
 func relax(req string, shipped map[string]string) (string, bool) {
-	r, err := pywheel.ParseRequirement(req)
+	r, err := pep.ParseRequirement(req)
 	if err != nil || r.Specifier == "" {
 		return req, false
 	}
@@ -305,17 +307,21 @@ func relax(req string, shipped map[string]string) (string, bool) {
 	}
 	out := r.Name
 	if len(r.Extras) > 0 {
-		out += "[" + strings.Join(r.Extras, ",") + "]"
+		extras := make([]string, len(r.Extras))
+		for i, x := range r.Extras {
+			extras[i] = pep.NormalizeName(x)
+		}
+		out += "[" + strings.Join(extras, ",") + "]"
 	}
-	if r.Marker != "" {
-		out += "; " + r.Marker
+	if r.Marker != nil {
+		out += "; " + r.Marker.String()
 	}
 	return out, true
 }
 
 // firstName is the normalised project name a requirement starts with.
 func firstName(req string) string {
-	r, _ := pywheel.ParseRequirement(req)
+	r, _ := pep.ParseRequirement(req)
 	return r.Name
 }
 

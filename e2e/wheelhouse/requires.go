@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/containerize/containerize/e2e/internal/pywheel"
+	"github.com/containerize/containerize/pep"
 )
 
 // requiresDist turns an egg-info requires.txt into Requires-Dist values and the extras it
@@ -68,7 +68,7 @@ func unconditional(reqs []string) bool {
 // asgiref, pipenv's no virtualenv), yet its Depends lists the python3-* packages that carry
 // them. Each installed python3-* dependency maps to the distributions it owns (byPkg).
 func debianRequirements(d *dist, db *dpkgDB, byPkg map[string][]string) (reqs, missing []string) {
-	seen := map[string]bool{pywheel.NormalizeName(d.name): true}
+	seen := map[string]bool{pep.NormalizeName(d.name): true}
 	for _, alts := range splitDeps(db.depends[d.pkg]) {
 		for _, alt := range alts {
 			pkg, ok := db.installed(alt)
@@ -86,7 +86,7 @@ func debianRequirements(d *dist, db *dpkgDB, byPkg map[string][]string) (reqs, m
 				break // "python3-foo | python3 (>> 3.8)": the interpreter satisfies it
 			}
 			for _, n := range names {
-				if nn := pywheel.NormalizeName(n); !seen[nn] {
+				if nn := pep.NormalizeName(n); !seen[nn] {
 					seen[nn] = true
 					reqs = append(reqs, n)
 				}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/containerize/containerize/e2e/internal/pywheel"
+	"github.com/containerize/containerize/pep"
 )
 
 func TestRequiresDist(t *testing.T) {
@@ -47,7 +48,7 @@ pyopenssl; sys_platform != "win32"
 		t.Errorf("extras: %q", extras)
 	}
 	for _, r := range reqs {
-		if _, err := pywheel.ParseRequirement(r); err != nil {
+		if _, err := pep.ParseRequirement(r); err != nil {
 			t.Errorf("%q does not parse: %v", r, err)
 		}
 	}
@@ -208,10 +209,10 @@ func TestRun(t *testing.T) {
 	if dj["django/jquery.js"] != "/* jquery */\n" {
 		t.Errorf("symlink not followed: %q", dj["django/jquery.js"])
 	}
-	md := pywheel.ParseMetadata([]byte(dj["django-3.2.25.dist-info/METADATA"]))
+	md := pep.ParseMetadata([]byte(dj["django-3.2.25.dist-info/METADATA"]))
 	// requires.txt had extras only (Debian stripped the rest): asgiref comes back from
 	// Depends; the alternative satisfied by python3 and the non-Python libjs-jquery do not.
-	if got, want := md.All("Requires-Dist"), []string{`argon2-cffi>=19.1.0; extra == "argon2"`, "asgiref"}; !reflect.DeepEqual(got, want) {
+	if got, want := pywheel.Values(md.RequiresDist()), []string{`argon2-cffi>=19.1.0; extra == "argon2"`, "asgiref"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Requires-Dist %q, want %q", got, want)
 	}
 	if md.Get("Metadata-Version") != "2.1" || md.Get("Provides-Extra") != "argon2" || md.Get("Requires-Python") != ">=3.6" {
@@ -223,7 +224,7 @@ func TestRun(t *testing.T) {
 	checkRecord(t, dj, "django-3.2.25.dist-info/RECORD")
 
 	alias := readWheel(t, filepath.Join(out, "django_alias-3.2.25-py3-none-any.whl"))
-	if n := pywheel.ParseMetadata([]byte(alias["django_alias-3.2.25.dist-info/METADATA"])).Get("Name"); n != "django-alias" {
+	if n := pep.ParseMetadata([]byte(alias["django_alias-3.2.25.dist-info/METADATA"])).Name(); n != "django-alias" {
 		t.Errorf("alias Name = %q", n)
 	}
 
@@ -236,7 +237,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("zope.interface's wheel lacks its package: %q", keys(zope))
 	}
 	// requires.txt named setuptools unconditionally, so Depends is not consulted.
-	if got := pywheel.ParseMetadata([]byte(zope["zope_interface-5.5.2.dist-info/METADATA"])).All("Requires-Dist"); !reflect.DeepEqual(got, []string{"setuptools"}) {
+	if got := pywheel.Values(pep.ParseMetadata([]byte(zope["zope_interface-5.5.2.dist-info/METADATA"])).RequiresDist()); !reflect.DeepEqual(got, []string{"setuptools"}) {
 		t.Errorf("zope Requires-Dist %q", got)
 	}
 

@@ -6,23 +6,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-)
 
-func TestNormalizeName(t *testing.T) {
-	for in, want := range map[string]string{
-		"Django":                "django",
-		"zope.interface":        "zope-interface",
-		"typing_extensions":     "typing-extensions",
-		"Foo__Bar--baz..Qux":    "foo-bar-baz-qux",
-		" channels-redis ":      "channels-redis",
-		"djangorestframework":   "djangorestframework",
-		"backports.zoneinfo_x-": "backports-zoneinfo-x-",
-	} {
-		if got := NormalizeName(in); got != want {
-			t.Errorf("NormalizeName(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
+	"github.com/containerize/containerize/pep"
+)
 
 func TestWheelFileNames(t *testing.T) {
 	tests := []struct {
@@ -38,21 +24,12 @@ func TestWheelFileNames(t *testing.T) {
 		if file != tt.file {
 			t.Errorf("WheelFileName(%q, %q) = %q, want %q", tt.name, tt.version, file, tt.file)
 		}
-		w, err := ParseWheelFileName(file)
+		w, err := pep.ParseWheelFilename(file)
 		if err != nil {
-			t.Fatalf("ParseWheelFileName(%q): %v", file, err)
+			t.Fatalf("ParseWheelFilename(%q): %v", file, err)
 		}
-		want := Wheel{Name: NormalizeName(tt.name), Version: tt.version, Tag: tt.tag}
-		if w != want {
-			t.Errorf("ParseWheelFileName(%q) = %+v, want %+v", file, w, want)
-		}
-	}
-	if w, err := ParseWheelFileName("foo-1.0-2-py3-none-any.whl"); err != nil || w.Build != "2" || w.Tag != "py3-none-any" {
-		t.Errorf("build tag: got %+v, %v", w, err)
-	}
-	for _, bad := range []string{"foo-1.0.tar.gz", "foo-py3-none-any.whl", "foo--py3-none-any.whl", "a-b-c-d-e-f-g.whl"} {
-		if _, err := ParseWheelFileName(bad); err == nil {
-			t.Errorf("ParseWheelFileName(%q) accepted a bad name", bad)
+		if pep.NormalizeName(w.Name) != pep.NormalizeName(tt.name) || w.Version != tt.version || len(w.Tags) != 1 || w.Tags[0].String() != tt.tag {
+			t.Errorf("ParseWheelFilename(%q) = %+v", file, w)
 		}
 	}
 	if got := DistInfoDir("zope.interface", "5.5.2"); got != "zope_interface-5.5.2.dist-info" {
@@ -62,27 +39,25 @@ func TestWheelFileNames(t *testing.T) {
 
 func TestMetadata(t *testing.T) {
 	in := "Metadata-Version: 1.2\nName: Foo\nVersion: 1.0\nDescription: line one\n        line two\nClassifier: A\nClassifier: B\n\nLong text\nmore\n"
-	m := ParseMetadata([]byte(in))
-	if m.Get("name") != "Foo" || m.Get("Version") != "1.0" {
-		t.Errorf("Get: name %q version %q", m.Get("name"), m.Get("Version"))
+	m := pep.ParseMetadata([]byte(in))
+	if got := Values(m.All("Classifier")); !reflect.DeepEqual(got, []string{"A", "B"}) {
+		t.Errorf("Values: %q", got)
 	}
-	if got := m.Get("Description"); got != "line one\n        line two" {
-		t.Errorf("continuation: %q", got)
+	if string(MetadataBytes(m)) != in {
+		t.Errorf("round trip:\n%s\nwant\n%s", MetadataBytes(m), in)
 	}
-	if got := m.All("Classifier"); !reflect.DeepEqual(got, []string{"A", "B"}) {
-		t.Errorf("All: %q", got)
+	SetHeader(&m, "Name", "foo-bar")
+	SetHeader(&m, "Classifier", "C")
+	SetHeader(&m, "Requires-Python", ">=3.8")
+	if m.Get("Name") != "foo-bar" || !reflect.DeepEqual(Values(m.All("Classifier")), []string{"C"}) || m.Get("Requires-Python") != ">=3.8" {
+		t.Errorf("SetHeader: %s", MetadataBytes(m))
 	}
-	if m.Body != "Long text\nmore\n" {
-		t.Errorf("Body: %q", m.Body)
+	want := "Metadata-Version: 1.2\nName: foo-bar\nVersion: 1.0\nDescription: line one\n        line two\nClassifier: C\nRequires-Python: >=3.8\n\nLong text\nmore\n"
+	if got := string(MetadataBytes(m)); got != want {
+		t.Errorf("MetadataBytes:\n%s\nwant\n%s", got, want)
 	}
-	if string(m.Bytes()) != in {
-		t.Errorf("round trip:\n%s\nwant\n%s", m.Bytes(), in)
-	}
-	m.Set("Name", "foo-bar")
-	m.Set("Classifier", "C")
-	m.Set("Requires-Python", ">=3.8")
-	if m.Get("Name") != "foo-bar" || !reflect.DeepEqual(m.All("Classifier"), []string{"C"}) || m.Get("Requires-Python") != ">=3.8" {
-		t.Errorf("Set: %s", m.Bytes())
+	if Values(nil) != nil || len(MetadataBytes(pep.Metadata{})) != 0 {
+		t.Error("empty metadata")
 	}
 }
 
@@ -117,34 +92,6 @@ func TestReadWheelMetadata(t *testing.T) {
 	}
 }
 
-func TestParseRequirement(t *testing.T) {
-	tests := []struct {
-		in   string
-		want Requirement
-	}{
-		{"Django", Requirement{Name: "django"}},
-		{"asgiref (<4,>=3.3.2)", Requirement{Name: "asgiref", Specifier: "<4,>=3.3.2"}},
-		{"kombu[sqs]>=5.2; extra == 'sqs'", Requirement{Name: "kombu", Extras: []string{"sqs"}, Specifier: ">=5.2", Marker: "extra == 'sqs'"}},
-		{"importlib-metadata (>=4.8.3) ; python_version < \"3.8\"", Requirement{Name: "importlib-metadata", Specifier: ">=4.8.3", Marker: `python_version < "3.8"`}},
-		{"Twisted[tls,http2]>=22.4", Requirement{Name: "twisted", Extras: []string{"tls", "http2"}, Specifier: ">=22.4"}},
-	}
-	for _, tt := range tests {
-		got, err := ParseRequirement(tt.in)
-		if err != nil {
-			t.Errorf("ParseRequirement(%q): %v", tt.in, err)
-			continue
-		}
-		if !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("ParseRequirement(%q) = %+v, want %+v", tt.in, got, tt.want)
-		}
-	}
-	for _, bad := range []string{"", "-foo", "foo @ https://example.invalid/foo.whl"} {
-		if _, err := ParseRequirement(bad); err == nil {
-			t.Errorf("ParseRequirement(%q) accepted it", bad)
-		}
-	}
-}
-
 func TestSatisfies(t *testing.T) {
 	tests := []struct {
 		version, spec string
@@ -167,41 +114,5 @@ func TestSatisfies(t *testing.T) {
 	}
 	if _, err := Satisfies("1.0", ">>1"); err == nil {
 		t.Error("Satisfies accepted a bad specifier")
-	}
-}
-
-func TestEvalMarker(t *testing.T) {
-	env := Linux311("3.11.2")
-	withExtra := Linux311("3.11.2")
-	withExtra["extra"] = "redis"
-	tests := []struct {
-		marker string
-		env    MarkerEnv
-		want   bool
-	}{
-		{"", env, true},
-		{`python_version < "3.8"`, env, false},
-		{`python_version >= "3.8"`, env, true},
-		{`python_full_version >= '3.11.1' and sys_platform == "linux"`, env, true},
-		{`sys_platform == "win32" or platform_system == "Linux"`, env, true},
-		{`(platform_python_implementation != "PyPy" and (platform_system != "Windows" or python_version < "3.10")) and extra == "couchbase"`, withExtra, false},
-		{`extra == "redis"`, withExtra, true},
-		{`extra == "Redis"`, withExtra, true},
-		{`extra == "redis"`, env, false},
-		{`"linux" in sys_platform`, env, true},
-		{`"win" not in sys_platform`, env, true},
-		{`python_version ~= "3.10"`, env, true},
-		{`platform_machine != "aarch64"`, env, true},
-	}
-	for _, tt := range tests {
-		got, err := EvalMarker(tt.marker, tt.env)
-		if err != nil || got != tt.want {
-			t.Errorf("EvalMarker(%q) = %v, %v; want %v", tt.marker, got, err, tt.want)
-		}
-	}
-	for _, bad := range []string{`python_version <`, `(python_version < "3.8"`, `foo == "1"`, `python_version ?? "3"`, `os_name < "posix"`} {
-		if _, err := EvalMarker(bad, env); err == nil {
-			t.Errorf("EvalMarker(%q) accepted it", bad)
-		}
 	}
 }

@@ -1,22 +1,18 @@
-// Package markers evaluates PEP 508 environment markers ("python_version < '3.8'
-// and sys_platform == 'linux'") against a described environment, so a
-// virtualenv's dependency graph can be followed for the Python it was built
-// for without running that Python.
-package markers
+package pep
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	version "github.com/aquasecurity/go-pep440-version"
-
-	"github.com/containerize/containerize/manifest"
 )
 
 // Env maps marker variables (python_version, python_full_version, sys_platform,
 // platform_system, platform_machine, os_name, implementation_name,
 // platform_python_implementation, platform_release, platform_version,
-// implementation_version, extra) to their values.
+// implementation_version, extra; the sets extras and dependency_groups of
+// PEP 751) to their values.
 type Env map[string]string
 
 // Linux returns the environment of CPython pythonVersion ("3.8" or "3.8.10")
@@ -70,28 +66,32 @@ type Marker struct {
 // String returns the marker as it was written.
 func (m *Marker) String() string { return m.src }
 
-// Parse parses a marker expression:
+// Parse parses a marker expression as lockfiles and metadata hold one, where
+// it may span lines:
 //
 //	or    = and ('or' and)*
 //	and   = atom ('and' atom)*
 //	atom  = '(' or ')' | value op value
 //	value = variable | 'string' | "string"
 //	op    = '==' | '!=' | '<' | '<=' | '>' | '>=' | '~=' | '===' | 'in' | 'not' 'in'
+//
+// Errors start with `marker "…":` and give the column of the problem.
 func Parse(marker string) (*Marker, error) {
-	toks, err := tokenize(marker)
+	root, err := parseMarker(marker, false)
 	if err != nil {
 		return nil, fmt.Errorf("marker %q: %w", marker, err)
 	}
-	if len(toks) == 0 {
-		return nil, fmt.Errorf("marker %q: empty", marker)
-	}
-	p := &parser{toks: toks}
-	root, err := p.or(0)
-	if err == nil && p.i < len(p.toks) {
-		err = fmt.Errorf("unexpected %s", p.describe())
-	}
+	return &Marker{src: marker, root: root}, nil
+}
+
+// ParseRequirementMarker parses the marker of a requirement, the text after
+// its ';': the grammar of Parse with PEP 508's white space (spaces and tabs
+// only). Errors are worded as ParseRequirement's and do not repeat the
+// marker, which the caller names.
+func ParseRequirementMarker(marker string) (*Marker, error) {
+	root, err := parseMarker(marker, true)
 	if err != nil {
-		return nil, fmt.Errorf("marker %q: %w", marker, err)
+		return nil, err
 	}
 	return &Marker{src: marker, root: root}, nil
 }
@@ -105,63 +105,96 @@ func (m *Marker) Eval(env Env) (bool, error) {
 	return ok, nil
 }
 
-// variables are the names PEP 508 defines, the newer set-valued extras and
-// dependency_groups (PEP 751), and the dotted spellings of old metadata,
-// mapped to their canonical names.
-var variables = map[string]string{
-	"python_version": "python_version", "python_full_version": "python_full_version",
-	"os_name": "os_name", "sys_platform": "sys_platform", "platform_release": "platform_release",
-	"platform_system": "platform_system", "platform_version": "platform_version",
-	"platform_machine": "platform_machine", "platform_python_implementation": "platform_python_implementation",
-	"implementation_name": "implementation_name", "implementation_version": "implementation_version",
-	"extra": "extra", "extras": "extras", "dependency_groups": "dependency_groups",
-	"os.name": "os_name", "sys.platform": "sys_platform", "platform.version": "platform_version",
-	"platform.machine": "platform_machine", "platform.python_implementation": "platform_python_implementation",
-	"python_implementation": "platform_python_implementation",
+// markerVariable maps the variable names PEP 508 defines, the newer
+// set-valued extras and dependency_groups (PEP 751), and the dotted
+// spellings of old metadata to their canonical names.
+func markerVariable(name string) (string, bool) {
+	switch name {
+	case "python_version", "python_full_version", "os_name", "sys_platform", "platform_release",
+		"platform_system", "platform_version", "platform_machine", "platform_python_implementation",
+		"implementation_name", "implementation_version", "extra", "extras", "dependency_groups":
+		return name, true
+	case "os.name":
+		return "os_name", true
+	case "sys.platform":
+		return "sys_platform", true
+	case "platform.version":
+		return "platform_version", true
+	case "platform.machine":
+		return "platform_machine", true
+	case "platform.python_implementation", "python_implementation":
+		return "platform_python_implementation", true
+	}
+	return "", false
 }
 
-// versionVars hold versions: they compare by PEP 440 when both sides parse
-// as versions (so do two string literals). Everything else compares as
-// strings, so that `extra == "v2"` is a name comparison, never a version one.
-var versionVars = map[string]bool{
-	"python_version": true, "python_full_version": true, "implementation_version": true, "platform_release": true,
+// isVersionVariable reports whether a variable holds versions: those compare
+// by PEP 440 when both sides parse as versions (so do two string literals).
+// Everything else compares as strings, so that `extra == "v2"` is a name
+// comparison, never a version one.
+func isVersionVariable(name string) bool {
+	switch name {
+	case "python_version", "python_full_version", "implementation_version", "platform_release":
+		return true
+	}
+	return false
 }
 
-// setVars hold comma-separated sets of names; only in / not in apply.
-var setVars = map[string]bool{"extras": true, "dependency_groups": true}
+// isSetVariable reports whether a variable holds a comma-separated set of
+// names; only in / not in apply.
+func isSetVariable(name string) bool { return name == "extras" || name == "dependency_groups" }
 
-type token struct {
+type markerToken struct {
 	kind string // "str", "var", "op", "and", "or", "(", ")"
 	text string
 	col  int
 }
 
-var operators = []string{"===", "==", "!=", "<=", ">=", "~=", "<", ">"}
+func isWordByte(c byte) bool { return isAlnum(c) || c == '_' || c == '.' }
 
-func isWordByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.'
+// maxDepth bounds parenthesis nesting so hostile input cannot exhaust the stack.
+const maxDepth = 100
+
+// parseMarker tokenizes and parses s. strict is the requirement form: PEP
+// 508's white space, and the wording ParseRequirement has always used
+// (without columns after the tokenizer); otherwise newlines are white
+// space too, and every message gives a column.
+func parseMarker(s string, strict bool) (node, error) {
+	toks, err := tokenize(s, strict)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) == 0 && !strict {
+		return nil, fmt.Errorf("empty")
+	}
+	p := &markerParser{toks: toks, strict: strict}
+	root, err := p.or(0)
+	if err == nil && p.i < len(p.toks) {
+		err = fmt.Errorf("unexpected %s", p.describe())
+	}
+	return root, err
 }
 
-func tokenize(s string) ([]token, error) {
-	var toks []token
+func tokenize(s string, strict bool) ([]markerToken, error) {
+	var toks []markerToken
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		case c == ' ' || c == '\t' || !strict && (c == '\n' || c == '\r'):
 			i++
 		case c == '(' || c == ')':
-			toks = append(toks, token{kind: string(c), col: i + 1})
+			toks = append(toks, markerToken{kind: string(c), col: i + 1})
 			i++
 		case c == '"' || c == '\'':
 			j := strings.IndexByte(s[i+1:], c)
 			if j < 0 {
 				return nil, fmt.Errorf("unterminated string at column %d", i+1)
 			}
-			toks = append(toks, token{kind: "str", text: s[i+1 : i+1+j], col: i + 1})
+			toks = append(toks, markerToken{kind: "str", text: s[i+1 : i+1+j], col: i + 1})
 			i += j + 2
 		case strings.IndexByte("<>=!~", c) >= 0:
 			op := ""
-			for _, o := range operators {
+			for _, o := range specOps {
 				if strings.HasPrefix(s[i:], o) {
 					op = o
 					break
@@ -170,7 +203,7 @@ func tokenize(s string) ([]token, error) {
 			if op == "" {
 				return nil, fmt.Errorf("unknown operator at column %d", i+1)
 			}
-			toks = append(toks, token{kind: "op", text: op, col: i + 1})
+			toks = append(toks, markerToken{kind: "op", text: op, col: i + 1})
 			i += len(op)
 		case isWordByte(c):
 			j := i
@@ -180,9 +213,9 @@ func tokenize(s string) ([]token, error) {
 			w := s[i:j]
 			switch w {
 			case "and", "or":
-				toks = append(toks, token{kind: w, col: i + 1})
+				toks = append(toks, markerToken{kind: w, col: i + 1})
 			case "in":
-				toks = append(toks, token{kind: "op", text: "in", col: i + 1})
+				toks = append(toks, markerToken{kind: "op", text: "in", col: i + 1})
 			case "not":
 				k := j
 				for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
@@ -191,17 +224,22 @@ func tokenize(s string) ([]token, error) {
 				if !strings.HasPrefix(s[k:], "in") || (k+2 < len(s) && isWordByte(s[k+2])) {
 					return nil, fmt.Errorf("expected 'in' after 'not' at column %d", k+1)
 				}
-				toks = append(toks, token{kind: "op", text: "not in", col: i + 1})
+				toks = append(toks, markerToken{kind: "op", text: "not in", col: i + 1})
 				j = k + 2
 			default:
-				name, ok := variables[w]
-				if !ok {
-					if '0' <= w[0] && w[0] <= '9' {
-						return nil, fmt.Errorf("unquoted value %s at column %d: quote it, e.g. \"%s\"", w, i+1, w)
-					}
+				name, ok := markerVariable(w)
+				switch {
+				case ok:
+				case '0' <= w[0] && w[0] <= '9' && strict:
+					return nil, fmt.Errorf("unquoted value %q — quote it, e.g. \"%s\"", w, w)
+				case '0' <= w[0] && w[0] <= '9':
+					return nil, fmt.Errorf("unquoted value %s at column %d: quote it, e.g. \"%s\"", w, i+1, w)
+				case strict:
+					return nil, fmt.Errorf("unknown marker variable %q (expected e.g. python_version, sys_platform, extra)", w)
+				default:
 					return nil, fmt.Errorf("unknown variable %q at column %d (expected e.g. python_version, sys_platform, extra)", w, i+1)
 				}
-				toks = append(toks, token{kind: "var", text: name, col: i + 1})
+				toks = append(toks, markerToken{kind: "var", text: name, col: i + 1})
 			}
 			i = j
 		default:
@@ -211,29 +249,34 @@ func tokenize(s string) ([]token, error) {
 	return toks, nil
 }
 
-// maxDepth bounds parenthesis nesting so hostile input cannot exhaust the stack.
-const maxDepth = 64
-
-type parser struct {
-	toks []token
-	i    int
+type markerParser struct {
+	toks   []markerToken
+	i      int
+	strict bool
 }
 
-func (p *parser) is(kind string) bool { return p.i < len(p.toks) && p.toks[p.i].kind == kind }
+func (p *markerParser) is(kind string) bool { return p.i < len(p.toks) && p.toks[p.i].kind == kind }
 
-func (p *parser) describe() string {
+func (p *markerParser) describe() string {
 	if p.i >= len(p.toks) {
 		return "end of marker"
 	}
 	t := p.toks[p.i]
-	if t.text != "" {
-		return fmt.Sprintf("%q at column %d", t.text, t.col)
+	what := t.text
+	if what == "" {
+		what = t.kind
 	}
-	return fmt.Sprintf("%q at column %d", t.kind, t.col)
+	if p.strict {
+		return strconv.Quote(what)
+	}
+	return fmt.Sprintf("%q at column %d", what, t.col)
 }
 
-func (p *parser) or(depth int) (node, error) {
+func (p *markerParser) or(depth int) (node, error) {
 	if depth > maxDepth {
+		if p.strict {
+			return nil, fmt.Errorf("marker nested too deeply")
+		}
 		return nil, fmt.Errorf("nested too deeply")
 	}
 	first, err := p.and(depth)
@@ -255,7 +298,7 @@ func (p *parser) or(depth int) (node, error) {
 	return n, nil
 }
 
-func (p *parser) and(depth int) (node, error) {
+func (p *markerParser) and(depth int) (node, error) {
 	first, err := p.atom(depth)
 	if err != nil {
 		return nil, err
@@ -275,7 +318,7 @@ func (p *parser) and(depth int) (node, error) {
 	return n, nil
 }
 
-func (p *parser) atom(depth int) (node, error) {
+func (p *markerParser) atom(depth int) (node, error) {
 	if p.is("(") {
 		p.i++
 		inner, err := p.or(depth + 1)
@@ -304,8 +347,11 @@ func (p *parser) atom(depth int) (node, error) {
 	return &compare{lhs: lhs, op: op, rhs: rhs}, nil
 }
 
-func (p *parser) value() (operand, error) {
+func (p *markerParser) value() (operand, error) {
 	if !p.is("var") && !p.is("str") {
+		if p.strict {
+			return operand{}, fmt.Errorf("expected a marker variable or quoted string but found %s", p.describe())
+		}
 		return operand{}, fmt.Errorf("expected a variable or a quoted string but found %s", p.describe())
 	}
 	t := p.toks[p.i]
@@ -378,26 +424,21 @@ func (c *compare) eval(env Env) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	vars := []string{}
+	isVersion := !c.lhs.isVar && !c.rhs.isVar // two literals
+	isExtra, isSet := false, false
 	for _, o := range []operand{c.lhs, c.rhs} {
 		if o.isVar {
-			vars = append(vars, o.text)
+			isVersion = isVersion || isVersionVariable(o.text)
+			isExtra = isExtra || o.text == "extra"
+			isSet = isSet || isSetVariable(o.text)
 		}
 	}
-	isVersion, isExtra, isSet := len(vars) == 0, false, ""
-	for _, v := range vars {
-		isVersion = isVersion || versionVars[v]
-		isExtra = isExtra || v == "extra"
-		if setVars[v] {
-			isSet = v
-		}
-	}
-	if isSet != "" {
+	if isSet {
 		return setOp(c, l, r)
 	}
 	if isExtra {
 		// Extra names compare normalised, as pip compares them.
-		l, r = manifest.NormalizeName(l), manifest.NormalizeName(r)
+		l, r = NormalizeName(l), NormalizeName(r)
 	}
 	if isVersion && c.op != "in" && c.op != "not in" && c.op != "===" {
 		if ok, handled := versionOp(l, c.op, r); handled {
@@ -413,8 +454,8 @@ func setOp(c *compare, l, r string) (bool, error) {
 		return false, fmt.Errorf("%s is a set of names: only 'name' in %s and 'name' not in %s apply", c.rhs.text, c.rhs.text, c.rhs.text)
 	}
 	member := false
-	for _, name := range strings.Split(r, ",") {
-		if name = strings.TrimSpace(name); name != "" && manifest.NormalizeName(name) == manifest.NormalizeName(l) {
+	for name := range strings.SplitSeq(r, ",") {
+		if name = strings.TrimSpace(name); name != "" && NormalizeName(name) == NormalizeName(l) {
 			member = true
 		}
 	}
