@@ -17,9 +17,9 @@ import (
 // facts is what every decision reads: the project, the answers, and the variable names the
 // settings read where they name their own.
 type facts struct {
-	p *detect.Project
-	d *django.Info
-	c config.Config
+	p                                      *detect.Project
+	d                                      *django.Info
+	c                                      config.Config
 	secretKeyEnv, hostsEnv, databaseURLEnv string
 }
 

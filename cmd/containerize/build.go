@@ -11,8 +11,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
-	"github.com/containerize/containerize/build"
-	"github.com/containerize/containerize/build/base"
+	"github.com/containerize/containerize/image"
+	"github.com/containerize/containerize/image/base"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/workflow"
 )
@@ -22,7 +22,7 @@ type buildOptions struct {
 	Ctx context.Context
 	Dir string
 	// Output and Platforms are parsed from --push, --output, --load, --tag and --platform.
-	Output    build.Output
+	Output    image.Output
 	Platforms []v1.Platform
 
 	base          string
@@ -102,7 +102,7 @@ func buildRun(opts *buildOptions) error {
 	if err != nil {
 		return err
 	}
-	epoch, err := build.EpochFromEnv(io.Getenv)
+	epoch, err := image.EpochFromEnv(io.Getenv)
 	if err != nil {
 		return err
 	}
@@ -134,11 +134,11 @@ func buildRun(opts *buildOptions) error {
 		}
 		bar.Set64(complete)
 	}
-	res, err := build.Build(ctx, build.Options{
+	res, err := image.Build(ctx, image.Options{
 		Plan:                 pl,
 		Root:                 dir,
 		Source:               os.DirFS(dir),
-		Requirements:         build.Lockfile(os.DirFS(dir), pl.Image.Dependencies),
+		Requirements:         image.Lockfile(os.DirFS(dir), pl.Image.Dependencies),
 		Index:                po,
 		Getenv:               io.Getenv,
 		Base:                 opts.base,
@@ -163,8 +163,8 @@ func buildRun(opts *buildOptions) error {
 }
 
 // parseOutputs reads --push, --output and --load.
-func parseOutputs(opts *buildOptions) (build.Output, error) {
-	out := build.Output{Push: opts.push, Load: opts.load, Tag: opts.tag}
+func parseOutputs(opts *buildOptions) (image.Output, error) {
+	out := image.Output{Push: opts.push, Load: opts.load, Tag: opts.tag}
 	for _, o := range opts.outputs {
 		kind, rest, _ := strings.Cut(o, ",")
 		dest, ok := strings.CutPrefix(rest, "dest=")

@@ -1,0 +1,140 @@
+package image
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/moby/patternmatcher"
+	"github.com/moby/patternmatcher/ignorefile"
+
+	"github.com/containerize/containerize/image/layer"
+	"github.com/containerize/containerize/plan"
+)
+
+// AppDir is where the application's files go, as in the generated Dockerfile.
+const AppDir = "/app"
+
+// appEntries reads the folder the Dockerfile copies (rt.SourceDir of the build context src) into /app, owned
+// by the app user. What the context's .dockerignore excludes is left out, matched the way Docker matches it
+// (moby/patternmatcher, paths relative to the context root); so are, even without a .dockerignore, secrets
+// (.env, .env.* except examples), version control directories and virtualenvs (the project's, and any
+// directory holding a pyvenv.cfg).
+func appEntries(src fs.FS, rt *plan.Runtime, virtualenvs []string) ([]layer.Entry, error) {
+	pm, err := dockerignore(src)
+	if err != nil {
+		return nil, err
+	}
+	venvs := map[string]bool{}
+	for _, v := range virtualenvs {
+		venvs[path.Clean(v)] = true
+	}
+	root := path.Clean(rt.SourceDir)
+	owner := func(e layer.Entry) layer.Entry { e.UID, e.GID = rt.UID, rt.GID; return e }
+	entries := []layer.Entry{owner(layer.Entry{Path: AppDir, Mode: fs.ModeDir | 0o755})}
+	err = fs.WalkDir(src, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p, err)
+		}
+		if p == root {
+			return nil
+		}
+		if alwaysExcluded(src, p, d, venvs) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if pm != nil {
+			excluded, err := pm.MatchesOrParentMatches(p)
+			if err != nil {
+				return fmt.Errorf(".dockerignore: %w", err)
+			}
+			if excluded {
+				// A "!pattern" may bring back something inside an excluded directory; without one,
+				// nothing below it can be included.
+				if d.IsDir() && !pm.Exclusions() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+		}
+		dest := path.Join(AppDir, relTo(root, p))
+		switch {
+		case d.IsDir():
+			entries = append(entries, owner(layer.Entry{Path: dest, Mode: fs.ModeDir | 0o755}))
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := fs.ReadLink(src, p)
+			if err != nil {
+				return fmt.Errorf("read symlink %s: %w", p, err)
+			}
+			entries = append(entries, owner(layer.Entry{Path: dest, Mode: fs.ModeSymlink, Link: target}))
+		case d.Type().IsRegular():
+			info, err := d.Info()
+			if err != nil {
+				return fmt.Errorf("stat %s: %w", p, err)
+			}
+			data, err := fs.ReadFile(src, p)
+			if err != nil {
+				return fmt.Errorf("read %s: %w", p, err)
+			}
+			entries = append(entries, owner(layer.Entry{Path: dest, Mode: info.Mode() & 0o755, Data: data}))
+		}
+		// Sockets, pipes and devices are not copied (Docker refuses most of them too).
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("application files: %w", err)
+	}
+	return entries, nil
+}
+
+// dockerignore reads the context's .dockerignore; nil means there is none.
+func dockerignore(src fs.FS) (*patternmatcher.PatternMatcher, error) {
+	f, err := src.Open(".dockerignore")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read .dockerignore: %w", err)
+	}
+	defer f.Close()
+	patterns, err := ignorefile.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("read .dockerignore: %w", err)
+	}
+	pm, err := patternmatcher.New(patterns)
+	if err != nil {
+		return nil, fmt.Errorf(".dockerignore: %w; fix the pattern (see https://docs.docker.com/build/concepts/context/#dockerignore-files)", err)
+	}
+	return pm, nil
+}
+
+// envExamples are .env.* files meant to be shared, which the generated .dockerignore keeps too.
+var envExamples = map[string]bool{".env.example": true, ".env.sample": true, ".env.template": true, ".env.dist": true}
+
+func alwaysExcluded(src fs.FS, p string, d fs.DirEntry, venvs map[string]bool) bool {
+	name := d.Name()
+	switch {
+	case name == ".env" || (strings.HasPrefix(name, ".env.") && !envExamples[name]):
+		return true
+	case name == ".git" || (d.IsDir() && (name == ".hg" || name == ".svn")): // .git is a file in worktrees
+		return true
+	case d.IsDir() && venvs[p]:
+		return true
+	case d.IsDir():
+		_, err := fs.Stat(src, path.Join(p, "pyvenv.cfg"))
+		return err == nil
+	}
+	return false
+}
+
+// relTo makes p relative to dir (both clean slash paths, "." for the root, p inside dir).
+func relTo(dir, p string) string {
+	if dir == "." {
+		return p
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
+}

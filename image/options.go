@@ -1,0 +1,204 @@
+package image
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/containerize/containerize/image/base"
+	"github.com/containerize/containerize/plan"
+	"github.com/containerize/containerize/pypi"
+	"github.com/containerize/containerize/wheel"
+)
+
+// Requirement is one locked distribution to install.
+type Requirement struct {
+	Name    string // as the lock spells it
+	Version string // the exact version
+	// Hashes are the digests the lock allows for any of its files ("sha256:<hex>"; "sha256=<hex>" and bare
+	// sha256 hex are accepted too). Empty means the lock has none: the index's hashes are then trusted.
+	Hashes []string
+	// Files are the files the lock names (uv.lock, pdm.lock, pylock.toml). When they have URLs, the index is
+	// not asked.
+	Files []FileRef
+	// Requested marks a distribution the project asks for itself (the installer writes REQUESTED for it).
+	Requested bool
+}
+
+// Lock is what a lockfile gives for one base image.
+type Lock struct {
+	// Requirements are the distributions to install.
+	Requirements []Requirement
+	// File names the lock in messages ("Pipfile.lock"); empty means "the lock".
+	File string
+	// IndexURLs are the indexes the lock names, in order; PrimaryIndex says the first replaces PyPI (see
+	// lockset.Set). They are used when Options.Index gives no IndexURL. ${VAR} and $VAR are expanded with
+	// Options.Getenv, as pipenv does for Pipfile sources.
+	IndexURLs    []string
+	PrimaryIndex bool
+	// Complete says the lock lists every distribution to install. When false (a hand-written requirements
+	// file with only the direct pins), Build reads each chosen wheel's Requires-Dist and resolves what is
+	// missing from the index, as pip would.
+	Complete bool
+}
+
+// FileRef is one file of a locked distribution.
+type FileRef struct {
+	Name string // file name, e.g. "Django-5.1.2-py3-none-any.whl"
+	URL  string // absolute http(s) URL; empty means "find it on the index"
+	Hash string // "sha256:<hex>" or empty
+	// Index is the index that listed the file, for messages; empty means the lock named it.
+	Index string
+}
+
+// Requirements gives the locked set for a base image: environment markers depend on its Python version
+// and platform, which are known only once the base has been inspected (b.Python, b.Arch, b.Target()).
+type Requirements func(ctx context.Context, b *base.Base) (*Lock, error)
+
+// Pinned is a Requirements that gives reqs, a complete set with no indexes of its own, whatever the base.
+func Pinned(reqs ...Requirement) Requirements {
+	return func(context.Context, *base.Base) (*Lock, error) {
+		return &Lock{Requirements: reqs, Complete: true}, nil
+	}
+}
+
+// Options are the inputs of Build.
+type Options struct {
+	// Plan is what `containerize init` generates from; the image runs as its Dockerfile's would.
+	Plan *plan.Plan
+	// Root is the project's folder (the Docker build context); Source reads it, nil meaning os.DirFS(Root).
+	Root   string
+	Source fs.FS
+
+	// Requirements gives the distributions to install in /opt/venv.
+	Requirements Requirements
+	// Index configures the client that lists and downloads wheels (its CacheDir keeps them between builds).
+	// IndexURL and ExtraIndexURLs are what the user asked for (--index-url, PIP_INDEX_URL,
+	// --extra-index-url, PIP_EXTRA_INDEX_URL). With no IndexURL, the lock's own indexes are used: its
+	// primary index if it names one, else PyPI, plus its other indexes after ExtraIndexURLs. With an
+	// IndexURL (a mirror, say), the lock's indexes are not used at all.
+	Index pypi.Options
+	// Getenv expands ${VAR} in the lock's index URLs; nil means os.Getenv.
+	Getenv func(string) string
+
+	// Base is the base image: a registry reference, oci:DIR[:NAME] or docker-archive:FILE. Empty means
+	// python:<Config.Python>-slim, as in the Dockerfile.
+	Base string
+	// Platforms to build; empty means the base's only platform, or linux/<this machine's architecture>.
+	Platforms []v1.Platform
+
+	// CacheDir keeps dependency layers and base image facts between builds. Empty disables both caches.
+	CacheDir string
+	// Epoch is every timestamp in the image; zero means DefaultEpoch. See EpochFromEnv.
+	Epoch time.Time
+	// SourceURL and Revision become the org.opencontainers.image.source and .revision labels; empty means
+	// read from the project's .git (the origin remote and HEAD), without running git.
+	SourceURL, Revision string
+	// IgnoreSystemPackages builds even when the project needs Debian runtime libraries (detect's
+	// SystemPackages.Runtime) that this build cannot add to the image.
+	IgnoreSystemPackages bool
+
+	// Output says where the image goes; with no output, Build only computes it and reports its digest.
+	Output Output
+
+	// Keychain supplies registry credentials for pulling and pushing; nil means authn.DefaultKeychain,
+	// which reads the Docker and Podman config files.
+	Keychain authn.Keychain
+	// Transport for registry requests; nil means go-containerregistry's default.
+	Transport http.RoundTripper
+	// Progress receives one line per step, for people; nil discards them.
+	Progress io.Writer
+	// OnUpload is called as a push uploads, with bytes done and bytes to do. Blobs the registry already has
+	// are not uploaded.
+	OnUpload func(complete, total int64)
+}
+
+// Output lists the destinations of the image; several may be set.
+type Output struct {
+	// Push is a registry reference to push to (REPO[:TAG]).
+	Push string
+	// DockerArchive is a file to write for `docker load` (one platform only).
+	DockerArchive string
+	// OCILayout is a directory to write as an OCI image layout.
+	OCILayout string
+	// Load streams the image into the local Docker daemon with `docker load` (one platform only), without
+	// the bytes of the layers the daemon already has (the base; on a rebuild, all but the changed layers)
+	// when it accepts that; see load.
+	Load bool
+	// Tag names the image in the docker archive, in the daemon and in the OCI layout's ref.name;
+	// empty means <project name>:latest.
+	Tag string
+	// Docker is the docker command Load runs; empty means "docker".
+	Docker string
+}
+
+// Result describes the image built.
+type Result struct {
+	// Digest is the image's manifest digest, or the index's when several platforms were built.
+	Digest v1.Hash
+	// Images has one entry per platform, in the order built.
+	Images []Image
+	// Pushed is REPO@DIGEST when the image was pushed.
+	Pushed string
+	// Tag is the name the archive, daemon or layout got.
+	Tag string
+	// Indexes are the package indexes used (credentials removed), primary first; Index counts the requests
+	// sent to them and the wheels found in the cache.
+	Indexes []string
+	Index   pypi.Stats
+}
+
+// Image is the image built for one platform.
+type Image struct {
+	Platform v1.Platform
+	Digest   v1.Hash
+	// Base is the base image's digest; Target the wheel target discovered from it.
+	Base   v1.Hash
+	Target wheel.Target
+	// Layers are the digests of the added layers.
+	Dependencies, User, App v1.Hash
+	// DependenciesCached reports that the dependency layer came from the cache: nothing was downloaded
+	// or installed.
+	DependenciesCached bool
+	// Packages is the number of distributions installed.
+	Packages int
+	// Unpinned are the distributions installed that the lock does not pin, as name==version: what the
+	// image needs besides the lock (the server, whitenoise, the database driver: plan.Image.Extra) and, for an incomplete requirements file, the dependencies it leaves out, each the
+	// newest version with a wheel for the image.
+	Unpinned []string
+}
+
+// baseRef is the base image reference: Options.Base, or the Dockerfile's python:X.Y-slim.
+func (o *Options) baseRef() string {
+	if o.Base != "" {
+		return o.Base
+	}
+	return o.Plan.Image.Base
+}
+
+func (o *Options) keychain() authn.Keychain {
+	if o.Keychain != nil {
+		return o.Keychain
+	}
+	return authn.DefaultKeychain
+}
+
+// tag is the name the image gets in archives, the daemon and layouts.
+func (o *Options) tag() (name.Tag, error) {
+	s := o.Output.Tag
+	if s == "" {
+		s = o.Plan.Name + ":latest"
+	}
+	t, err := name.NewTag(s)
+	if err != nil {
+		return name.Tag{}, fmt.Errorf("image tag %q: %w", s, err)
+	}
+	return t, nil
+}
