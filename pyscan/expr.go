@@ -1,6 +1,9 @@
 package pyscan
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // parser parses the expressions of one statement. Syntax it does not understand yields
 // Kind Other; inside brackets it skips to the next comma or closing bracket and goes on.
@@ -257,7 +260,7 @@ func (p *parser) binary(level int) Value {
 	v := p.binary(level + 1)
 	for !p.bad {
 		t := p.peek()
-		if t.kind != tOp || !contains(binLevels[level], t.text) || !p.enter() {
+		if t.kind != tOp || !slices.Contains(binLevels[level], t.text) || !p.enter() {
 			return v
 		}
 		p.pos++
@@ -265,15 +268,6 @@ func (p *parser) binary(level int) Value {
 		v = p.span(binop(v, t.text, r), start)
 	}
 	return v
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // factor parses unary + - ~.

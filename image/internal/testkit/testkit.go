@@ -13,11 +13,12 @@ import (
 	"io"
 	"io/fs"
 	"log"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -197,13 +198,13 @@ func Wheel(spec WheelSpec) (string, []byte) {
 	if len(spec.Scripts) > 0 {
 		var b strings.Builder
 		b.WriteString("[console_scripts]\n")
-		for _, name := range sortedKeys(spec.Scripts) {
+		for _, name := range slices.Sorted(maps.Keys(spec.Scripts)) {
 			fmt.Fprintf(&b, "%s = %s\n", name, spec.Scripts[name])
 		}
 		files[info+"/entry_points.txt"] = b.String()
 	}
 	var record strings.Builder
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		sum := sha256.Sum256([]byte(files[name]))
 		fmt.Fprintf(&record, "%s,sha256=%s,%d\n", name, base64.RawURLEncoding.EncodeToString(sum[:]), len(files[name]))
 	}
@@ -212,7 +213,7 @@ func Wheel(spec WheelSpec) (string, []byte) {
 
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)})
 		if err != nil {
 			panic(err)
@@ -223,15 +224,6 @@ func Wheel(spec WheelSpec) (string, []byte) {
 		panic(err)
 	}
 	return dist + "-" + spec.Version + "-" + tag + ".whl", buf.Bytes()
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // SHA256 is the hex sha256 of data.
