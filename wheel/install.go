@@ -2,6 +2,7 @@ package wheel
 
 import (
 	"archive/zip"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -161,6 +162,46 @@ func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallO
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
+	w, err := openWheel(r, size, filename)
+	if err != nil {
+		return nil, err
+	}
+	root := l.Platlib
+	if w.rootIsPurelib {
+		root = l.Purelib
+	}
+	files, err := w.place(l, root)
+	if err != nil {
+		return nil, err
+	}
+	installer := cmp.Or(opts.Installer, DefaultInstaller)
+	files = append(files, installed{dest: path.Join(root, w.distInfo, "INSTALLER"), data: []byte(installer + "\n"), from: "INSTALLER"})
+	if opts.Requested {
+		files = append(files, installed{dest: path.Join(root, w.distInfo, "REQUESTED"), data: []byte{}, from: "REQUESTED"})
+	}
+
+	recordDest := path.Join(root, w.distInfo, "RECORD")
+	rows := []recordRow{{path: relPath(root, recordDest)}}
+	for _, f := range files {
+		rows = append(rows, rowFor(relPath(root, f.dest), f.data))
+	}
+	files = append(files, installed{dest: recordDest, data: writeRecord(rows), from: "RECORD"})
+	return toEntries(files)
+}
+
+// wheelArchive is a wheel whose members were read and checked against its RECORD.
+type wheelArchive struct {
+	members           []member
+	distInfo, dataDir string
+	distName          string
+	rootIsPurelib     bool
+	// scripts are the console and GUI entry points, whose launchers the installer writes.
+	scripts []entryScript
+}
+
+// openWheel reads the archive, its WHEEL, METADATA and RECORD files and entry points, and
+// checks every member against RECORD's hash and size.
+func openWheel(r io.ReaderAt, size int64, filename string) (*wheelArchive, error) {
 	fn, err := pep.ParseWheelFilename(filename)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidWheel, err)
@@ -169,9 +210,8 @@ func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallO
 	if err != nil {
 		return nil, err
 	}
-
-	distInfo, dataDir, err := topLevelDirs(members, fn)
-	if err != nil {
+	w := &wheelArchive{members: members}
+	if w.distInfo, w.dataDir, err = topLevelDirs(members, fn); err != nil {
 		return nil, err
 	}
 	byName := map[string]*member{}
@@ -179,9 +219,9 @@ func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallO
 		byName[members[i].name] = &members[i]
 	}
 	required := func(base string) ([]byte, error) {
-		m := byName[distInfo+"/"+base]
+		m := byName[w.distInfo+"/"+base]
 		if m == nil {
-			return nil, fmt.Errorf("%w: %s/%s is missing", ErrInvalidWheel, distInfo, base)
+			return nil, fmt.Errorf("%w: %s/%s is missing", ErrInvalidWheel, w.distInfo, base)
 		}
 		return m.data, nil
 	}
@@ -197,74 +237,71 @@ func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallO
 	if err != nil {
 		return nil, err
 	}
-
-	rootIsPurelib, err := parseWheelFile(wheelFile, distInfo)
-	if err != nil {
+	if w.rootIsPurelib, err = parseWheelFile(wheelFile, w.distInfo); err != nil {
 		return nil, err
 	}
-	distName, err := checkMetadata(metadata, distInfo, fn)
-	if err != nil {
+	if w.distName, err = checkMetadata(metadata, w.distInfo, fn); err != nil {
 		return nil, err
 	}
 	record, err := parseRecord(recordFile)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s/%w", ErrInvalidWheel, distInfo, err)
+		return nil, fmt.Errorf("%w: %s/%w", ErrInvalidWheel, w.distInfo, err)
 	}
 	for _, m := range members {
 		switch m.name {
-		case distInfo + "/RECORD", distInfo + "/RECORD.jws", distInfo + "/RECORD.p7s":
+		case w.distInfo + "/RECORD", w.distInfo + "/RECORD.jws", w.distInfo + "/RECORD.p7s":
 			continue
 		}
 		e, ok := record[m.name]
 		if !ok {
-			return nil, fmt.Errorf("%w: %s is not listed in %s/RECORD", ErrInvalidWheel, m.name, distInfo)
+			return nil, fmt.Errorf("%w: %s is not listed in %s/RECORD", ErrInvalidWheel, m.name, w.distInfo)
 		}
 		if err := e.check(m.name, m.data); err != nil {
 			return nil, err
 		}
 	}
-
-	var scripts []entryScript
-	if m := byName[distInfo+"/entry_points.txt"]; m != nil {
-		if scripts, err = parseEntryPointScripts(m.data); err != nil {
-			return nil, fmt.Errorf("%w: %s/%w", ErrInvalidWheel, distInfo, err)
+	if m := byName[w.distInfo+"/entry_points.txt"]; m != nil {
+		if w.scripts, err = parseEntryPointScripts(m.data); err != nil {
+			return nil, fmt.Errorf("%w: %s/%w", ErrInvalidWheel, w.distInfo, err)
 		}
 	}
-	entryPointNames := map[string]bool{}
-	for _, s := range scripts {
-		entryPointNames[s.name] = true
-	}
+	return w, nil
+}
 
-	root := l.Platlib
-	if rootIsPurelib {
-		root = l.Purelib
+// place decides where each member goes in layout l (root is purelib or platlib), routing
+// the .data folder by scheme and rewriting script shebangs, and adds the entry points'
+// launchers. RECORD, its signatures, INSTALLER and REQUESTED are left for the caller to
+// regenerate.
+func (w *wheelArchive) place(l Layout, root string) ([]installed, error) {
+	entryPointNames := map[string]bool{}
+	for _, s := range w.scripts {
+		entryPointNames[s.name] = true
 	}
 	schemeDir := map[string]string{
 		"purelib": l.Purelib, "platlib": l.Platlib, "scripts": l.Scripts, "data": l.Data,
-		"headers": path.Join(l.Headers, distName),
+		"headers": path.Join(l.Headers, w.distName),
 	}
-
 	var files []installed
-	for _, m := range members {
+	for _, m := range w.members {
 		switch m.name {
-		case distInfo + "/RECORD", distInfo + "/RECORD.jws", distInfo + "/RECORD.p7s",
-			distInfo + "/INSTALLER", distInfo + "/REQUESTED":
-			continue // regenerated below; the signatures would not match the new RECORD
+		case w.distInfo + "/RECORD", w.distInfo + "/RECORD.jws", w.distInfo + "/RECORD.p7s",
+			w.distInfo + "/INSTALLER", w.distInfo + "/REQUESTED":
+			continue // regenerated; the signatures would not match the new RECORD
 		}
 		if slices.Contains(strings.Split(m.name, "/"), "__pycache__") {
 			continue
 		}
 		dir, rel, exec := root, m.name, m.exec
 		data := m.data
-		if inData, found := strings.CutPrefix(m.name, dataDir+"/"); dataDir != "" && found {
+		if inData, found := strings.CutPrefix(m.name, w.dataDir+"/"); w.dataDir != "" && found {
 			key, sub, ok := strings.Cut(inData, "/")
 			if !ok || !schemeKeys[key] {
-				return nil, fmt.Errorf("%w: %s is not inside %s/{purelib,platlib,scripts,headers,data}/", ErrInvalidWheel, m.name, dataDir)
+				return nil, fmt.Errorf("%w: %s is not inside %s/{purelib,platlib,scripts,headers,data}/", ErrInvalidWheel, m.name, w.dataDir)
 			}
 			dir, rel = schemeDir[key], sub
 			if key == "scripts" {
 				if strings.Contains(sub, "/") {
-					return nil, fmt.Errorf("%w: %s: %s/scripts/ may contain only files, not directories", ErrInvalidWheel, m.name, dataDir)
+					return nil, fmt.Errorf("%w: %s: %s/scripts/ may contain only files, not directories", ErrInvalidWheel, m.name, w.dataDir)
 				}
 				if err := checkScriptName(sub); err != nil {
 					return nil, fmt.Errorf("%s: %w", m.name, err)
@@ -282,29 +319,13 @@ func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallO
 		}
 		files = append(files, installed{dest: dest, data: data, exec: exec, from: m.name})
 	}
-	for _, s := range scripts {
+	for _, s := range w.scripts {
 		files = append(files, installed{
 			dest: path.Join(l.Scripts, s.name), data: launcher(l.Interpreter, s), exec: true,
-			from: fmt.Sprintf("%s/entry_points.txt:%d", distInfo, s.line),
+			from: fmt.Sprintf("%s/entry_points.txt:%d", w.distInfo, s.line),
 		})
 	}
-	installer := opts.Installer
-	if installer == "" {
-		installer = DefaultInstaller
-	}
-	files = append(files, installed{dest: path.Join(root, distInfo, "INSTALLER"), data: []byte(installer + "\n"), from: "INSTALLER"})
-	if opts.Requested {
-		files = append(files, installed{dest: path.Join(root, distInfo, "REQUESTED"), data: []byte{}, from: "REQUESTED"})
-	}
-
-	recordDest := path.Join(root, distInfo, "RECORD")
-	rows := []recordRow{{path: relPath(root, recordDest)}}
-	for _, f := range files {
-		rows = append(rows, rowFor(relPath(root, f.dest), f.data))
-	}
-	files = append(files, installed{dest: recordDest, data: writeRecord(rows), from: "RECORD"})
-
-	return toEntries(files)
+	return files, nil
 }
 
 // readMembers reads every regular file of the archive after checking every name, so a hostile archive is
