@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/containerize/containerize/django"
+	"github.com/containerize/containerize/venv"
 )
 
 // skipDirs are never descended into: they hold no project code and can hold a great many files.
@@ -21,12 +22,12 @@ var skipDirs = map[string]bool{
 // tree is what one walk of the project collects; everything later reads from it or
 // opens single files, so the tree is walked once.
 type tree struct {
-	fsys       fs.FS
-	managePys  []string
-	venvs      []string
-	pyvenvCfgs map[string]string // venv dir -> its pyvenv.cfg path ("" when absent)
-	files      map[string]bool   // every regular file seen outside skipped dirs
-	manifests  map[string]*manifests
+	fsys      fs.FS
+	managePys []string
+	venvs     []string
+	venvInfo  map[string]venv.Venv // venv dir -> what venv.Inspect read of it (tree.virtualenv)
+	files     map[string]bool      // every regular file seen outside skipped dirs
+	manifests map[string]*manifests
 }
 
 // Detect scans the project in fsys. root is how the caller names the directory; it is
@@ -125,16 +126,15 @@ func WalkProject(fsys fs.FS, fn func(path string, d fs.DirEntry) error, venv fun
 
 // walk visits the tree once, collecting what detection reads later.
 func walk(fsys fs.FS) (*tree, error) {
-	t := &tree{fsys: fsys, pyvenvCfgs: map[string]string{}, files: map[string]bool{}, manifests: map[string]*manifests{}}
+	t := &tree{fsys: fsys, venvInfo: map[string]venv.Venv{}, files: map[string]bool{}, manifests: map[string]*manifests{}}
 	err := WalkProject(fsys, func(p string, d fs.DirEntry) error {
 		t.files[p] = true
 		if d.Name() == "manage.py" {
 			t.managePys = append(t.managePys, p)
 		}
 		return nil
-	}, func(dir, cfg string) {
+	}, func(dir, _ string) {
 		t.venvs = append(t.venvs, dir)
-		t.pyvenvCfgs[dir] = cfg
 	})
 	if err != nil {
 		return nil, fmt.Errorf("scan project: %w", err)

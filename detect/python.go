@@ -331,36 +331,12 @@ func readSetupPython(t *tree, p *Project, dir string) ([]PythonCandidate, error)
 	return nil, nil
 }
 
-// venvPython reads a virtualenv's version from pyvenv.cfg, or from its lib/pythonX.Y folder.
+// venvPython is the version of a virtualenv as package venv reads it: pyvenv.cfg's version
+// or version_info, else the lib/pythonX.Y folder (or what else venv finds).
 func venvPython(t *tree, dir string) (PythonCandidate, bool) {
-	if cfg := t.pyvenvCfgs[dir]; cfg != "" {
-		if b, err := fs.ReadFile(t.fsys, cfg); err == nil {
-			var c PythonCandidate
-			found := false
-			eachLine(b, func(line string, n int) bool {
-				k, v, ok := strings.Cut(line, "=")
-				k = strings.TrimSpace(k)
-				if ok && (k == "version" || k == "version_info") {
-					c, found = candidate(strings.TrimSpace(v), fmt.Sprintf("%s:%d", cfg, n)), true
-					return false
-				}
-				return true
-			})
-			if found {
-				return c, true
-			}
-		}
+	v, ok := t.virtualenv(dir)
+	if !ok || v.Python == "" {
+		return PythonCandidate{}, false
 	}
-	for _, lib := range []string{"lib", "lib64"} {
-		entries, err := fs.ReadDir(t.fsys, path.Join(dir, lib))
-		if err != nil {
-			continue
-		}
-		for _, e := range entries {
-			if e.IsDir() && strings.HasPrefix(e.Name(), "python") {
-				return candidate(strings.TrimPrefix(e.Name(), "python"), path.Join(dir, lib, e.Name())), true
-			}
-		}
-	}
-	return PythonCandidate{}, false
+	return candidate(v.PythonSpec, v.PythonSource), true
 }
