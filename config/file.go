@@ -11,13 +11,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
-
-	"github.com/containerize/containerize/internal/lazy"
 )
-
-// SupportedPython are the Python minor versions the generated image can use, oldest first.
-// Treat it as read-only.
-var SupportedPython = []string{"3.10", "3.11", "3.12", "3.13", "3.14"}
 
 // ComposeServices are the services the compose file can add next to web, in the order they
 // are written and offered. Treat it as read-only.
@@ -38,7 +32,7 @@ type problem struct {
 	msg string
 }
 
-// Validate checks every value: a supported Python minor, a port in 1-65535, a known server,
+// Validate checks every value: a Python minor the policy supports (Python.Check), a port in 1-65535, a known server,
 // and a consistent set of services. The error lists every problem, one per line.
 func (c *Config) Validate() error {
 	var errs []error
@@ -63,24 +57,11 @@ func (c *Config) problems() []problem {
 		}
 		ps = append(ps, problem{key, prefix + err.Error()})
 	}
-	add("python", "", CheckPython(c.Python))
+	add("python", "", Python.Check(c.Python))
 	add("port", "", CheckPort(c.Port))
 	add("server", "", CheckServer(c.Server))
 	add("services", "services: ", CheckServices(c.Services))
 	return ps
-}
-
-var minorRE = lazy.Regexp(`^[0-9]+\.[0-9]+$`)
-
-// CheckPython accepts a minor version listed in SupportedPython.
-func CheckPython(v string) error {
-	switch {
-	case !minorRE().MatchString(v):
-		return fmt.Errorf("python must be a minor version like %q, got %q", "3.12", v)
-	case !slices.Contains(SupportedPython, v):
-		return fmt.Errorf("python %s is not supported: choose one of %s", v, strings.Join(SupportedPython, ", "))
-	}
-	return nil
 }
 
 // CheckPort accepts 1-65535.
@@ -338,7 +319,7 @@ func render(p *unstable.Parser, n *unstable.Node) string {
 func Marshal(c *Config) []byte {
 	var b bytes.Buffer
 	b.WriteString(header + "\n\n")
-	fmt.Fprintf(&b, "# Python minor version of the base image: %s\n", strings.Join(SupportedPython, ", "))
+	fmt.Fprintf(&b, "# Python minor version of the base image: %s\n", strings.Join(Python.Supported, ", "))
 	fmt.Fprintf(&b, "python = %s\n", quote(c.Python))
 	b.WriteString("# Port the web server listens on, in the container and on the host\n")
 	fmt.Fprintf(&b, "port = %d\n", c.Port)

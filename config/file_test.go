@@ -211,7 +211,7 @@ settings_patch = false
 
 func TestMarshalRoundTrip(t *testing.T) {
 	var configs []*Config
-	for i, py := range SupportedPython {
+	for i, py := range Python.Supported {
 		for j, server := range Servers {
 			configs = append(configs, &Config{
 				Python:        py,
@@ -262,8 +262,8 @@ func TestChecks(t *testing.T) {
 	if err := CheckPort(1); err != nil {
 		t.Errorf("CheckPort(1) = %v", err)
 	}
-	if err := CheckPython("3.10"); err != nil {
-		t.Errorf("CheckPython(3.10) = %v", err)
+	if err := Python.Check("3.10"); err != nil {
+		t.Errorf("Python.Check(3.10) = %v", err)
 	}
 	if err := CheckServer("daphne"); err != nil {
 		t.Errorf("CheckServer(daphne) = %v", err)

@@ -78,7 +78,6 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 	findServices(p)
 	findSystemPackages(p)
 	djangoWarnings(p)
-	checkDjangoPython(p)
 	return p, nil
 }
 

@@ -78,24 +78,50 @@ type Dependency struct {
 	Source  string `json:"source"`
 }
 
-// Python is the chosen interpreter version and every source that named one.
+// Python is what the project says of its Python version. Candidates (each source that
+// names one) and Django (what its Django release supports) are facts. Version, Source,
+// Conflicts and each candidate's Version and Note are decisions: detection leaves them
+// empty, and the supported-Python policy (config.Python) fills them from the facts
+// (PythonPolicy.Apply) before `containerize detect` prints them, as it always has.
 type Python struct {
-	// Version is a minor version such as "3.11".
-	Version    string            `json:"version"`
-	Source     string            `json:"source"`
+	// Version is the chosen minor version such as "3.11".
+	Version string `json:"version"`
+	// Source is the evidence of the candidate Version comes from.
+	Source string `json:"source"`
+	// Candidates are every source that names a version, in precedence order, the
+	// project's virtualenvs last.
 	Candidates []PythonCandidate `json:"candidates"`
-	Conflicts  []string          `json:"conflicts"`
+	// Conflicts say which sources disagree with Version.
+	Conflicts []string `json:"conflicts"`
+	// Django is what the project's Django release supports; nil when that is unknown.
+	Django *DjangoPython `json:"-"`
 }
 
 // PythonCandidate is what one source says about the Python version.
 type PythonCandidate struct {
-	// Version is the minor version this source resolves to ("3.11").
+	// Version is the minor version the policy resolves this source to ("3.11"); a decision.
 	Version string `json:"version"`
-	// Spec is the text as written (">=3.10,<3.13", "3.11.4", "python-3.11.4").
+	// Spec is the text as written (">=3.10,<3.13", "3.11.4", "3.10.12.final.0").
 	Spec   string `json:"spec"`
 	Source string `json:"source"`
-	// Note explains how a range became Version.
+	// Note explains how the policy resolved a range; a decision.
 	Note string `json:"note,omitempty"`
+	// Range is true when Spec admits several versions (">=3.10", "^3.11", "3.*").
+	Range bool `json:"-"`
+	// Pin is the minor version an exact Spec names ("3.11" for "3.11.4"); "" for a range
+	// or a text that names none.
+	Pin string `json:"-"`
+}
+
+// DjangoPython is what the project's Django release supports of Python: the union over
+// every Django feature release its version or range admits (Django's FAQ).
+type DjangoPython struct {
+	// Spec is the Django version the lockfile pins, else the range the manifest declares.
+	Spec string
+	// Source is where that is written (path:line).
+	Source string
+	// Python are the supported minor versions, oldest first.
+	Python []string
 }
 
 // SystemPackages are Debian packages the image needs: Build in the build stage (compilers,

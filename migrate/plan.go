@@ -7,12 +7,12 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/venv"
@@ -191,7 +191,7 @@ func (pl *planner) pinFor(d venv.Dist) pin {
 	return p
 }
 
-var reWindowsPath = regexp.MustCompile(`^[A-Za-z]:[\\/]|\\`)
+var reWindowsPath = lazy.Regexp(`^[A-Za-z]:[\\/]|\\`)
 
 // localPath writes target, the source folder of d's install, relative to
 // the dependency folder when it lies inside the project; otherwise it stays
@@ -461,8 +461,8 @@ func (pl *planner) pipfile() ([]File, error) {
 		body.WriteString(tomlKeyName(p.dist.Name) + " = " + p.pipfileValue() + "\n")
 	}
 	requires := ""
-	if major, minor, ok := minorVersion(pl.r.Python); ok {
-		requires = fmt.Sprintf("[requires]\npython_version = \"%d.%d\"\n", major, minor)
+	if v, ok := detect.ParsePythonMinor(pl.r.Python); ok {
+		requires = fmt.Sprintf("[requires]\npython_version = \"%s\"\n", v)
 	}
 	existing, err := pl.readExisting(file)
 	if err != nil {
@@ -547,8 +547,8 @@ func (pl *planner) pyproject() ([]File, error) {
 	}
 	var project strings.Builder
 	project.WriteString("[project]\nname = " + tomlString(name) + "\nversion = \"0.1.0\"\n")
-	if major, minor, ok := minorVersion(pl.r.Python); ok && major >= 3 {
-		fmt.Fprintf(&project, "requires-python = \">=%d.%d\"\n", major, minor)
+	if v, ok := detect.ParsePythonMinor(pl.r.Python); ok && v.Major >= 3 {
+		fmt.Fprintf(&project, "requires-python = \">=%s\"\n", v)
 	}
 	project.WriteString("dependencies = " + arr.String() + "\n")
 

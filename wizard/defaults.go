@@ -3,7 +3,6 @@ package wizard
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/containerize/containerize/config"
@@ -13,9 +12,6 @@ import (
 // DefaultPort is the port Django's runserver uses, so it is the one people expect.
 const DefaultPort = 8000
 
-// defaultPython is used when the project names no usable version.
-const defaultPython = "3.12"
-
 // Defaults computes the answers detection suggests, with a reason for each, keyed like the
 // containerize.toml keys (python, port, server, services, settings_patch), for printing.
 // p must not be nil.
@@ -24,7 +20,7 @@ func Defaults(p *detect.Project) (config.Config, map[string]string) {
 	var c config.Config
 
 	c.Services, reasons["services"] = defaultServices(p)
-	c.Python, reasons["python"] = pythonDefault(p.Python)
+	c.Python, reasons["python"] = config.Python.Choose(p.Python)
 	c.Port, reasons["port"] = DefaultPort, "the port Django's runserver uses"
 	c.Server, reasons["server"] = defaultServer(p)
 
@@ -110,49 +106,6 @@ func defaultServices(p *detect.Project) ([]string, string) {
 		reason += "; " + strings.Join(notes, "; ")
 	}
 	return config.OrderServices(services), reason
-}
-
-// parseMinor reads "3.11" as (3, 11).
-func parseMinor(v string) (major, minor int, ok bool) {
-	a, b, found := strings.Cut(v, ".")
-	if !found {
-		return 0, 0, false
-	}
-	major, err1 := strconv.Atoi(a)
-	minor, err2 := strconv.Atoi(b)
-	return major, minor, err1 == nil && err2 == nil
-}
-
-func olderThan(a, b string) bool {
-	amaj, amin, _ := parseMinor(a)
-	bmaj, bmin, _ := parseMinor(b)
-	return amaj < bmaj || amaj == bmaj && amin < bmin
-}
-
-// pythonDefault takes the detected version when it is supported, else the nearest
-// supported one.
-func pythonDefault(py detect.Python) (string, string) {
-	oldest, newest := config.SupportedPython[0], config.SupportedPython[len(config.SupportedPython)-1]
-	detected := withSource(py.Version, py.Source)
-	switch {
-	case py.Version == "":
-		return defaultPython, "no version found in the project; " + defaultPython + " is the default"
-	case slices.Contains(config.SupportedPython, py.Version):
-		if py.Source == "" {
-			return py.Version, "detected"
-		}
-		return py.Version, "from " + py.Source
-	}
-	if _, _, ok := parseMinor(py.Version); !ok {
-		return defaultPython, fmt.Sprintf("could not read the detected version %s; %s is the default", detected, defaultPython)
-	}
-	if olderThan(py.Version, oldest) {
-		return oldest, fmt.Sprintf("the project names %s, older than the oldest supported Python; using %s", detected, oldest)
-	}
-	if olderThan(newest, py.Version) {
-		return newest, fmt.Sprintf("the project names %s, newer than the newest supported Python; using %s", detected, newest)
-	}
-	return defaultPython, fmt.Sprintf("the project names %s, which is not supported; %s is the default", detected, defaultPython)
 }
 
 func defaultServer(p *detect.Project) (string, string) {

@@ -24,11 +24,15 @@ func envSettings() *django.Info {
 	}
 }
 
+// pinned is what detection reports of a project that pins one Python version.
+func pinned(minor, source string) detect.Python {
+	return detect.Python{Candidates: []detect.PythonCandidate{{Spec: minor, Pin: minor, Source: source}}}
+}
+
 // library is the Django REST Framework tutorial project: sqlite, a hard-coded key and DEBUG.
 func library() *detect.Project {
 	return &detect.Project{
-		Python: detect.Python{Version: "3.8", Source: "Pipfile:9",
-			Candidates: []detect.PythonCandidate{{Version: "3.8", Spec: "3.8", Source: "Pipfile:9"}}},
+		Python:       pinned("3.8", "Pipfile:9"),
 		Dependencies: []detect.Dependency{{Name: "django"}, {Name: "djangorestframework"}},
 		Django: &django.Info{
 			WSGIApplication:    ptr("library.wsgi.application"),
@@ -49,7 +53,7 @@ func library() *detect.Project {
 // celeryProject has postgres, redis and Celery (worker and beat), all read from the environment.
 func celeryProject() *detect.Project {
 	return &detect.Project{
-		Python:   detect.Python{Version: "3.12", Source: ".python-version:1"},
+		Python:   pinned("3.12", ".python-version:1"),
 		Django:   envSettings(),
 		Services: []string{"postgres", "redis", "celery-worker", "celery-beat", "mail"},
 		ServiceEvidence: []detect.Finding{
@@ -69,13 +73,11 @@ func channelsProject() *detect.Project {
 	d.SecretKeyHardcoded = true
 	d.SecretKeySource = "config/settings.py:20"
 	return &detect.Project{
-		Python: detect.Python{Version: "3.13", Source: "pyproject.toml:5",
-			Candidates: []detect.PythonCandidate{
-				{Version: "3.13", Spec: ">=3.11", Source: "pyproject.toml:5"},
-				{Version: "3.12", Spec: "3.12.4", Source: ".python-version:1"},
-			},
-			Conflicts: []string{".python-version:1 names 3.12, pyproject.toml:5 chose 3.13"},
-		},
+		// The range, first here, resolves to 3.13 and is chosen; the pin conflicts with it.
+		Python: detect.Python{Candidates: []detect.PythonCandidate{
+			{Spec: ">=3.11,<3.14", Range: true, Source: "pyproject.toml:5"},
+			{Spec: "3.12.4", Pin: "3.12", Source: ".python-version:1"},
+		}},
 		Dependencies: []detect.Dependency{{Name: "django"}, {Name: "channels"}, {Name: "channels-redis"}},
 		Django:       d,
 		Services:     []string{"channels", "redis"},
@@ -160,21 +162,21 @@ func TestDefaults(t *testing.T) {
 		},
 		{
 			name:    "python newer than supported",
-			p:       &detect.Project{Python: detect.Python{Version: "3.15", Source: ".python-version:1"}},
+			p:       &detect.Project{Python: pinned("3.15", ".python-version:1")},
 			want:    config.Config{Python: "3.14", Port: 8000, Server: "gunicorn", Services: []string{}},
 			reasons: map[string]string{"python": "the project names 3.15 (.python-version:1), newer than the newest supported Python; using 3.14"},
 		},
 		{
 			name:    "python 2",
-			p:       &detect.Project{Python: detect.Python{Version: "2.7", Source: "runtime.txt:1"}},
+			p:       &detect.Project{Python: pinned("2.7", "runtime.txt:1")},
 			want:    config.Config{Python: "3.10", Port: 8000, Server: "gunicorn", Services: []string{}},
 			reasons: map[string]string{"python": "older than the oldest supported"},
 		},
 		{
 			name:    "python unreadable",
-			p:       &detect.Project{Python: detect.Python{Version: "pypy"}},
+			p:       &detect.Project{Python: detect.Python{Candidates: []detect.PythonCandidate{{Spec: "pypy", Source: ".python-version:1"}}}},
 			want:    config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []string{}},
-			reasons: map[string]string{"python": `could not read the detected version pypy`},
+			reasons: map[string]string{"python": `no version found in the project; 3.12 is the default`},
 		},
 		{
 			name: "celery worker without redis gets the broker",

@@ -38,7 +38,7 @@ func TestHuhAccessibleResolve(t *testing.T) {
 	for _, s := range []string{
 		TitleServices, "Type 0 when done", "3. ✓ redis", "found redis. channels needs no container of its own.",
 		TitlePython, "3. 3.12 (.python-version:1)\n", "4. 3.13 (pyproject.toml:5) [default]",
-		"Sources disagree: .python-version:1 names 3.12, pyproject.toml:5 chose 3.13.",
+		`Sources disagree: .python-version:1 says "3.12.4", but pyproject.toml:5 chose 3.13 (it takes precedence).`,
 		"Port [8000]:", `port must be a number between 1 and 65535, got "abc"`, "port must be between 1 and 65535, got 70000",
 		TitleServer, "2. daphne: ASGI, the Channels server [default]",
 		TitleSettingsPatch, "SECRET_KEY is hard-coded (config/settings.py:20)", "[Y/n]",

@@ -106,7 +106,7 @@ func (e *FlagError) Unwrap() error { return e.Err }
 func applyFlags(p *detect.Project, cfg *config.Config, f Flags, settled map[string]bool) error {
 	var errs []error
 	if f.Python != "" {
-		if err := config.CheckPython(f.Python); err != nil {
+		if err := config.Python.Check(f.Python); err != nil {
 			errs = append(errs, fmt.Errorf("--python: %w", err))
 		}
 		cfg.Python, settled["python"] = f.Python, true
@@ -155,7 +155,8 @@ func ask(p *detect.Project, cfg *config.Config, settled map[string]bool, reasons
 	}
 
 	if !settled["python"] {
-		cfg.Python, err = pr.Select(TitlePython, pythonHelp(p, reasons["python"]), pythonOptions(p), cfg.Python)
+		choice := config.Python.Resolve(p.Python)
+		cfg.Python, err = pr.Select(TitlePython, pythonHelp(choice, reasons["python"]), pythonOptions(choice), cfg.Python)
 		if err != nil {
 			return fmt.Errorf("python version: %w", err)
 		}
@@ -229,11 +230,13 @@ func servicesHelp(p *detect.Project, reason string) string {
 	return help
 }
 
-func pythonOptions(p *detect.Project) []Option {
-	opts := make([]Option, len(config.SupportedPython))
-	for i, v := range config.SupportedPython {
+// pythonOptions are the versions the image supports, each labelled with the sources that
+// resolve to it.
+func pythonOptions(choice config.PythonChoice) []Option {
+	opts := make([]Option, len(config.Python.Supported))
+	for i, v := range config.Python.Supported {
 		var sources []string
-		for _, c := range p.Python.Candidates {
+		for _, c := range choice.Candidates {
 			if c.Version == v && c.Source != "" {
 				sources = append(sources, c.Source)
 			}
@@ -247,10 +250,10 @@ func pythonOptions(p *detect.Project) []Option {
 	return opts
 }
 
-func pythonHelp(p *detect.Project, reason string) string {
+func pythonHelp(choice config.PythonChoice, reason string) string {
 	help := "The base image's Python: " + reason + "."
-	if len(p.Python.Conflicts) > 0 {
-		help += " Sources disagree: " + strings.Join(p.Python.Conflicts, "; ") + "."
+	if len(choice.Conflicts) > 0 {
+		help += " Sources disagree: " + strings.Join(choice.Conflicts, "; ") + "."
 	}
 	return help
 }

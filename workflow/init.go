@@ -59,6 +59,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
+	config.Python.Apply(p)
 	saved, err := LoadSaved(o.Dir)
 	if err != nil {
 		return nil, err

@@ -82,7 +82,7 @@ replaces them and keeps a backup (FILE.bak), --dry-run prints a unified diff and
 	}
 	f := cmd.Flags()
 	opts.Write.register(f, "take the detected defaults for every open question; never prompt")
-	f.StringVar(&opts.Flags.Python, "python", "", "Python minor version of the base image, e.g. 3.12 (one of "+strings.Join(config.SupportedPython, ", ")+")")
+	f.StringVar(&opts.Flags.Python, "python", "", "Python minor version of the base image, e.g. 3.12 (one of "+strings.Join(config.Python.Supported, ", ")+")")
 	f.IntVar(&opts.Flags.Port, "port", 0, "port the web server listens on (default 8000)")
 	f.StringVar(&opts.Flags.Server, "server", "", "web server: gunicorn, uvicorn (gunicorn with uvicorn workers, ASGI) or daphne (ASGI)")
 	f.StringVar(&services, "services", "", `comma-separated services for docker-compose.yml: postgres, mysql, redis, celery-worker, celery-beat, mail, or "none"`)

@@ -104,7 +104,7 @@ func migrated(t testing.TB, p *detect.Project, dir string) *detect.Project {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := migrate.Input{Project: p, FS: os.DirFS(dir), Venv: v, Dists: dists, Dir: abs}
+	in := migrate.Input{Project: p, FS: os.DirFS(dir), Venv: v, Dists: dists, Dir: abs, Python: config.Python}
 	rep, err := migrate.Analyze(in)
 	if err != nil {
 		t.Fatal(err)
