@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,11 +12,16 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/containerize/containerize/detect"
 )
 
 // ComposeServices are the services the compose file can add next to web, in the order they
 // are written and offered. Treat it as read-only.
-var ComposeServices = []string{"postgres", "mysql", "redis", "celery-worker", "celery-beat", "mail"}
+var ComposeServices = []detect.Service{
+	detect.ServicePostgres, detect.ServiceMySQL, detect.ServiceRedis,
+	detect.ServiceCeleryWorker, detect.ServiceCeleryBeat, detect.ServiceMail,
+}
 
 // Servers lists the valid Server values.
 var Servers = []string{ServerGunicorn, ServerUvicorn, ServerDaphne}
@@ -83,29 +89,29 @@ func CheckServer(server string) error {
 // CheckServices accepts known, distinct services that work together: one database at most,
 // and Celery only with the redis broker (and beat only with a worker). It reports every
 // problem, joined with errors.Join.
-func CheckServices(services []string) error {
+func CheckServices(services []detect.Service) error {
 	var errs []error
-	seen := map[string]bool{}
+	seen := map[detect.Service]bool{}
 	for _, s := range services {
 		switch {
-		case s == "sqlite" || s == "channels":
+		case s == detect.ServiceSQLite || s == detect.ServiceChannels:
 			errs = append(errs, fmt.Errorf("%s needs no container of its own: leave it out", s))
 		case !slices.Contains(ComposeServices, s):
-			errs = append(errs, fmt.Errorf("unknown service %q: use %s", s, strings.Join(ComposeServices, ", ")))
+			errs = append(errs, fmt.Errorf("unknown service %q: use %s", s, strings.Join(detect.Strings(ComposeServices), ", ")))
 		case seen[s]:
 			errs = append(errs, fmt.Errorf("%q is listed twice: remove one", s))
 		}
 		seen[s] = true
 	}
-	if seen["postgres"] && seen["mysql"] {
+	if seen[detect.ServicePostgres] && seen[detect.ServiceMySQL] {
 		errs = append(errs, errors.New("choose postgres or mysql, not both"))
 	}
-	for _, celery := range []string{"celery-worker", "celery-beat"} {
-		if seen[celery] && !seen["redis"] {
+	for _, celery := range []detect.Service{detect.ServiceCeleryWorker, detect.ServiceCeleryBeat} {
+		if seen[celery] && !seen[detect.ServiceRedis] {
 			errs = append(errs, fmt.Errorf("%s needs redis, the broker the generated setup provides: add redis", celery))
 		}
 	}
-	if seen["celery-beat"] && !seen["celery-worker"] {
+	if seen[detect.ServiceCeleryBeat] && !seen[detect.ServiceCeleryWorker] {
 		errs = append(errs, errors.New("celery-beat needs celery-worker to run the tasks it schedules: add celery-worker"))
 	}
 	return errors.Join(errs...)
@@ -113,20 +119,18 @@ func CheckServices(services []string) error {
 
 // OrderServices returns services in ComposeServices order, unknown names last in the order
 // given, so that files and prompts do not depend on the order answers arrived in.
-func OrderServices(services []string) []string {
-	out := make([]string, 0, len(services))
-	for _, known := range ComposeServices {
-		for _, s := range services {
-			if s == known {
-				out = append(out, s)
-			}
+func OrderServices(services []detect.Service) []detect.Service {
+	rank := func(s detect.Service) int {
+		if i := slices.Index(ComposeServices, s); i >= 0 {
+			return i
 		}
+		return len(ComposeServices)
 	}
-	for _, s := range services {
-		if !slices.Contains(ComposeServices, s) {
-			out = append(out, s)
-		}
+	out := slices.Clone(services)
+	if out == nil {
+		out = []detect.Service{}
 	}
+	slices.SortStableFunc(out, func(a, b detect.Service) int { return cmp.Compare(rank(a), rank(b)) })
 	return out
 }
 
@@ -325,11 +329,11 @@ func Marshal(c *Config) []byte {
 	fmt.Fprintf(&b, "port = %d\n", c.Port)
 	b.WriteString("# Web server: gunicorn (WSGI), uvicorn or daphne (ASGI)\n")
 	fmt.Fprintf(&b, "server = %s\n", quote(c.Server))
-	fmt.Fprintf(&b, "# Compose services next to web, any of: %s\n", strings.Join(ComposeServices, ", "))
+	fmt.Fprintf(&b, "# Compose services next to web, any of: %s\n", strings.Join(detect.Strings(ComposeServices), ", "))
 	services := OrderServices(c.Services)
 	quoted := make([]string, len(services))
 	for i, s := range services {
-		quoted[i] = quote(s)
+		quoted[i] = quote(string(s))
 	}
 	fmt.Fprintf(&b, "services = [%s]\n", strings.Join(quoted, ", "))
 	b.WriteString("# Append the block that reads DATABASE_URL, SECRET_KEY, DEBUG and ALLOWED_HOSTS from the environment to the settings\n")

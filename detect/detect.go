@@ -1,11 +1,12 @@
 package detect
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/containerize/containerize/django"
@@ -42,7 +43,7 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 		AppRoot:              ".",
 		OtherDependencyFiles: []Finding{},
 		Dependencies:         []Dependency{},
-		Services:             []string{},
+		Services:             []Service{},
 		ServiceEvidence:      []Finding{},
 		Virtualenvs:          t.venvs,
 		Warnings:             []Finding{},
@@ -138,12 +139,8 @@ func walk(fsys fs.FS) (*tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scan project: %w", err)
 	}
-	sort.SliceStable(t.managePys, func(i, j int) bool {
-		di, dj := strings.Count(t.managePys[i], "/"), strings.Count(t.managePys[j], "/")
-		if di != dj {
-			return di < dj
-		}
-		return t.managePys[i] < t.managePys[j]
+	slices.SortFunc(t.managePys, func(a, b string) int {
+		return cmp.Or(cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")), cmp.Compare(a, b))
 	})
 	return t, nil
 }

@@ -3,7 +3,11 @@
 // or runs Python.
 package detect
 
-import "github.com/containerize/containerize/django"
+import (
+	"slices"
+
+	"github.com/containerize/containerize/django"
+)
 
 // Project is everything detection found. Field names in JSON are a public contract
 // (`containerize detect --json`); add fields, do not rename them.
@@ -14,8 +18,8 @@ type Project struct {
 	Name string `json:"name"`
 	// AppRoot is the folder holding manage.py, relative to Root ("." for Root itself).
 	AppRoot string `json:"app_root"`
-	// PackageManager is one of pipenv, poetry, uv, pdm, pip, setuptools, none.
-	PackageManager string `json:"package_manager"`
+	// PackageManager is one of PackageManagers.
+	PackageManager PackageManager `json:"package_manager"`
 	// PackageManagerSource says why that manager was chosen.
 	PackageManagerSource string `json:"package_manager_source"`
 	// DependencyDir is the folder holding the dependency files, relative to Root: the app
@@ -36,9 +40,8 @@ type Project struct {
 	// Django is nil when the project is not a Django project (no manage.py).
 	Django *django.Info `json:"django"`
 
-	// Services in the fixed vocabulary: postgres mysql sqlite redis celery-worker
-	// celery-beat channels mail.
-	Services        []string  `json:"services"`
+	// Services found, in the order of Services.
+	Services        []Service `json:"services"`
 	ServiceEvidence []Finding `json:"service_evidence"`
 
 	SystemPackages SystemPackages `json:"system_packages"`
@@ -134,20 +137,8 @@ type SystemPackages struct {
 
 // Has reports whether the project declares the dependency (normalised name).
 func (p *Project) Has(name string) bool {
-	for _, d := range p.Dependencies {
-		if d.Name == name {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(p.Dependencies, func(d Dependency) bool { return d.Name == name })
 }
 
 // HasService reports whether detection found the service.
-func (p *Project) HasService(name string) bool {
-	for _, s := range p.Services {
-		if s == name {
-			return true
-		}
-	}
-	return false
-}
+func (p *Project) HasService(s Service) bool { return slices.Contains(p.Services, s) }

@@ -2,20 +2,18 @@ package detect
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 )
 
-// serviceOrder is the vocabulary, in the order services are listed everywhere.
-var serviceOrder = []string{"postgres", "mysql", "sqlite", "redis", "celery-worker", "celery-beat", "channels", "mail"}
-
 // depServices maps a dependency (normalised name) to the services it implies.
-var depServices = map[string][]string{
-	"psycopg2": {"postgres"}, "psycopg2-binary": {"postgres"}, "psycopg": {"postgres"},
-	"psycopg-binary": {"postgres"}, "psycopg-c": {"postgres"}, "asyncpg": {"postgres"},
-	"mysqlclient": {"mysql"}, "pymysql": {"mysql"}, "mysql-connector-python": {"mysql"},
-	"redis": {"redis"}, "django-redis": {"redis"}, "channels-redis": {"redis"}, "hiredis": {"redis"},
-	"celery": {"celery-worker"}, "django-celery-beat": {"celery-beat"},
-	"channels": {"channels"},
+var depServices = map[string][]Service{
+	"psycopg2": {ServicePostgres}, "psycopg2-binary": {ServicePostgres}, "psycopg": {ServicePostgres},
+	"psycopg-binary": {ServicePostgres}, "psycopg-c": {ServicePostgres}, "asyncpg": {ServicePostgres},
+	"mysqlclient": {ServiceMySQL}, "pymysql": {ServiceMySQL}, "mysql-connector-python": {ServiceMySQL},
+	"redis": {ServiceRedis}, "django-redis": {ServiceRedis}, "channels-redis": {ServiceRedis}, "hiredis": {ServiceRedis},
+	"celery": {ServiceCeleryWorker}, "django-celery-beat": {ServiceCeleryBeat},
+	"channels": {ServiceChannels},
 }
 
 // dependencies returns the declared dependencies, or for a legacy project what its
@@ -30,46 +28,44 @@ func (p *Project) dependencies() []Dependency {
 // findServices reads the services from the settings first (they say what is used) and
 // then from the dependencies (they say what could be).
 func findServices(p *Project) {
-	found := map[string]Finding{}
-	add := func(svc, source, detail string) {
+	found := map[Service]Finding{}
+	add := func(svc Service, source, detail string) {
 		if _, ok := found[svc]; !ok && source != "" {
-			found[svc] = Finding{Name: svc, Source: source, Detail: detail}
+			found[svc] = Finding{Name: string(svc), Source: source, Detail: detail}
 		}
 	}
 	if d := p.Django; d != nil {
 		switch d.Database {
 		case "postgres", "postgis":
-			add("postgres", d.DatabaseSource, "DATABASES uses "+d.Database)
+			add(ServicePostgres, d.DatabaseSource, "DATABASES uses "+d.Database)
 		case "mysql":
-			add("mysql", d.DatabaseSource, "DATABASES uses mysql")
+			add(ServiceMySQL, d.DatabaseSource, "DATABASES uses mysql")
 		case "sqlite":
-			add("sqlite", d.DatabaseSource, "DATABASES uses sqlite")
+			add(ServiceSQLite, d.DatabaseSource, "DATABASES uses sqlite")
 		}
 		if d.Cache == "redis" {
-			add("redis", d.CacheSource, "CACHES uses redis")
+			add(ServiceRedis, d.CacheSource, "CACHES uses redis")
 		}
 		if d.CeleryBroker == "redis" {
-			add("redis", d.CeleryBrokerSource, "the Celery broker is redis")
+			add(ServiceRedis, d.CeleryBrokerSource, "the Celery broker is redis")
 		}
 		if d.ChannelLayer == "redis" {
-			add("redis", d.ChannelLayerSource, "CHANNEL_LAYERS uses redis")
+			add(ServiceRedis, d.ChannelLayerSource, "CHANNEL_LAYERS uses redis")
 		}
 		if d.CeleryApp != "" {
-			add("celery-worker", d.CeleryAppSource, "a Celery app is defined in "+d.CeleryApp)
+			add(ServiceCeleryWorker, d.CeleryAppSource, "a Celery app is defined in "+d.CeleryApp)
 		}
 		if d.CeleryBeat {
-			add("celery-beat", d.CeleryBeatSource, "periodic tasks are configured")
+			add(ServiceCeleryBeat, d.CeleryBeatSource, "periodic tasks are configured")
 		}
 		if d.ChannelLayer != "" {
-			add("channels", d.ChannelLayerSource, "CHANNEL_LAYERS is configured")
+			add(ServiceChannels, d.ChannelLayerSource, "CHANNEL_LAYERS is configured")
 		}
-		for _, app := range d.InstalledApps {
-			if app == "channels" || app == "daphne" {
-				add("channels", d.SettingsModuleSource, "channels is in INSTALLED_APPS")
-			}
+		if slices.Contains(d.InstalledApps, "channels") || slices.Contains(d.InstalledApps, "daphne") {
+			add(ServiceChannels, d.SettingsModuleSource, "channels is in INSTALLED_APPS")
 		}
 		if d.EmailBackend == "smtp" {
-			add("mail", d.EmailBackendSource, "EMAIL_BACKEND sends mail over SMTP")
+			add(ServiceMail, d.EmailBackendSource, "EMAIL_BACKEND sends mail over SMTP")
 		}
 	}
 	for _, dep := range p.dependencies() {
@@ -79,7 +75,7 @@ func findServices(p *Project) {
 	}
 	// A project whose settings pick sqlite but which ships a postgres driver is usually
 	// configured per environment; the driver wins, sqlite is kept as evidence.
-	for _, svc := range serviceOrder {
+	for _, svc := range Services {
 		if f, ok := found[svc]; ok {
 			p.Services = append(p.Services, svc)
 			p.ServiceEvidence = append(p.ServiceEvidence, f)
@@ -143,7 +139,7 @@ func findSystemPackages(p *Project) {
 		}
 		ev(dep.Name, dep.Source, sp.why)
 	}
-	if d := p.Django; d != nil && (d.Database == "postgis" || containsString(d.InstalledApps, "django.contrib.gis")) {
+	if d := p.Django; d != nil && (d.Database == "postgis" || slices.Contains(d.InstalledApps, "django.contrib.gis")) {
 		for _, r := range geoRuntime {
 			runtime[r] = true
 		}
@@ -153,31 +149,12 @@ func findSystemPackages(p *Project) {
 		}
 		ev("geodjango", src, "GeoDjango loads GDAL, GEOS and PROJ at run time")
 	}
-	p.SystemPackages.Build = sortedKeys(build)
-	p.SystemPackages.Runtime = sortedKeys(runtime)
+	// Never nil: the JSON form lists none as [].
+	p.SystemPackages.Build = append([]string{}, slices.Sorted(maps.Keys(build))...)
+	p.SystemPackages.Runtime = append([]string{}, slices.Sorted(maps.Keys(runtime))...)
 }
 
-func hasExtra(d Dependency, extra string) bool { return containsString(d.Extras, extra) }
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := []string{}
-	for k, v := range m {
-		if v {
-			out = append(out, k)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
+func hasExtra(d Dependency, extra string) bool { return slices.Contains(d.Extras, extra) }
 
 // String renders a finding as "name (source): detail" for people.
 func (f Finding) String() string {

@@ -26,12 +26,12 @@ func (t *tree) virtualenv(dir string) (venv.Venv, bool) {
 // cheap, and enough to pin. `containerize migrate` reads the metadata in full.
 func readVirtualenvs(t *tree, p *Project) error {
 	p.VenvPackages = []Dependency{}
-	if len(p.Virtualenvs) > 0 && p.PackageManager == "none" {
+	if len(p.Virtualenvs) > 0 && p.PackageManager == ManagerNone {
 		for _, v := range p.Virtualenvs {
 			p.warn("virtualenv-only", v, fmt.Sprintf("no dependency file declares the dependencies; %s/ holds the only record of them", v))
 		}
 	}
-	if p.PackageManager != "none" {
+	if p.PackageManager != ManagerNone {
 		return nil
 	}
 	for _, dir := range p.Virtualenvs {

@@ -35,13 +35,15 @@ const (
 // for Poetry, uv, PDM and projects that declare dependencies only there or in setup.py, else
 // requirements.
 func DefaultFormat(p *detect.Project) string {
-	switch {
-	case p.PackageManager == "pipenv":
+	switch p.PackageManager {
+	case detect.ManagerPipenv:
 		return FormatPipfile
-	case p.PackageManager == "setuptools", p.PackageManager == "pip" && p.RequirementsFile == "" && len(p.DependencyFiles) > 0:
+	case detect.ManagerPoetry, detect.ManagerUV, detect.ManagerPDM, detect.ManagerSetuptools:
 		return FormatPyproject
-	case p.PackageManager == "poetry", p.PackageManager == "uv", p.PackageManager == "pdm":
-		return FormatPyproject
+	case detect.ManagerPip:
+		if p.RequirementsFile == "" && len(p.DependencyFiles) > 0 {
+			return FormatPyproject
+		}
 	}
 	return FormatRequirements
 }
@@ -300,7 +302,7 @@ func (pl *planner) leftOut(b *strings.Builder) {
 // requirements writes requirements.txt and requirements.lock.
 func (pl *planner) requirements() ([]File, error) {
 	file := path.Join(pl.dir, "requirements.txt")
-	if p := pl.in.Project; p.PackageManager == "pip" && p.RequirementsFile != "" {
+	if p := pl.in.Project; p.PackageManager == detect.ManagerPip && p.RequirementsFile != "" {
 		file = p.RequirementsFile
 	}
 	var b strings.Builder

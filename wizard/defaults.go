@@ -45,48 +45,46 @@ func withSource(s, source string) string {
 	return s + " (" + source + ")"
 }
 
-func serviceSource(p *detect.Project, service string) string {
-	for _, f := range p.ServiceEvidence {
-		if f.Name == service {
-			return f.Source
-		}
+func serviceSource(p *detect.Project, service detect.Service) string {
+	if i := slices.IndexFunc(p.ServiceEvidence, func(f detect.Finding) bool { return f.Name == string(service) }); i >= 0 {
+		return p.ServiceEvidence[i].Source
 	}
 	return ""
 }
 
 // defaultServices keeps the detected services that run as containers and completes the set
 // so that it is valid: one database, and what Celery needs to run.
-func defaultServices(p *detect.Project) ([]string, string) {
-	services := []string{}
+func defaultServices(p *detect.Project) ([]detect.Service, string) {
+	services := []detect.Service{}
 	var found []string
 	for _, s := range config.OrderServices(p.Services) {
 		if slices.Contains(config.ComposeServices, s) && !slices.Contains(services, s) {
 			services = append(services, s)
-			found = append(found, withSource(s, serviceSource(p, s)))
+			found = append(found, withSource(string(s), serviceSource(p, s)))
 		}
 	}
 
 	var notes []string
-	if slices.Contains(services, "postgres") && slices.Contains(services, "mysql") {
-		keep, drop, why := "postgres", "mysql", "no engine could be read from DATABASES"
+	if slices.Contains(services, detect.ServicePostgres) && slices.Contains(services, detect.ServiceMySQL) {
+		keep, drop, why := detect.ServicePostgres, detect.ServiceMySQL, "no engine could be read from DATABASES"
 		if p.Django != nil {
 			switch p.Django.Database {
 			case "mysql":
-				keep, drop = "mysql", "postgres"
+				keep, drop = detect.ServiceMySQL, detect.ServicePostgres
 				why = withSource("DATABASES uses mysql", p.Django.DatabaseSource)
 			case "postgres", "postgis":
 				why = withSource("DATABASES uses "+p.Django.Database, p.Django.DatabaseSource)
 			}
 		}
-		services = slices.DeleteFunc(services, func(s string) bool { return s == drop })
+		services = slices.DeleteFunc(services, func(s detect.Service) bool { return s == drop })
 		notes = append(notes, fmt.Sprintf("both postgres and mysql were found, kept %s: %s", keep, why))
 	}
-	if slices.Contains(services, "celery-beat") && !slices.Contains(services, "celery-worker") {
-		services = append(services, "celery-worker")
+	if slices.Contains(services, detect.ServiceCeleryBeat) && !slices.Contains(services, detect.ServiceCeleryWorker) {
+		services = append(services, detect.ServiceCeleryWorker)
 		notes = append(notes, "added celery-worker to run the tasks celery-beat schedules")
 	}
-	if slices.Contains(services, "celery-worker") && !slices.Contains(services, "redis") {
-		services = append(services, "redis")
+	if slices.Contains(services, detect.ServiceCeleryWorker) && !slices.Contains(services, detect.ServiceRedis) {
+		services = append(services, detect.ServiceRedis)
 		broker := "added redis as the Celery broker"
 		if p.Django != nil && p.Django.CeleryBroker != "" && p.Django.CeleryBroker != "redis" {
 			named := "the settings name " + p.Django.CeleryBroker

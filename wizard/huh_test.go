@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/detect"
 )
 
 // These tests drive the real huh forms in accessible mode, with every answer piped at once
@@ -30,7 +31,7 @@ func TestHuhAccessibleResolve(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Resolve: %v\noutput:\n%s", err, out.String())
 	}
-	want := config.Config{Python: "3.13", Port: 8080, Server: "daphne", Services: []string{"postgres", "redis", "celery-worker"}}
+	want := config.Config{Python: "3.13", Port: 8080, Server: "daphne", Services: []detect.Service{"postgres", "redis", "celery-worker"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Resolve:\n got %#v\nwant %#v\noutput:\n%s", got, want, out.String())
 	}
@@ -70,7 +71,7 @@ func TestHuhAccessibleMultiSelectReask(t *testing.T) {
 	// celery-worker alone is refused when confirmed; adding redis makes it valid.
 	var out strings.Builder
 	pr := NewHuh(strings.NewReader("4\n0\n3\n0\n"), &out, true)
-	got, err := pr.MultiSelect(TitleServices, "help", serviceOptions(), nil, config.CheckServices)
+	got, err := pr.MultiSelect(TitleServices, "help", serviceOptions(), nil, checkServiceNames)
 	if err != nil {
 		t.Fatalf("MultiSelect: %v\noutput:\n%s", err, out.String())
 	}

@@ -39,7 +39,7 @@ type Flags struct {
 	Port   int
 	Server string
 	// Services replaces the detected set when ServicesSet; an empty list means "none".
-	Services    []string
+	Services    []detect.Service
 	ServicesSet bool
 	// SettingsPatch is nil when the flag was not given.
 	SettingsPatch *bool
@@ -133,7 +133,7 @@ func applyFlags(p *detect.Project, cfg *config.Config, f Flags, settled map[stri
 		}
 		cfg.Services, settled["services"] = slices.Clone(f.Services), true
 		if cfg.Services == nil {
-			cfg.Services = []string{}
+			cfg.Services = []detect.Service{}
 		}
 	}
 	if f.SettingsPatch != nil {
@@ -147,11 +147,12 @@ func ask(p *detect.Project, cfg *config.Config, settled map[string]bool, reasons
 	var err error
 
 	if !settled["services"] {
-		cfg.Services, err = pr.MultiSelect(TitleServices, servicesHelp(p, reasons["services"]),
-			serviceOptions(), cfg.Services, config.CheckServices)
+		names, err := pr.MultiSelect(TitleServices, servicesHelp(p, reasons["services"]),
+			serviceOptions(), detect.Strings(cfg.Services), checkServiceNames)
 		if err != nil {
 			return fmt.Errorf("services: %w", err)
 		}
+		cfg.Services = services(names)
 	}
 
 	if !settled["python"] {
@@ -196,19 +197,31 @@ func validPort(s string) error {
 	return config.CheckPort(n)
 }
 
-var serviceLabels = map[string]string{
-	"postgres":      "postgres: PostgreSQL database",
-	"mysql":         "mysql: MySQL database",
-	"redis":         "redis: cache, Celery broker, Channels layer",
-	"celery-worker": "celery-worker: runs Celery tasks (needs redis)",
-	"celery-beat":   "celery-beat: schedules periodic Celery tasks (needs celery-worker)",
-	"mail":          "mail: catches outgoing email for development",
+var serviceLabels = map[detect.Service]string{
+	detect.ServicePostgres:     "postgres: PostgreSQL database",
+	detect.ServiceMySQL:        "mysql: MySQL database",
+	detect.ServiceRedis:        "redis: cache, Celery broker, Channels layer",
+	detect.ServiceCeleryWorker: "celery-worker: runs Celery tasks (needs redis)",
+	detect.ServiceCeleryBeat:   "celery-beat: schedules periodic Celery tasks (needs celery-worker)",
+	detect.ServiceMail:         "mail: catches outgoing email for development",
 }
+
+// services reads a prompt's answers (the options' values) as services.
+func services(names []string) []detect.Service {
+	out := make([]detect.Service, len(names))
+	for i, n := range names {
+		out[i] = detect.Service(n)
+	}
+	return out
+}
+
+// checkServiceNames is config.CheckServices for a prompt's answers.
+func checkServiceNames(names []string) error { return config.CheckServices(services(names)) }
 
 func serviceOptions() []Option {
 	opts := make([]Option, len(config.ComposeServices))
 	for i, s := range config.ComposeServices {
-		opts[i] = Option{Value: s, Label: serviceLabels[s]}
+		opts[i] = Option{Value: string(s), Label: serviceLabels[s]}
 	}
 	return opts
 }
@@ -216,9 +229,9 @@ func serviceOptions() []Option {
 func servicesHelp(p *detect.Project, reason string) string {
 	help := "Pre-selected from detection: " + reason + "."
 	var noContainer []string
-	for _, s := range []string{"sqlite", "channels"} {
+	for _, s := range []detect.Service{detect.ServiceSQLite, detect.ServiceChannels} {
 		if p.HasService(s) {
-			noContainer = append(noContainer, s)
+			noContainer = append(noContainer, string(s))
 		}
 	}
 	switch len(noContainer) {
