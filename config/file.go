@@ -204,19 +204,27 @@ func decodeError(data []byte, path string, err error) error {
 	return fmt.Errorf("read %s: %w", path, err)
 }
 
-// wants says, per key, what a value must look like.
-var wants = map[string]string{
-	"python":         `a quoted version like "3.12"`,
-	"port":           "a number",
-	"server":         `a quoted name like "gunicorn"`,
-	"services":       `a list of quoted names like ["postgres", "redis"]`,
-	"settings_patch": "true or false",
+// wants says what the value of a key must look like; "" for an unknown key.
+func wants(key string) string {
+	switch key {
+	case "python":
+		return `a quoted version like "3.12"`
+	case "port":
+		return "a number"
+	case "server":
+		return `a quoted name like "gunicorn"`
+	case "services":
+		return `a list of quoted names like ["postgres", "redis"]`
+	case "settings_patch":
+		return "true or false"
+	}
+	return ""
 }
 
 // typeMismatch explains a decode error at key when the value written there has the wrong
 // TOML type; ok is false when the error is something else (syntax, overflow).
 func typeMismatch(data []byte, key []string) (msg string, ok bool) {
-	if len(key) == 0 || wants[key[0]] == "" {
+	if len(key) == 0 || wants(key[0]) == "" {
 		return "", false
 	}
 	for _, e := range scan(data) {
@@ -229,7 +237,7 @@ func typeMismatch(data []byte, key []string) (msg string, ok bool) {
 		} else if e.fits {
 			continue
 		}
-		return fmt.Sprintf("%s must be %s, got %s", key[0], wants[key[0]], got), true
+		return fmt.Sprintf("%s must be %s, got %s", key[0], wants(key[0]), got), true
 	}
 	return "", false
 }

@@ -31,13 +31,18 @@ type namedSetup struct {
 	file string
 }
 
-// lockNames in precedence order: a lockfile is the strongest statement of how the
-// project installs, and uv, Poetry and PDM lockfiles only exist when that tool is in use.
-var lockNames = []string{"uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"}
-
-// lockManagers names the package manager each lockfile belongs to.
-var lockManagers = map[string]PackageManager{
-	"uv.lock": ManagerUV, "poetry.lock": ManagerPoetry, "pdm.lock": ManagerPDM, "Pipfile.lock": ManagerPipenv,
+// lockfiles in precedence order, with the package manager each belongs to and its parser:
+// a lockfile is the strongest statement of how the project installs, and uv, Poetry and
+// PDM lockfiles only exist when that tool is in use.
+var lockfiles = []struct {
+	name    string
+	manager PackageManager
+	parse   func([]byte, string) (*manifest.Lock, error)
+}{
+	{"uv.lock", ManagerUV, manifest.ParseUVLock},
+	{"poetry.lock", ManagerPoetry, manifest.ParsePoetryLock},
+	{"pdm.lock", ManagerPDM, manifest.ParsePDMLock},
+	{"Pipfile.lock", ManagerPipenv, manifest.ParsePipfileLock},
 }
 
 // readDependencies finds the directory that declares the dependencies (the app root or the
@@ -126,17 +131,13 @@ func readManifests(t *tree, dir string) (*manifests, error) {
 			return nil, err
 		}
 	}
-	parsers := map[string]func([]byte, string) (*manifest.Lock, error){
-		"uv.lock": manifest.ParseUVLock, "poetry.lock": manifest.ParsePoetryLock,
-		"pdm.lock": manifest.ParsePDMLock, "Pipfile.lock": manifest.ParsePipfileLock,
-	}
-	for _, name := range lockNames {
-		b, ok, err := read(name)
+	for _, lf := range lockfiles {
+		b, ok, err := read(lf.name)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			if m.locks[name], err = parsers[name](b, rel(name)); err != nil {
+			if m.locks[lf.name], err = lf.parse(b, rel(lf.name)); err != nil {
 				return nil, err
 			}
 		}
@@ -182,18 +183,17 @@ func choose(m *manifests, p *Project) {
 		p.DependencyFiles = files
 	}
 	pp := m.pyproject
-	for _, name := range lockNames {
-		lock := m.locks[name]
+	for _, lf := range lockfiles {
+		lock := m.locks[lf.name]
 		if lock == nil {
 			continue
 		}
-		pm := lockManagers[name]
 		manifestFile := rel("pyproject.toml")
-		if pm == ManagerPipenv {
+		if lf.manager == ManagerPipenv {
 			manifestFile = rel("Pipfile")
 		}
-		set(pm, rel(name)+" is the lockfile", manifestFile, rel(name))
-		p.Lockfile = rel(name)
+		set(lf.manager, rel(lf.name)+" is the lockfile", manifestFile, rel(lf.name))
+		p.Lockfile = rel(lf.name)
 		p.addLocked(lock, manifestFile, m)
 		return
 	}

@@ -13,13 +13,6 @@ import (
 	"github.com/containerize/containerize/venv"
 )
 
-// skipDirs are never descended into: they hold no project code and can hold a great many files.
-var skipDirs = map[string]bool{
-	".git": true, ".hg": true, ".svn": true, "node_modules": true, "__pycache__": true,
-	".tox": true, ".nox": true, ".mypy_cache": true, ".pytest_cache": true, ".ruff_cache": true,
-	"site-packages": true, "dist-packages": true, ".eggs": true, "bower_components": true,
-}
-
 // tree is what one walk of the project collects; everything later reads from it or
 // opens single files, so the tree is walked once.
 type tree struct {
@@ -84,7 +77,16 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 
 // SkippedDir reports whether a folder of this name is never project code (.git,
 // node_modules, caches, site-packages …); WalkProject does not enter it.
-func SkippedDir(name string) bool { return skipDirs[name] }
+func SkippedDir(name string) bool {
+	// Never descended into: they hold no project code and can hold a great many files.
+	switch name {
+	case ".git", ".hg", ".svn", "node_modules", "__pycache__",
+		".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+		"site-packages", "dist-packages", ".eggs", "bower_components":
+		return true
+	}
+	return false
+}
 
 // WalkProject calls fn for every regular file of the project, in lexical order, without
 // descending into folders that cannot hold project code: VCS folders, node_modules,
@@ -106,7 +108,7 @@ func WalkProject(fsys fs.FS, fn func(path string, d fs.DirEntry) error, venv fun
 			if p == "." {
 				return nil
 			}
-			if skipDirs[d.Name()] {
+			if SkippedDir(d.Name()) {
 				return fs.SkipDir
 			}
 			if cfg, ok := venvMarker(fsys, p); ok {

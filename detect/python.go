@@ -53,17 +53,20 @@ type pythonSource struct {
 	read func(t *tree, p *Project, dir string) ([]PythonCandidate, error)
 }
 
-var pythonSources = []pythonSource{
-	{".python-version", readPythonVersionFile},
-	{"runtime.txt", readRuntimeTxt},
-	{".tool-versions", readToolVersions},
-	{"Pipfile [requires]", readPipfileRequires},
-	{"Pipfile.lock _meta", readLockPython("Pipfile.lock")},
-	{"pyproject.toml", readPyprojectPython},
-	{"uv.lock", readLockPython("uv.lock")},
-	{"poetry.lock", readLockPython("poetry.lock")},
-	{"pdm.lock", readLockPython("pdm.lock")},
-	{"setup.cfg / setup.py", readSetupPython},
+// pythonSources lists them; a function, so that nothing is built at start-up.
+func pythonSources() []pythonSource {
+	return []pythonSource{
+		{".python-version", readPythonVersionFile},
+		{"runtime.txt", readRuntimeTxt},
+		{".tool-versions", readToolVersions},
+		{"Pipfile [requires]", readPipfileRequires},
+		{"Pipfile.lock _meta", readLockPython("Pipfile.lock")},
+		{"pyproject.toml", readPyprojectPython},
+		{"uv.lock", readLockPython("uv.lock")},
+		{"poetry.lock", readLockPython("poetry.lock")},
+		{"pdm.lock", readLockPython("pdm.lock")},
+		{"setup.cfg / setup.py", readSetupPython},
+	}
 }
 
 // readPython collects the facts about the Python version: every source that names one, in
@@ -73,7 +76,7 @@ var pythonSources = []pythonSource{
 func readPython(t *tree, p *Project) error {
 	p.Python.Candidates = []PythonCandidate{}
 	p.Python.Conflicts = []string{}
-	for _, src := range pythonSources {
+	for _, src := range pythonSources() {
 		for _, dir := range searchDirs(p) {
 			cands, err := src.read(t, p, dir)
 			if err != nil {

@@ -6,14 +6,23 @@ import (
 	"slices"
 )
 
-// depServices maps a dependency (normalised name) to the services it implies.
-var depServices = map[string][]Service{
-	"psycopg2": {ServicePostgres}, "psycopg2-binary": {ServicePostgres}, "psycopg": {ServicePostgres},
-	"psycopg-binary": {ServicePostgres}, "psycopg-c": {ServicePostgres}, "asyncpg": {ServicePostgres},
-	"mysqlclient": {ServiceMySQL}, "pymysql": {ServiceMySQL}, "mysql-connector-python": {ServiceMySQL},
-	"redis": {ServiceRedis}, "django-redis": {ServiceRedis}, "channels-redis": {ServiceRedis}, "hiredis": {ServiceRedis},
-	"celery": {ServiceCeleryWorker}, "django-celery-beat": {ServiceCeleryBeat},
-	"channels": {ServiceChannels},
+// depService is the service a dependency (normalised name) implies, "" for none.
+func depService(dep string) Service {
+	switch dep {
+	case "psycopg2", "psycopg2-binary", "psycopg", "psycopg-binary", "psycopg-c", "asyncpg":
+		return ServicePostgres
+	case "mysqlclient", "pymysql", "mysql-connector-python":
+		return ServiceMySQL
+	case "redis", "django-redis", "channels-redis", "hiredis":
+		return ServiceRedis
+	case "celery":
+		return ServiceCeleryWorker
+	case "django-celery-beat":
+		return ServiceCeleryBeat
+	case "channels":
+		return ServiceChannels
+	}
+	return ""
 }
 
 // dependencies returns the declared dependencies, or for a legacy project what its
@@ -69,7 +78,7 @@ func findServices(p *Project) {
 		}
 	}
 	for _, dep := range p.dependencies() {
-		for _, svc := range depServices[dep.Name] {
+		if svc := depService(dep.Name); svc != "" {
 			add(svc, dep.Source, "depends on "+dep.Name)
 		}
 	}
@@ -85,21 +94,22 @@ func findServices(p *Project) {
 
 // syspkg is what one dependency needs from Debian.
 type syspkg struct {
+	dep            string
 	build, runtime []string
 	why            string
 }
 
-// depSystemPackages maps dependencies to the Debian packages (bookworm and trixie names,
-// which the python:*-slim images are built on) needed to build and to run them.
-var depSystemPackages = map[string]syspkg{
-	"psycopg2":    {[]string{"libpq-dev"}, []string{"libpq5"}, "psycopg2 compiles against libpq (psycopg2-binary would not)"},
-	"psycopg":     {nil, []string{"libpq5"}, "psycopg 3 without the [binary] extra loads the system libpq"},
-	"psycopg-c":   {[]string{"libpq-dev"}, []string{"libpq5"}, "psycopg-c compiles against libpq"},
-	"mysqlclient": {[]string{"default-libmysqlclient-dev", "pkg-config"}, []string{"libmariadb3"}, "mysqlclient compiles against the MySQL client library"},
-	"pillow":      {[]string{"libjpeg-dev", "zlib1g-dev"}, []string{"libjpeg62-turbo", "zlib1g"}, "Pillow needs libjpeg and zlib when it is built from source"},
-	"lxml":        {[]string{"libxml2-dev", "libxslt1-dev"}, []string{"libxml2", "libxslt1.1"}, "lxml links libxml2 and libxslt"},
-	"gdal":        {[]string{"libgdal-dev"}, []string{"gdal-bin"}, "the GDAL bindings compile against libgdal"},
-	"pycairo":     {[]string{"libcairo2-dev"}, []string{"libcairo2"}, "pycairo compiles against cairo"},
+// depSystemPackages are the Debian packages (bookworm and trixie names, which the
+// python:*-slim images are built on) that dependencies need to build and to run.
+var depSystemPackages = []syspkg{
+	{"psycopg2", []string{"libpq-dev"}, []string{"libpq5"}, "psycopg2 compiles against libpq (psycopg2-binary would not)"},
+	{"psycopg", nil, []string{"libpq5"}, "psycopg 3 without the [binary] extra loads the system libpq"},
+	{"psycopg-c", []string{"libpq-dev"}, []string{"libpq5"}, "psycopg-c compiles against libpq"},
+	{"mysqlclient", []string{"default-libmysqlclient-dev", "pkg-config"}, []string{"libmariadb3"}, "mysqlclient compiles against the MySQL client library"},
+	{"pillow", []string{"libjpeg-dev", "zlib1g-dev"}, []string{"libjpeg62-turbo", "zlib1g"}, "Pillow needs libjpeg and zlib when it is built from source"},
+	{"lxml", []string{"libxml2-dev", "libxslt1-dev"}, []string{"libxml2", "libxslt1.1"}, "lxml links libxml2 and libxslt"},
+	{"gdal", []string{"libgdal-dev"}, []string{"gdal-bin"}, "the GDAL bindings compile against libgdal"},
+	{"pycairo", []string{"libcairo2-dev"}, []string{"libcairo2"}, "pycairo compiles against cairo"},
 }
 
 // geoRuntime is what GeoDjango loads at run time (through ctypes): GDAL, GEOS and PROJ.
@@ -124,10 +134,11 @@ func findSystemPackages(p *Project) {
 		if name == "psycopg" && p.Has("psycopg-binary") {
 			continue
 		}
-		sp, ok := depSystemPackages[name]
-		if !ok {
+		i := slices.IndexFunc(depSystemPackages, func(sp syspkg) bool { return sp.dep == name })
+		if i < 0 {
 			continue
 		}
+		sp := depSystemPackages[i]
 		for _, b := range sp.build {
 			build[b] = true
 		}

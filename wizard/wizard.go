@@ -197,13 +197,23 @@ func validPort(s string) error {
 	return config.CheckPort(n)
 }
 
-var serviceLabels = map[detect.Service]string{
-	detect.ServicePostgres:     "postgres: PostgreSQL database",
-	detect.ServiceMySQL:        "mysql: MySQL database",
-	detect.ServiceRedis:        "redis: cache, Celery broker, Channels layer",
-	detect.ServiceCeleryWorker: "celery-worker: runs Celery tasks (needs redis)",
-	detect.ServiceCeleryBeat:   "celery-beat: schedules periodic Celery tasks (needs celery-worker)",
-	detect.ServiceMail:         "mail: catches outgoing email for development",
+// serviceLabel is what people read for a service the compose file can add.
+func serviceLabel(s detect.Service) string {
+	switch s {
+	case detect.ServicePostgres:
+		return "postgres: PostgreSQL database"
+	case detect.ServiceMySQL:
+		return "mysql: MySQL database"
+	case detect.ServiceRedis:
+		return "redis: cache, Celery broker, Channels layer"
+	case detect.ServiceCeleryWorker:
+		return "celery-worker: runs Celery tasks (needs redis)"
+	case detect.ServiceCeleryBeat:
+		return "celery-beat: schedules periodic Celery tasks (needs celery-worker)"
+	case detect.ServiceMail:
+		return "mail: catches outgoing email for development"
+	}
+	return ""
 }
 
 // services reads a prompt's answers (the options' values) as services.
@@ -221,7 +231,7 @@ func checkServiceNames(names []string) error { return config.CheckServices(servi
 func serviceOptions() []Option {
 	opts := make([]Option, len(config.ComposeServices))
 	for i, s := range config.ComposeServices {
-		opts[i] = Option{Value: string(s), Label: serviceLabels[s]}
+		opts[i] = Option{Value: string(s), Label: serviceLabel(s)}
 	}
 	return opts
 }
