@@ -2,6 +2,12 @@
 // writes them as containerize.toml so that re-runs are stable and non-interactive.
 package config
 
+import (
+	"slices"
+
+	"github.com/containerize/containerize/detect"
+)
+
 // FileName is the name of the saved answers file at the project root.
 const FileName = "containerize.toml"
 
@@ -23,17 +29,10 @@ type Config struct {
 	Server string `toml:"server" json:"server"`
 	// Services chosen for compose, in the detection vocabulary (postgres, mysql, redis,
 	// celery-worker, celery-beat, mail; sqlite and channels need no container of their own).
-	Services []string `toml:"services" json:"services"`
+	Services []detect.Service `toml:"services" json:"services"`
 	// SettingsPatch appends the environment-reading block to the settings module.
 	SettingsPatch bool `toml:"settings_patch" json:"settings_patch"`
 }
 
 // Has reports whether the service was chosen.
-func (c *Config) Has(service string) bool {
-	for _, s := range c.Services {
-		if s == service {
-			return true
-		}
-	}
-	return false
-}
+func (c *Config) Has(service detect.Service) bool { return slices.Contains(c.Services, service) }

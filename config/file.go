@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -12,16 +13,15 @@ import (
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 
-	"github.com/containerize/containerize/internal/lazy"
+	"github.com/containerize/containerize/detect"
 )
-
-// SupportedPython are the Python minor versions the generated image can use, oldest first.
-// Treat it as read-only.
-var SupportedPython = []string{"3.10", "3.11", "3.12", "3.13", "3.14"}
 
 // ComposeServices are the services the compose file can add next to web, in the order they
 // are written and offered. Treat it as read-only.
-var ComposeServices = []string{"postgres", "mysql", "redis", "celery-worker", "celery-beat", "mail"}
+var ComposeServices = []detect.Service{
+	detect.ServicePostgres, detect.ServiceMySQL, detect.ServiceRedis,
+	detect.ServiceCeleryWorker, detect.ServiceCeleryBeat, detect.ServiceMail,
+}
 
 // Servers lists the valid Server values.
 var Servers = []string{ServerGunicorn, ServerUvicorn, ServerDaphne}
@@ -38,7 +38,7 @@ type problem struct {
 	msg string
 }
 
-// Validate checks every value: a supported Python minor, a port in 1-65535, a known server,
+// Validate checks every value: a Python minor the policy supports (Python.Check), a port in 1-65535, a known server,
 // and a consistent set of services. The error lists every problem, one per line.
 func (c *Config) Validate() error {
 	var errs []error
@@ -63,24 +63,11 @@ func (c *Config) problems() []problem {
 		}
 		ps = append(ps, problem{key, prefix + err.Error()})
 	}
-	add("python", "", CheckPython(c.Python))
+	add("python", "", Python.Check(c.Python))
 	add("port", "", CheckPort(c.Port))
 	add("server", "", CheckServer(c.Server))
 	add("services", "services: ", CheckServices(c.Services))
 	return ps
-}
-
-var minorRE = lazy.Regexp(`^[0-9]+\.[0-9]+$`)
-
-// CheckPython accepts a minor version listed in SupportedPython.
-func CheckPython(v string) error {
-	switch {
-	case !minorRE().MatchString(v):
-		return fmt.Errorf("python must be a minor version like %q, got %q", "3.12", v)
-	case !slices.Contains(SupportedPython, v):
-		return fmt.Errorf("python %s is not supported: choose one of %s", v, strings.Join(SupportedPython, ", "))
-	}
-	return nil
 }
 
 // CheckPort accepts 1-65535.
@@ -102,29 +89,29 @@ func CheckServer(server string) error {
 // CheckServices accepts known, distinct services that work together: one database at most,
 // and Celery only with the redis broker (and beat only with a worker). It reports every
 // problem, joined with errors.Join.
-func CheckServices(services []string) error {
+func CheckServices(services []detect.Service) error {
 	var errs []error
-	seen := map[string]bool{}
+	seen := map[detect.Service]bool{}
 	for _, s := range services {
 		switch {
-		case s == "sqlite" || s == "channels":
+		case s == detect.ServiceSQLite || s == detect.ServiceChannels:
 			errs = append(errs, fmt.Errorf("%s needs no container of its own: leave it out", s))
 		case !slices.Contains(ComposeServices, s):
-			errs = append(errs, fmt.Errorf("unknown service %q: use %s", s, strings.Join(ComposeServices, ", ")))
+			errs = append(errs, fmt.Errorf("unknown service %q: use %s", s, strings.Join(detect.Strings(ComposeServices), ", ")))
 		case seen[s]:
 			errs = append(errs, fmt.Errorf("%q is listed twice: remove one", s))
 		}
 		seen[s] = true
 	}
-	if seen["postgres"] && seen["mysql"] {
+	if seen[detect.ServicePostgres] && seen[detect.ServiceMySQL] {
 		errs = append(errs, errors.New("choose postgres or mysql, not both"))
 	}
-	for _, celery := range []string{"celery-worker", "celery-beat"} {
-		if seen[celery] && !seen["redis"] {
+	for _, celery := range []detect.Service{detect.ServiceCeleryWorker, detect.ServiceCeleryBeat} {
+		if seen[celery] && !seen[detect.ServiceRedis] {
 			errs = append(errs, fmt.Errorf("%s needs redis, the broker the generated setup provides: add redis", celery))
 		}
 	}
-	if seen["celery-beat"] && !seen["celery-worker"] {
+	if seen[detect.ServiceCeleryBeat] && !seen[detect.ServiceCeleryWorker] {
 		errs = append(errs, errors.New("celery-beat needs celery-worker to run the tasks it schedules: add celery-worker"))
 	}
 	return errors.Join(errs...)
@@ -132,20 +119,18 @@ func CheckServices(services []string) error {
 
 // OrderServices returns services in ComposeServices order, unknown names last in the order
 // given, so that files and prompts do not depend on the order answers arrived in.
-func OrderServices(services []string) []string {
-	out := make([]string, 0, len(services))
-	for _, known := range ComposeServices {
-		for _, s := range services {
-			if s == known {
-				out = append(out, s)
-			}
+func OrderServices(services []detect.Service) []detect.Service {
+	rank := func(s detect.Service) int {
+		if i := slices.Index(ComposeServices, s); i >= 0 {
+			return i
 		}
+		return len(ComposeServices)
 	}
-	for _, s := range services {
-		if !slices.Contains(ComposeServices, s) {
-			out = append(out, s)
-		}
+	out := slices.Clone(services)
+	if out == nil {
+		out = []detect.Service{}
 	}
+	slices.SortStableFunc(out, func(a, b detect.Service) int { return cmp.Compare(rank(a), rank(b)) })
 	return out
 }
 
@@ -219,19 +204,27 @@ func decodeError(data []byte, path string, err error) error {
 	return fmt.Errorf("read %s: %w", path, err)
 }
 
-// wants says, per key, what a value must look like.
-var wants = map[string]string{
-	"python":         `a quoted version like "3.12"`,
-	"port":           "a number",
-	"server":         `a quoted name like "gunicorn"`,
-	"services":       `a list of quoted names like ["postgres", "redis"]`,
-	"settings_patch": "true or false",
+// wants says what the value of a key must look like; "" for an unknown key.
+func wants(key string) string {
+	switch key {
+	case "python":
+		return `a quoted version like "3.12"`
+	case "port":
+		return "a number"
+	case "server":
+		return `a quoted name like "gunicorn"`
+	case "services":
+		return `a list of quoted names like ["postgres", "redis"]`
+	case "settings_patch":
+		return "true or false"
+	}
+	return ""
 }
 
 // typeMismatch explains a decode error at key when the value written there has the wrong
 // TOML type; ok is false when the error is something else (syntax, overflow).
 func typeMismatch(data []byte, key []string) (msg string, ok bool) {
-	if len(key) == 0 || wants[key[0]] == "" {
+	if len(key) == 0 || wants(key[0]) == "" {
 		return "", false
 	}
 	for _, e := range scan(data) {
@@ -244,7 +237,7 @@ func typeMismatch(data []byte, key []string) (msg string, ok bool) {
 		} else if e.fits {
 			continue
 		}
-		return fmt.Sprintf("%s must be %s, got %s", key[0], wants[key[0]], got), true
+		return fmt.Sprintf("%s must be %s, got %s", key[0], wants(key[0]), got), true
 	}
 	return "", false
 }
@@ -338,17 +331,17 @@ func render(p *unstable.Parser, n *unstable.Node) string {
 func Marshal(c *Config) []byte {
 	var b bytes.Buffer
 	b.WriteString(header + "\n\n")
-	fmt.Fprintf(&b, "# Python minor version of the base image: %s\n", strings.Join(SupportedPython, ", "))
+	fmt.Fprintf(&b, "# Python minor version of the base image: %s\n", strings.Join(Python.Supported, ", "))
 	fmt.Fprintf(&b, "python = %s\n", quote(c.Python))
 	b.WriteString("# Port the web server listens on, in the container and on the host\n")
 	fmt.Fprintf(&b, "port = %d\n", c.Port)
 	b.WriteString("# Web server: gunicorn (WSGI), uvicorn or daphne (ASGI)\n")
 	fmt.Fprintf(&b, "server = %s\n", quote(c.Server))
-	fmt.Fprintf(&b, "# Compose services next to web, any of: %s\n", strings.Join(ComposeServices, ", "))
+	fmt.Fprintf(&b, "# Compose services next to web, any of: %s\n", strings.Join(detect.Strings(ComposeServices), ", "))
 	services := OrderServices(c.Services)
 	quoted := make([]string, len(services))
 	for i, s := range services {
-		quoted[i] = quote(s)
+		quoted[i] = quote(string(s))
 	}
 	fmt.Fprintf(&b, "services = [%s]\n", strings.Join(quoted, ", "))
 	b.WriteString("# Append the block that reads DATABASE_URL, SECRET_KEY, DEBUG and ALLOWED_HOSTS from the environment to the settings\n")

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/containerize/containerize/detect"
 )
 
 // valid is a complete file; tests replace lines of it.
@@ -19,7 +21,7 @@ func TestParseValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Config{Python: "3.11", Port: 8000, Server: "gunicorn", Services: []string{"postgres", "redis"}, SettingsPatch: true}
+	want := &Config{Python: "3.11", Port: 8000, Server: "gunicorn", Services: []detect.Service{"postgres", "redis"}, SettingsPatch: true}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Parse = %#v, want %#v", got, want)
 	}
@@ -148,26 +150,28 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	ok := Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []string{}}
+	ok := Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []detect.Service{}}
 	tests := []struct {
 		name   string
 		change func(c *Config)
 		want   string // "" for valid
 	}{
 		{"valid", func(c *Config) {}, ""},
-		{"all the celery", func(c *Config) { c.Services = []string{"mail", "celery-beat", "redis", "celery-worker", "mysql"} }, ""},
+		{"all the celery", func(c *Config) {
+			c.Services = []detect.Service{"mail", "celery-beat", "redis", "celery-worker", "mysql"}
+		}, ""},
 		{"empty python", func(c *Config) { c.Python = "" }, `python must be a minor version like "3.12", got ""`},
 		{"old python", func(c *Config) { c.Python = "2.7" }, "python 2.7 is not supported: choose one of 3.10, 3.11, 3.12, 3.13, 3.14"},
 		{"port zero", func(c *Config) { c.Port = 0 }, "port must be between 1 and 65535, got 0"},
 		{"port 65536", func(c *Config) { c.Port = 65536 }, "port must be between 1 and 65535, got 65536"},
 		{"port 65535", func(c *Config) { c.Port = 65535 }, ""},
 		{"server", func(c *Config) { c.Server = "Gunicorn" }, `server must be one of gunicorn, uvicorn, daphne, got "Gunicorn"`},
-		{"unknown service", func(c *Config) { c.Services = []string{"rabbitmq"} }, `services: unknown service "rabbitmq": use postgres, mysql, redis, celery-worker, celery-beat, mail`},
-		{"sqlite", func(c *Config) { c.Services = []string{"sqlite"} }, "services: sqlite needs no container of its own: leave it out"},
-		{"duplicate", func(c *Config) { c.Services = []string{"redis", "redis"} }, `services: "redis" is listed twice: remove one`},
-		{"two databases", func(c *Config) { c.Services = []string{"postgres", "mysql"} }, "services: choose postgres or mysql, not both"},
-		{"beat alone", func(c *Config) { c.Services = []string{"redis", "celery-beat"} }, "services: celery-beat needs celery-worker to run the tasks it schedules: add celery-worker"},
-		{"beat without anything", func(c *Config) { c.Services = []string{"celery-beat"} },
+		{"unknown service", func(c *Config) { c.Services = []detect.Service{"rabbitmq"} }, `services: unknown service "rabbitmq": use postgres, mysql, redis, celery-worker, celery-beat, mail`},
+		{"sqlite", func(c *Config) { c.Services = []detect.Service{"sqlite"} }, "services: sqlite needs no container of its own: leave it out"},
+		{"duplicate", func(c *Config) { c.Services = []detect.Service{"redis", "redis"} }, `services: "redis" is listed twice: remove one`},
+		{"two databases", func(c *Config) { c.Services = []detect.Service{"postgres", "mysql"} }, "services: choose postgres or mysql, not both"},
+		{"beat alone", func(c *Config) { c.Services = []detect.Service{"redis", "celery-beat"} }, "services: celery-beat needs celery-worker to run the tasks it schedules: add celery-worker"},
+		{"beat without anything", func(c *Config) { c.Services = []detect.Service{"celery-beat"} },
 			"services: celery-beat needs redis, the broker the generated setup provides: add redis\n" +
 				"services: celery-beat needs celery-worker to run the tasks it schedules: add celery-worker"},
 	}
@@ -187,7 +191,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestMarshal(t *testing.T) {
-	c := &Config{Python: "3.12", Port: 8080, Server: "uvicorn", Services: []string{"redis", "mail", "postgres"}, SettingsPatch: false}
+	c := &Config{Python: "3.12", Port: 8080, Server: "uvicorn", Services: []detect.Service{"redis", "mail", "postgres"}, SettingsPatch: false}
 	want := `# containerize.toml: the answers containerize init used. Edit a value or delete the file to be asked again.
 
 # Python minor version of the base image: 3.10, 3.11, 3.12, 3.13, 3.14
@@ -204,20 +208,20 @@ settings_patch = false
 	if got := string(Marshal(c)); got != want {
 		t.Errorf("Marshal:\n%s\nwant:\n%s", got, want)
 	}
-	if !reflect.DeepEqual(c.Services, []string{"redis", "mail", "postgres"}) {
+	if !reflect.DeepEqual(c.Services, []detect.Service{"redis", "mail", "postgres"}) {
 		t.Errorf("Marshal changed its input: %v", c.Services)
 	}
 }
 
 func TestMarshalRoundTrip(t *testing.T) {
 	var configs []*Config
-	for i, py := range SupportedPython {
+	for i, py := range Python.Supported {
 		for j, server := range Servers {
 			configs = append(configs, &Config{
 				Python:        py,
 				Port:          1 + i*1000 + j,
 				Server:        server,
-				Services:      [][]string{{}, {"postgres"}, {"mysql", "redis", "celery-worker", "celery-beat", "mail"}}[j],
+				Services:      [][]detect.Service{{}, {"postgres"}, {"mysql", "redis", "celery-worker", "celery-beat", "mail"}}[j],
 				SettingsPatch: i%2 == 0,
 			})
 		}
@@ -253,7 +257,7 @@ func TestQuote(t *testing.T) {
 func TestChecks(t *testing.T) {
 	// The per-value checks are what flags are validated with; their messages must not
 	// repeat the key for services (the caller names the flag).
-	if err := CheckServices([]string{"celery-worker"}); err == nil || err.Error() != "celery-worker needs redis, the broker the generated setup provides: add redis" {
+	if err := CheckServices([]detect.Service{"celery-worker"}); err == nil || err.Error() != "celery-worker needs redis, the broker the generated setup provides: add redis" {
 		t.Errorf("CheckServices = %v", err)
 	}
 	if err := CheckServices(nil); err != nil {
@@ -262,8 +266,8 @@ func TestChecks(t *testing.T) {
 	if err := CheckPort(1); err != nil {
 		t.Errorf("CheckPort(1) = %v", err)
 	}
-	if err := CheckPython("3.10"); err != nil {
-		t.Errorf("CheckPython(3.10) = %v", err)
+	if err := Python.Check("3.10"); err != nil {
+		t.Errorf("Python.Check(3.10) = %v", err)
 	}
 	if err := CheckServer("daphne"); err != nil {
 		t.Errorf("CheckServer(daphne) = %v", err)
@@ -271,8 +275,8 @@ func TestChecks(t *testing.T) {
 }
 
 func TestOrderServices(t *testing.T) {
-	got := OrderServices([]string{"zz", "mail", "redis", "postgres", "aa", "redis"})
-	want := []string{"postgres", "redis", "redis", "mail", "zz", "aa"}
+	got := OrderServices([]detect.Service{"zz", "mail", "redis", "postgres", "aa", "redis"})
+	want := []detect.Service{"postgres", "redis", "redis", "mail", "zz", "aa"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("OrderServices = %v, want %v", got, want)
 	}
@@ -280,7 +284,7 @@ func TestOrderServices(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(valid))
-	f.Add(Marshal(&Config{Python: "3.14", Port: 1, Server: "daphne", Services: []string{"mail"}}))
+	f.Add(Marshal(&Config{Python: "3.14", Port: 1, Server: "daphne", Services: []detect.Service{"mail"}}))
 	f.Add([]byte("python = 3.11\nport = \"abc\"\n"))
 	f.Add([]byte("[services]\nx = 1\n"))
 	f.Add([]byte("services.x.y = [1, [2], {a = 1}]\n"))

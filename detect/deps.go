@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/containerize/containerize/manifest"
@@ -30,9 +31,19 @@ type namedSetup struct {
 	file string
 }
 
-// lockNames in precedence order: a lockfile is the strongest statement of how the
-// project installs, and uv, Poetry and PDM lockfiles only exist when that tool is in use.
-var lockNames = []string{"uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"}
+// lockfiles in precedence order, with the package manager each belongs to and its parser:
+// a lockfile is the strongest statement of how the project installs, and uv, Poetry and
+// PDM lockfiles only exist when that tool is in use.
+var lockfiles = []struct {
+	name    string
+	manager PackageManager
+	parse   func([]byte, string) (*manifest.Lock, error)
+}{
+	{"uv.lock", ManagerUV, manifest.ParseUVLock},
+	{"poetry.lock", ManagerPoetry, manifest.ParsePoetryLock},
+	{"pdm.lock", ManagerPDM, manifest.ParsePDMLock},
+	{"Pipfile.lock", ManagerPipenv, manifest.ParsePipfileLock},
+}
 
 // readDependencies finds the directory that declares the dependencies (the app root or the
 // nearest parent that has a manifest), picks the package manager by the documented
@@ -57,7 +68,7 @@ func readDependencies(t *tree, p *Project) error {
 		}
 	}
 	if m == nil {
-		p.PackageManager = "none"
+		p.PackageManager = ManagerNone
 		p.PackageManagerSource = "no Pipfile, pyproject.toml, requirements file or setup.py found"
 		p.DependencyFiles = []string{}
 		p.DependencyDir = p.AppRoot
@@ -65,18 +76,14 @@ func readDependencies(t *tree, p *Project) error {
 	}
 	p.DependencyDir = m.dir
 	choose(m, p)
-	chosen := map[string]bool{}
-	for _, f := range p.DependencyFiles {
-		chosen[f] = true
-	}
 	for _, f := range m.names {
-		if !chosen[f] {
+		if !slices.Contains(p.DependencyFiles, f) {
 			p.OtherDependencyFiles = append(p.OtherDependencyFiles, Finding{Name: f, Source: f,
 				Detail: fmt.Sprintf("not used: %s takes precedence (%s)", p.PackageManager, p.PackageManagerSource)})
 		}
 	}
 	for _, f := range m.reqOthers {
-		if !chosen[f] {
+		if !slices.Contains(p.DependencyFiles, f) {
 			p.OtherDependencyFiles = append(p.OtherDependencyFiles, Finding{Name: f, Source: f, Detail: m.reqReason})
 		}
 	}
@@ -124,17 +131,13 @@ func readManifests(t *tree, dir string) (*manifests, error) {
 			return nil, err
 		}
 	}
-	parsers := map[string]func([]byte, string) (*manifest.Lock, error){
-		"uv.lock": manifest.ParseUVLock, "poetry.lock": manifest.ParsePoetryLock,
-		"pdm.lock": manifest.ParsePDMLock, "Pipfile.lock": manifest.ParsePipfileLock,
-	}
-	for _, name := range lockNames {
-		b, ok, err := read(name)
+	for _, lf := range lockfiles {
+		b, ok, err := read(lf.name)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			if m.locks[name], err = parsers[name](b, rel(name)); err != nil {
+			if m.locks[lf.name], err = lf.parse(b, rel(lf.name)); err != nil {
 				return nil, err
 			}
 		}
@@ -175,54 +178,53 @@ func readManifests(t *tree, dir string) (*manifests, error) {
 // choose applies the precedence and fills the package manager, files and dependencies.
 func choose(m *manifests, p *Project) {
 	rel := func(name string) string { return path.Join(m.dir, name) }
-	set := func(pm, why string, files ...string) {
+	set := func(pm PackageManager, why string, files ...string) {
 		p.PackageManager, p.PackageManagerSource = pm, why
 		p.DependencyFiles = files
 	}
 	pp := m.pyproject
-	for _, name := range lockNames {
-		lock := m.locks[name]
+	for _, lf := range lockfiles {
+		lock := m.locks[lf.name]
 		if lock == nil {
 			continue
 		}
-		pm := map[string]string{"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm", "Pipfile.lock": "pipenv"}[name]
 		manifestFile := rel("pyproject.toml")
-		if pm == "pipenv" {
+		if lf.manager == ManagerPipenv {
 			manifestFile = rel("Pipfile")
 		}
-		set(pm, rel(name)+" is the lockfile", manifestFile, rel(name))
-		p.Lockfile = rel(name)
+		set(lf.manager, rel(lf.name)+" is the lockfile", manifestFile, rel(lf.name))
+		p.Lockfile = rel(lf.name)
 		p.addLocked(lock, manifestFile, m)
 		return
 	}
 	switch {
 	case pp != nil && pp.Poetry != nil:
-		set("poetry", rel("pyproject.toml")+" has [tool.poetry] (no poetry.lock)", rel("pyproject.toml"))
+		set(ManagerPoetry, rel("pyproject.toml")+" has [tool.poetry] (no poetry.lock)", rel("pyproject.toml"))
 		p.addRequirements(pp.Poetry.Dependencies)
 	case pp != nil && pp.PDM:
-		set("pdm", rel("pyproject.toml")+" has [tool.pdm] (no pdm.lock)", rel("pyproject.toml"))
+		set(ManagerPDM, rel("pyproject.toml")+" has [tool.pdm] (no pdm.lock)", rel("pyproject.toml"))
 		p.addRequirements(pp.Dependencies)
 	case pp != nil && pp.UV:
-		set("uv", rel("pyproject.toml")+" has [tool.uv] (no uv.lock)", rel("pyproject.toml"))
+		set(ManagerUV, rel("pyproject.toml")+" has [tool.uv] (no uv.lock)", rel("pyproject.toml"))
 		p.addRequirements(pp.Dependencies)
 	case m.pipfile != nil:
-		set("pipenv", rel("Pipfile")+" (no Pipfile.lock)", rel("Pipfile"))
+		set(ManagerPipenv, rel("Pipfile")+" (no Pipfile.lock)", rel("Pipfile"))
 		p.addRequirements(m.pipfile.Packages)
 	case m.reqs != nil:
 		why := m.reqPath
 		if m.reqReason != "" {
 			why = m.reqReason
 		}
-		set("pip", why, m.reqs.Files...)
+		set(ManagerPip, why, m.reqs.Files...)
 		p.RequirementsFile = m.reqPath
 		p.addRequirements(m.reqs.Requirements)
 	case pp != nil && len(pp.Dependencies) > 0:
-		set("pip", rel("pyproject.toml")+" declares [project] dependencies", rel("pyproject.toml"))
+		set(ManagerPip, rel("pyproject.toml")+" declares [project] dependencies", rel("pyproject.toml"))
 		p.addRequirements(pp.Dependencies)
 	case len(m.setups) > 0:
 		files := []string{}
 		for _, n := range []string{"setup.py", "setup.cfg", "pyproject.toml"} {
-			if contains(m.names, rel(n)) {
+			if slices.Contains(m.names, rel(n)) {
 				files = append(files, rel(n))
 			}
 		}
@@ -232,24 +234,15 @@ func choose(m *manifests, p *Project) {
 				s = c
 			}
 		}
-		set("setuptools", s.file+" declares install_requires", files...)
+		set(ManagerSetuptools, s.file+" declares install_requires", files...)
 		p.addRequirements(s.Requirements)
 		if s.Dynamic {
 			p.warn("dynamic-install-requires", s.file, "install_requires is computed in code; the dependency list may be incomplete")
 		}
 	default:
-		set("none", "the dependency files found declare no dependencies")
+		set(ManagerNone, "the dependency files found declare no dependencies")
 		p.DependencyFiles = []string{}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *Project) addRequirements(reqs []manifest.Requirement) {
@@ -292,14 +285,7 @@ func (p *Project) addLocked(lock *manifest.Lock, manifestFile string, m *manifes
 	}
 	// A declared package missing from the lock means the lock is stale.
 	for _, r := range decl {
-		found := false
-		for _, d := range p.Dependencies {
-			if d.Name == r.Name {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !p.Has(r.Name) {
 			p.warn("stale-lock", fmt.Sprintf("%s:%d", r.File, r.Line),
 				fmt.Sprintf("%s is declared but not in %s; re-lock before building", r.RawName, p.Lockfile))
 			p.addRequirements([]manifest.Requirement{r})

@@ -1,32 +1,27 @@
 package detect
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/containerize/containerize/django"
+	"github.com/containerize/containerize/venv"
 )
-
-// skipDirs are never descended into: they hold no project code and can hold a great many files.
-var skipDirs = map[string]bool{
-	".git": true, ".hg": true, ".svn": true, "node_modules": true, "__pycache__": true,
-	".tox": true, ".nox": true, ".mypy_cache": true, ".pytest_cache": true, ".ruff_cache": true,
-	"site-packages": true, "dist-packages": true, ".eggs": true, "bower_components": true,
-}
 
 // tree is what one walk of the project collects; everything later reads from it or
 // opens single files, so the tree is walked once.
 type tree struct {
-	fsys       fs.FS
-	managePys  []string
-	venvs      []string
-	pyvenvCfgs map[string]string // venv dir -> its pyvenv.cfg path ("" when absent)
-	files      map[string]bool   // every regular file seen outside skipped dirs
-	manifests  map[string]*manifests
+	fsys      fs.FS
+	managePys []string
+	venvs     []string
+	venvInfo  map[string]venv.Venv // venv dir -> what venv.Inspect read of it (tree.virtualenv)
+	files     map[string]bool      // every regular file seen outside skipped dirs
+	manifests map[string]*manifests
 }
 
 // Detect scans the project in fsys. root is how the caller names the directory; it is
@@ -41,7 +36,7 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 		AppRoot:              ".",
 		OtherDependencyFiles: []Finding{},
 		Dependencies:         []Dependency{},
-		Services:             []string{},
+		Services:             []Service{},
 		ServiceEvidence:      []Finding{},
 		Virtualenvs:          t.venvs,
 		Warnings:             []Finding{},
@@ -77,13 +72,21 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 	findServices(p)
 	findSystemPackages(p)
 	djangoWarnings(p)
-	checkDjangoPython(p)
 	return p, nil
 }
 
 // SkippedDir reports whether a folder of this name is never project code (.git,
 // node_modules, caches, site-packages …); WalkProject does not enter it.
-func SkippedDir(name string) bool { return skipDirs[name] }
+func SkippedDir(name string) bool {
+	// Never descended into: they hold no project code and can hold a great many files.
+	switch name {
+	case ".git", ".hg", ".svn", "node_modules", "__pycache__",
+		".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+		"site-packages", "dist-packages", ".eggs", "bower_components":
+		return true
+	}
+	return false
+}
 
 // WalkProject calls fn for every regular file of the project, in lexical order, without
 // descending into folders that cannot hold project code: VCS folders, node_modules,
@@ -105,7 +108,7 @@ func WalkProject(fsys fs.FS, fn func(path string, d fs.DirEntry) error, venv fun
 			if p == "." {
 				return nil
 			}
-			if skipDirs[d.Name()] {
+			if SkippedDir(d.Name()) {
 				return fs.SkipDir
 			}
 			if cfg, ok := venvMarker(fsys, p); ok {
@@ -125,26 +128,21 @@ func WalkProject(fsys fs.FS, fn func(path string, d fs.DirEntry) error, venv fun
 
 // walk visits the tree once, collecting what detection reads later.
 func walk(fsys fs.FS) (*tree, error) {
-	t := &tree{fsys: fsys, pyvenvCfgs: map[string]string{}, files: map[string]bool{}, manifests: map[string]*manifests{}}
+	t := &tree{fsys: fsys, venvInfo: map[string]venv.Venv{}, files: map[string]bool{}, manifests: map[string]*manifests{}}
 	err := WalkProject(fsys, func(p string, d fs.DirEntry) error {
 		t.files[p] = true
 		if d.Name() == "manage.py" {
 			t.managePys = append(t.managePys, p)
 		}
 		return nil
-	}, func(dir, cfg string) {
+	}, func(dir, _ string) {
 		t.venvs = append(t.venvs, dir)
-		t.pyvenvCfgs[dir] = cfg
 	})
 	if err != nil {
 		return nil, fmt.Errorf("scan project: %w", err)
 	}
-	sort.SliceStable(t.managePys, func(i, j int) bool {
-		di, dj := strings.Count(t.managePys[i], "/"), strings.Count(t.managePys[j], "/")
-		if di != dj {
-			return di < dj
-		}
-		return t.managePys[i] < t.managePys[j]
+	slices.SortFunc(t.managePys, func(a, b string) int {
+		return cmp.Or(cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")), cmp.Compare(a, b))
 	})
 	return t, nil
 }

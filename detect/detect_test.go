@@ -1,4 +1,7 @@
-package detect
+// The tests of what detection reports are an external package so that they can apply the
+// supported-Python policy (config.Python) as `containerize detect` does: detection reports
+// the facts, the policy the version chosen, its conflicts and Django's warning.
+package detect_test
 
 import (
 	"encoding/json"
@@ -10,16 +13,21 @@ import (
 	"testing/fstest"
 
 	"gotest.tools/v3/golden"
+
+	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/detect"
 )
 
 const projects = "../testdata/projects"
 
-func detectSample(t *testing.T, name string) *Project {
+// detectSample detects a sample and applies the Python policy, as `containerize detect` does.
+func detectSample(t *testing.T, name string) *detect.Project {
 	t.Helper()
-	p, err := Detect(os.DirFS(filepath.Join(projects, name)), name)
+	p, err := detect.Detect(os.DirFS(filepath.Join(projects, name)), name)
 	if err != nil {
 		t.Fatalf("detect %s: %v", name, err)
 	}
+	config.Python.Apply(p)
 	return p
 }
 
@@ -112,7 +120,7 @@ func TestSamples(t *testing.T) {
 			if tc.conflict == "" && len(p.Python.Conflicts) > 0 {
 				t.Errorf("unexpected conflicts %q", p.Python.Conflicts)
 			}
-			if tc.warning != "" && !slices.ContainsFunc(p.Warnings, func(f Finding) bool { return strings.HasPrefix(f.Source, tc.warning) }) {
+			if tc.warning != "" && !slices.ContainsFunc(p.Warnings, func(f detect.Finding) bool { return strings.HasPrefix(f.Source, tc.warning) }) {
 				t.Errorf("no warning from %s in %v", tc.warning, p.Warnings)
 			}
 		})
@@ -152,10 +160,11 @@ func TestPythonPrecedence(t *testing.T) {
 			for k, v := range tc.files {
 				fsys[k] = &fstest.MapFile{Data: []byte(v)}
 			}
-			p, err := Detect(fsys, "p")
+			p, err := detect.Detect(fsys, "p")
 			if err != nil {
 				t.Fatal(err)
 			}
+			config.Python.Apply(p)
 			if p.Python.Version != tc.version || p.Python.Source != tc.source || len(p.Python.Conflicts) != tc.conflicts {
 				t.Errorf("python = %+v, want %s from %s with %d conflicts", p.Python, tc.version, tc.source, tc.conflicts)
 			}
@@ -175,7 +184,7 @@ func TestSkipsHeavyFolders(t *testing.T) {
 		"src/app/app/settings.py":                         {Data: []byte("WSGI_APPLICATION = 'app.wsgi.application'\n")},
 		"src/app/requirements.txt":                        {Data: []byte("django==5.1.4\n")},
 	}
-	p, err := Detect(fsys, "repo")
+	p, err := detect.Detect(fsys, "repo")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +202,7 @@ func TestBadManifestNamesFileAndLine(t *testing.T) {
 		"manage.py":        {Data: []byte("")},
 		"requirements.txt": {Data: []byte("django==5.1\n--frobnicate\n")},
 	}
-	_, err := Detect(fsys, "p")
+	_, err := detect.Detect(fsys, "p")
 	if err == nil || !strings.Contains(err.Error(), "requirements.txt:2") {
 		t.Fatalf("err = %v, want it to name requirements.txt:2", err)
 	}
@@ -211,14 +220,14 @@ func TestManagePyOrder(t *testing.T) {
 		"custom/manage.py":        {Data: nil},
 		"x/__pycache__/manage.py": {Data: nil},
 	}
-	p, err := Detect(fsys, "repo")
+	p, err := detect.Detect(fsys, "repo")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.AppRoot != "b" {
 		t.Errorf("app root %q, want b", p.AppRoot)
 	}
-	if !slices.ContainsFunc(p.Warnings, func(f Finding) bool {
+	if !slices.ContainsFunc(p.Warnings, func(f detect.Finding) bool {
 		return f.Name == "several-manage-py" && strings.Contains(f.Detail, "b/manage.py, env/manage.py, z/manage.py, a/b/manage.py")
 	}) {
 		t.Errorf("warnings %v do not list the manage.py files in order", p.Warnings)

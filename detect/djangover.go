@@ -1,13 +1,13 @@
 package detect
 
 import (
-	"fmt"
+	"slices"
 	"strings"
 )
 
-// djangoPython lists the Python minor versions each Django feature release supports
+// djangoReleases lists the Python minor versions each Django feature release supports
 // (Django's own FAQ, "What Python version can I use with Django?").
-var djangoPython = []struct {
+var djangoReleases = []struct {
 	django string
 	python []string
 }{
@@ -24,56 +24,44 @@ var djangoPython = []struct {
 	{"6.0", []string{"3.12", "3.13", "3.14"}},
 }
 
-// djangoConstraint is what the project's Django version allows of Python: the union over
-// every Django feature release its pin or range admits. ok is false when nothing is known.
-type djangoConstraint struct {
-	python map[string]bool
-	spec   string // the Django version or range, for messages
-	source string
-}
-
-func (p *Project) djangoConstraint() (djangoConstraint, bool) {
-	var dep *Dependency
-	for i, d := range p.dependencies() {
-		if d.Name == "django" {
-			dep = &p.dependencies()[i]
-			break
-		}
+// djangoPython is what the project's Django release supports of Python: the union over
+// every Django feature release its locked version or declared range admits. nil when the
+// project does not depend on Django, names no version of it, or names one the table lacks.
+func djangoPython(p *Project) *DjangoPython {
+	deps := p.dependencies()
+	i := slices.IndexFunc(deps, func(d Dependency) bool { return d.Name == "django" })
+	if i < 0 {
+		return nil
 	}
-	if dep == nil {
-		return djangoConstraint{}, false
+	dep := deps[i]
+	dj := &DjangoPython{Spec: dep.Specifier, Source: dep.Source}
+	if dep.Version != "" {
+		dj.Spec = dep.Version
 	}
-	c := djangoConstraint{python: map[string]bool{}, source: dep.Source}
-	for _, rel := range djangoPython {
-		var ok bool
-		switch {
-		case dep.Version != "":
-			c.spec = dep.Version
-			ok = strings.HasPrefix(dep.Version+".", rel.django+".")
-		case dep.Specifier != "":
-			c.spec = dep.Specifier
-			ok = rangeAllows(dep.Specifier, rel.django)
-		default:
-			return djangoConstraint{}, false
+	if dj.Spec == "" {
+		return nil
+	}
+	for _, rel := range djangoReleases {
+		admitted := rangeAllows(dep.Specifier, rel.django)
+		if dep.Version != "" {
+			admitted = strings.HasPrefix(dep.Version+".", rel.django+".")
 		}
-		if ok {
-			for _, py := range rel.python {
-				c.python[py] = true
+		if !admitted {
+			continue
+		}
+		for _, py := range rel.python {
+			if !slices.Contains(dj.Python, py) {
+				dj.Python = append(dj.Python, py)
 			}
 		}
 	}
-	if len(c.python) == 0 {
-		return djangoConstraint{}, false
+	if len(dj.Python) == 0 {
+		return nil
 	}
-	return c, true
-}
-
-// checkDjangoPython warns when the chosen Python is one the project's Django does not support.
-func checkDjangoPython(p *Project) {
-	c, ok := p.djangoConstraint()
-	if !ok || p.Python.Version == "" || c.python[p.Python.Version] {
-		return
-	}
-	p.warn("django-python", c.source, fmt.Sprintf("Django %s does not support Python %s (from %s); expect problems or upgrade Django",
-		c.spec, p.Python.Version, p.Python.Source))
+	slices.SortFunc(dj.Python, func(a, b string) int {
+		va, _ := ParsePythonMinor(a)
+		vb, _ := ParsePythonMinor(b)
+		return va.Compare(vb)
+	})
+	return dj
 }

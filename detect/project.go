@@ -3,7 +3,11 @@
 // or runs Python.
 package detect
 
-import "github.com/containerize/containerize/django"
+import (
+	"slices"
+
+	"github.com/containerize/containerize/django"
+)
 
 // Project is everything detection found. Field names in JSON are a public contract
 // (`containerize detect --json`); add fields, do not rename them.
@@ -14,8 +18,8 @@ type Project struct {
 	Name string `json:"name"`
 	// AppRoot is the folder holding manage.py, relative to Root ("." for Root itself).
 	AppRoot string `json:"app_root"`
-	// PackageManager is one of pipenv, poetry, uv, pdm, pip, setuptools, none.
-	PackageManager string `json:"package_manager"`
+	// PackageManager is one of PackageManagers.
+	PackageManager PackageManager `json:"package_manager"`
 	// PackageManagerSource says why that manager was chosen.
 	PackageManagerSource string `json:"package_manager_source"`
 	// DependencyDir is the folder holding the dependency files, relative to Root: the app
@@ -36,9 +40,8 @@ type Project struct {
 	// Django is nil when the project is not a Django project (no manage.py).
 	Django *django.Info `json:"django"`
 
-	// Services in the fixed vocabulary: postgres mysql sqlite redis celery-worker
-	// celery-beat channels mail.
-	Services        []string  `json:"services"`
+	// Services found, in the order of Services.
+	Services        []Service `json:"services"`
 	ServiceEvidence []Finding `json:"service_evidence"`
 
 	SystemPackages SystemPackages `json:"system_packages"`
@@ -78,24 +81,50 @@ type Dependency struct {
 	Source  string `json:"source"`
 }
 
-// Python is the chosen interpreter version and every source that named one.
+// Python is what the project says of its Python version. Candidates (each source that
+// names one) and Django (what its Django release supports) are facts. Version, Source,
+// Conflicts and each candidate's Version and Note are decisions: detection leaves them
+// empty, and the supported-Python policy (config.Python) fills them from the facts
+// (PythonPolicy.Apply) before `containerize detect` prints them, as it always has.
 type Python struct {
-	// Version is a minor version such as "3.11".
-	Version    string            `json:"version"`
-	Source     string            `json:"source"`
+	// Version is the chosen minor version such as "3.11".
+	Version string `json:"version"`
+	// Source is the evidence of the candidate Version comes from.
+	Source string `json:"source"`
+	// Candidates are every source that names a version, in precedence order, the
+	// project's virtualenvs last.
 	Candidates []PythonCandidate `json:"candidates"`
-	Conflicts  []string          `json:"conflicts"`
+	// Conflicts say which sources disagree with Version.
+	Conflicts []string `json:"conflicts"`
+	// Django is what the project's Django release supports; nil when that is unknown.
+	Django *DjangoPython `json:"-"`
 }
 
 // PythonCandidate is what one source says about the Python version.
 type PythonCandidate struct {
-	// Version is the minor version this source resolves to ("3.11").
+	// Version is the minor version the policy resolves this source to ("3.11"); a decision.
 	Version string `json:"version"`
-	// Spec is the text as written (">=3.10,<3.13", "3.11.4", "python-3.11.4").
+	// Spec is the text as written (">=3.10,<3.13", "3.11.4", "3.10.12.final.0").
 	Spec   string `json:"spec"`
 	Source string `json:"source"`
-	// Note explains how a range became Version.
+	// Note explains how the policy resolved a range; a decision.
 	Note string `json:"note,omitempty"`
+	// Range is true when Spec admits several versions (">=3.10", "^3.11", "3.*").
+	Range bool `json:"-"`
+	// Pin is the minor version an exact Spec names ("3.11" for "3.11.4"); "" for a range
+	// or a text that names none.
+	Pin string `json:"-"`
+}
+
+// DjangoPython is what the project's Django release supports of Python: the union over
+// every Django feature release its version or range admits (Django's FAQ).
+type DjangoPython struct {
+	// Spec is the Django version the lockfile pins, else the range the manifest declares.
+	Spec string
+	// Source is where that is written (path:line).
+	Source string
+	// Python are the supported minor versions, oldest first.
+	Python []string
 }
 
 // SystemPackages are Debian packages the image needs: Build in the build stage (compilers,
@@ -108,20 +137,8 @@ type SystemPackages struct {
 
 // Has reports whether the project declares the dependency (normalised name).
 func (p *Project) Has(name string) bool {
-	for _, d := range p.Dependencies {
-		if d.Name == name {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(p.Dependencies, func(d Dependency) bool { return d.Name == name })
 }
 
 // HasService reports whether detection found the service.
-func (p *Project) HasService(name string) bool {
-	for _, s := range p.Services {
-		if s == name {
-			return true
-		}
-	}
-	return false
-}
+func (p *Project) HasService(s Service) bool { return slices.Contains(p.Services, s) }

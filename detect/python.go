@@ -3,20 +3,48 @@ package detect
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
-	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/internal/lazy"
 )
 
-var minorRe = regexp.MustCompile(`(\d+)\.(\d+)`)
+// PythonMinor is a Python minor version: 3.11 is {3, 11}. Sources name versions of any
+// length ("3.11.4", "3.12.0rc1", "3.10.12.final.0"); the image is chosen by the minor.
+type PythonMinor struct{ Major, Minor int }
+
+var minorRE = lazy.Regexp(`(\d+)\.(\d+)`)
+
+// ParsePythonMinor reads the minor version a version text names: its first "X.Y" ("3.11"
+// in "3.11.4" or "3.11-dev"). ok is false when the text names none ("3", "pypy", "").
+// It is the one minor-version parser: detection, the Python policy and migrate use it.
+func ParsePythonMinor(s string) (v PythonMinor, ok bool) {
+	m := minorRE().FindStringSubmatch(s)
+	if m == nil {
+		return PythonMinor{}, false
+	}
+	major, err1 := strconv.Atoi(m[1])
+	minor, err2 := strconv.Atoi(m[2])
+	if err1 != nil || err2 != nil {
+		return PythonMinor{}, false
+	}
+	return PythonMinor{major, minor}, true
+}
+
+// String writes the version as "3.11".
+func (v PythonMinor) String() string { return strconv.Itoa(v.Major) + "." + strconv.Itoa(v.Minor) }
+
+// Compare returns -1, 0 or +1 as v is older than, the same as, or newer than w.
+func (v PythonMinor) Compare(w PythonMinor) int {
+	return cmp.Or(cmp.Compare(v.Major, w.Major), cmp.Compare(v.Minor, w.Minor))
+}
 
 // pythonSource is one place a Python version can be written, in precedence order.
 // Exact pins come before ranges: a range only narrows the choice, a pin makes it.
@@ -25,25 +53,30 @@ type pythonSource struct {
 	read func(t *tree, p *Project, dir string) ([]PythonCandidate, error)
 }
 
-var pythonSources = []pythonSource{
-	{".python-version", readPythonVersionFile},
-	{"runtime.txt", readRuntimeTxt},
-	{".tool-versions", readToolVersions},
-	{"Pipfile [requires]", readPipfileRequires},
-	{"Pipfile.lock _meta", readLockPython("Pipfile.lock")},
-	{"pyproject.toml", readPyprojectPython},
-	{"uv.lock", readLockPython("uv.lock")},
-	{"poetry.lock", readLockPython("poetry.lock")},
-	{"pdm.lock", readLockPython("pdm.lock")},
-	{"setup.cfg / setup.py", readSetupPython},
+// pythonSources lists them; a function, so that nothing is built at start-up.
+func pythonSources() []pythonSource {
+	return []pythonSource{
+		{".python-version", readPythonVersionFile},
+		{"runtime.txt", readRuntimeTxt},
+		{".tool-versions", readToolVersions},
+		{"Pipfile [requires]", readPipfileRequires},
+		{"Pipfile.lock _meta", readLockPython("Pipfile.lock")},
+		{"pyproject.toml", readPyprojectPython},
+		{"uv.lock", readLockPython("uv.lock")},
+		{"poetry.lock", readLockPython("poetry.lock")},
+		{"pdm.lock", readLockPython("pdm.lock")},
+		{"setup.cfg / setup.py", readSetupPython},
+	}
 }
 
-// readPython collects every candidate, picks the first by precedence, and reports every
-// source that disagrees with the choice.
+// readPython collects the facts about the Python version: every source that names one, in
+// precedence order (the first folder from the app root up that has each), the project's
+// virtualenvs last, and what the project's Django release supports. Which version that
+// makes is the Python policy's to decide (config.Python), not detection's.
 func readPython(t *tree, p *Project) error {
 	p.Python.Candidates = []PythonCandidate{}
 	p.Python.Conflicts = []string{}
-	for _, src := range pythonSources {
+	for _, src := range pythonSources() {
 		for _, dir := range searchDirs(p) {
 			cands, err := src.read(t, p, dir)
 			if err != nil {
@@ -55,40 +88,13 @@ func readPython(t *tree, p *Project) error {
 			}
 		}
 	}
-	// A range resolves to the newest supported minor it allows that the project's Django
-	// supports too, when the Django version is known.
-	if dc, ok := p.djangoConstraint(); ok {
-		for i, c := range p.Python.Candidates {
-			if !isRange(c.Spec) {
-				continue
-			}
-			if v := newestAllowed(c.Spec, dc.python); v != "" && v != c.Version {
-				p.Python.Candidates[i].Version = v
-				p.Python.Candidates[i].Note = fmt.Sprintf("newest allowed by the range that Django %s (%s) supports", dc.spec, dc.source)
-			}
-		}
-	}
 	// Virtualenvs come last: they tell what the project ran on, not what it asks for.
 	for _, v := range p.Virtualenvs {
 		if c, ok := venvPython(t, v); ok {
 			p.Python.Candidates = append(p.Python.Candidates, c)
 		}
 	}
-	for _, c := range p.Python.Candidates {
-		if c.Version != "" {
-			p.Python.Version, p.Python.Source = c.Version, c.Source
-			break
-		}
-	}
-	for _, c := range p.Python.Candidates {
-		if c.Source == p.Python.Source {
-			continue
-		}
-		if !candidateAllows(c, p.Python.Version) {
-			p.Python.Conflicts = append(p.Python.Conflicts, fmt.Sprintf("%s says %q, but %s chose %s (it takes precedence)",
-				c.Source, c.Spec, p.Python.Source, p.Python.Version))
-		}
-	}
+	p.Python.Django = djangoPython(p)
 	return nil
 }
 
@@ -104,15 +110,14 @@ func searchDirs(p *Project) []string {
 	}
 }
 
-// candidateAllows reports whether a candidate agrees with the chosen minor version.
-func candidateAllows(c PythonCandidate, minor string) bool {
-	if minor == "" {
-		return true
-	}
-	if isRange(c.Spec) {
+// Allows reports whether the source admits the minor version ("3.11"): a range when some
+// release of that minor satisfies it (an unreadable range admits anything), a pin when it
+// names that minor.
+func (c PythonCandidate) Allows(minor string) bool {
+	if c.Range {
 		return rangeAllows(c.Spec, minor)
 	}
-	return c.Version == minor
+	return c.Pin == minor
 }
 
 func isRange(spec string) bool { return strings.ContainsAny(spec, "<>=!~^*,") }
@@ -133,20 +138,6 @@ func rangeAllows(spec, minor string) bool {
 	return false
 }
 
-// newestAllowed picks the newest supported minor version that satisfies a range and, when
-// only is not nil, is in it.
-func newestAllowed(spec string, only map[string]bool) string {
-	for i := len(config.SupportedPython) - 1; i >= 0; i-- {
-		if only != nil && !only[config.SupportedPython[i]] {
-			continue
-		}
-		if rangeAllows(spec, config.SupportedPython[i]) {
-			return config.SupportedPython[i]
-		}
-	}
-	return ""
-}
-
 // poetryToPEP440 turns Poetry's caret and tilde ranges into PEP 440 ("^3.11" → ">=3.11,<4.0").
 func poetryToPEP440(spec string) string {
 	var parts []string
@@ -155,7 +146,8 @@ func poetryToPEP440(spec string) string {
 		switch {
 		case strings.HasPrefix(part, "^"):
 			v := strings.TrimSpace(part[1:])
-			major, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
+			first, _, _ := strings.Cut(v, ".")
+			major, _ := strconv.Atoi(first)
 			upper := fmt.Sprintf("%d.0", major+1)
 			if major == 0 {
 				upper = "1.0"
@@ -179,17 +171,13 @@ func poetryToPEP440(spec string) string {
 	return strings.Join(parts, ",")
 }
 
-// candidate builds a candidate from a version spec; ranges resolve to the newest supported
-// minor they allow, pins to their own minor.
+// candidate records what one source writes: the spec, whether it is a range, and for a
+// pin the minor version it names.
 func candidate(spec, source string) PythonCandidate {
 	spec = strings.TrimSpace(spec)
-	c := PythonCandidate{Spec: spec, Source: source}
-	if isRange(spec) {
-		c.Version = newestAllowed(spec, nil)
-		return c
-	}
-	if m := minorRe.FindStringSubmatch(spec); m != nil {
-		c.Version = m[1] + "." + m[2]
+	c := PythonCandidate{Spec: spec, Source: source, Range: isRange(spec)}
+	if v, ok := ParsePythonMinor(spec); ok && !c.Range {
+		c.Pin = v.String()
 	}
 	return c
 }
@@ -331,36 +319,12 @@ func readSetupPython(t *tree, p *Project, dir string) ([]PythonCandidate, error)
 	return nil, nil
 }
 
-// venvPython reads a virtualenv's version from pyvenv.cfg, or from its lib/pythonX.Y folder.
+// venvPython is the version of a virtualenv as package venv reads it: pyvenv.cfg's version
+// or version_info, else the lib/pythonX.Y folder (or what else venv finds).
 func venvPython(t *tree, dir string) (PythonCandidate, bool) {
-	if cfg := t.pyvenvCfgs[dir]; cfg != "" {
-		if b, err := fs.ReadFile(t.fsys, cfg); err == nil {
-			var c PythonCandidate
-			found := false
-			eachLine(b, func(line string, n int) bool {
-				k, v, ok := strings.Cut(line, "=")
-				k = strings.TrimSpace(k)
-				if ok && (k == "version" || k == "version_info") {
-					c, found = candidate(strings.TrimSpace(v), fmt.Sprintf("%s:%d", cfg, n)), true
-					return false
-				}
-				return true
-			})
-			if found {
-				return c, true
-			}
-		}
+	v, ok := t.virtualenv(dir)
+	if !ok || v.Python == "" {
+		return PythonCandidate{}, false
 	}
-	for _, lib := range []string{"lib", "lib64"} {
-		entries, err := fs.ReadDir(t.fsys, path.Join(dir, lib))
-		if err != nil {
-			continue
-		}
-		for _, e := range entries {
-			if e.IsDir() && strings.HasPrefix(e.Name(), "python") {
-				return candidate(strings.TrimPrefix(e.Name(), "python"), path.Join(dir, lib, e.Name())), true
-			}
-		}
-	}
-	return PythonCandidate{}, false
+	return candidate(v.PythonSpec, v.PythonSource), true
 }

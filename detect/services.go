@@ -2,20 +2,27 @@ package detect
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 )
 
-// serviceOrder is the vocabulary, in the order services are listed everywhere.
-var serviceOrder = []string{"postgres", "mysql", "sqlite", "redis", "celery-worker", "celery-beat", "channels", "mail"}
-
-// depServices maps a dependency (normalised name) to the services it implies.
-var depServices = map[string][]string{
-	"psycopg2": {"postgres"}, "psycopg2-binary": {"postgres"}, "psycopg": {"postgres"},
-	"psycopg-binary": {"postgres"}, "psycopg-c": {"postgres"}, "asyncpg": {"postgres"},
-	"mysqlclient": {"mysql"}, "pymysql": {"mysql"}, "mysql-connector-python": {"mysql"},
-	"redis": {"redis"}, "django-redis": {"redis"}, "channels-redis": {"redis"}, "hiredis": {"redis"},
-	"celery": {"celery-worker"}, "django-celery-beat": {"celery-beat"},
-	"channels": {"channels"},
+// depService is the service a dependency (normalised name) implies, "" for none.
+func depService(dep string) Service {
+	switch dep {
+	case "psycopg2", "psycopg2-binary", "psycopg", "psycopg-binary", "psycopg-c", "asyncpg":
+		return ServicePostgres
+	case "mysqlclient", "pymysql", "mysql-connector-python":
+		return ServiceMySQL
+	case "redis", "django-redis", "channels-redis", "hiredis":
+		return ServiceRedis
+	case "celery":
+		return ServiceCeleryWorker
+	case "django-celery-beat":
+		return ServiceCeleryBeat
+	case "channels":
+		return ServiceChannels
+	}
+	return ""
 }
 
 // dependencies returns the declared dependencies, or for a legacy project what its
@@ -30,56 +37,54 @@ func (p *Project) dependencies() []Dependency {
 // findServices reads the services from the settings first (they say what is used) and
 // then from the dependencies (they say what could be).
 func findServices(p *Project) {
-	found := map[string]Finding{}
-	add := func(svc, source, detail string) {
+	found := map[Service]Finding{}
+	add := func(svc Service, source, detail string) {
 		if _, ok := found[svc]; !ok && source != "" {
-			found[svc] = Finding{Name: svc, Source: source, Detail: detail}
+			found[svc] = Finding{Name: string(svc), Source: source, Detail: detail}
 		}
 	}
 	if d := p.Django; d != nil {
 		switch d.Database {
 		case "postgres", "postgis":
-			add("postgres", d.DatabaseSource, "DATABASES uses "+d.Database)
+			add(ServicePostgres, d.DatabaseSource, "DATABASES uses "+d.Database)
 		case "mysql":
-			add("mysql", d.DatabaseSource, "DATABASES uses mysql")
+			add(ServiceMySQL, d.DatabaseSource, "DATABASES uses mysql")
 		case "sqlite":
-			add("sqlite", d.DatabaseSource, "DATABASES uses sqlite")
+			add(ServiceSQLite, d.DatabaseSource, "DATABASES uses sqlite")
 		}
 		if d.Cache == "redis" {
-			add("redis", d.CacheSource, "CACHES uses redis")
+			add(ServiceRedis, d.CacheSource, "CACHES uses redis")
 		}
 		if d.CeleryBroker == "redis" {
-			add("redis", d.CeleryBrokerSource, "the Celery broker is redis")
+			add(ServiceRedis, d.CeleryBrokerSource, "the Celery broker is redis")
 		}
 		if d.ChannelLayer == "redis" {
-			add("redis", d.ChannelLayerSource, "CHANNEL_LAYERS uses redis")
+			add(ServiceRedis, d.ChannelLayerSource, "CHANNEL_LAYERS uses redis")
 		}
 		if d.CeleryApp != "" {
-			add("celery-worker", d.CeleryAppSource, "a Celery app is defined in "+d.CeleryApp)
+			add(ServiceCeleryWorker, d.CeleryAppSource, "a Celery app is defined in "+d.CeleryApp)
 		}
 		if d.CeleryBeat {
-			add("celery-beat", d.CeleryBeatSource, "periodic tasks are configured")
+			add(ServiceCeleryBeat, d.CeleryBeatSource, "periodic tasks are configured")
 		}
 		if d.ChannelLayer != "" {
-			add("channels", d.ChannelLayerSource, "CHANNEL_LAYERS is configured")
+			add(ServiceChannels, d.ChannelLayerSource, "CHANNEL_LAYERS is configured")
 		}
-		for _, app := range d.InstalledApps {
-			if app == "channels" || app == "daphne" {
-				add("channels", d.SettingsModuleSource, "channels is in INSTALLED_APPS")
-			}
+		if slices.Contains(d.InstalledApps, "channels") || slices.Contains(d.InstalledApps, "daphne") {
+			add(ServiceChannels, d.SettingsModuleSource, "channels is in INSTALLED_APPS")
 		}
 		if d.EmailBackend == "smtp" {
-			add("mail", d.EmailBackendSource, "EMAIL_BACKEND sends mail over SMTP")
+			add(ServiceMail, d.EmailBackendSource, "EMAIL_BACKEND sends mail over SMTP")
 		}
 	}
 	for _, dep := range p.dependencies() {
-		for _, svc := range depServices[dep.Name] {
+		if svc := depService(dep.Name); svc != "" {
 			add(svc, dep.Source, "depends on "+dep.Name)
 		}
 	}
 	// A project whose settings pick sqlite but which ships a postgres driver is usually
 	// configured per environment; the driver wins, sqlite is kept as evidence.
-	for _, svc := range serviceOrder {
+	for _, svc := range Services {
 		if f, ok := found[svc]; ok {
 			p.Services = append(p.Services, svc)
 			p.ServiceEvidence = append(p.ServiceEvidence, f)
@@ -89,21 +94,22 @@ func findServices(p *Project) {
 
 // syspkg is what one dependency needs from Debian.
 type syspkg struct {
+	dep            string
 	build, runtime []string
 	why            string
 }
 
-// depSystemPackages maps dependencies to the Debian packages (bookworm and trixie names,
-// which the python:*-slim images are built on) needed to build and to run them.
-var depSystemPackages = map[string]syspkg{
-	"psycopg2":    {[]string{"libpq-dev"}, []string{"libpq5"}, "psycopg2 compiles against libpq (psycopg2-binary would not)"},
-	"psycopg":     {nil, []string{"libpq5"}, "psycopg 3 without the [binary] extra loads the system libpq"},
-	"psycopg-c":   {[]string{"libpq-dev"}, []string{"libpq5"}, "psycopg-c compiles against libpq"},
-	"mysqlclient": {[]string{"default-libmysqlclient-dev", "pkg-config"}, []string{"libmariadb3"}, "mysqlclient compiles against the MySQL client library"},
-	"pillow":      {[]string{"libjpeg-dev", "zlib1g-dev"}, []string{"libjpeg62-turbo", "zlib1g"}, "Pillow needs libjpeg and zlib when it is built from source"},
-	"lxml":        {[]string{"libxml2-dev", "libxslt1-dev"}, []string{"libxml2", "libxslt1.1"}, "lxml links libxml2 and libxslt"},
-	"gdal":        {[]string{"libgdal-dev"}, []string{"gdal-bin"}, "the GDAL bindings compile against libgdal"},
-	"pycairo":     {[]string{"libcairo2-dev"}, []string{"libcairo2"}, "pycairo compiles against cairo"},
+// depSystemPackages are the Debian packages (bookworm and trixie names, which the
+// python:*-slim images are built on) that dependencies need to build and to run.
+var depSystemPackages = []syspkg{
+	{"psycopg2", []string{"libpq-dev"}, []string{"libpq5"}, "psycopg2 compiles against libpq (psycopg2-binary would not)"},
+	{"psycopg", nil, []string{"libpq5"}, "psycopg 3 without the [binary] extra loads the system libpq"},
+	{"psycopg-c", []string{"libpq-dev"}, []string{"libpq5"}, "psycopg-c compiles against libpq"},
+	{"mysqlclient", []string{"default-libmysqlclient-dev", "pkg-config"}, []string{"libmariadb3"}, "mysqlclient compiles against the MySQL client library"},
+	{"pillow", []string{"libjpeg-dev", "zlib1g-dev"}, []string{"libjpeg62-turbo", "zlib1g"}, "Pillow needs libjpeg and zlib when it is built from source"},
+	{"lxml", []string{"libxml2-dev", "libxslt1-dev"}, []string{"libxml2", "libxslt1.1"}, "lxml links libxml2 and libxslt"},
+	{"gdal", []string{"libgdal-dev"}, []string{"gdal-bin"}, "the GDAL bindings compile against libgdal"},
+	{"pycairo", []string{"libcairo2-dev"}, []string{"libcairo2"}, "pycairo compiles against cairo"},
 }
 
 // geoRuntime is what GeoDjango loads at run time (through ctypes): GDAL, GEOS and PROJ.
@@ -128,10 +134,11 @@ func findSystemPackages(p *Project) {
 		if name == "psycopg" && p.Has("psycopg-binary") {
 			continue
 		}
-		sp, ok := depSystemPackages[name]
-		if !ok {
+		i := slices.IndexFunc(depSystemPackages, func(sp syspkg) bool { return sp.dep == name })
+		if i < 0 {
 			continue
 		}
+		sp := depSystemPackages[i]
 		for _, b := range sp.build {
 			build[b] = true
 		}
@@ -143,7 +150,7 @@ func findSystemPackages(p *Project) {
 		}
 		ev(dep.Name, dep.Source, sp.why)
 	}
-	if d := p.Django; d != nil && (d.Database == "postgis" || containsString(d.InstalledApps, "django.contrib.gis")) {
+	if d := p.Django; d != nil && (d.Database == "postgis" || slices.Contains(d.InstalledApps, "django.contrib.gis")) {
 		for _, r := range geoRuntime {
 			runtime[r] = true
 		}
@@ -153,31 +160,12 @@ func findSystemPackages(p *Project) {
 		}
 		ev("geodjango", src, "GeoDjango loads GDAL, GEOS and PROJ at run time")
 	}
-	p.SystemPackages.Build = sortedKeys(build)
-	p.SystemPackages.Runtime = sortedKeys(runtime)
+	// Never nil: the JSON form lists none as [].
+	p.SystemPackages.Build = append([]string{}, slices.Sorted(maps.Keys(build))...)
+	p.SystemPackages.Runtime = append([]string{}, slices.Sorted(maps.Keys(runtime))...)
 }
 
-func hasExtra(d Dependency, extra string) bool { return containsString(d.Extras, extra) }
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := []string{}
-	for k, v := range m {
-		if v {
-			out = append(out, k)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
+func hasExtra(d Dependency, extra string) bool { return slices.Contains(d.Extras, extra) }
 
 // String renders a finding as "name (source): detail" for people.
 func (f Finding) String() string {

@@ -15,7 +15,7 @@ import (
 // for the base's full Python version and architecture. Distributions the project declares itself are
 // marked Requested. The lock's index URLs and whether it is complete come along.
 func Lockfile(fsys fs.FS, d plan.Dependencies) Requirements {
-	src := lockset.Source{Dir: d.Dir, Lockfile: d.Lockfile, RequirementsFile: d.RequirementsFile, Manager: d.Manager}
+	src := lockset.Source{Dir: d.Dir, Lockfile: d.Lockfile, RequirementsFile: d.RequirementsFile, Manager: string(d.Manager)}
 	return func(_ context.Context, b *base.Base) (*Lock, error) {
 		set, err := lockset.Load(fsys, src, lockset.Target{Python: b.Python, Arch: b.Arch})
 		if err != nil {

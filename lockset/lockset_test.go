@@ -760,7 +760,7 @@ func TestSampleProjects(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := Load(fsys, Source{Dir: p.DependencyDir, Lockfile: p.Lockfile, RequirementsFile: p.RequirementsFile, Manager: p.PackageManager}, tc.target)
+			s, err := Load(fsys, Source{Dir: p.DependencyDir, Lockfile: p.Lockfile, RequirementsFile: p.RequirementsFile, Manager: string(p.PackageManager)}, tc.target)
 			if err != nil {
 				t.Fatal(err)
 			}

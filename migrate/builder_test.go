@@ -148,7 +148,35 @@ func loadFS(t *testing.T, fsys fs.FS, project string) Input {
 	if err != nil {
 		t.Fatalf("read %s: %v", found[0].Path, err)
 	}
-	return Input{Project: p, FS: proj, Venv: found[0], Dists: dists, Dir: project}
+	return Input{Project: p, FS: proj, Venv: found[0], Dists: dists, Dir: project, Python: images}
+}
+
+// images stands in for config.Python, which migrate does not import: the
+// image supports 3.10 to 3.14, and a project's version is its first pin.
+var images = testPolicy{"3.10", "3.11", "3.12", "3.13", "3.14"}
+
+type testPolicy []string
+
+func (tp testPolicy) Version(py detect.Python) string {
+	for _, c := range py.Candidates {
+		if c.Pin != "" {
+			return c.Pin
+		}
+	}
+	return ""
+}
+
+func (tp testPolicy) Nearest(v string) string {
+	want, ok := detect.ParsePythonMinor(v)
+	if !ok {
+		return ""
+	}
+	for _, s := range tp {
+		if m, _ := detect.ParsePythonMinor(s); m.Compare(want) >= 0 {
+			return s
+		}
+	}
+	return tp[len(tp)-1]
 }
 
 // analyze runs Analyze and fails the test on error.

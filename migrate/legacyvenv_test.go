@@ -37,3 +37,27 @@ func TestLegacyVenvProject(t *testing.T) {
 		golden.Assert(t, content, filepath.Join("legacy-venv", name))
 	}
 }
+
+// TestPythonPolicyIsPassedIn: which Pythons have an image is the caller's policy, and
+// Analyze wants one.
+func TestPythonPolicyIsPassedIn(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "testdata", "projects", "legacy-venv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir, err = filepath.EvalSymlinks(dir); err != nil {
+		t.Fatal(err)
+	}
+	in := loadFS(t, osFS(), filepath.ToSlash(dir))
+	if r := analyze(t, in); r.PythonWarning == "" {
+		t.Errorf("Python 3.8 has no image under the default test policy, yet no warning")
+	}
+	in.Python = testPolicy{"3.8", "3.12"}
+	if r := analyze(t, in); r.PythonWarning != "" {
+		t.Errorf("a policy supporting 3.8 still warns: %s", r.PythonWarning)
+	}
+	in.Python = nil
+	if _, err := Analyze(in); err == nil {
+		t.Errorf("Analyze without a Python policy did not fail")
+	}
+}

@@ -5,9 +5,11 @@
 package migrate
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"path"
 	"slices"
@@ -17,7 +19,6 @@ import (
 
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
-	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/pep"
@@ -33,6 +34,21 @@ type Input struct {
 	// Dir is the project's absolute path, to write editable installs inside
 	// it relative to the manifest; "" takes Project.Root when it is absolute.
 	Dir string
+	// Python is the supported-Python policy (config.Python in the CLI).
+	Python PythonPolicy
+}
+
+// PythonPolicy is which Python versions the generated image supports and
+// what a project's Python facts resolve to. It is a decision, made in one
+// place (config.PythonPolicy), so migrate is handed it rather than
+// importing it.
+type PythonPolicy interface {
+	// Version is the minor version the project's Python facts resolve to,
+	// "" when no source names one.
+	Version(detect.Python) string
+	// Nearest is the supported minor version nearest to v ("3.10" for
+	// "3.8.10"), "" when v names no minor version.
+	Nearest(v string) string
 }
 
 // Report is the drift between the manifest, the virtualenv and the code.
@@ -41,7 +57,7 @@ type Report struct {
 	// Python is the virtualenv's Python ("3.8"), else the project's.
 	Python string
 	// PythonWarning says, for a Python with no supported official image,
-	// the nearest supported one and what blocks the upgrade.
+	// the nearest supported one (Input.Python) and what blocks the upgrade.
 	PythonWarning string
 	// Blockers are installed distributions whose Requires-Python excludes
 	// the nearest supported Python; empty when Python is supported.
@@ -82,10 +98,10 @@ func Analyze(in Input) (*Report, error) {
 	if in.Project == nil || in.FS == nil {
 		return nil, errors.New("migrate: no project to analyze")
 	}
-	r := &Report{Venv: in.Venv, Python: in.Venv.Python}
-	if r.Python == "" {
-		r.Python = in.Project.Python.Version
+	if in.Python == nil {
+		return nil, errors.New("migrate: no Python policy (Input.Python) to check the Python version against")
 	}
+	r := &Report{Venv: in.Venv, Python: cmp.Or(in.Venv.Python, in.Python.Version(in.Project.Python))}
 	imports, err := Imports(in.FS, in.Project.AppRoot)
 	if err != nil {
 		return nil, err
@@ -152,10 +168,7 @@ func Analyze(in Input) (*Report, error) {
 			top[name] = true
 		}
 	}
-	for name := range top {
-		r.TopLevel = append(r.TopLevel, name)
-	}
-	sort.Strings(r.TopLevel)
+	r.TopLevel = slices.Sorted(maps.Keys(top))
 
 	owners := ModuleOwners(in.Dists)
 	declaredSet := map[string]bool{}
@@ -168,7 +181,7 @@ func Analyze(in Input) (*Report, error) {
 		}
 	}
 
-	r.pythonCheck(in.Dists)
+	r.pythonCheck(in.Dists, in.Python.Nearest(r.Python))
 	return r, nil
 }
 
@@ -267,7 +280,7 @@ func sourceFolder(in Input, d venv.Dist) string {
 // projectPath does. A relative target is relative to the site-packages
 // folder that named it (.egg-link files).
 func installFolder(in Input, d venv.Dist, target string) (string, bool) {
-	if !path.IsAbs(target) && !reWindowsPath.MatchString(target) {
+	if !path.IsAbs(target) && !reWindowsPath().MatchString(target) {
 		target = path.Join(path.Dir(d.Source), target)
 	}
 	return projectPath(in, target)
@@ -276,7 +289,7 @@ func installFolder(in Input, d venv.Dist, target string) (string, bool) {
 // projectPath writes target (absolute, or relative to the project) relative
 // to the project when it lies inside it, else cleaned and as it was.
 func projectPath(in Input, target string) (string, bool) {
-	if reWindowsPath.MatchString(target) {
+	if reWindowsPath().MatchString(target) {
 		return target, false
 	}
 	rel := path.Clean(target)
@@ -355,38 +368,9 @@ func versionDiffers(dep detect.Dependency, version string) (differs bool, proble
 	return !spec.Check(iv), ""
 }
 
-// NearestSupported maps a Python version ("2.7", "3.8.10") to the nearest
-// minor version that has a supported official image
-// (config.SupportedPython): itself when supported, the oldest supported
-// one for anything older, the newest for anything newer. "" when v is not
-// a version.
-func NearestSupported(v string) string {
-	major, minor, ok := minorVersion(v)
-	if !ok || len(config.SupportedPython) == 0 {
-		return ""
-	}
-	for _, s := range config.SupportedPython {
-		sm, sn, _ := minorVersion(s)
-		if sm > major || sm == major && sn >= minor {
-			return s
-		}
-	}
-	return config.SupportedPython[len(config.SupportedPython)-1]
-}
-
-func minorVersion(v string) (major, minor int, ok bool) {
-	parts := strings.SplitN(strings.TrimSpace(v), ".", 3)
-	if len(parts) < 2 {
-		return 0, 0, false
-	}
-	major, err1 := strconv.Atoi(parts[0])
-	minor, err2 := strconv.Atoi(parts[1])
-	return major, minor, err1 == nil && err2 == nil
-}
-
 // pythonCheck fills PythonWarning and Blockers when the Python has no
-// supported image.
-func (r *Report) pythonCheck(dists []venv.Dist) {
+// supported image; nearest is the supported version nearest to it.
+func (r *Report) pythonCheck(dists []venv.Dist, nearest string) {
 	where := ""
 	if r.Venv.PythonSource != "" {
 		where = " (" + r.Venv.PythonSource + ")"
@@ -397,10 +381,8 @@ func (r *Report) pythonCheck(dists []venv.Dist) {
 		}
 		return
 	}
-	nearest := NearestSupported(r.Python)
-	major, minor, _ := minorVersion(r.Python)
-	short := fmt.Sprintf("%d.%d", major, minor)
-	if nearest == "" || nearest == short {
+	version, _ := detect.ParsePythonMinor(r.Python)
+	if nearest == "" || nearest == version.String() {
 		return
 	}
 	// Images carry the latest patch release, so test a late one: a
@@ -436,7 +418,7 @@ func (r *Report) pythonCheck(dists []venv.Dist) {
 		}
 		fmt.Fprintf(&b, "; blocked by: %s", strings.Join(list, ", "))
 	}
-	if major < 3 {
+	if version.Major < 3 {
 		py2 := 0
 		for _, i := range r.Imports {
 			if i.Py2Only {

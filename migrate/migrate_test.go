@@ -178,17 +178,6 @@ func TestPython27(t *testing.T) {
 	}
 }
 
-func TestNearestSupported(t *testing.T) {
-	for v, want := range map[string]string{
-		"2.7": "3.10", "3.6": "3.10", "3.8.10": "3.10", "3.10": "3.10", "3.12": "3.12", "3.14": "3.14",
-		"3.15": "3.14", "4.0": "3.14", "": "", "three": "", "3": "",
-	} {
-		if got := NearestSupported(v); got != want {
-			t.Errorf("NearestSupported(%q) = %q, want %q", v, got, want)
-		}
-	}
-}
-
 // directInstalls is a project whose virtualenv holds editable, VCS, archive
 // and local-folder installs.
 func directInstalls() world {

@@ -7,12 +7,12 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/venv"
@@ -35,13 +35,15 @@ const (
 // for Poetry, uv, PDM and projects that declare dependencies only there or in setup.py, else
 // requirements.
 func DefaultFormat(p *detect.Project) string {
-	switch {
-	case p.PackageManager == "pipenv":
+	switch p.PackageManager {
+	case detect.ManagerPipenv:
 		return FormatPipfile
-	case p.PackageManager == "setuptools", p.PackageManager == "pip" && p.RequirementsFile == "" && len(p.DependencyFiles) > 0:
+	case detect.ManagerPoetry, detect.ManagerUV, detect.ManagerPDM, detect.ManagerSetuptools:
 		return FormatPyproject
-	case p.PackageManager == "poetry", p.PackageManager == "uv", p.PackageManager == "pdm":
-		return FormatPyproject
+	case detect.ManagerPip:
+		if p.RequirementsFile == "" && len(p.DependencyFiles) > 0 {
+			return FormatPyproject
+		}
 	}
 	return FormatRequirements
 }
@@ -191,7 +193,7 @@ func (pl *planner) pinFor(d venv.Dist) pin {
 	return p
 }
 
-var reWindowsPath = regexp.MustCompile(`^[A-Za-z]:[\\/]|\\`)
+var reWindowsPath = lazy.Regexp(`^[A-Za-z]:[\\/]|\\`)
 
 // localPath writes target, the source folder of d's install, relative to
 // the dependency folder when it lies inside the project; otherwise it stays
@@ -300,7 +302,7 @@ func (pl *planner) leftOut(b *strings.Builder) {
 // requirements writes requirements.txt and requirements.lock.
 func (pl *planner) requirements() ([]File, error) {
 	file := path.Join(pl.dir, "requirements.txt")
-	if p := pl.in.Project; p.PackageManager == "pip" && p.RequirementsFile != "" {
+	if p := pl.in.Project; p.PackageManager == detect.ManagerPip && p.RequirementsFile != "" {
 		file = p.RequirementsFile
 	}
 	var b strings.Builder
@@ -461,8 +463,8 @@ func (pl *planner) pipfile() ([]File, error) {
 		body.WriteString(tomlKeyName(p.dist.Name) + " = " + p.pipfileValue() + "\n")
 	}
 	requires := ""
-	if major, minor, ok := minorVersion(pl.r.Python); ok {
-		requires = fmt.Sprintf("[requires]\npython_version = \"%d.%d\"\n", major, minor)
+	if v, ok := detect.ParsePythonMinor(pl.r.Python); ok {
+		requires = fmt.Sprintf("[requires]\npython_version = \"%s\"\n", v)
 	}
 	existing, err := pl.readExisting(file)
 	if err != nil {
@@ -547,8 +549,8 @@ func (pl *planner) pyproject() ([]File, error) {
 	}
 	var project strings.Builder
 	project.WriteString("[project]\nname = " + tomlString(name) + "\nversion = \"0.1.0\"\n")
-	if major, minor, ok := minorVersion(pl.r.Python); ok && major >= 3 {
-		fmt.Fprintf(&project, "requires-python = \">=%d.%d\"\n", major, minor)
+	if v, ok := detect.ParsePythonMinor(pl.r.Python); ok && v.Major >= 3 {
+		fmt.Fprintf(&project, "requires-python = \">=%s\"\n", v)
 	}
 	project.WriteString("dependencies = " + arr.String() + "\n")
 

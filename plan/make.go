@@ -165,9 +165,9 @@ func server(f *facts, rt *Runtime) error {
 }
 
 // drivers satisfy a chosen database when the project lacks one.
-var drivers = map[string][]string{
-	"postgres": {"psycopg2", "psycopg2-binary", "psycopg", "psycopg-binary", "psycopg-c"},
-	"mysql":    {"mysqlclient", "pymysql", "mysql-connector-python"},
+var drivers = map[detect.Service][]string{
+	detect.ServicePostgres: {"psycopg2", "psycopg2-binary", "psycopg", "psycopg-binary", "psycopg-c"},
+	detect.ServiceMySQL:    {"mysqlclient", "pymysql", "mysql-connector-python"},
 }
 
 // packages adds what serving the project needs beyond its declared dependencies, and the
@@ -196,10 +196,10 @@ func packages(f *facts, img *Image, s Compose) []string {
 	runtime := slices.Clone(p.SystemPackages.Runtime)
 	buildFor := evidenceNames(p.SystemPackages.Evidence, true)
 	runtimeFor := evidenceNames(p.SystemPackages.Evidence, false)
-	if s.Postgres && !f.has(drivers["postgres"]...) {
+	if s.Postgres && !f.has(drivers[detect.ServicePostgres]...) {
 		extras = append(extras, "psycopg2-binary")
 	}
-	if s.MySQL && !f.has(drivers["mysql"]...) {
+	if s.MySQL && !f.has(drivers[detect.ServiceMySQL]...) {
 		extras = append(extras, "mysqlclient")
 		build = append(build, "build-essential", "default-libmysqlclient-dev", "pkg-config")
 		runtime = append(runtime, "libmariadb3")

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/containerize/containerize/detect"
 )
 
 // installer is how the build stage installs a project of one package manager: managers
@@ -23,20 +25,20 @@ type installer struct {
 }
 
 // installers is the one table of package managers the image can install for.
-var installers = map[string]installer{
+var installers = map[detect.PackageManager]installer{
 	// PIPENV_VERBOSITY=-1: pipenv would remark on running inside the active /opt/venv.
-	"pipenv": {tools: []string{"pipenv"}, env: "PIPENV_VERBOSITY=-1 ", lockFirst: true,
+	detect.ManagerPipenv: {tools: []string{"pipenv"}, env: "PIPENV_VERBOSITY=-1 ", lockFirst: true,
 		export: "requirements", args: "--hash > /tmp/requirements.txt"},
-	"poetry": {tools: []string{"poetry", "poetry-plugin-export"}, lockFirst: true,
+	detect.ManagerPoetry: {tools: []string{"poetry", "poetry-plugin-export"}, lockFirst: true,
 		export: "export", args: "--only main --format requirements.txt --output /tmp/requirements.txt"},
-	"uv": {tools: []string{"uv"}, frozen: "--frozen ",
+	detect.ManagerUV: {tools: []string{"uv"}, frozen: "--frozen ",
 		export: "export", args: "--no-dev --no-emit-project --format requirements-txt --output-file /tmp/requirements.txt"},
 	// PDM_CHECK_UPDATE=false: pdm would ask pypi.org for a newer pdm, which fails behind a
 	// private index or offline.
-	"pdm": {tools: []string{"pdm"}, env: "PDM_CHECK_UPDATE=false ", lockFirst: true,
+	detect.ManagerPDM: {tools: []string{"pdm"}, env: "PDM_CHECK_UPDATE=false ", lockFirst: true,
 		export: "export", args: "--prod --format requirements --output /tmp/requirements.txt"},
-	"pip":        {},
-	"setuptools": {},
+	detect.ManagerPip:        {},
+	detect.ManagerSetuptools: {},
 }
 
 // exportCommand is the shell command that leaves the locked set in /tmp/requirements.txt.
@@ -64,7 +66,7 @@ func dependencies(f *facts) (Dependencies, []string, error) {
 	if d.Dir != "." {
 		d.WorkDir = "/src/" + d.Dir
 	}
-	if p.PackageManager == "none" {
+	if p.PackageManager == detect.ManagerNone {
 		hint := "add a requirements.txt, Pipfile or pyproject.toml"
 		if len(p.Virtualenvs) > 0 {
 			hint = "run containerize migrate to declare what " + p.Virtualenvs[0] + "/ has installed"
@@ -85,7 +87,7 @@ func dependencies(f *facts) (Dependencies, []string, error) {
 			d.Why = "No lockfile: resolve the dependencies now (commit a lockfile for reproducible builds)."
 			notes = append(notes, fmt.Sprintf("%s has no lockfile: the image resolves versions at build time; commit one (%s lock) for reproducible builds", p.PackageManager, in.tools[0]))
 		}
-	case p.PackageManager == "pip" && p.RequirementsFile != "":
+	case p.PackageManager == detect.ManagerPip && p.RequirementsFile != "":
 		req := relTo(d.Dir, p.RequirementsFile)
 		d.Why = fmt.Sprintf("Install the dependencies %s declares.", path.Join(d.Dir, req))
 		d.Command = "pip install -r " + req

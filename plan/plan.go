@@ -62,7 +62,7 @@ type DebianPackages struct {
 // Dependencies is how the build stage installs the project's dependencies.
 type Dependencies struct {
 	// Manager is the package manager the project uses (detect's vocabulary).
-	Manager string `json:"manager"`
+	Manager detect.PackageManager `json:"manager"`
 	// Files are the files installed from, relative to the project root; Dir is their
 	// folder, Lockfile the lockfile among them, RequirementsFile a pip project's file.
 	Files            []string `json:"files"`

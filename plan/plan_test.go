@@ -47,7 +47,7 @@ func project() *detect.Project {
 }
 
 func answers() config.Config {
-	return config.Config{Python: "3.12", Port: 8000, Server: config.ServerGunicorn, Services: []string{}}
+	return config.Config{Python: "3.12", Port: 8000, Server: config.ServerGunicorn, Services: []detect.Service{}}
 }
 
 // TestMakeRefuses checks that answers that cannot work, and projects that cannot be set
@@ -66,7 +66,7 @@ func TestMakeRefuses(t *testing.T) {
 		}, "run containerize migrate to declare what venv/ has installed"},
 		{"asgi server without asgi", func(_ *detect.Project, c *config.Config) { c.Server = config.ServerDaphne }, "no ASGI application found"},
 		{"celery without celery", func(_ *detect.Project, c *config.Config) {
-			c.Services = []string{"redis", "celery-worker"}
+			c.Services = []detect.Service{"redis", "celery-worker"}
 		}, "celery-worker was chosen but requirements.txt does not depend on celery"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -87,9 +87,10 @@ func TestMakeRefuses(t *testing.T) {
 // a lockfile.
 func TestInstallers(t *testing.T) {
 	for _, tc := range []struct {
-		manager, lockfile string
-		tools             []string
-		export            string
+		manager  detect.PackageManager
+		lockfile string
+		tools    []string
+		export   string
 	}{
 		{"pipenv", "Pipfile.lock", []string{"pipenv"}, "PIPENV_VERBOSITY=-1 /opt/tools/bin/pipenv requirements --hash > /tmp/requirements.txt"},
 		{"pipenv", "", []string{"pipenv"}, "PIPENV_VERBOSITY=-1 /opt/tools/bin/pipenv lock && PIPENV_VERBOSITY=-1 /opt/tools/bin/pipenv requirements --hash > /tmp/requirements.txt"},

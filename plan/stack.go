@@ -7,14 +7,16 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/django"
 )
 
 // stack wires the chosen compose services and what the application needs to reach them.
 func stack(f *facts, rt *Runtime) (Compose, []string, error) {
 	p, d, c := f.p, f.d, f.c
-	s := Compose{Postgres: c.Has("postgres"), MySQL: c.Has("mysql"), Redis: c.Has("redis"), Mail: c.Has("mail"),
-		Worker: c.Has("celery-worker"), Beat: c.Has("celery-beat"), PostgresImage: "postgres:17"}
+	s := Compose{Postgres: c.Has(detect.ServicePostgres), MySQL: c.Has(detect.ServiceMySQL), Redis: c.Has(detect.ServiceRedis),
+		Mail: c.Has(detect.ServiceMail), Worker: c.Has(detect.ServiceCeleryWorker), Beat: c.Has(detect.ServiceCeleryBeat),
+		PostgresImage: "postgres:17"}
 	var notes []string
 	if s.Worker && !p.Has("celery") {
 		return s, nil, fmt.Errorf("celery-worker was chosen but %s does not depend on celery; add celery to the dependencies or drop celery-worker from the services", strings.Join(p.DependencyFiles, ", "))

@@ -354,7 +354,7 @@ func TestReadLegacyVenvSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantVenv := []Venv{{Path: "venv", Python: "3.8", PythonFull: "3.8.10", PythonSource: "venv/pyvenv.cfg:3", Layout: "pyvenv",
+	wantVenv := []Venv{{Path: "venv", Python: "3.8", PythonFull: "3.8.10", PythonSpec: "3.8.10", PythonSource: "venv/pyvenv.cfg:3", Layout: "pyvenv",
 		Origin: "project", SitePackages: []string{"venv/lib/python3.8/site-packages"}}}
 	if diff := cmp.Diff(wantVenv, vs); diff != "" {
 		t.Fatalf("Find() mismatch (-want +got):\n%s", diff)

@@ -13,10 +13,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/containerize/containerize/internal/lazy"
 )
 
 // Venv is one virtualenv.
@@ -28,6 +29,7 @@ type Venv struct {
 	Layout       string   `json:"layout"`        // "pyvenv", "virtualenv-legacy" or "windows"
 	Origin       string   `json:"origin"`        // "project", "VIRTUAL_ENV", "WORKON_HOME", "pipenv", "poetry" or "--venv"
 	SitePackages []string `json:"site_packages"` // in the same form as Path
+	PythonSpec   string   `json:"-"`             // Python as its evidence writes it ("3.10.12.final.0" in pyvenv.cfg, else X.Y); not in JSON
 }
 
 // Locator says where to look for a project's virtualenvs.
@@ -157,7 +159,7 @@ func expandVars(s string, getenv func(string) string) string {
 	if !strings.Contains(s, "$") {
 		return s
 	}
-	return reEnvVar.ReplaceAllStringFunc(s, func(m string) string {
+	return reEnvVar().ReplaceAllStringFunc(s, func(m string) string {
 		name := strings.Trim(m, "${}")
 		if v := getenv(name); v != "" {
 			return v
@@ -166,7 +168,7 @@ func expandVars(s string, getenv func(string) string) string {
 	})
 }
 
-var reEnvVar = regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
+var reEnvVar = lazy.Regexp(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
 
 // fsPath turns an absolute path into a name in a file system rooted at "/";
 // relative paths are names already.
@@ -262,10 +264,19 @@ func (l Locator) inspectAbs(abs, origin string, strict bool) (Venv, bool) {
 }
 
 var (
-	reLibPython  = regexp.MustCompile(`^(?:python|pypy)(\d+)\.(\d+)$`)
-	rePrefixPy   = regexp.MustCompile(`(?i)python[ _-]?(\d)\.?(\d{1,2})(?:\D|$)`)
-	reVersionNum = regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?`)
+	reLibPython  = lazy.Regexp(`^(?:python|pypy)(\d+)\.(\d+)$`)
+	rePrefixPy   = lazy.Regexp(`(?i)python[ _-]?(\d)\.?(\d{1,2})(?:\D|$)`)
+	reVersionNum = lazy.Regexp(`^(\d+)\.(\d+)(?:\.(\d+))?`)
 )
+
+// Inspect reads the virtualenv in dir, a folder of fsys (a project tree, say): its layout,
+// site-packages folders and Python version, with paths as dir gives them and Origin
+// "project". It stats a few paths and reads pyvenv.cfg; it lists no site-packages, so it
+// stays cheap for a caller that has already decided dir is a virtualenv (detect's walk).
+// ok is false when dir has neither pyvenv.cfg nor a site-packages folder.
+func Inspect(fsys fs.FS, dir string) (Venv, bool) {
+	return inspect(fsys, dir, dir, "project", false)
+}
 
 // inspect decides whether dir is a virtualenv and reads its layout and
 // Python version. strict asks for the marks a virtualenv tool leaves
@@ -289,7 +300,7 @@ func inspect(fsys fs.FS, dir, shown, origin string, strict bool) (Venv, bool) {
 			continue
 		}
 		for _, e := range entries {
-			m := reLibPython.FindStringSubmatch(e.Name())
+			m := reLibPython().FindStringSubmatch(e.Name())
 			if m == nil || !isDir(fsys, path.Join(dir, lib, e.Name(), "site-packages")) {
 				continue
 			}
@@ -336,7 +347,7 @@ func inspect(fsys fs.FS, dir, shown, origin string, strict bool) (Venv, bool) {
 	// lib/pythonX.Y folder name; otherwise the base interpreter's path.
 	if hasCfg {
 		if data, err := fs.ReadFile(fsys, cfg); err == nil {
-			v.Python, v.PythonFull, v.PythonSource = cfgVersion(data, path.Join(shown, "pyvenv.cfg"))
+			v.Python, v.PythonFull, v.PythonSpec, v.PythonSource = cfgVersion(data, path.Join(shown, "pyvenv.cfg"))
 		}
 	}
 	if v.Python == "" && len(libVersions) > 0 {
@@ -346,13 +357,14 @@ func inspect(fsys fs.FS, dir, shown, origin string, strict bool) (Venv, bool) {
 				best = i
 			}
 		}
-		v.Python = libVersions[best]
+		v.Python, v.PythonSpec = libVersions[best], libVersions[best]
 		v.PythonSource = strings.TrimSuffix(v.SitePackages[best], "/site-packages")
 	}
 	if v.Python == "" && origPrefix != "" {
 		if data, err := fs.ReadFile(fsys, path.Join(dir, origPrefix)); err == nil {
-			if m := rePrefixPy.FindStringSubmatch(string(data)); m != nil {
+			if m := rePrefixPy().FindStringSubmatch(string(data)); m != nil {
 				v.Python = m[1] + "." + m[2]
+				v.PythonSpec = v.Python
 				v.PythonSource = path.Join(shown, origPrefix) + ":1"
 			}
 		}
@@ -362,8 +374,9 @@ func inspect(fsys fs.FS, dir, shown, origin string, strict bool) (Venv, bool) {
 
 // cfgVersion reads the Python version from pyvenv.cfg: "version" (venv),
 // "version_info" (virtualenv 20+, uv), or failing both the base
-// interpreter's folder in "home" (C:\Python38).
-func cfgVersion(data []byte, shown string) (short, full, source string) {
+// interpreter's folder in "home" (C:\Python38). spec is the version as written
+// ("3.10.12.final.0"), or the X.Y the home folder names.
+func cfgVersion(data []byte, shown string) (short, full, spec, source string) {
 	values := map[string]string{}
 	lines := map[string]int{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -378,18 +391,19 @@ func cfgVersion(data []byte, shown string) (short, full, source string) {
 		}
 	}
 	for _, key := range []string{"version", "version_info"} {
-		if m := reVersionNum.FindStringSubmatch(values[key]); m != nil {
+		if m := reVersionNum().FindStringSubmatch(values[key]); m != nil {
 			full := ""
 			if m[3] != "" {
 				full = m[1] + "." + m[2] + "." + m[3]
 			}
-			return m[1] + "." + m[2], full, fmt.Sprintf("%s:%d", shown, lines[key])
+			return m[1] + "." + m[2], full, values[key], fmt.Sprintf("%s:%d", shown, lines[key])
 		}
 	}
-	if m := rePrefixPy.FindStringSubmatch(values["home"]); m != nil {
-		return m[1] + "." + m[2], "", fmt.Sprintf("%s:%d", shown, lines["home"])
+	if m := rePrefixPy().FindStringSubmatch(values["home"]); m != nil {
+		short := m[1] + "." + m[2]
+		return short, "", short, fmt.Sprintf("%s:%d", shown, lines["home"])
 	}
-	return "", "", ""
+	return "", "", "", ""
 }
 
 // versionLess compares "X.Y" strings numerically.

@@ -3,7 +3,6 @@ package wizard
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/containerize/containerize/config"
@@ -13,9 +12,6 @@ import (
 // DefaultPort is the port Django's runserver uses, so it is the one people expect.
 const DefaultPort = 8000
 
-// defaultPython is used when the project names no usable version.
-const defaultPython = "3.12"
-
 // Defaults computes the answers detection suggests, with a reason for each, keyed like the
 // containerize.toml keys (python, port, server, services, settings_patch), for printing.
 // p must not be nil.
@@ -24,7 +20,7 @@ func Defaults(p *detect.Project) (config.Config, map[string]string) {
 	var c config.Config
 
 	c.Services, reasons["services"] = defaultServices(p)
-	c.Python, reasons["python"] = pythonDefault(p.Python)
+	c.Python, reasons["python"] = config.Python.Choose(p.Python)
 	c.Port, reasons["port"] = DefaultPort, "the port Django's runserver uses"
 	c.Server, reasons["server"] = defaultServer(p)
 
@@ -49,48 +45,46 @@ func withSource(s, source string) string {
 	return s + " (" + source + ")"
 }
 
-func serviceSource(p *detect.Project, service string) string {
-	for _, f := range p.ServiceEvidence {
-		if f.Name == service {
-			return f.Source
-		}
+func serviceSource(p *detect.Project, service detect.Service) string {
+	if i := slices.IndexFunc(p.ServiceEvidence, func(f detect.Finding) bool { return f.Name == string(service) }); i >= 0 {
+		return p.ServiceEvidence[i].Source
 	}
 	return ""
 }
 
 // defaultServices keeps the detected services that run as containers and completes the set
 // so that it is valid: one database, and what Celery needs to run.
-func defaultServices(p *detect.Project) ([]string, string) {
-	services := []string{}
+func defaultServices(p *detect.Project) ([]detect.Service, string) {
+	services := []detect.Service{}
 	var found []string
 	for _, s := range config.OrderServices(p.Services) {
 		if slices.Contains(config.ComposeServices, s) && !slices.Contains(services, s) {
 			services = append(services, s)
-			found = append(found, withSource(s, serviceSource(p, s)))
+			found = append(found, withSource(string(s), serviceSource(p, s)))
 		}
 	}
 
 	var notes []string
-	if slices.Contains(services, "postgres") && slices.Contains(services, "mysql") {
-		keep, drop, why := "postgres", "mysql", "no engine could be read from DATABASES"
+	if slices.Contains(services, detect.ServicePostgres) && slices.Contains(services, detect.ServiceMySQL) {
+		keep, drop, why := detect.ServicePostgres, detect.ServiceMySQL, "no engine could be read from DATABASES"
 		if p.Django != nil {
 			switch p.Django.Database {
 			case "mysql":
-				keep, drop = "mysql", "postgres"
+				keep, drop = detect.ServiceMySQL, detect.ServicePostgres
 				why = withSource("DATABASES uses mysql", p.Django.DatabaseSource)
 			case "postgres", "postgis":
 				why = withSource("DATABASES uses "+p.Django.Database, p.Django.DatabaseSource)
 			}
 		}
-		services = slices.DeleteFunc(services, func(s string) bool { return s == drop })
+		services = slices.DeleteFunc(services, func(s detect.Service) bool { return s == drop })
 		notes = append(notes, fmt.Sprintf("both postgres and mysql were found, kept %s: %s", keep, why))
 	}
-	if slices.Contains(services, "celery-beat") && !slices.Contains(services, "celery-worker") {
-		services = append(services, "celery-worker")
+	if slices.Contains(services, detect.ServiceCeleryBeat) && !slices.Contains(services, detect.ServiceCeleryWorker) {
+		services = append(services, detect.ServiceCeleryWorker)
 		notes = append(notes, "added celery-worker to run the tasks celery-beat schedules")
 	}
-	if slices.Contains(services, "celery-worker") && !slices.Contains(services, "redis") {
-		services = append(services, "redis")
+	if slices.Contains(services, detect.ServiceCeleryWorker) && !slices.Contains(services, detect.ServiceRedis) {
+		services = append(services, detect.ServiceRedis)
 		broker := "added redis as the Celery broker"
 		if p.Django != nil && p.Django.CeleryBroker != "" && p.Django.CeleryBroker != "redis" {
 			named := "the settings name " + p.Django.CeleryBroker
@@ -110,49 +104,6 @@ func defaultServices(p *detect.Project) ([]string, string) {
 		reason += "; " + strings.Join(notes, "; ")
 	}
 	return config.OrderServices(services), reason
-}
-
-// parseMinor reads "3.11" as (3, 11).
-func parseMinor(v string) (major, minor int, ok bool) {
-	a, b, found := strings.Cut(v, ".")
-	if !found {
-		return 0, 0, false
-	}
-	major, err1 := strconv.Atoi(a)
-	minor, err2 := strconv.Atoi(b)
-	return major, minor, err1 == nil && err2 == nil
-}
-
-func olderThan(a, b string) bool {
-	amaj, amin, _ := parseMinor(a)
-	bmaj, bmin, _ := parseMinor(b)
-	return amaj < bmaj || amaj == bmaj && amin < bmin
-}
-
-// pythonDefault takes the detected version when it is supported, else the nearest
-// supported one.
-func pythonDefault(py detect.Python) (string, string) {
-	oldest, newest := config.SupportedPython[0], config.SupportedPython[len(config.SupportedPython)-1]
-	detected := withSource(py.Version, py.Source)
-	switch {
-	case py.Version == "":
-		return defaultPython, "no version found in the project; " + defaultPython + " is the default"
-	case slices.Contains(config.SupportedPython, py.Version):
-		if py.Source == "" {
-			return py.Version, "detected"
-		}
-		return py.Version, "from " + py.Source
-	}
-	if _, _, ok := parseMinor(py.Version); !ok {
-		return defaultPython, fmt.Sprintf("could not read the detected version %s; %s is the default", detected, defaultPython)
-	}
-	if olderThan(py.Version, oldest) {
-		return oldest, fmt.Sprintf("the project names %s, older than the oldest supported Python; using %s", detected, oldest)
-	}
-	if olderThan(newest, py.Version) {
-		return newest, fmt.Sprintf("the project names %s, newer than the newest supported Python; using %s", detected, newest)
-	}
-	return defaultPython, fmt.Sprintf("the project names %s, which is not supported; %s is the default", detected, defaultPython)
 }
 
 func defaultServer(p *detect.Project) (string, string) {

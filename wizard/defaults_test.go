@@ -24,11 +24,15 @@ func envSettings() *django.Info {
 	}
 }
 
+// pinned is what detection reports of a project that pins one Python version.
+func pinned(minor, source string) detect.Python {
+	return detect.Python{Candidates: []detect.PythonCandidate{{Spec: minor, Pin: minor, Source: source}}}
+}
+
 // library is the Django REST Framework tutorial project: sqlite, a hard-coded key and DEBUG.
 func library() *detect.Project {
 	return &detect.Project{
-		Python: detect.Python{Version: "3.8", Source: "Pipfile:9",
-			Candidates: []detect.PythonCandidate{{Version: "3.8", Spec: "3.8", Source: "Pipfile:9"}}},
+		Python:       pinned("3.8", "Pipfile:9"),
 		Dependencies: []detect.Dependency{{Name: "django"}, {Name: "djangorestframework"}},
 		Django: &django.Info{
 			WSGIApplication:    ptr("library.wsgi.application"),
@@ -41,7 +45,7 @@ func library() *detect.Project {
 			DebugSource:        "library/settings.py:26",
 			AllowedHostsSource: "library/settings.py:28",
 		},
-		Services:        []string{"sqlite"},
+		Services:        []detect.Service{"sqlite"},
 		ServiceEvidence: []detect.Finding{{Name: "sqlite", Source: "library/settings.py:76"}},
 	}
 }
@@ -49,9 +53,9 @@ func library() *detect.Project {
 // celeryProject has postgres, redis and Celery (worker and beat), all read from the environment.
 func celeryProject() *detect.Project {
 	return &detect.Project{
-		Python:   detect.Python{Version: "3.12", Source: ".python-version:1"},
+		Python:   pinned("3.12", ".python-version:1"),
 		Django:   envSettings(),
-		Services: []string{"postgres", "redis", "celery-worker", "celery-beat", "mail"},
+		Services: []detect.Service{"postgres", "redis", "celery-worker", "celery-beat", "mail"},
 		ServiceEvidence: []detect.Finding{
 			{Name: "postgres", Source: "requirements/base.txt:3"},
 			{Name: "redis", Source: "config/settings.py:90"},
@@ -69,16 +73,14 @@ func channelsProject() *detect.Project {
 	d.SecretKeyHardcoded = true
 	d.SecretKeySource = "config/settings.py:20"
 	return &detect.Project{
-		Python: detect.Python{Version: "3.13", Source: "pyproject.toml:5",
-			Candidates: []detect.PythonCandidate{
-				{Version: "3.13", Spec: ">=3.11", Source: "pyproject.toml:5"},
-				{Version: "3.12", Spec: "3.12.4", Source: ".python-version:1"},
-			},
-			Conflicts: []string{".python-version:1 names 3.12, pyproject.toml:5 chose 3.13"},
-		},
+		// The range, first here, resolves to 3.13 and is chosen; the pin conflicts with it.
+		Python: detect.Python{Candidates: []detect.PythonCandidate{
+			{Spec: ">=3.11,<3.14", Range: true, Source: "pyproject.toml:5"},
+			{Spec: "3.12.4", Pin: "3.12", Source: ".python-version:1"},
+		}},
 		Dependencies: []detect.Dependency{{Name: "django"}, {Name: "channels"}, {Name: "channels-redis"}},
 		Django:       d,
-		Services:     []string{"channels", "redis"},
+		Services:     []detect.Service{"channels", "redis"},
 	}
 }
 
@@ -101,7 +103,7 @@ func TestDefaults(t *testing.T) {
 		{
 			name: "library tutorial",
 			p:    library(),
-			want: config.Config{Python: "3.10", Port: 8000, Server: "gunicorn", Services: []string{}, SettingsPatch: true},
+			want: config.Config{Python: "3.10", Port: 8000, Server: "gunicorn", Services: []detect.Service{}, SettingsPatch: true},
 			reasons: map[string]string{
 				"python":         "the project names 3.8 (Pipfile:9), older than the oldest supported Python; using 3.10",
 				"services":       "none found",
@@ -114,7 +116,7 @@ func TestDefaults(t *testing.T) {
 			name: "celery with everything from the environment",
 			p:    celeryProject(),
 			want: config.Config{Python: "3.12", Port: 8000, Server: "gunicorn",
-				Services: []string{"postgres", "redis", "celery-worker", "celery-beat", "mail"}},
+				Services: []detect.Service{"postgres", "redis", "celery-worker", "celery-beat", "mail"}},
 			reasons: map[string]string{
 				"python":         "from .python-version:1",
 				"services":       "found postgres (requirements/base.txt:3), redis (config/settings.py:90), celery-worker (config/celery.py:5), celery-beat, mail",
@@ -124,7 +126,7 @@ func TestDefaults(t *testing.T) {
 		{
 			name: "channels with daphne in INSTALLED_APPS",
 			p:    channelsProject(),
-			want: config.Config{Python: "3.13", Port: 8000, Server: "daphne", Services: []string{"redis"}, SettingsPatch: true},
+			want: config.Config{Python: "3.13", Port: 8000, Server: "daphne", Services: []detect.Service{"redis"}, SettingsPatch: true},
 			reasons: map[string]string{
 				"server":         "ASGI_APPLICATION is set (config/settings.py:50) and daphne is in INSTALLED_APPS",
 				"settings_patch": "SECRET_KEY is hard-coded (config/settings.py:20)",
@@ -133,25 +135,25 @@ func TestDefaults(t *testing.T) {
 		{
 			name:    "ASGI without a server dependency",
 			p:       asgiNoServer,
-			want:    config.Config{Python: "3.13", Port: 8000, Server: "uvicorn", Services: []string{"redis"}, SettingsPatch: true},
+			want:    config.Config{Python: "3.13", Port: 8000, Server: "uvicorn", Services: []detect.Service{"redis"}, SettingsPatch: true},
 			reasons: map[string]string{"server": "uvicorn will be added to the image"},
 		},
 		{
 			name:    "ASGI depending on uvicorn",
 			p:       asgiUvicorn,
-			want:    config.Config{Python: "3.13", Port: 8000, Server: "uvicorn", Services: []string{"redis"}, SettingsPatch: true},
+			want:    config.Config{Python: "3.13", Port: 8000, Server: "uvicorn", Services: []detect.Service{"redis"}, SettingsPatch: true},
 			reasons: map[string]string{"server": "the project depends on uvicorn"},
 		},
 		{
 			name:    "ASGI depending on daphne and uvicorn",
 			p:       asgiDaphneDep,
-			want:    config.Config{Python: "3.13", Port: 8000, Server: "daphne", Services: []string{"redis"}, SettingsPatch: true},
+			want:    config.Config{Python: "3.13", Port: 8000, Server: "daphne", Services: []detect.Service{"redis"}, SettingsPatch: true},
 			reasons: map[string]string{"server": "the project depends on daphne"},
 		},
 		{
 			name: "not Django, no python version",
-			p:    &detect.Project{Services: []string{"redis"}},
-			want: config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []string{"redis"}},
+			p:    &detect.Project{Services: []detect.Service{"redis"}},
+			want: config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []detect.Service{"redis"}},
 			reasons: map[string]string{
 				"python":         "no version found in the project; 3.12 is the default",
 				"server":         "not a Django project",
@@ -160,50 +162,50 @@ func TestDefaults(t *testing.T) {
 		},
 		{
 			name:    "python newer than supported",
-			p:       &detect.Project{Python: detect.Python{Version: "3.15", Source: ".python-version:1"}},
-			want:    config.Config{Python: "3.14", Port: 8000, Server: "gunicorn", Services: []string{}},
+			p:       &detect.Project{Python: pinned("3.15", ".python-version:1")},
+			want:    config.Config{Python: "3.14", Port: 8000, Server: "gunicorn", Services: []detect.Service{}},
 			reasons: map[string]string{"python": "the project names 3.15 (.python-version:1), newer than the newest supported Python; using 3.14"},
 		},
 		{
 			name:    "python 2",
-			p:       &detect.Project{Python: detect.Python{Version: "2.7", Source: "runtime.txt:1"}},
-			want:    config.Config{Python: "3.10", Port: 8000, Server: "gunicorn", Services: []string{}},
+			p:       &detect.Project{Python: pinned("2.7", "runtime.txt:1")},
+			want:    config.Config{Python: "3.10", Port: 8000, Server: "gunicorn", Services: []detect.Service{}},
 			reasons: map[string]string{"python": "older than the oldest supported"},
 		},
 		{
 			name:    "python unreadable",
-			p:       &detect.Project{Python: detect.Python{Version: "pypy"}},
-			want:    config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []string{}},
-			reasons: map[string]string{"python": `could not read the detected version pypy`},
+			p:       &detect.Project{Python: detect.Python{Candidates: []detect.PythonCandidate{{Spec: "pypy", Source: ".python-version:1"}}}},
+			want:    config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []detect.Service{}},
+			reasons: map[string]string{"python": `no version found in the project; 3.12 is the default`},
 		},
 		{
 			name: "celery worker without redis gets the broker",
-			p:    &detect.Project{Services: []string{"celery-worker", "sqlite"}},
-			want: config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []string{"redis", "celery-worker"}},
+			p:    &detect.Project{Services: []detect.Service{"celery-worker", "sqlite"}},
+			want: config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []detect.Service{"redis", "celery-worker"}},
 			reasons: map[string]string{
 				"services": "found celery-worker; added redis as the Celery broker",
 			},
 		},
 		{
 			name: "beat alone gets a worker and the broker",
-			p: &detect.Project{Services: []string{"celery-beat"}, Django: &django.Info{
+			p: &detect.Project{Services: []detect.Service{"celery-beat"}, Django: &django.Info{
 				DatabaseFromEnv: true, AllowedHostsFromEnv: true, CeleryBroker: "amqp", CeleryBrokerSource: "settings.py:9"}},
-			want: config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []string{"redis", "celery-worker", "celery-beat"}},
+			want: config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []detect.Service{"redis", "celery-worker", "celery-beat"}},
 			reasons: map[string]string{
 				"services": "added celery-worker to run the tasks celery-beat schedules; added redis as the Celery broker (the settings name amqp, settings.py:9)",
 			},
 		},
 		{
 			name: "both databases: the settings decide",
-			p: &detect.Project{Services: []string{"postgres", "mysql"}, Django: &django.Info{
+			p: &detect.Project{Services: []detect.Service{"postgres", "mysql"}, Django: &django.Info{
 				Database: "mysql", DatabaseSource: "settings.py:30", DatabaseFromEnv: true, AllowedHostsFromEnv: true}},
-			want:    config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []string{"mysql"}},
+			want:    config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []detect.Service{"mysql"}},
 			reasons: map[string]string{"services": "both postgres and mysql were found, kept mysql: DATABASES uses mysql (settings.py:30)"},
 		},
 		{
 			name:    "both databases, engine unknown",
-			p:       &detect.Project{Services: []string{"mysql", "postgres"}},
-			want:    config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []string{"postgres"}},
+			p:       &detect.Project{Services: []detect.Service{"mysql", "postgres"}},
+			want:    config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []detect.Service{"postgres"}},
 			reasons: map[string]string{"services": "kept postgres: no engine could be read from DATABASES"},
 		},
 	}

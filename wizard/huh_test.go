@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/detect"
 )
 
 // These tests drive the real huh forms in accessible mode, with every answer piped at once
@@ -30,7 +31,7 @@ func TestHuhAccessibleResolve(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Resolve: %v\noutput:\n%s", err, out.String())
 	}
-	want := config.Config{Python: "3.13", Port: 8080, Server: "daphne", Services: []string{"postgres", "redis", "celery-worker"}}
+	want := config.Config{Python: "3.13", Port: 8080, Server: "daphne", Services: []detect.Service{"postgres", "redis", "celery-worker"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Resolve:\n got %#v\nwant %#v\noutput:\n%s", got, want, out.String())
 	}
@@ -38,7 +39,7 @@ func TestHuhAccessibleResolve(t *testing.T) {
 	for _, s := range []string{
 		TitleServices, "Type 0 when done", "3. ✓ redis", "found redis. channels needs no container of its own.",
 		TitlePython, "3. 3.12 (.python-version:1)\n", "4. 3.13 (pyproject.toml:5) [default]",
-		"Sources disagree: .python-version:1 names 3.12, pyproject.toml:5 chose 3.13.",
+		`Sources disagree: .python-version:1 says "3.12.4", but pyproject.toml:5 chose 3.13 (it takes precedence).`,
 		"Port [8000]:", `port must be a number between 1 and 65535, got "abc"`, "port must be between 1 and 65535, got 70000",
 		TitleServer, "2. daphne: ASGI, the Channels server [default]",
 		TitleSettingsPatch, "SECRET_KEY is hard-coded (config/settings.py:20)", "[Y/n]",
@@ -70,7 +71,7 @@ func TestHuhAccessibleMultiSelectReask(t *testing.T) {
 	// celery-worker alone is refused when confirmed; adding redis makes it valid.
 	var out strings.Builder
 	pr := NewHuh(strings.NewReader("4\n0\n3\n0\n"), &out, true)
-	got, err := pr.MultiSelect(TitleServices, "help", serviceOptions(), nil, config.CheckServices)
+	got, err := pr.MultiSelect(TitleServices, "help", serviceOptions(), nil, checkServiceNames)
 	if err != nil {
 		t.Fatalf("MultiSelect: %v\noutput:\n%s", err, out.String())
 	}

@@ -39,7 +39,7 @@ type Flags struct {
 	Port   int
 	Server string
 	// Services replaces the detected set when ServicesSet; an empty list means "none".
-	Services    []string
+	Services    []detect.Service
 	ServicesSet bool
 	// SettingsPatch is nil when the flag was not given.
 	SettingsPatch *bool
@@ -106,7 +106,7 @@ func (e *FlagError) Unwrap() error { return e.Err }
 func applyFlags(p *detect.Project, cfg *config.Config, f Flags, settled map[string]bool) error {
 	var errs []error
 	if f.Python != "" {
-		if err := config.CheckPython(f.Python); err != nil {
+		if err := config.Python.Check(f.Python); err != nil {
 			errs = append(errs, fmt.Errorf("--python: %w", err))
 		}
 		cfg.Python, settled["python"] = f.Python, true
@@ -133,7 +133,7 @@ func applyFlags(p *detect.Project, cfg *config.Config, f Flags, settled map[stri
 		}
 		cfg.Services, settled["services"] = slices.Clone(f.Services), true
 		if cfg.Services == nil {
-			cfg.Services = []string{}
+			cfg.Services = []detect.Service{}
 		}
 	}
 	if f.SettingsPatch != nil {
@@ -147,15 +147,17 @@ func ask(p *detect.Project, cfg *config.Config, settled map[string]bool, reasons
 	var err error
 
 	if !settled["services"] {
-		cfg.Services, err = pr.MultiSelect(TitleServices, servicesHelp(p, reasons["services"]),
-			serviceOptions(), cfg.Services, config.CheckServices)
+		names, err := pr.MultiSelect(TitleServices, servicesHelp(p, reasons["services"]),
+			serviceOptions(), detect.Strings(cfg.Services), checkServiceNames)
 		if err != nil {
 			return fmt.Errorf("services: %w", err)
 		}
+		cfg.Services = services(names)
 	}
 
 	if !settled["python"] {
-		cfg.Python, err = pr.Select(TitlePython, pythonHelp(p, reasons["python"]), pythonOptions(p), cfg.Python)
+		choice := config.Python.Resolve(p.Python)
+		cfg.Python, err = pr.Select(TitlePython, pythonHelp(choice, reasons["python"]), pythonOptions(choice), cfg.Python)
 		if err != nil {
 			return fmt.Errorf("python version: %w", err)
 		}
@@ -195,19 +197,41 @@ func validPort(s string) error {
 	return config.CheckPort(n)
 }
 
-var serviceLabels = map[string]string{
-	"postgres":      "postgres: PostgreSQL database",
-	"mysql":         "mysql: MySQL database",
-	"redis":         "redis: cache, Celery broker, Channels layer",
-	"celery-worker": "celery-worker: runs Celery tasks (needs redis)",
-	"celery-beat":   "celery-beat: schedules periodic Celery tasks (needs celery-worker)",
-	"mail":          "mail: catches outgoing email for development",
+// serviceLabel is what people read for a service the compose file can add.
+func serviceLabel(s detect.Service) string {
+	switch s {
+	case detect.ServicePostgres:
+		return "postgres: PostgreSQL database"
+	case detect.ServiceMySQL:
+		return "mysql: MySQL database"
+	case detect.ServiceRedis:
+		return "redis: cache, Celery broker, Channels layer"
+	case detect.ServiceCeleryWorker:
+		return "celery-worker: runs Celery tasks (needs redis)"
+	case detect.ServiceCeleryBeat:
+		return "celery-beat: schedules periodic Celery tasks (needs celery-worker)"
+	case detect.ServiceMail:
+		return "mail: catches outgoing email for development"
+	}
+	return ""
 }
+
+// services reads a prompt's answers (the options' values) as services.
+func services(names []string) []detect.Service {
+	out := make([]detect.Service, len(names))
+	for i, n := range names {
+		out[i] = detect.Service(n)
+	}
+	return out
+}
+
+// checkServiceNames is config.CheckServices for a prompt's answers.
+func checkServiceNames(names []string) error { return config.CheckServices(services(names)) }
 
 func serviceOptions() []Option {
 	opts := make([]Option, len(config.ComposeServices))
 	for i, s := range config.ComposeServices {
-		opts[i] = Option{Value: s, Label: serviceLabels[s]}
+		opts[i] = Option{Value: string(s), Label: serviceLabel(s)}
 	}
 	return opts
 }
@@ -215,9 +239,9 @@ func serviceOptions() []Option {
 func servicesHelp(p *detect.Project, reason string) string {
 	help := "Pre-selected from detection: " + reason + "."
 	var noContainer []string
-	for _, s := range []string{"sqlite", "channels"} {
+	for _, s := range []detect.Service{detect.ServiceSQLite, detect.ServiceChannels} {
 		if p.HasService(s) {
-			noContainer = append(noContainer, s)
+			noContainer = append(noContainer, string(s))
 		}
 	}
 	switch len(noContainer) {
@@ -229,11 +253,13 @@ func servicesHelp(p *detect.Project, reason string) string {
 	return help
 }
 
-func pythonOptions(p *detect.Project) []Option {
-	opts := make([]Option, len(config.SupportedPython))
-	for i, v := range config.SupportedPython {
+// pythonOptions are the versions the image supports, each labelled with the sources that
+// resolve to it.
+func pythonOptions(choice config.PythonChoice) []Option {
+	opts := make([]Option, len(config.Python.Supported))
+	for i, v := range config.Python.Supported {
 		var sources []string
-		for _, c := range p.Python.Candidates {
+		for _, c := range choice.Candidates {
 			if c.Version == v && c.Source != "" {
 				sources = append(sources, c.Source)
 			}
@@ -247,10 +273,10 @@ func pythonOptions(p *detect.Project) []Option {
 	return opts
 }
 
-func pythonHelp(p *detect.Project, reason string) string {
+func pythonHelp(choice config.PythonChoice, reason string) string {
 	help := "The base image's Python: " + reason + "."
-	if len(p.Python.Conflicts) > 0 {
-		help += " Sources disagree: " + strings.Join(p.Python.Conflicts, "; ") + "."
+	if len(choice.Conflicts) > 0 {
+		help += " Sources disagree: " + strings.Join(choice.Conflicts, "; ") + "."
 	}
 	return help
 }

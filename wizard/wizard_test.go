@@ -15,7 +15,7 @@ func boolPtr(b bool) *bool { return &b }
 var allTitles = []string{TitleServices, TitlePython, TitlePort, TitleServer, TitleSettingsPatch}
 
 func TestResolve(t *testing.T) {
-	saved := &config.Config{Python: "3.11", Port: 9000, Server: "gunicorn", Services: []string{"postgres"}, SettingsPatch: false}
+	saved := &config.Config{Python: "3.11", Port: 9000, Server: "gunicorn", Services: []detect.Service{"postgres"}, SettingsPatch: false}
 
 	tests := []struct {
 		name    string
@@ -30,28 +30,28 @@ func TestResolve(t *testing.T) {
 			name:    "everything open is asked, in order",
 			p:       channelsProject(),
 			answers: []string{"postgres,redis", "3.12", "8080", "uvicorn", "n"},
-			want:    config.Config{Python: "3.12", Port: 8080, Server: "uvicorn", Services: []string{"postgres", "redis"}},
+			want:    config.Config{Python: "3.12", Port: 8080, Server: "uvicorn", Services: []detect.Service{"postgres", "redis"}},
 			asked:   allTitles,
 		},
 		{
 			name:    "empty answers take the defaults",
 			p:       channelsProject(),
 			answers: []string{"", "", "", "", ""},
-			want:    config.Config{Python: "3.13", Port: 8000, Server: "daphne", Services: []string{"redis"}, SettingsPatch: true},
+			want:    config.Config{Python: "3.13", Port: 8000, Server: "daphne", Services: []detect.Service{"redis"}, SettingsPatch: true},
 			asked:   allTitles,
 		},
 		{
 			name:    "no services",
 			p:       celeryProject(),
 			answers: []string{"none", "", ""},
-			want:    config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []string{}},
+			want:    config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []detect.Service{}},
 			asked:   []string{TitleServices, TitlePython, TitlePort},
 		},
 		{
 			name:    "WSGI project: no server question; settings question when needed",
 			p:       library(),
 			answers: []string{"postgres", "3.11", "", "y"},
-			want:    config.Config{Python: "3.11", Port: 8000, Server: "gunicorn", Services: []string{"postgres"}, SettingsPatch: true},
+			want:    config.Config{Python: "3.11", Port: 8000, Server: "gunicorn", Services: []detect.Service{"postgres"}, SettingsPatch: true},
 			asked:   []string{TitleServices, TitlePython, TitlePort, TitleSettingsPatch},
 		},
 		{
@@ -64,43 +64,43 @@ func TestResolve(t *testing.T) {
 			name:  "flags beat saved answers",
 			p:     channelsProject(),
 			saved: saved,
-			flags: Flags{Port: 7000, Server: "daphne", ServicesSet: true, Services: []string{"redis", "mysql"}, SettingsPatch: boolPtr(true)},
-			want:  config.Config{Python: "3.11", Port: 7000, Server: "daphne", Services: []string{"mysql", "redis"}, SettingsPatch: true},
+			flags: Flags{Port: 7000, Server: "daphne", ServicesSet: true, Services: []detect.Service{"redis", "mysql"}, SettingsPatch: boolPtr(true)},
+			want:  config.Config{Python: "3.11", Port: 7000, Server: "daphne", Services: []detect.Service{"mysql", "redis"}, SettingsPatch: true},
 		},
 		{
 			name:  "--services none over saved services",
 			p:     channelsProject(),
 			saved: saved,
 			flags: Flags{ServicesSet: true},
-			want:  config.Config{Python: "3.11", Port: 9000, Server: "gunicorn", Services: []string{}},
+			want:  config.Config{Python: "3.11", Port: 9000, Server: "gunicorn", Services: []detect.Service{}},
 		},
 		{
 			name:    "flags close their questions; the rest is asked",
 			p:       channelsProject(),
 			flags:   Flags{Python: "3.10", Server: "gunicorn", SettingsPatch: boolPtr(false)},
 			answers: []string{"", "8001"},
-			want:    config.Config{Python: "3.10", Port: 8001, Server: "gunicorn", Services: []string{"redis"}},
+			want:    config.Config{Python: "3.10", Port: 8001, Server: "gunicorn", Services: []detect.Service{"redis"}},
 			asked:   []string{TitleServices, TitlePort},
 		},
 		{
 			name:  "--server replaces a saved server the project cannot run",
 			p:     library(),
-			saved: &config.Config{Python: "3.11", Port: 8000, Server: "daphne", Services: []string{}},
+			saved: &config.Config{Python: "3.11", Port: 8000, Server: "daphne", Services: []detect.Service{}},
 			flags: Flags{Server: "gunicorn"},
-			want:  config.Config{Python: "3.11", Port: 8000, Server: "gunicorn", Services: []string{}},
+			want:  config.Config{Python: "3.11", Port: 8000, Server: "gunicorn", Services: []detect.Service{}},
 		},
 		{
 			name:  "--yes takes the defaults and asks nothing",
 			p:     library(),
 			flags: Flags{Yes: true, Port: 8080},
-			want:  config.Config{Python: "3.10", Port: 8080, Server: "gunicorn", Services: []string{}, SettingsPatch: true},
+			want:  config.Config{Python: "3.10", Port: 8080, Server: "gunicorn", Services: []detect.Service{}, SettingsPatch: true},
 		},
 		{
 			name:  "--settings-patch is kept even when the settings do not need it",
 			p:     celeryProject(),
 			flags: Flags{Yes: true, SettingsPatch: boolPtr(true)},
 			want: config.Config{Python: "3.12", Port: 8000, Server: "gunicorn",
-				Services: []string{"postgres", "redis", "celery-worker", "celery-beat", "mail"}, SettingsPatch: true},
+				Services: []detect.Service{"postgres", "redis", "celery-worker", "celery-beat", "mail"}, SettingsPatch: true},
 		},
 	}
 	for _, tt := range tests {
@@ -136,11 +136,11 @@ func TestResolveWithoutPrompter(t *testing.T) {
 }
 
 func TestResolveDoesNotChangeSaved(t *testing.T) {
-	saved := &config.Config{Python: "3.11", Port: 9000, Server: "gunicorn", Services: []string{"redis", "postgres"}}
+	saved := &config.Config{Python: "3.11", Port: 9000, Server: "gunicorn", Services: []detect.Service{"redis", "postgres"}}
 	if _, err := Resolve(celeryProject(), saved, Flags{}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(saved.Services, []string{"redis", "postgres"}) {
+	if !reflect.DeepEqual(saved.Services, []detect.Service{"redis", "postgres"}) {
 		t.Errorf("Resolve reordered the caller's saved services: %v", saved.Services)
 	}
 }
@@ -193,13 +193,13 @@ func TestResolveErrors(t *testing.T) {
 		{
 			name:  "--services with a service that needs no container",
 			p:     library(),
-			flags: Flags{ServicesSet: true, Services: []string{"sqlite"}},
+			flags: Flags{ServicesSet: true, Services: []detect.Service{"sqlite"}},
 			want:  "--services: sqlite needs no container of its own: leave it out",
 		},
 		{
 			name:  "--services with celery but no broker",
 			p:     library(),
-			flags: Flags{ServicesSet: true, Services: []string{"postgres", "celery-worker"}},
+			flags: Flags{ServicesSet: true, Services: []detect.Service{"postgres", "celery-worker"}},
 			want:  "--services: celery-worker needs redis, the broker the generated setup provides: add redis",
 		},
 		{
@@ -211,13 +211,13 @@ func TestResolveErrors(t *testing.T) {
 		{
 			name:  "saved ASGI server for a project without ASGI",
 			p:     library(),
-			saved: &config.Config{Python: "3.11", Port: 8000, Server: "daphne", Services: []string{}},
+			saved: &config.Config{Python: "3.11", Port: 8000, Server: "daphne", Services: []detect.Service{}},
 			want:  `containerize.toml: server = "daphne": daphne serves an ASGI application, but the project has none (no ASGI_APPLICATION in the settings): use gunicorn, or set ASGI_APPLICATION`,
 		},
 		{
 			name:  "invalid saved values",
 			p:     library(),
-			saved: &config.Config{Python: "3.11", Port: 0, Server: "gunicorn", Services: []string{}},
+			saved: &config.Config{Python: "3.11", Port: 0, Server: "gunicorn", Services: []detect.Service{}},
 			want:  "invalid answers:\nport must be between 1 and 65535, got 0",
 		},
 		{

@@ -59,6 +59,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
+	config.Python.Apply(p)
 	saved, err := LoadSaved(o.Dir)
 	if err != nil {
 		return nil, err
@@ -246,7 +247,7 @@ func Summary(w io.Writer, p *detect.Project) {
 	}
 	fmt.Fprintln(w)
 	if len(p.Services) > 0 {
-		fmt.Fprintf(w, "Services: %s\n", strings.Join(p.Services, ", "))
+		fmt.Fprintf(w, "Services: %s\n", strings.Join(detect.Strings(p.Services), ", "))
 	}
 	for _, c := range p.Python.Conflicts {
 		fmt.Fprintf(w, "note: %s\n", c)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/migrate"
 	"github.com/containerize/containerize/safewrite"
@@ -71,7 +72,7 @@ func prepareMigrate(o Migrate, p *detect.Project) ([]safewrite.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := migrate.Input{Project: p, FS: os.DirFS(o.Dir), Venv: v, Dists: dists, Dir: resolved}
+	in := migrate.Input{Project: p, FS: os.DirFS(o.Dir), Venv: v, Dists: dists, Dir: resolved, Python: config.Python}
 	rep, err := migrate.Analyze(in)
 	if err != nil {
 		return nil, err

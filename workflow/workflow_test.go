@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/internal/samples"
 	"github.com/containerize/containerize/safewrite"
 	"github.com/containerize/containerize/wizard"
@@ -103,7 +104,7 @@ func TestPrepareInitExistingEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := yes(dir)
-	o.Flags.Services, o.Flags.ServicesSet = []string{"postgres"}, true
+	o.Flags.Services, o.Flags.ServicesSet = []detect.Service{detect.ServicePostgres}, true
 	c, err := PrepareInit(o)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/venv"
 )
@@ -50,6 +51,9 @@ func detectRun(opts *detectOptions) error {
 	if err != nil {
 		return err
 	}
+	// Detection reports facts; the version chosen, the conflicts and Django's warning are
+	// the Python policy's, printed beside them.
+	config.Python.Apply(p)
 	// Virtualenvs outside the project (VIRTUAL_ENV, WORKON_HOME, pipenv, Poetry) depend on
 	// this user's environment, not on the tree, so they are looked up here.
 	external, err := externalVenvs(io, opts.Dir)

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/containerize/containerize/detect"
 )
 
 // execute runs a command built around a stand-in run function with args; the flags are
@@ -38,7 +40,7 @@ func TestInitFlags(t *testing.T) {
 	}
 	f := got.Flags
 	if got.Dir != dir || !f.Yes || !got.Write.yes || !got.Write.force || !got.Write.dryRun || got.Write.accessible ||
-		!f.ServicesSet || !slices.Equal(f.Services, []string{"postgres", "redis"}) || f.Python != "3.12" || f.Port != 8080 ||
+		!f.ServicesSet || !slices.Equal(f.Services, []detect.Service{detect.ServicePostgres, detect.ServiceRedis}) || f.Python != "3.12" || f.Port != 8080 ||
 		f.Server != "uvicorn" || f.SettingsPatch == nil || *f.SettingsPatch {
 		t.Errorf("parsed %+v, flags %+v", got, f)
 	}

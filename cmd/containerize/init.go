@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/safewrite"
 	"github.com/containerize/containerize/wizard"
 	"github.com/containerize/containerize/workflow"
@@ -66,7 +67,7 @@ replaces them and keeps a backup (FILE.bak), --dry-run prints a unified diff and
 			f := cmd.Flags()
 			opts.Flags.Yes = opts.Write.yes
 			if opts.Flags.ServicesSet = f.Changed("services"); opts.Flags.ServicesSet {
-				opts.Flags.Services = splitList(services)
+				opts.Flags.Services = serviceList(services)
 			}
 			switch {
 			case f.Changed("settings-patch") && f.Changed("no-settings-patch"):
@@ -82,20 +83,22 @@ replaces them and keeps a backup (FILE.bak), --dry-run prints a unified diff and
 	}
 	f := cmd.Flags()
 	opts.Write.register(f, "take the detected defaults for every open question; never prompt")
-	f.StringVar(&opts.Flags.Python, "python", "", "Python minor version of the base image, e.g. 3.12 (one of "+strings.Join(config.SupportedPython, ", ")+")")
+	f.StringVar(&opts.Flags.Python, "python", "", "Python minor version of the base image, e.g. 3.12 (one of "+strings.Join(config.Python.Supported, ", ")+")")
 	f.IntVar(&opts.Flags.Port, "port", 0, "port the web server listens on (default 8000)")
 	f.StringVar(&opts.Flags.Server, "server", "", "web server: gunicorn, uvicorn (gunicorn with uvicorn workers, ASGI) or daphne (ASGI)")
-	f.StringVar(&services, "services", "", `comma-separated services for docker-compose.yml: postgres, mysql, redis, celery-worker, celery-beat, mail, or "none"`)
+	f.StringVar(&services, "services", "", "comma-separated services for docker-compose.yml: "+
+		strings.Join(detect.Strings(config.ComposeServices), ", ")+`, or "none"`)
 	f.BoolVar(&patch, "settings-patch", false, "append the block that reads SECRET_KEY, DEBUG, ALLOWED_HOSTS and DATABASE_URL from the environment to the settings module")
 	f.BoolVar(&noPatch, "no-settings-patch", false, "do not touch the settings module")
 	return cmd
 }
 
-func splitList(s string) []string {
-	out := []string{}
-	for _, x := range strings.Split(s, ",") {
+// serviceList reads --services: names separated by commas, "none" for none.
+func serviceList(s string) []detect.Service {
+	out := []detect.Service{}
+	for x := range strings.SplitSeq(s, ",") {
 		if x = strings.TrimSpace(x); x != "" && x != "none" {
-			out = append(out, x)
+			out = append(out, detect.Service(x))
 		}
 	}
 	return out

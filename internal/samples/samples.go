@@ -51,10 +51,10 @@ func Variants(t testing.TB) []Variant {
 	no := false
 	return append(vs,
 		// The e2e scenario: the DRF tutorial moved onto postgres.
-		Variant{Name: "library-postgres", Sample: "library", Flags: wizard.Flags{Yes: true, Services: []string{"postgres"}, ServicesSet: true}},
+		Variant{Name: "library-postgres", Sample: "library", Flags: wizard.Flags{Yes: true, Services: []detect.Service{detect.ServicePostgres}, ServicesSet: true}},
 		Variant{Name: "channels-uvicorn", Sample: "channels-asgi", Flags: wizard.Flags{Yes: true, Server: config.ServerUvicorn, Port: 8080}},
-		Variant{Name: "requirements-celery-minimal", Sample: "requirements-celery", Flags: wizard.Flags{Yes: true, Services: []string{"postgres"}, ServicesSet: true, SettingsPatch: &no}},
-		Variant{Name: "library-mail-mysql", Sample: "library", Flags: wizard.Flags{Yes: true, Services: []string{"mysql", "mail"}, ServicesSet: true, Python: "3.10"}},
+		Variant{Name: "requirements-celery-minimal", Sample: "requirements-celery", Flags: wizard.Flags{Yes: true, Services: []detect.Service{detect.ServicePostgres}, ServicesSet: true, SettingsPatch: &no}},
+		Variant{Name: "library-mail-mysql", Sample: "library", Flags: wizard.Flags{Yes: true, Services: []detect.Service{detect.ServiceMySQL, detect.ServiceMail}, ServicesSet: true, Python: "3.10"}},
 	)
 }
 
@@ -66,7 +66,7 @@ func Load(t testing.TB, v Variant) (*detect.Project, config.Config) {
 	if err != nil {
 		t.Fatalf("detect: %v", err)
 	}
-	if p.PackageManager == "none" {
+	if p.PackageManager == detect.ManagerNone {
 		p = migrated(t, p, dir)
 	}
 	cfg, err := wizard.Resolve(p, nil, v.Flags, nil)
@@ -104,7 +104,7 @@ func migrated(t testing.TB, p *detect.Project, dir string) *detect.Project {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := migrate.Input{Project: p, FS: os.DirFS(dir), Venv: v, Dists: dists, Dir: abs}
+	in := migrate.Input{Project: p, FS: os.DirFS(dir), Venv: v, Dists: dists, Dir: abs, Python: config.Python}
 	rep, err := migrate.Analyze(in)
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +121,7 @@ func migrated(t testing.TB, p *detect.Project, dir string) *detect.Project {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.PackageManager != "pip" {
+	if p.PackageManager != detect.ManagerPip {
 		t.Fatalf("after migrate the project uses %q, want pip", p.PackageManager)
 	}
 	return p
