@@ -14,6 +14,7 @@ import (
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
 	"github.com/containerize/containerize/internal/lazy"
+	"github.com/containerize/containerize/pep"
 )
 
 // PythonMinor is a Python minor version: 3.11 is {3, 11}. Sources name versions of any
@@ -125,7 +126,11 @@ func isRange(spec string) bool { return strings.ContainsAny(spec, "<>=!~^*,") }
 // rangeAllows reports whether some release of the minor version satisfies the range:
 // ">3.11" allows 3.11 (3.11.1 satisfies it) and "<3.11.5" does too (3.11.0 does).
 func rangeAllows(spec, minor string) bool {
-	specs, err := pep440.NewSpecifiers(poetryToPEP440(spec))
+	pspec, err := pep.PoetryToPEP440(spec)
+	if err != nil {
+		return true // an unreadable range cannot contradict anything; it is reported elsewhere
+	}
+	specs, err := pep440.NewSpecifiers(pspec)
 	if err != nil {
 		return true // an unreadable range cannot contradict anything; it is reported elsewhere
 	}
@@ -136,39 +141,6 @@ func rangeAllows(spec, minor string) bool {
 		}
 	}
 	return false
-}
-
-// poetryToPEP440 turns Poetry's caret and tilde ranges into PEP 440 ("^3.11" → ">=3.11,<4.0").
-func poetryToPEP440(spec string) string {
-	var parts []string
-	for _, part := range strings.Split(spec, ",") {
-		part = strings.TrimSpace(part)
-		switch {
-		case strings.HasPrefix(part, "^"):
-			v := strings.TrimSpace(part[1:])
-			first, _, _ := strings.Cut(v, ".")
-			major, _ := strconv.Atoi(first)
-			upper := fmt.Sprintf("%d.0", major+1)
-			if major == 0 {
-				upper = "1.0"
-			}
-			parts = append(parts, ">="+v, "<"+upper)
-		case strings.HasPrefix(part, "~") && !strings.HasPrefix(part, "~="):
-			v := strings.TrimSpace(part[1:])
-			f := strings.Split(v, ".")
-			if len(f) >= 2 {
-				minor, _ := strconv.Atoi(f[1])
-				parts = append(parts, ">="+v, fmt.Sprintf("<%s.%d", f[0], minor+1))
-			} else {
-				major, _ := strconv.Atoi(f[0])
-				parts = append(parts, ">="+v, fmt.Sprintf("<%d.0", major+1))
-			}
-		case part == "*" || part == "":
-		default:
-			parts = append(parts, part)
-		}
-	}
-	return strings.Join(parts, ",")
 }
 
 // candidate records what one source writes: the spec, whether it is a range, and for a

@@ -69,7 +69,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	// A project whose dependencies live only in its virtualenv gets them declared first, in
 	// the same write: detection then reads the project as migrate leaves it.
 	var migrated []safewrite.File
-	if p.PackageManager == "none" && len(p.Virtualenvs) > 0 {
+	if p.PackageManager == detect.ManagerNone && len(p.Virtualenvs) > 0 {
 		if o.Prompter != nil {
 			run, err := o.Prompter.Confirm("Declare the dependencies first?",
 				fmt.Sprintf("No dependency file declares them; %s/ holds the only record. containerize migrate writes requirements.txt and requirements.lock from it.", p.Virtualenvs[0]), true)
