@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/containerize/containerize/image/internal/atomicfile"
+	"github.com/containerize/containerize/lockset"
 	"io"
 	"os"
 	"path/filepath"
@@ -52,7 +53,7 @@ func (k depsKey) hash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-func newDepsKey(v venv, t wheel.Target, reqs []Requirement, epoch time.Time, client *indexClient) (depsKey, error) {
+func newDepsKey(v venv, t wheel.Target, reqs []lockset.Pin, epoch time.Time, client *indexClient) (depsKey, error) {
 	pins, unhashed, err := pinKeys(reqs)
 	if err != nil {
 		return depsKey{}, err
@@ -77,7 +78,7 @@ func tagsHash(t wheel.Target) string {
 
 // pinKeys is reqs in a canonical form for cache keys (names normalised, hashes in one spelling, sorted);
 // unhashed reports that some requirement has no hash, so that the index decides its bytes.
-func pinKeys(reqs []Requirement) (pins []pinKey, unhashed bool, err error) {
+func pinKeys(reqs []lockset.Pin) (pins []pinKey, unhashed bool, err error) {
 	for _, r := range reqs {
 		h, err := parseHashes(r)
 		if err != nil {
@@ -176,7 +177,7 @@ type depsLayer struct {
 	cached   bool
 }
 
-func buildDeps(ctx context.Context, client *indexClient, cache depsCache, v venv, t wheel.Target, reqs []Requirement, epoch time.Time, mt types.MediaType) (*depsLayer, error) {
+func buildDeps(ctx context.Context, client *indexClient, cache depsCache, v venv, t wheel.Target, reqs []lockset.Pin, epoch time.Time, mt types.MediaType) (*depsLayer, error) {
 	key, err := newDepsKey(v, t, reqs, epoch, client)
 	if err != nil {
 		return nil, err

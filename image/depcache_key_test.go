@@ -47,7 +47,7 @@ func TestDepsKeyOfLockfiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			k, err := newDepsKey(venvFor(b), b.Target(), lock.Requirements, DefaultEpoch, nil)
+			k, err := newDepsKey(venvFor(b), b.Target(), lock.Pins, DefaultEpoch, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
@@ -22,7 +23,7 @@ const parallel = 8
 
 // choice is the wheel chosen for one requirement.
 type choice struct {
-	req     Requirement
+	req     lockset.Pin
 	file    pypi.File
 	want    string // the sha256 Download checks; "" lets the index's own hashes do it
 	allowed hashSet
@@ -46,7 +47,7 @@ func (h hashSet) list() []string {
 }
 
 // parseHashes collects the digests a lock gives for req, in any of the spellings locks use.
-func parseHashes(req Requirement) (hashSet, error) {
+func parseHashes(req lockset.Pin) (hashSet, error) {
 	h := hashSet{sha256: map[string]bool{}}
 	all := append([]string(nil), req.Hashes...)
 	for _, f := range req.Files {
@@ -136,7 +137,7 @@ func (e *MissingWheelsError) Error() string {
 // resolve chooses a wheel for every requirement: the lock's own files when it names them with URLs, else the
 // index's files of the locked version. Like pip with --require-hashes, when some files match the lock's hashes
 // only those are considered. Every requirement without a fitting wheel is reported at once.
-func resolve(ctx context.Context, client *indexClient, target wheel.Target, reqs []Requirement) ([]choice, error) {
+func resolve(ctx context.Context, client *indexClient, target wheel.Target, reqs []lockset.Pin) ([]choice, error) {
 	choices := make([]choice, len(reqs))
 	missing := make([]*MissingWheel, len(reqs))
 	errs := make([]error, len(reqs))
@@ -166,7 +167,7 @@ func resolve(ctx context.Context, client *indexClient, target wheel.Target, reqs
 	return choices, nil
 }
 
-func resolveOne(ctx context.Context, client *indexClient, target wheel.Target, req Requirement) (choice, *MissingWheel, error) {
+func resolveOne(ctx context.Context, client *indexClient, target wheel.Target, req lockset.Pin) (choice, *MissingWheel, error) {
 	allowed, err := parseHashes(req)
 	if err != nil {
 		return choice{}, nil, err
@@ -228,7 +229,7 @@ func resolveOne(ctx context.Context, client *indexClient, target wheel.Target, r
 }
 
 // candidates lists the files of req's locked version.
-func candidates(ctx context.Context, client *indexClient, req Requirement) ([]pypi.File, error) {
+func candidates(ctx context.Context, client *indexClient, req lockset.Pin) ([]pypi.File, error) {
 	var fromLock []pypi.File
 	named := map[string]bool{}
 	for _, f := range req.Files {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/containerize/containerize/image/base"
 	"github.com/containerize/containerize/image/internal/atomicfile"
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
@@ -45,10 +46,10 @@ type unpinnedDist struct {
 	Why string `json:"why"`
 }
 
-func (u unpinnedDist) requirement() Requirement {
+func (u unpinnedDist) pin() lockset.Pin {
 	h := "sha256:" + u.SHA256
-	return Requirement{Name: u.Name, Version: u.Version, Hashes: []string{h}, Requested: u.Requested,
-		Files: []FileRef{{Name: u.File, URL: u.URL, Hash: h, Index: u.Index}}}
+	return lockset.Pin{Name: u.Name, Version: u.Version, Hashes: []string{h}, Requested: u.Requested,
+		Files: []lockset.File{{Name: u.File, URL: u.URL, Hash: h, Index: u.Index}}}
 }
 
 // ConflictError is a requirement that the pinned version of a distribution does not satisfy.
@@ -109,9 +110,9 @@ func (rec unpinnedRecord) valid() bool {
 // cacheDir under the hash of its inputs, so an unchanged lock is not resolved again (and the index is not
 // asked); it is never refreshed, so newer releases are picked up only when the lock changes or the cache is
 // removed. cached reports a cache hit.
-func resolveUnpinned(ctx context.Context, client *indexClient, cacheDir string, bi *base.Base, lock *Lock, extras []string) (out []unpinnedDist, cached bool, err error) {
+func resolveUnpinned(ctx context.Context, client *indexClient, cacheDir string, bi *base.Base, lock *lockset.Set, extras []string) (out []unpinnedDist, cached bool, err error) {
 	have := map[string]bool{}
-	for _, r := range lock.Requirements {
+	for _, r := range lock.Pins {
 		have[pep.NormalizeName(r.Name)] = true
 	}
 	var missing []string
@@ -126,7 +127,7 @@ func resolveUnpinned(ctx context.Context, client *indexClient, cacheDir string, 
 		return nil, false, nil
 	}
 	target := bi.Target()
-	pins, _, err := pinKeys(lock.Requirements)
+	pins, _, err := pinKeys(lock.Pins)
 	if err != nil {
 		return nil, false, err
 	}
@@ -171,7 +172,7 @@ type resolver struct {
 	env      pep.Env
 	python   pep440.Version
 	lockName string
-	pins     []Requirement
+	pins     []lockset.Pin
 	follow   bool // read the pinned distributions' own requirements (an incomplete lock)
 
 	mu   sync.Mutex
@@ -186,7 +187,7 @@ type limit struct{ spec, by string }
 type dist struct {
 	name, version string
 	pinned        bool
-	req           Requirement // pinned: the lock's
+	req           lockset.Pin // pinned: the lock's
 	file          pypi.File   // resolved: the wheel chosen
 	why           string
 	requested     bool
@@ -204,7 +205,7 @@ type task struct {
 // errRestart says a pass learnt a new limit and must start again.
 var errRestart = errors.New("restart")
 
-func newResolver(client *indexClient, bi *base.Base, lock *Lock) (*resolver, error) {
+func newResolver(client *indexClient, bi *base.Base, lock *lockset.Set) (*resolver, error) {
 	py, err := pep440.Parse(bi.Python)
 	if err != nil {
 		return nil, fmt.Errorf("base image: Python version %q: %w", bi.Python, err)
@@ -214,7 +215,7 @@ func newResolver(client *indexClient, bi *base.Base, lock *Lock) (*resolver, err
 		name = "the lock"
 	}
 	return &resolver{client: client, target: bi.Target(), env: pep.Linux(bi.Python, bi.Arch), python: py,
-		lockName: name, pins: lock.Requirements, follow: !lock.Complete,
+		lockName: name, pins: lock.Pins, follow: !lock.Complete,
 		reqs: map[string][]pep.Requirement{}, limits: map[string][]limit{}}, nil
 }
 
@@ -554,7 +555,7 @@ func (r *resolver) requiresOf(ctx context.Context, d *dist) ([]pep.Requirement, 
 			return nil, nil
 		}
 	} else {
-		c = choice{req: Requirement{Name: d.name, Version: d.version}, file: d.file, want: strings.ToLower(d.file.Hashes["sha256"])}
+		c = choice{req: lockset.Pin{Name: d.name, Version: d.version}, file: d.file, want: strings.ToLower(d.file.Hashes["sha256"])}
 	}
 	md, err := r.metadata(ctx, c)
 	if err != nil {
