@@ -1,6 +1,7 @@
 package image
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,7 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,14 +90,11 @@ func pinKeys(reqs []lockset.Pin) (pins []pinKey, unhashed bool, err error) {
 		for _, f := range r.Files {
 			p.Files = append(p.Files, f.Name+" "+f.URL)
 		}
-		sort.Strings(p.Files)
+		slices.Sort(p.Files)
 		pins = append(pins, p)
 	}
-	sort.Slice(pins, func(i, j int) bool {
-		if pins[i].Name != pins[j].Name {
-			return pins[i].Name < pins[j].Name
-		}
-		return pins[i].Version < pins[j].Version
+	slices.SortFunc(pins, func(a, b pinKey) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Version, b.Version))
 	})
 	return pins, unhashed, nil
 }

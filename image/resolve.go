@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -42,7 +42,7 @@ func (h hashSet) list() []string {
 	for s := range h.sha256 {
 		out = append(out, "sha256:"+s)
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return append(out, h.other...)
 }
 
@@ -101,11 +101,16 @@ type MissingWheelsError struct {
 	Packages []MissingWheel
 }
 
-// binaryVariants are distributions published as an sdist next to a variant that ships wheels.
-var binaryVariants = map[string]string{
-	"psycopg2":  "psycopg2-binary, which ships wheels",
-	"psycopg-c": "psycopg[binary] (psycopg-binary), which ships wheels",
-	"psycopg":   "psycopg[binary] (psycopg-binary), which ships wheels",
+// binaryVariant names the variant that ships wheels of a distribution published as an sdist (the name
+// normalised); ok is false for the others.
+func binaryVariant(name string) (alt string, ok bool) {
+	switch name {
+	case "psycopg2":
+		return "psycopg2-binary, which ships wheels", true
+	case "psycopg-c", "psycopg":
+		return "psycopg[binary] (psycopg-binary), which ships wheels", true
+	}
+	return "", false
 }
 
 func (e *MissingWheelsError) Error() string {
@@ -125,7 +130,7 @@ func (e *MissingWheelsError) Error() string {
 		if len(m.Unlocked) > 0 {
 			fmt.Fprintf(&b, "; the index also has %s, whose hash the lock does not list: lock again to allow it", strings.Join(m.Unlocked, ", "))
 		}
-		if alt, ok := binaryVariants[pep.NormalizeName(m.Name)]; ok {
+		if alt, ok := binaryVariant(pep.NormalizeName(m.Name)); ok {
 			fmt.Fprintf(&b, "; use %s", alt)
 		}
 		b.WriteString("\n")
@@ -161,7 +166,9 @@ func resolve(ctx context.Context, client *indexClient, target wheel.Target, reqs
 		}
 	}
 	if len(miss) > 0 {
-		sort.Slice(miss, func(i, j int) bool { return pep.NormalizeName(miss[i].Name) < pep.NormalizeName(miss[j].Name) })
+		slices.SortFunc(miss, func(a, b MissingWheel) int {
+			return strings.Compare(pep.NormalizeName(a.Name), pep.NormalizeName(b.Name))
+		})
 		return nil, &MissingWheelsError{Target: target, Packages: miss}
 	}
 	return choices, nil
@@ -212,8 +219,8 @@ func resolveOne(ctx context.Context, client *indexClient, target wheel.Target, r
 				m.Sdist = n
 			}
 		}
-		sort.Strings(m.Wheels)
-		sort.Strings(m.Unlocked)
+		slices.Sort(m.Wheels)
+		slices.Sort(m.Unlocked)
 		return choice{}, m, nil
 	}
 	f := byName[best]

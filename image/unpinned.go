@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -122,7 +121,7 @@ func resolveUnpinned(ctx context.Context, client *indexClient, cacheDir string, 
 			missing = append(missing, n)
 		}
 	}
-	sort.Strings(missing)
+	slices.Sort(missing)
 	if len(missing) == 0 && lock.Complete {
 		return nil, false, nil
 	}
@@ -241,7 +240,7 @@ func (r *resolver) resolve(ctx context.Context, roots []string) ([]unpinnedDist,
 			out = append(out, unpinnedDist{Name: d.name, Version: d.version, File: d.file.Filename, URL: d.file.URL,
 				SHA256: strings.ToLower(d.file.Hashes["sha256"]), Index: d.file.Index, Requested: d.requested, Why: d.why})
 		}
-		sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+		slices.SortFunc(out, func(a, b unpinnedDist) int { return strings.Compare(a.Name, b.Name) })
 		return out, nil
 	}
 	return nil, fmt.Errorf("resolving what %s does not pin did not settle after %d attempts; pin the dependencies in the project and lock again", r.lockName, maxPasses)
@@ -445,7 +444,7 @@ func (r *resolver) choose(ctx context.Context, req pep.Requirement, by string) (
 	if len(finals) > 0 {
 		inRange = finals
 	}
-	sort.Slice(inRange, func(i, j int) bool { return inRange[i].v.GreaterThan(inRange[j].v) })
+	slices.SortFunc(inRange, func(a, b *version) int { return b.v.Compare(a.v) })
 	var tried []string
 	for _, ver := range inRange {
 		byName := map[string]pypi.File{}
@@ -497,7 +496,7 @@ func (r *resolver) choose(ctx context.Context, req pep.Requirement, by string) (
 	default:
 		fmt.Fprintf(&b, "no version has a wheel for the image (CPython %s, %s %s, %s): %s", t.PythonVersion, t.Libc, t.LibcVersion, t.Arch, strings.Join(tried, ", "))
 	}
-	if alt, ok := binaryVariants[req.Name]; ok {
+	if alt, ok := binaryVariant(req.Name); ok {
 		fmt.Fprintf(&b, "; use %s", alt)
 	}
 	b.WriteString(". Pin a version with a wheel for this platform in the project's dependencies, or build with `docker build` and the generated Dockerfile")
