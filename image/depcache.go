@@ -7,8 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/containerize/containerize/image/internal/atomicfile"
-	"github.com/containerize/containerize/lockset"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,7 +17,9 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
+	"github.com/containerize/containerize/image/internal/atomicfile"
 	"github.com/containerize/containerize/image/layer"
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/wheel"
 )

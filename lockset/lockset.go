@@ -434,6 +434,34 @@ func (ps *pinSet) add(p Pin) error {
 	return nil
 }
 
+// done completes s with the pins gathered, or returns every error met.
+func (ps *pinSet) done(s *Set, errs []error) (*Set, error) {
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	s.Pins = ps.sorted()
+	return s, nil
+}
+
+// defaults returns the indexes of the packages a default install takes by
+// the lock's own word: those not marked Dev whose marker holds.
+func (l *loader) defaults(lock *manifest.Lock) ([]int, []error) {
+	var out []int
+	var errs []error
+	for i, p := range lock.Packages {
+		if p.Dev {
+			continue
+		}
+		ok, err := holds(p.Markers, l.env, lock.File, p.Line)
+		if err != nil {
+			errs = append(errs, err)
+		} else if ok {
+			out = append(out, i)
+		}
+	}
+	return out, errs
+}
+
 func (ps *pinSet) sorted() []Pin {
 	out := make([]Pin, 0, len(ps.byName))
 	for _, p := range ps.byName {

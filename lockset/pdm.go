@@ -2,7 +2,6 @@ package lockset
 
 import (
 	"cmp"
-	"errors"
 
 	"github.com/containerize/containerize/manifest"
 )
@@ -21,16 +20,9 @@ func (l *loader) pdm(lock *manifest.Lock) (*Set, error) {
 	}
 	s := &Set{Format: "pdm.lock", File: file, Complete: true}
 	ps := newPinSet()
-	var errs []error
-	for _, lp := range lock.DefaultPackages() {
-		ok, err := holds(lp.Markers, l.env, file, lp.Line)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !ok {
-			continue
-		}
+	selected, errs := l.defaults(lock)
+	for _, i := range selected {
+		lp := lock.Packages[i]
 		if lp.URL != "" || lp.Editable {
 			errs = append(errs, locErr(file, lp.Line, "%s", sourceProblem(lp.Name, cmp.Or(lp.URL, "."), lp.Editable)))
 			continue
@@ -46,9 +38,5 @@ func (l *loader) pdm(lock *manifest.Lock) (*Set, error) {
 			errs = append(errs, err)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	s.Pins = ps.sorted()
-	return s, nil
+	return ps.done(s, errs)
 }

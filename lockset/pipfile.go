@@ -1,7 +1,6 @@
 package lockset
 
 import (
-	"errors"
 	"slices"
 	"strings"
 
@@ -18,16 +17,9 @@ func (l *loader) pipfile(lock *manifest.Lock) (*Set, error) {
 	// Pipenv installs from the first source and searches the others after it.
 	s := &Set{Format: "Pipfile.lock", File: file, Complete: true, IndexURLs: slices.Clone(lock.IndexURLs), PrimaryIndex: len(lock.IndexURLs) > 0}
 	ps := newPinSet()
-	var errs []error
-	for _, p := range lock.DefaultPackages() {
-		ok, err := holds(p.Markers, l.env, file, p.Line)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !ok {
-			continue
-		}
+	selected, errs := l.defaults(lock)
+	for _, i := range selected {
+		p := lock.Packages[i]
 		switch {
 		case p.URL != "":
 			errs = append(errs, locErr(file, p.Line, "%s", sourceProblem(p.Name, p.URL, false)))
@@ -40,11 +32,7 @@ func (l *loader) pipfile(lock *manifest.Lock) (*Set, error) {
 			errs = append(errs, err)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	s.Pins = ps.sorted()
-	return s, nil
+	return ps.done(s, errs)
 }
 
 // checkPipenvPython compares _meta.requires: a Pipfile.lock is made for one

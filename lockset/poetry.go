@@ -64,11 +64,7 @@ func (l *loader) poetry(lock *manifest.Lock) (*Set, error) {
 			errs = append(errs, err)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	s.Pins = ps.sorted()
-	return s, nil
+	return ps.done(s, errs)
 }
 
 // poetrySelect returns the indexes of the packages a default install takes,
@@ -100,19 +96,7 @@ func (l *loader) poetrySelect(lock *manifest.Lock) ([]int, map[string]bool, erro
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, fmt.Errorf("read %s: %w", pyprojectFile, err)
 	}
-	var out []int
-	var errs []error
-	for i, p := range lock.Packages {
-		if p.Dev {
-			continue
-		}
-		ok, err := holds(p.Markers, l.env, file, p.Line)
-		if err != nil {
-			errs = append(errs, err)
-		} else if ok {
-			out = append(out, i)
-		}
-	}
+	out, errs := l.defaults(lock)
 	return out, nil, errors.Join(errs...)
 }
 

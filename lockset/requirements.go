@@ -3,7 +3,6 @@ package lockset
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"io/fs"
 	"strings"
 
@@ -60,12 +59,8 @@ func (l *loader) requirements(file string) (*Set, error) {
 			errs = append(errs, err)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	s.Pins = ps.sorted()
 	s.Complete = rs.Hashed || generated(l.fsys, file)
-	return s, nil
+	return ps.done(s, errs)
 }
 
 // requirementPin turns one requirement that applies to the target into a

@@ -43,17 +43,9 @@ func (l *loader) uv(lock *manifest.Lock) (*Set, error) {
 	if len(roots) == 0 {
 		// Nothing to walk from (not a project lock): take what manifest
 		// says a production install has, with the markers of the edges.
-		for i, p := range lock.Packages {
-			if p.Dev {
-				continue
-			}
-			ok, err := holds(p.Markers, l.env, file, p.Line)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				selected = append(selected, i)
-			}
+		var errs []error
+		if selected, errs = l.defaults(lock); len(errs) > 0 {
+			return nil, errors.Join(errs...)
 		}
 	} else {
 		var err error
@@ -110,11 +102,7 @@ func (l *loader) uv(lock *manifest.Lock) (*Set, error) {
 			errs = append(errs, err)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	s.Pins = ps.sorted()
-	return s, nil
+	return ps.done(s, errs)
 }
 
 // uvWalk follows the graph from the roots' default dependencies: an edge is
