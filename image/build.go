@@ -19,6 +19,7 @@ import (
 
 	"github.com/containerize/containerize/image/base"
 	"github.com/containerize/containerize/image/layer"
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/pypi"
 )
@@ -133,7 +134,7 @@ type builder struct {
 
 // index returns the package index client for lock, made once: every platform reads the same lock file,
 // whose index URLs do not depend on the platform.
-func (b *builder) index(lock *Lock) (*indexClient, error) {
+func (b *builder) index(lock *lockset.Set) (*indexClient, error) {
 	po, err := indexOptions(b.o, lock)
 	if err != nil {
 		return nil, err
@@ -186,10 +187,10 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 	if err != nil {
 		return nil, err
 	}
-	reqs := slices.Clone(lock.Requirements)
+	reqs := slices.Clone(lock.Pins)
 	var names []string
 	for _, u := range unpinned {
-		reqs = append(reqs, u.requirement())
+		reqs = append(reqs, u.pin())
 		names = append(names, u.Name+"=="+u.Version)
 	}
 	if len(unpinned) > 0 {
@@ -261,7 +262,7 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 }
 
 // warnUnpinned tells the user what the image gets that the lock does not pin, so that they can pin it.
-func (b *builder) warnUnpinned(lock *Lock, unpinned []unpinnedDist, cached bool) {
+func (b *builder) warnUnpinned(lock *lockset.Set, unpinned []unpinnedDist, cached bool) {
 	how := "resolved from the index now"
 	if cached {
 		how = "as resolved by an earlier build"

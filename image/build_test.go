@@ -21,6 +21,7 @@ import (
 
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/image/internal/testkit"
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
 )
@@ -264,10 +265,10 @@ func TestBuildCache(t *testing.T) {
 func TestBuildMissingWheels(t *testing.T) {
 	f := newFixture(t)
 	f.index.Add("psycopg2", "psycopg2-2.8.6.tar.gz", []byte("sdist"))
-	f.reqs = append(f.reqs, Requirement{Name: "psycopg2", Version: "2.8.6", Hashes: []string{"sha256:" + strings.Repeat("ab", 32)}})
+	f.reqs = append(f.reqs, lockset.Pin{Name: "psycopg2", Version: "2.8.6", Hashes: []string{"sha256:" + strings.Repeat("ab", 32)}})
 	file, data := testkit.Wheel(testkit.WheelSpec{Name: "winonly", Version: "1.0", Tag: "cp312-cp312-win_amd64", Files: map[string]string{"winonly.pyd": ""}})
 	f.index.Add("winonly", file, data)
-	f.reqs = append(f.reqs, Requirement{Name: "winonly", Version: "1.0"}, Requirement{Name: "ghost", Version: "0.1"})
+	f.reqs = append(f.reqs, lockset.Pin{Name: "winonly", Version: "1.0"}, lockset.Pin{Name: "ghost", Version: "0.1"})
 	_, err := Build(context.Background(), f.options(t, t.TempDir()))
 	var missing *MissingWheelsError
 	if !errors.As(err, &missing) || len(missing.Packages) != 3 {

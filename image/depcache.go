@@ -1,23 +1,25 @@
 package image
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/containerize/containerize/image/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
+	"github.com/containerize/containerize/image/internal/atomicfile"
 	"github.com/containerize/containerize/image/layer"
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/wheel"
 )
@@ -52,7 +54,7 @@ func (k depsKey) hash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-func newDepsKey(v venv, t wheel.Target, reqs []Requirement, epoch time.Time, client *indexClient) (depsKey, error) {
+func newDepsKey(v venv, t wheel.Target, reqs []lockset.Pin, epoch time.Time, client *indexClient) (depsKey, error) {
 	pins, unhashed, err := pinKeys(reqs)
 	if err != nil {
 		return depsKey{}, err
@@ -77,7 +79,7 @@ func tagsHash(t wheel.Target) string {
 
 // pinKeys is reqs in a canonical form for cache keys (names normalised, hashes in one spelling, sorted);
 // unhashed reports that some requirement has no hash, so that the index decides its bytes.
-func pinKeys(reqs []Requirement) (pins []pinKey, unhashed bool, err error) {
+func pinKeys(reqs []lockset.Pin) (pins []pinKey, unhashed bool, err error) {
 	for _, r := range reqs {
 		h, err := parseHashes(r)
 		if err != nil {
@@ -88,14 +90,11 @@ func pinKeys(reqs []Requirement) (pins []pinKey, unhashed bool, err error) {
 		for _, f := range r.Files {
 			p.Files = append(p.Files, f.Name+" "+f.URL)
 		}
-		sort.Strings(p.Files)
+		slices.Sort(p.Files)
 		pins = append(pins, p)
 	}
-	sort.Slice(pins, func(i, j int) bool {
-		if pins[i].Name != pins[j].Name {
-			return pins[i].Name < pins[j].Name
-		}
-		return pins[i].Version < pins[j].Version
+	slices.SortFunc(pins, func(a, b pinKey) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Version, b.Version))
 	})
 	return pins, unhashed, nil
 }
@@ -176,7 +175,7 @@ type depsLayer struct {
 	cached   bool
 }
 
-func buildDeps(ctx context.Context, client *indexClient, cache depsCache, v venv, t wheel.Target, reqs []Requirement, epoch time.Time, mt types.MediaType) (*depsLayer, error) {
+func buildDeps(ctx context.Context, client *indexClient, cache depsCache, v venv, t wheel.Target, reqs []lockset.Pin, epoch time.Time, mt types.MediaType) (*depsLayer, error) {
 	key, err := newDepsKey(v, t, reqs, epoch, client)
 	if err != nil {
 		return nil, err

@@ -38,7 +38,7 @@
 //     with a wheel for the image (yanked files and files whose requires-python excludes the base skipped,
 //     pre-releases only when nothing else fits), then its Requires-Dist with markers evaluated for the base,
 //     recursively. Distributions the lock pins are not resolved again; a pinned version that a requirement
-//     rules out is a ConflictError naming both. The same completes an incomplete lock (Lock.Complete false:
+//     rules out is a ConflictError naming both. The same completes an incomplete lock (lockset.Set.Complete false:
 //     a hand-written requirements file naming only the direct pins), whose wheels' Requires-Dist are read
 //     too. Requires-Dist comes from the index's PEP 658 .metadata file when it offers one, else from the
 //     wheel. Every such distribution is listed in a warning (and in Image.Unpinned), so the user can pin it.

@@ -20,6 +20,7 @@ import (
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/django"
 	"github.com/containerize/containerize/image/internal/testkit"
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/pypi"
 )
@@ -32,7 +33,7 @@ type fixture struct {
 	root    string
 	project *detect.Project
 	cfg     config.Config
-	reqs    []Requirement
+	reqs    []lockset.Pin
 	wheels  map[string][]byte // file name → bytes
 }
 
@@ -124,7 +125,7 @@ func (f *fixture) addWheel(t *testing.T, project, version string, spec testkit.W
 			return
 		}
 	}
-	f.reqs = append(f.reqs, Requirement{Name: project, Version: version, Hashes: []string{"sha256:" + testkit.SHA256(data)}, Requested: true})
+	f.reqs = append(f.reqs, lockset.Pin{Name: project, Version: version, Hashes: []string{"sha256:" + testkit.SHA256(data)}, Requested: true})
 }
 
 func writeFile(t *testing.T, p, data string) {

@@ -10,13 +10,14 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/pypi"
 )
 
 // indexOptions is o.Index completed for lock: the wheel cache under o.CacheDir unless set, and the lock's
 // own indexes when the user named no index (see Options.Index).
-func indexOptions(o *Options, lock *Lock) (pypi.Options, error) {
+func indexOptions(o *Options, lock *lockset.Set) (pypi.Options, error) {
 	po := o.Index
 	po.ExtraIndexURLs = slices.Clone(po.ExtraIndexURLs)
 	if po.CacheDir == "" && o.CacheDir != "" {

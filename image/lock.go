@@ -11,24 +11,20 @@ import (
 )
 
 // Lockfile is the Requirements of the plan's dependencies read from their lockfile (or fully pinned
-// requirements file) in fsys, the project root, with package lockset: the default group, markers evaluated
-// for the base's full Python version and architecture. Distributions the project declares itself are
-// marked Requested. The lock's index URLs and whether it is complete come along.
+// requirements file) in fsys, the project root, with lockset.Load: the default group, markers evaluated for
+// the base's full Python version and architecture. A pin is Requested when the lock says the project asks
+// for it, or when the dependency files list it (d.Declared): the Dockerfile installs an export of the lock
+// with pip, which marks every line it installs as requested.
 func Lockfile(fsys fs.FS, d plan.Dependencies) Requirements {
 	src := lockset.Source{Dir: d.Dir, Lockfile: d.Lockfile, RequirementsFile: d.RequirementsFile, Manager: string(d.Manager)}
-	return func(_ context.Context, b *base.Base) (*Lock, error) {
+	return func(_ context.Context, b *base.Base) (*lockset.Set, error) {
 		set, err := lockset.Load(fsys, src, lockset.Target{Python: b.Python, Arch: b.Arch})
 		if err != nil {
 			return nil, err
 		}
-		reqs := make([]Requirement, 0, len(set.Pins))
-		for _, pin := range set.Pins {
-			r := Requirement{Name: pin.Name, Version: pin.Version, Hashes: pin.Hashes, Requested: slices.Contains(d.Declared, pin.Name)}
-			for _, f := range pin.Files {
-				r.Files = append(r.Files, FileRef{Name: f.Name, URL: f.URL, Hash: f.Hash})
-			}
-			reqs = append(reqs, r)
+		for i, pin := range set.Pins {
+			set.Pins[i].Requested = pin.Requested || slices.Contains(d.Declared, pin.Name)
 		}
-		return &Lock{Requirements: reqs, File: set.File, IndexURLs: set.IndexURLs, PrimaryIndex: set.PrimaryIndex, Complete: set.Complete}, nil
+		return set, nil
 	}
 }

@@ -13,59 +13,25 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/containerize/containerize/image/base"
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
 )
 
-// Requirement is one locked distribution to install.
-type Requirement struct {
-	Name    string // as the lock spells it
-	Version string // the exact version
-	// Hashes are the digests the lock allows for any of its files ("sha256:<hex>"; "sha256=<hex>" and bare
-	// sha256 hex are accepted too). Empty means the lock has none: the index's hashes are then trusted.
-	Hashes []string
-	// Files are the files the lock names (uv.lock, pdm.lock, pylock.toml). When they have URLs, the index is
-	// not asked.
-	Files []FileRef
-	// Requested marks a distribution the project asks for itself (the installer writes REQUESTED for it).
-	Requested bool
-}
-
-// Lock is what a lockfile gives for one base image.
-type Lock struct {
-	// Requirements are the distributions to install.
-	Requirements []Requirement
-	// File names the lock in messages ("Pipfile.lock"); empty means "the lock".
-	File string
-	// IndexURLs are the indexes the lock names, in order; PrimaryIndex says the first replaces PyPI (see
-	// lockset.Set). They are used when Options.Index gives no IndexURL. ${VAR} and $VAR are expanded with
-	// Options.Getenv, as pipenv does for Pipfile sources.
-	IndexURLs    []string
-	PrimaryIndex bool
-	// Complete says the lock lists every distribution to install. When false (a hand-written requirements
-	// file with only the direct pins), Build reads each chosen wheel's Requires-Dist and resolves what is
-	// missing from the index, as pip would.
-	Complete bool
-}
-
-// FileRef is one file of a locked distribution.
-type FileRef struct {
-	Name string // file name, e.g. "Django-5.1.2-py3-none-any.whl"
-	URL  string // absolute http(s) URL; empty means "find it on the index"
-	Hash string // "sha256:<hex>" or empty
-	// Index is the index that listed the file, for messages; empty means the lock named it.
-	Index string
-}
-
 // Requirements gives the locked set for a base image: environment markers depend on its Python version
-// and platform, which are known only once the base has been inspected (b.Python, b.Arch, b.Target()).
-type Requirements func(ctx context.Context, b *base.Base) (*Lock, error)
+// and platform, which are known only once the base has been inspected (b.Python, b.Arch, b.Target()). The
+// set's pins are installed with their hashes and files; a pin's Requested becomes the installer's REQUESTED;
+// its IndexURLs are used when Options.Index gives no IndexURL (${VAR} and $VAR expanded with
+// Options.Getenv, as pipenv does for Pipfile sources); when it is not Complete (a hand-written requirements
+// file with only the direct pins), Build reads each chosen wheel's Requires-Dist and resolves what is
+// missing from the index, as pip would.
+type Requirements func(ctx context.Context, b *base.Base) (*lockset.Set, error)
 
-// Pinned is a Requirements that gives reqs, a complete set with no indexes of its own, whatever the base.
-func Pinned(reqs ...Requirement) Requirements {
-	return func(context.Context, *base.Base) (*Lock, error) {
-		return &Lock{Requirements: reqs, Complete: true}, nil
+// Pinned is a Requirements that gives pins, a complete set with no indexes of its own, whatever the base.
+func Pinned(pins ...lockset.Pin) Requirements {
+	return func(context.Context, *base.Base) (*lockset.Set, error) {
+		return &lockset.Set{Pins: pins, Complete: true}, nil
 	}
 }
 

@@ -6,12 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
@@ -22,7 +23,7 @@ const parallel = 8
 
 // choice is the wheel chosen for one requirement.
 type choice struct {
-	req     Requirement
+	req     lockset.Pin
 	file    pypi.File
 	want    string // the sha256 Download checks; "" lets the index's own hashes do it
 	allowed hashSet
@@ -41,12 +42,12 @@ func (h hashSet) list() []string {
 	for s := range h.sha256 {
 		out = append(out, "sha256:"+s)
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return append(out, h.other...)
 }
 
 // parseHashes collects the digests a lock gives for req, in any of the spellings locks use.
-func parseHashes(req Requirement) (hashSet, error) {
+func parseHashes(req lockset.Pin) (hashSet, error) {
 	h := hashSet{sha256: map[string]bool{}}
 	all := append([]string(nil), req.Hashes...)
 	for _, f := range req.Files {
@@ -100,11 +101,16 @@ type MissingWheelsError struct {
 	Packages []MissingWheel
 }
 
-// binaryVariants are distributions published as an sdist next to a variant that ships wheels.
-var binaryVariants = map[string]string{
-	"psycopg2":  "psycopg2-binary, which ships wheels",
-	"psycopg-c": "psycopg[binary] (psycopg-binary), which ships wheels",
-	"psycopg":   "psycopg[binary] (psycopg-binary), which ships wheels",
+// binaryVariant names the variant that ships wheels of a distribution published as an sdist (the name
+// normalised); ok is false for the others.
+func binaryVariant(name string) (alt string, ok bool) {
+	switch name {
+	case "psycopg2":
+		return "psycopg2-binary, which ships wheels", true
+	case "psycopg-c", "psycopg":
+		return "psycopg[binary] (psycopg-binary), which ships wheels", true
+	}
+	return "", false
 }
 
 func (e *MissingWheelsError) Error() string {
@@ -124,7 +130,7 @@ func (e *MissingWheelsError) Error() string {
 		if len(m.Unlocked) > 0 {
 			fmt.Fprintf(&b, "; the index also has %s, whose hash the lock does not list: lock again to allow it", strings.Join(m.Unlocked, ", "))
 		}
-		if alt, ok := binaryVariants[pep.NormalizeName(m.Name)]; ok {
+		if alt, ok := binaryVariant(pep.NormalizeName(m.Name)); ok {
 			fmt.Fprintf(&b, "; use %s", alt)
 		}
 		b.WriteString("\n")
@@ -136,7 +142,7 @@ func (e *MissingWheelsError) Error() string {
 // resolve chooses a wheel for every requirement: the lock's own files when it names them with URLs, else the
 // index's files of the locked version. Like pip with --require-hashes, when some files match the lock's hashes
 // only those are considered. Every requirement without a fitting wheel is reported at once.
-func resolve(ctx context.Context, client *indexClient, target wheel.Target, reqs []Requirement) ([]choice, error) {
+func resolve(ctx context.Context, client *indexClient, target wheel.Target, reqs []lockset.Pin) ([]choice, error) {
 	choices := make([]choice, len(reqs))
 	missing := make([]*MissingWheel, len(reqs))
 	errs := make([]error, len(reqs))
@@ -160,13 +166,15 @@ func resolve(ctx context.Context, client *indexClient, target wheel.Target, reqs
 		}
 	}
 	if len(miss) > 0 {
-		sort.Slice(miss, func(i, j int) bool { return pep.NormalizeName(miss[i].Name) < pep.NormalizeName(miss[j].Name) })
+		slices.SortFunc(miss, func(a, b MissingWheel) int {
+			return strings.Compare(pep.NormalizeName(a.Name), pep.NormalizeName(b.Name))
+		})
 		return nil, &MissingWheelsError{Target: target, Packages: miss}
 	}
 	return choices, nil
 }
 
-func resolveOne(ctx context.Context, client *indexClient, target wheel.Target, req Requirement) (choice, *MissingWheel, error) {
+func resolveOne(ctx context.Context, client *indexClient, target wheel.Target, req lockset.Pin) (choice, *MissingWheel, error) {
 	allowed, err := parseHashes(req)
 	if err != nil {
 		return choice{}, nil, err
@@ -211,8 +219,8 @@ func resolveOne(ctx context.Context, client *indexClient, target wheel.Target, r
 				m.Sdist = n
 			}
 		}
-		sort.Strings(m.Wheels)
-		sort.Strings(m.Unlocked)
+		slices.Sort(m.Wheels)
+		slices.Sort(m.Unlocked)
 		return choice{}, m, nil
 	}
 	f := byName[best]
@@ -228,7 +236,7 @@ func resolveOne(ctx context.Context, client *indexClient, target wheel.Target, r
 }
 
 // candidates lists the files of req's locked version.
-func candidates(ctx context.Context, client *indexClient, req Requirement) ([]pypi.File, error) {
+func candidates(ctx context.Context, client *indexClient, req lockset.Pin) ([]pypi.File, error) {
 	var fromLock []pypi.File
 	named := map[string]bool{}
 	for _, f := range req.Files {

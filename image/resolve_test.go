@@ -11,6 +11,7 @@ import (
 
 	"github.com/containerize/containerize/image/internal/testkit"
 	"github.com/containerize/containerize/image/layer"
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
 )
@@ -36,11 +37,11 @@ func TestResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	urlFile := "viaurl-3.0-py3-none-any.whl"
-	reqs := []Requirement{
+	reqs := []lockset.Pin{
 		// The lock allows only the pure wheel, though the index has a better one: pip's rule keeps the locked one.
 		{Name: "mixed", Version: "2.0", Hashes: []string{pureHash}},
 		{Name: "stable", Version: "1.0.0", Hashes: []string{abi3Hash}},
-		{Name: "viaurl", Version: "3.0", Files: []FileRef{{Name: urlFile, URL: ix.FileURL(urlFile)}}},
+		{Name: "viaurl", Version: "3.0", Files: []lockset.File{{Name: urlFile, URL: ix.FileURL(urlFile)}}},
 	}
 	choices, err := resolve(context.Background(), newIndexClient(client), glibcTarget, reqs)
 	if err != nil {
@@ -62,8 +63,8 @@ func TestResolve(t *testing.T) {
 
 	musl := glibcTarget
 	musl.Libc, musl.LibcVersion = wheel.Musl, "1.2"
-	unhashed := Requirement{Name: "stable", Version: "1.0"}
-	choices, err = resolve(context.Background(), newIndexClient(client), musl, []Requirement{unhashed})
+	unhashed := lockset.Pin{Name: "stable", Version: "1.0"}
+	choices, err = resolve(context.Background(), newIndexClient(client), musl, []lockset.Pin{unhashed})
 	if err != nil || !strings.Contains(choices[0].file.Filename, "musllinux_1_1") {
 		t.Errorf("musl: %+v, %v", choices, err)
 	}
@@ -76,8 +77,8 @@ func TestResolve(t *testing.T) {
 
 func TestParseHashes(t *testing.T) {
 	hex := strings.Repeat("ab", 32)
-	h, err := parseHashes(Requirement{Name: "x", Hashes: []string{"sha256:" + hex, "SHA256=" + strings.ToUpper(hex), hex, "sha512:" + strings.Repeat("cd", 64)},
-		Files: []FileRef{{Hash: "sha256:" + strings.Repeat("ef", 32)}}})
+	h, err := parseHashes(lockset.Pin{Name: "x", Hashes: []string{"sha256:" + hex, "SHA256=" + strings.ToUpper(hex), hex, "sha512:" + strings.Repeat("cd", 64)},
+		Files: []lockset.File{{Hash: "sha256:" + strings.Repeat("ef", 32)}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestParseHashes(t *testing.T) {
 		t.Errorf("%+v", h)
 	}
 	for _, bad := range []string{"sha256:xyz", "md5:" + hex, "nonsense"} {
-		if _, err := parseHashes(Requirement{Name: "x", Version: "1", Hashes: []string{bad}}); err == nil {
+		if _, err := parseHashes(lockset.Pin{Name: "x", Version: "1", Hashes: []string{bad}}); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
@@ -129,11 +130,11 @@ func TestDepsCacheIgnoresDamagedEntries(t *testing.T) {
 func TestInstallRejectsClashes(t *testing.T) {
 	ix := testkit.NewIndex()
 	defer ix.Close()
-	var reqs []Requirement
+	var reqs []lockset.Pin
 	for _, name := range []string{"one", "two"} {
 		file, data := testkit.Wheel(testkit.WheelSpec{Name: name, Version: "1.0", Files: map[string]string{"shared/mod.py": "from " + name}})
 		ix.Add(name, file, data)
-		reqs = append(reqs, Requirement{Name: name, Version: "1.0"})
+		reqs = append(reqs, lockset.Pin{Name: name, Version: "1.0"})
 	}
 	client, err := pypi.New(pypi.Options{IndexURL: ix.URL(), CacheDir: t.TempDir(), Retries: -1})
 	if err != nil {

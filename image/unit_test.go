@@ -12,6 +12,7 @@ import (
 
 	"github.com/containerize/containerize/image/base"
 	"github.com/containerize/containerize/image/layer"
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/plan"
 )
 
@@ -195,9 +196,9 @@ func TestGitInfo(t *testing.T) {
 func TestDepsKey(t *testing.T) {
 	v := venv{Prefix: VenvPrefix, Interpreter: "/usr/local/bin/python3.12", Version: "3.12.7", Minor: "3.12", Lib64: true}
 	target := (&base.Base{Python: "3.12.7", Arch: "x86_64", Libc: "glibc", LibcVersion: "2.36"}).Target()
-	a := Requirement{Name: "Django", Version: "5.1", Hashes: []string{"sha256:" + strings.Repeat("a", 64), "SHA256=" + strings.Repeat("B", 64)}}
-	b := Requirement{Name: "six", Version: "1.16.0", Hashes: []string{strings.Repeat("c", 64)}}
-	key := func(reqs ...Requirement) string {
+	a := lockset.Pin{Name: "Django", Version: "5.1", Hashes: []string{"sha256:" + strings.Repeat("a", 64), "SHA256=" + strings.Repeat("B", 64)}}
+	b := lockset.Pin{Name: "six", Version: "1.16.0", Hashes: []string{strings.Repeat("c", 64)}}
+	key := func(reqs ...lockset.Pin) string {
 		k, err := newDepsKey(v, target, reqs, DefaultEpoch, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -214,14 +215,14 @@ func TestDepsKey(t *testing.T) {
 	a3.Version = "5.1.1"
 	newer := target
 	newer.LibcVersion = "2.39"
-	k4, _ := newDepsKey(v, newer, []Requirement{a, b}, DefaultEpoch, nil)
-	k5, _ := newDepsKey(v, target, []Requirement{a, b}, DefaultEpoch.Add(time.Second), nil)
+	k4, _ := newDepsKey(v, newer, []lockset.Pin{a, b}, DefaultEpoch, nil)
+	k5, _ := newDepsKey(v, target, []lockset.Pin{a, b}, DefaultEpoch.Add(time.Second), nil)
 	for name, other := range map[string]string{"version": key(a3, b), "target": k4.hash(), "epoch": k5.hash(), "pins": key(a)} {
 		if other == key(a, b) {
 			t.Errorf("changing the %s kept the key", name)
 		}
 	}
-	if _, err := newDepsKey(v, target, []Requirement{{Name: "x", Hashes: []string{"md5:abc"}}}, DefaultEpoch, nil); err == nil {
+	if _, err := newDepsKey(v, target, []lockset.Pin{{Name: "x", Hashes: []string{"md5:abc"}}}, DefaultEpoch, nil); err == nil {
 		t.Errorf("md5 accepted")
 	}
 }

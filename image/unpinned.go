@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -19,6 +18,7 @@ import (
 
 	"github.com/containerize/containerize/image/base"
 	"github.com/containerize/containerize/image/internal/atomicfile"
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/pypi"
 	"github.com/containerize/containerize/wheel"
@@ -45,10 +45,10 @@ type unpinnedDist struct {
 	Why string `json:"why"`
 }
 
-func (u unpinnedDist) requirement() Requirement {
+func (u unpinnedDist) pin() lockset.Pin {
 	h := "sha256:" + u.SHA256
-	return Requirement{Name: u.Name, Version: u.Version, Hashes: []string{h}, Requested: u.Requested,
-		Files: []FileRef{{Name: u.File, URL: u.URL, Hash: h, Index: u.Index}}}
+	return lockset.Pin{Name: u.Name, Version: u.Version, Hashes: []string{h}, Requested: u.Requested,
+		Files: []lockset.File{{Name: u.File, URL: u.URL, Hash: h, Index: u.Index}}}
 }
 
 // ConflictError is a requirement that the pinned version of a distribution does not satisfy.
@@ -109,9 +109,9 @@ func (rec unpinnedRecord) valid() bool {
 // cacheDir under the hash of its inputs, so an unchanged lock is not resolved again (and the index is not
 // asked); it is never refreshed, so newer releases are picked up only when the lock changes or the cache is
 // removed. cached reports a cache hit.
-func resolveUnpinned(ctx context.Context, client *indexClient, cacheDir string, bi *base.Base, lock *Lock, extras []string) (out []unpinnedDist, cached bool, err error) {
+func resolveUnpinned(ctx context.Context, client *indexClient, cacheDir string, bi *base.Base, lock *lockset.Set, extras []string) (out []unpinnedDist, cached bool, err error) {
 	have := map[string]bool{}
-	for _, r := range lock.Requirements {
+	for _, r := range lock.Pins {
 		have[pep.NormalizeName(r.Name)] = true
 	}
 	var missing []string
@@ -121,12 +121,12 @@ func resolveUnpinned(ctx context.Context, client *indexClient, cacheDir string, 
 			missing = append(missing, n)
 		}
 	}
-	sort.Strings(missing)
+	slices.Sort(missing)
 	if len(missing) == 0 && lock.Complete {
 		return nil, false, nil
 	}
 	target := bi.Target()
-	pins, _, err := pinKeys(lock.Requirements)
+	pins, _, err := pinKeys(lock.Pins)
 	if err != nil {
 		return nil, false, err
 	}
@@ -171,7 +171,7 @@ type resolver struct {
 	env      pep.Env
 	python   pep440.Version
 	lockName string
-	pins     []Requirement
+	pins     []lockset.Pin
 	follow   bool // read the pinned distributions' own requirements (an incomplete lock)
 
 	mu   sync.Mutex
@@ -186,7 +186,7 @@ type limit struct{ spec, by string }
 type dist struct {
 	name, version string
 	pinned        bool
-	req           Requirement // pinned: the lock's
+	req           lockset.Pin // pinned: the lock's
 	file          pypi.File   // resolved: the wheel chosen
 	why           string
 	requested     bool
@@ -204,7 +204,7 @@ type task struct {
 // errRestart says a pass learnt a new limit and must start again.
 var errRestart = errors.New("restart")
 
-func newResolver(client *indexClient, bi *base.Base, lock *Lock) (*resolver, error) {
+func newResolver(client *indexClient, bi *base.Base, lock *lockset.Set) (*resolver, error) {
 	py, err := pep440.Parse(bi.Python)
 	if err != nil {
 		return nil, fmt.Errorf("base image: Python version %q: %w", bi.Python, err)
@@ -214,7 +214,7 @@ func newResolver(client *indexClient, bi *base.Base, lock *Lock) (*resolver, err
 		name = "the lock"
 	}
 	return &resolver{client: client, target: bi.Target(), env: pep.Linux(bi.Python, bi.Arch), python: py,
-		lockName: name, pins: lock.Requirements, follow: !lock.Complete,
+		lockName: name, pins: lock.Pins, follow: !lock.Complete,
 		reqs: map[string][]pep.Requirement{}, limits: map[string][]limit{}}, nil
 }
 
@@ -240,7 +240,7 @@ func (r *resolver) resolve(ctx context.Context, roots []string) ([]unpinnedDist,
 			out = append(out, unpinnedDist{Name: d.name, Version: d.version, File: d.file.Filename, URL: d.file.URL,
 				SHA256: strings.ToLower(d.file.Hashes["sha256"]), Index: d.file.Index, Requested: d.requested, Why: d.why})
 		}
-		sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+		slices.SortFunc(out, func(a, b unpinnedDist) int { return strings.Compare(a.Name, b.Name) })
 		return out, nil
 	}
 	return nil, fmt.Errorf("resolving what %s does not pin did not settle after %d attempts; pin the dependencies in the project and lock again", r.lockName, maxPasses)
@@ -444,7 +444,7 @@ func (r *resolver) choose(ctx context.Context, req pep.Requirement, by string) (
 	if len(finals) > 0 {
 		inRange = finals
 	}
-	sort.Slice(inRange, func(i, j int) bool { return inRange[i].v.GreaterThan(inRange[j].v) })
+	slices.SortFunc(inRange, func(a, b *version) int { return b.v.Compare(a.v) })
 	var tried []string
 	for _, ver := range inRange {
 		byName := map[string]pypi.File{}
@@ -496,7 +496,7 @@ func (r *resolver) choose(ctx context.Context, req pep.Requirement, by string) (
 	default:
 		fmt.Fprintf(&b, "no version has a wheel for the image (CPython %s, %s %s, %s): %s", t.PythonVersion, t.Libc, t.LibcVersion, t.Arch, strings.Join(tried, ", "))
 	}
-	if alt, ok := binaryVariants[req.Name]; ok {
+	if alt, ok := binaryVariant(req.Name); ok {
 		fmt.Fprintf(&b, "; use %s", alt)
 	}
 	b.WriteString(". Pin a version with a wheel for this platform in the project's dependencies, or build with `docker build` and the generated Dockerfile")
@@ -554,7 +554,7 @@ func (r *resolver) requiresOf(ctx context.Context, d *dist) ([]pep.Requirement, 
 			return nil, nil
 		}
 	} else {
-		c = choice{req: Requirement{Name: d.name, Version: d.version}, file: d.file, want: strings.ToLower(d.file.Hashes["sha256"])}
+		c = choice{req: lockset.Pin{Name: d.name, Version: d.version}, file: d.file, want: strings.ToLower(d.file.Hashes["sha256"])}
 	}
 	md, err := r.metadata(ctx, c)
 	if err != nil {

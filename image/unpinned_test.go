@@ -15,6 +15,7 @@ import (
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/image/base"
 	"github.com/containerize/containerize/image/internal/testkit"
+	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/pypi"
 )
@@ -55,8 +56,8 @@ func (ix *wheelIndex) client(t *testing.T) *pypi.Client {
 }
 
 // pin is a locked requirement for a wheel the index serves, with its hash.
-func (ix *wheelIndex) pin(name, version string) Requirement {
-	return Requirement{Name: name, Version: version, Hashes: []string{ix.hashes[name+" "+version]}}
+func (ix *wheelIndex) pin(name, version string) lockset.Pin {
+	return lockset.Pin{Name: name, Version: version, Hashes: []string{ix.hashes[name+" "+version]}}
 }
 
 func versions(us []unpinnedDist) []string {
@@ -71,7 +72,7 @@ func TestResolveUnpinned(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		index    func(ix *wheelIndex)
-		lock     func(ix *wheelIndex) *Lock
+		lock     func(ix *wheelIndex) *lockset.Set
 		extras   []string
 		want     []string
 		wantErr  string
@@ -111,8 +112,8 @@ func TestResolveUnpinned(t *testing.T) {
 			ix.add("cryptography", "44.0.0", "cp39-abi3-manylinux_2_28_x86_64")
 			ix.add("asgiref", "3.8.1", "")
 		},
-		lock: func(ix *wheelIndex) *Lock {
-			return &Lock{Requirements: []Requirement{ix.pin("django", "5.1.2")}, Complete: true}
+		lock: func(ix *wheelIndex) *lockset.Set {
+			return &lockset.Set{Pins: []lockset.Pin{ix.pin("django", "5.1.2")}, Complete: true}
 		},
 		extras: []string{"daphne", "django"},
 		want:   []string{"asgiref==3.8.1", "attrs==24.2.0", "cryptography==43.0.1", "daphne==4.1.0", "pyopenssl==24.2.1", "twisted==24.3.0"},
@@ -132,8 +133,8 @@ func TestResolveUnpinned(t *testing.T) {
 			ix.add("django", "3.2.25", "")
 			ix.add("whitenoise", "6.7.0", "", "Django>=4.2")
 		},
-		lock: func(ix *wheelIndex) *Lock {
-			return &Lock{Requirements: []Requirement{ix.pin("django", "3.2.25")}, Complete: true, File: "Pipfile.lock"}
+		lock: func(ix *wheelIndex) *lockset.Set {
+			return &lockset.Set{Pins: []lockset.Pin{ix.pin("django", "3.2.25")}, Complete: true, File: "Pipfile.lock"}
 		},
 		extras:   []string{"whitenoise"},
 		wantErr:  "Pipfile.lock pins django 3.2.25, but whitenoise 6.7.0 requires django>=4.2",
@@ -166,8 +167,8 @@ func TestResolveUnpinned(t *testing.T) {
 			ix.add("asgiref", "3.8.1", "")
 			ix.add("sqlparse", "0.5.1", "")
 		},
-		lock: func(ix *wheelIndex) *Lock {
-			return &Lock{Requirements: []Requirement{{Name: "djangorestframework", Version: "3.15.2"}, {Name: "Django", Version: "5.1.2"}}}
+		lock: func(ix *wheelIndex) *lockset.Set {
+			return &lockset.Set{Pins: []lockset.Pin{{Name: "djangorestframework", Version: "3.15.2"}, {Name: "Django", Version: "5.1.2"}}}
 		},
 		want: []string{"asgiref==3.8.1", "sqlparse==0.5.1"},
 	}, {
@@ -176,8 +177,8 @@ func TestResolveUnpinned(t *testing.T) {
 			ix.add("djangorestframework", "3.15.2", "", "django>=4.2")
 			ix.add("django", "3.2.25", "")
 		},
-		lock: func(ix *wheelIndex) *Lock {
-			return &Lock{File: "requirements.txt", Requirements: []Requirement{{Name: "djangorestframework", Version: "3.15.2"}, {Name: "django", Version: "3.2.25"}}}
+		lock: func(ix *wheelIndex) *lockset.Set {
+			return &lockset.Set{File: "requirements.txt", Pins: []lockset.Pin{{Name: "djangorestframework", Version: "3.15.2"}, {Name: "django", Version: "3.2.25"}}}
 		},
 		wantErr:  "requirements.txt pins django 3.2.25, but djangorestframework 3.15.2 requires django>=4.2: the lock is inconsistent",
 		conflict: true,
@@ -192,7 +193,7 @@ func TestResolveUnpinned(t *testing.T) {
 				if tc.index != nil {
 					tc.index(ix)
 				}
-				lock := &Lock{Complete: true}
+				lock := &lockset.Set{Complete: true}
 				if tc.lock != nil {
 					lock = tc.lock(ix)
 				}
@@ -234,7 +235,7 @@ func TestResolveUnpinnedWhy(t *testing.T) {
 	ix.add("whitenoise", "6.7.0", "", "gunicorn>=20")
 	ix.add("gunicorn", "23.0.0", "", "packaging")
 	ix.add("packaging", "24.1", "")
-	got, _, err := resolveUnpinned(context.Background(), newIndexClient(ix.client(t)), "", pyBase, &Lock{Complete: true}, []string{"whitenoise", "gunicorn"})
+	got, _, err := resolveUnpinned(context.Background(), newIndexClient(ix.client(t)), "", pyBase, &lockset.Set{Complete: true}, []string{"whitenoise", "gunicorn"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +257,7 @@ func TestResolveUnpinnedCache(t *testing.T) {
 	ix.add("gunicorn", "23.0.0", "", "packaging")
 	ix.add("packaging", "24.1", "")
 	dir := t.TempDir()
-	lock := &Lock{Requirements: []Requirement{ix.pin("django", "5.1.2")}, Complete: true}
+	lock := &lockset.Set{Pins: []lockset.Pin{ix.pin("django", "5.1.2")}, Complete: true}
 	first, cached, err := resolveUnpinned(context.Background(), newIndexClient(ix.client(t)), dir, pyBase, lock, []string{"gunicorn"})
 	if err != nil || cached {
 		t.Fatalf("first: cached %v, %v", cached, err)
@@ -279,7 +280,7 @@ func TestResolveUnpinnedCache(t *testing.T) {
 		t.Fatalf("damaged record: %q cached %v, %v", versions(again), cached, err)
 	}
 	ix.add("django", "5.1.3", "")
-	lock = &Lock{Requirements: []Requirement{ix.pin("django", "5.1.3")}, Complete: true}
+	lock = &lockset.Set{Pins: []lockset.Pin{ix.pin("django", "5.1.3")}, Complete: true}
 	changed, cached, err := resolveUnpinned(context.Background(), newIndexClient(ix.client(t)), dir, pyBase, lock, []string{"gunicorn"})
 	if err != nil || cached || !slices.Equal(versions(changed), []string{"gunicorn==24.0.0"}) {
 		t.Fatalf("after a lock change: %q cached %v, %v", versions(changed), cached, err)
@@ -304,7 +305,7 @@ func TestResolveUnpinnedCache(t *testing.T) {
 func TestResolveUnpinnedChecksLockedHashes(t *testing.T) {
 	ix := newWheelIndex(t, false)
 	ix.add("djangorestframework", "3.15.2", "", "django>=4.2")
-	lock := &Lock{Requirements: []Requirement{{Name: "djangorestframework", Version: "3.15.2", Hashes: []string{"sha256:" + strings.Repeat("0", 64)}}}}
+	lock := &lockset.Set{Pins: []lockset.Pin{{Name: "djangorestframework", Version: "3.15.2", Hashes: []string{"sha256:" + strings.Repeat("0", 64)}}}}
 	_, _, err := resolveUnpinned(context.Background(), newIndexClient(ix.client(t)), "", pyBase, lock, nil)
 	if err == nil || !strings.Contains(err.Error(), "djangorestframework 3.15.2") || !strings.Contains(err.Error(), "sha256") {
 		t.Fatalf("err = %v", err)
@@ -335,7 +336,7 @@ func TestRequiresDist(t *testing.T) {
 func TestBuildUnpinnedExtras(t *testing.T) {
 	f := newFixture(t)
 	f.index.CoreMetadata = true
-	f.reqs = slices.DeleteFunc(f.reqs, func(r Requirement) bool { return r.Name == "gunicorn" })
+	f.reqs = slices.DeleteFunc(f.reqs, func(r lockset.Pin) bool { return r.Name == "gunicorn" })
 	f.project.Dependencies = slices.DeleteFunc(f.project.Dependencies, func(d detect.Dependency) bool { return d.Name == "gunicorn" })
 	add := func(spec testkit.WheelSpec) string {
 		file, data := testkit.Wheel(spec)
@@ -445,10 +446,10 @@ func TestBuildIncompleteRequirements(t *testing.T) {
 func TestBuildLockIndexes(t *testing.T) {
 	f := newFixture(t)
 	host := strings.TrimPrefix(f.index.Server.URL, "http://")
-	lock := &Lock{Requirements: f.reqs, Complete: true, File: "Pipfile.lock", PrimaryIndex: true,
+	lock := &lockset.Set{Pins: f.reqs, Complete: true, File: "Pipfile.lock", PrimaryIndex: true,
 		IndexURLs: []string{"http://${INDEX_HOST}/simple/", "http://127.0.0.1:1/extra/"}}
 	o := f.options(t, t.TempDir())
-	o.Requirements = func(context.Context, *base.Base) (*Lock, error) { return lock, nil }
+	o.Requirements = func(context.Context, *base.Base) (*lockset.Set, error) { return lock, nil }
 	o.Index = pypi.Options{Retries: -1}
 	o.Getenv = func(k string) string { return map[string]string{"INDEX_HOST": host}[k] }
 	_, err := Build(context.Background(), o)
@@ -479,18 +480,18 @@ func TestIndexOptions(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
 		user         pypi.Options
-		lock         Lock
+		lock         lockset.Set
 		index        string
 		extra        []string
 		wantCacheDir string
 	}{
-		{"no indexes anywhere", pypi.Options{}, Lock{}, "", nil, "/c/wheels"},
+		{"no indexes anywhere", pypi.Options{}, lockset.Set{}, "", nil, "/c/wheels"},
 		{"lock primary and extra", pypi.Options{ExtraIndexURLs: []string{"https://u/"}},
-			Lock{PrimaryIndex: true, IndexURLs: []string{"https://a/", "https://b/"}}, "https://a/", []string{"https://u/", "https://b/"}, "/c/wheels"},
+			lockset.Set{PrimaryIndex: true, IndexURLs: []string{"https://a/", "https://b/"}}, "https://a/", []string{"https://u/", "https://b/"}, "/c/wheels"},
 		{"lock extras only: PyPI stays primary", pypi.Options{},
-			Lock{IndexURLs: []string{"https://x:${TOKEN}@b/"}}, "", []string{"https://x:s3cret@b/"}, "/c/wheels"},
+			lockset.Set{IndexURLs: []string{"https://x:${TOKEN}@b/"}}, "", []string{"https://x:s3cret@b/"}, "/c/wheels"},
 		{"the user's index replaces the lock's", pypi.Options{IndexURL: "https://mirror/", CacheDir: "/w"},
-			Lock{PrimaryIndex: true, IndexURLs: []string{"https://a/", "https://b/"}}, "https://mirror/", nil, "/w"},
+			lockset.Set{PrimaryIndex: true, IndexURLs: []string{"https://a/", "https://b/"}}, "https://mirror/", nil, "/w"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := &Options{Index: tc.user, CacheDir: "/c", Getenv: getenv}

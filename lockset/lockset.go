@@ -2,7 +2,9 @@
 // file) into the exact set of distributions to install for one target
 // interpreter and platform: the input of the dependency layer of
 // `containerize build`. It reads files only; it never resolves versions,
-// talks to an index or runs Python.
+// talks to an index or runs Python. A lockfile is parsed once, by
+// manifest.ParseLock, into the model every reader shares; lockset selects
+// from it, walking dependency graphs with pep.Walk.
 //
 // Which file is read: a pylock.toml in the project's dependency folder wins
 // (detect does not know the format yet, so Load looks for pylock.toml, else
@@ -56,35 +58,48 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
+	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/pep"
 )
 
 // Pin is one distribution to install.
 type Pin struct {
-	Name    string   // PEP 503-normalised
-	Version string   // as the lock writes it
-	Hashes  []string // "sha256:<hex>", one per allowed file; empty when the lock has none
+	Name    string // PEP 503-normalised
+	Version string // as the lock writes it
+	// Hashes are the digests allowed for any of its files: "sha256:<hex>"
+	// (sha384 and sha512 also), one per allowed file; empty when the lock has
+	// none.
+	Hashes []string
 	// Files are download candidates the lock itself names (uv.lock and
 	// pylock.toml wheels and sdists with URLs, poetry.lock and pdm.lock file
 	// names) with their hashes; empty when the lock names only hashes
 	// (Pipfile.lock, requirements): then the index is asked.
 	Files  []File
 	Source string // evidence, "Pipfile.lock:42"
+	// Requested says the project asks for it itself, where the lock tells:
+	// one of uv.lock's project dependencies, of pyproject.toml's main
+	// dependencies a poetry.lock is walked from, a requirement of a
+	// requirements file. The other locks do not record it (their manifest
+	// does).
+	Requested bool
 }
 
-// File is a distribution file the lock names. URL is "" when the lock gives
-// only the file name (poetry.lock, pdm.lock): the index lists the URL.
-type File struct{ Name, URL, Hash string }
+// File is a distribution file. URL is "" when the lock gives only the file
+// name (poetry.lock, pdm.lock): the index lists the URL.
+type File struct {
+	Name, URL, Hash string
+	// Index is the index that listed the file, for messages; "" when the
+	// lock names it.
+	Index string
+}
 
 // Set is the pinned set for one target.
 type Set struct {
@@ -117,11 +132,11 @@ type Target struct {
 	Arch   string
 }
 
-var rePython = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
+var rePython = lazy.Regexp(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
 
 func (t Target) normalize() (Target, error) {
 	t.Python = strings.TrimSpace(t.Python)
-	if !rePython.MatchString(t.Python) {
+	if !rePython().MatchString(t.Python) {
 		return t, fmt.Errorf("target Python %q: want a version such as 3.12 or 3.12.7", t.Python)
 	}
 	switch strings.ToLower(strings.TrimSpace(t.Arch)) {
@@ -179,20 +194,9 @@ func Load(fsys fs.FS, p Source, target Target) (*Set, error) {
 	var s *Set
 	switch {
 	case pylock != "":
-		s, err = l.pylock(pylock)
+		s, err = l.lockfile(pylock)
 	case p.Lockfile != "":
-		switch path.Base(p.Lockfile) {
-		case "Pipfile.lock":
-			s, err = l.pipfileLock(p.Lockfile)
-		case "poetry.lock":
-			s, err = l.poetryLock(p.Lockfile)
-		case "uv.lock":
-			s, err = l.uvLock(p.Lockfile)
-		case "pdm.lock":
-			s, err = l.pdmLock(p.Lockfile)
-		default:
-			return nil, fmt.Errorf("%s: containerize build cannot read this lockfile format", p.Lockfile)
-		}
+		s, err = l.lockfile(p.Lockfile)
 	case p.RequirementsFile != "":
 		s, err = l.requirements(p.RequirementsFile)
 	default:
@@ -208,6 +212,35 @@ func Load(fsys fs.FS, p Source, target Target) (*Set, error) {
 		}
 	}
 	return s, nil
+}
+
+// lockfile reads a lockfile and selects the target's pins from it.
+func (l *loader) lockfile(file string) (*Set, error) {
+	var sel func(*manifest.Lock) (*Set, error)
+	switch base := path.Base(file); base {
+	case "Pipfile.lock":
+		sel = l.pipfile
+	case "poetry.lock":
+		sel = l.poetry
+	case "uv.lock":
+		sel = l.uv
+	case "pdm.lock":
+		sel = l.pdm
+	default:
+		if !strings.HasPrefix(base, "pylock.") {
+			return nil, fmt.Errorf("%s: containerize build cannot read this lockfile format", file)
+		}
+		sel = l.pylock
+	}
+	data, err := fs.ReadFile(l.fsys, file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	lock, err := manifest.ParseLock(data, file)
+	if err != nil {
+		return nil, err
+	}
+	return sel(lock)
 }
 
 // findPylock returns the pylock file in dir: pylock.toml, else the only
@@ -322,22 +355,10 @@ func sourceProblem(name, u string, editable bool) string {
 		return fmt.Sprintf("%s is a VCS requirement (%s); %s", name, u, fix)
 	case !strings.HasPrefix(lu, "http://") && !strings.HasPrefix(lu, "https://"):
 		return fmt.Sprintf("%s is a local-path requirement (%s); %s", name, u, fix)
-	case !strings.HasSuffix(strings.ToLower(fileName(u)), ".whl"):
+	case !strings.HasSuffix(strings.ToLower(manifest.FileName(u)), ".whl"):
 		return fmt.Sprintf("%s is a direct URL to a source archive (%s); %s", name, u, fix)
 	}
 	return ""
-}
-
-// fileName is the last path element of a URL or path, without query or
-// fragment, unescaped.
-func fileName(u string) string {
-	u, _, _ = strings.Cut(u, "#")
-	u, _, _ = strings.Cut(u, "?")
-	b := path.Base(strings.ReplaceAll(u, `\`, "/"))
-	if s, err := url.PathUnescape(b); err == nil {
-		return s
-	}
-	return b
 }
 
 // stripFragment drops "#sha256=…" and the like from a URL.
@@ -371,6 +392,16 @@ func addIndex(s *Set, u string) {
 	}
 }
 
+// lockPin is the pin of a locked package with the files and hashes the
+// lock names.
+func lockPin(lock *manifest.Lock, lp manifest.LockedPackage) Pin {
+	pin := Pin{Name: lp.Name, Version: lp.Version, Hashes: lp.Hashes, Source: where(lock.File, lp.Line)}
+	for _, f := range lp.Files {
+		pin.Files = append(pin.Files, File{Name: f.Name, URL: f.URL, Hash: f.Hash})
+	}
+	return pin
+}
+
 // pinSet gathers pins by name; a second pin of the same version merges,
 // another version is an error (the lock would install two).
 type pinSet struct {
@@ -401,6 +432,34 @@ func (ps *pinSet) add(p Pin) error {
 	old.Hashes = appendNew(old.Hashes, p.Hashes...)
 	old.Files = appendNew(old.Files, p.Files...)
 	return nil
+}
+
+// done completes s with the pins gathered, or returns every error met.
+func (ps *pinSet) done(s *Set, errs []error) (*Set, error) {
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	s.Pins = ps.sorted()
+	return s, nil
+}
+
+// defaults returns the indexes of the packages a default install takes by
+// the lock's own word: those not marked Dev whose marker holds.
+func (l *loader) defaults(lock *manifest.Lock) ([]int, []error) {
+	var out []int
+	var errs []error
+	for i, p := range lock.Packages {
+		if p.Dev {
+			continue
+		}
+		ok, err := holds(p.Markers, l.env, lock.File, p.Line)
+		if err != nil {
+			errs = append(errs, err)
+		} else if ok {
+			out = append(out, i)
+		}
+	}
+	return out, errs
 }
 
 func (ps *pinSet) sorted() []Pin {

@@ -659,7 +659,7 @@ func TestKey(t *testing.T) {
 			Format: "uv.lock", File: "uv.lock", Hashed: true, IndexURLs: []string{"https://pypi.org/simple"},
 			Pins: []Pin{
 				{Name: "django", Version: "5.1.4", Hashes: []string{"sha256:aa", "sha256:bb"}, Source: "uv.lock:10",
-					Files: []File{{"django-5.1.4-py3-none-any.whl", "https://f/django.whl", "sha256:aa"}, {"django-5.1.4.tar.gz", "https://f/django.tar.gz", "sha256:bb"}}},
+					Files: []File{{Name: "django-5.1.4-py3-none-any.whl", URL: "https://f/django.whl", Hash: "sha256:aa"}, {Name: "django-5.1.4.tar.gz", URL: "https://f/django.tar.gz", Hash: "sha256:bb"}}},
 				{Name: "redis", Version: "5.2.1", Hashes: []string{"sha256:cc"}, Source: "uv.lock:20"},
 			},
 		}

@@ -1,57 +1,25 @@
 package lockset
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/containerize/containerize/manifest"
 )
 
-// pipfileLock reads a Pipfile.lock: its "default" section, markers per
+// pipfile selects from a Pipfile.lock: its "default" section, markers per
 // package, hashes only (the index supplies the files).
-func (l *loader) pipfileLock(file string) (*Set, error) {
-	data, err := fs.ReadFile(l.fsys, file)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", file, err)
-	}
-	lock, err := manifest.ParsePipfileLock(data, file)
-	if err != nil {
+func (l *loader) pipfile(lock *manifest.Lock) (*Set, error) {
+	file := lock.File
+	if err := l.checkPipenvPython(lock); err != nil {
 		return nil, err
-	}
-	if err := l.checkPipenvPython(lock, file); err != nil {
-		return nil, err
-	}
-	s := &Set{Format: "Pipfile.lock", File: file, Complete: true}
-	var meta struct {
-		Meta struct {
-			Sources []struct {
-				URL string `json:"url"`
-			} `json:"sources"`
-		} `json:"_meta"`
-	}
-	if err := json.Unmarshal(data, &meta); err != nil {
-		return nil, locErr(file, 0, "_meta.sources: %v — regenerate it with `pipenv lock`", err)
 	}
 	// Pipenv installs from the first source and searches the others after it.
-	for _, src := range meta.Meta.Sources {
-		addIndex(s, src.URL)
-	}
-	s.PrimaryIndex = len(s.IndexURLs) > 0
-
+	s := &Set{Format: "Pipfile.lock", File: file, Complete: true, IndexURLs: slices.Clone(lock.IndexURLs), PrimaryIndex: len(lock.IndexURLs) > 0}
 	ps := newPinSet()
-	var errs []error
-	for _, p := range lock.DefaultPackages() {
-		ok, err := holds(p.Markers, l.env, file, p.Line)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !ok {
-			continue
-		}
+	selected, errs := l.defaults(lock)
+	for _, i := range selected {
+		p := lock.Packages[i]
 		switch {
 		case p.URL != "":
 			errs = append(errs, locErr(file, p.Line, "%s", sourceProblem(p.Name, p.URL, false)))
@@ -64,22 +32,18 @@ func (l *loader) pipfileLock(file string) (*Set, error) {
 			errs = append(errs, err)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	s.Pins = ps.sorted()
-	return s, nil
+	return ps.done(s, errs)
 }
 
 // checkPipenvPython compares _meta.requires: a Pipfile.lock is made for one
 // minor version. A different patch release is accepted, as Pipenv accepts it.
-func (l *loader) checkPipenvPython(lock *manifest.Lock, file string) error {
+func (l *loader) checkPipenvPython(lock *manifest.Lock) error {
 	want := majorMinor(lock.PythonVersion)
 	if want == "" {
 		return nil
 	}
 	if got := majorMinor(l.target.Python); got != want {
-		return locErr(file, lock.PythonVersionLine, "the lock is for Python %s, but the target is Python %s — build for Python %s, or re-lock for %s (`pipenv lock --python %s`)",
+		return locErr(lock.File, lock.PythonVersionLine, "the lock is for Python %s, but the target is Python %s — build for Python %s, or re-lock for %s (`pipenv lock --python %s`)",
 			lock.PythonVersion, l.target.Python, want, got, got)
 	}
 	return nil

@@ -3,8 +3,6 @@ package lockset
 import (
 	"cmp"
 	"errors"
-	"fmt"
-	"io/fs"
 	"maps"
 	"strings"
 
@@ -15,15 +13,8 @@ import (
 // requires-python and environments, keep each package whose marker holds
 // (extras empty, dependency_groups = default-groups), refuse a package whose
 // requires-python excludes the target, and refuse two entries for one name.
-func (l *loader) pylock(file string) (*Set, error) {
-	data, err := fs.ReadFile(l.fsys, file)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", file, err)
-	}
-	pl, err := manifest.ParsePylockFile(data, file)
-	if err != nil {
-		return nil, err
-	}
+func (l *loader) pylock(pl *manifest.Lock) (*Set, error) {
+	file := pl.File
 	if pl.PythonVersion != "" {
 		if err := l.checkPython(pl.PythonVersion, file, pl.PythonVersionLine, "regenerate the lock for it"); err != nil {
 			return nil, err
@@ -46,8 +37,7 @@ func (l *loader) pylock(file string) (*Set, error) {
 	chosen := map[string]int{} // name -> line of the entry already chosen
 	var pins []Pin
 	var errs []error
-	for i, lp := range pl.Packages {
-		e := pl.Entries[i]
+	for _, lp := range pl.Packages {
 		ok, err := holds(lp.Markers, env, file, lp.Line)
 		if err != nil {
 			errs = append(errs, err)
@@ -56,9 +46,9 @@ func (l *loader) pylock(file string) (*Set, error) {
 		if !ok {
 			continue
 		}
-		if ok, err := l.allowsPython(e.RequiresPython); err != nil || !ok {
+		if ok, err := l.allowsPython(lp.RequiresPython); err != nil || !ok {
 			errs = append(errs, locErr(file, lp.Line, "%s %s requires Python %s, but the target is Python %s — build for a Python it supports, or regenerate the lock",
-				lp.Name, lp.Version, e.RequiresPython, l.target.Python))
+				lp.Name, lp.Version, lp.RequiresPython, l.target.Python))
 			continue
 		}
 		if prev, dup := chosen[lp.Name]; dup {
@@ -66,12 +56,12 @@ func (l *loader) pylock(file string) (*Set, error) {
 			continue
 		}
 		chosen[lp.Name] = lp.Line
-		pin, err := pylockPin(file, lp, e)
+		pin, err := pylockPin(file, lp)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		addIndex(s, e.Index)
+		addIndex(s, lp.Index)
 		pins = append(pins, pin)
 	}
 	if len(errs) > 0 {
@@ -87,36 +77,29 @@ func (l *loader) pylock(file string) (*Set, error) {
 	return s, nil
 }
 
-func pylockPin(file string, lp manifest.LockedPackage, e manifest.PylockPackage) (Pin, error) {
+func pylockPin(file string, lp manifest.LockedPackage) (Pin, error) {
 	pin := Pin{Name: lp.Name, Version: lp.Version, Source: where(file, lp.Line)}
-	var files []manifest.PylockFile
-	switch e.Kind {
+	switch lp.Source.Kind {
 	case "vcs", "directory":
-		return pin, locErr(file, lp.Line, "%s", sourceProblem(lp.Name, lp.URL, e.Editable))
+		return pin, locErr(file, lp.Line, "%s", sourceProblem(lp.Name, lp.URL, lp.Editable))
 	case "archive":
-		if msg := sourceProblem(lp.Name, cmp.Or(e.Archive.URL, e.Archive.Path), false); msg != "" {
+		a := lp.Files[0]
+		if msg := sourceProblem(lp.Name, cmp.Or(a.URL, a.Path), false); msg != "" {
 			return pin, locErr(file, lp.Line, "%s", msg)
 		}
-		files = append(files, *e.Archive)
 		if pin.Version == "" {
-			pin.Version = wheelVersion(e.Archive.Name)
-		}
-	default:
-		files = append(files, e.Wheels...)
-		if e.Sdist != nil {
-			files = append(files, *e.Sdist)
+			pin.Version = wheelVersion(a.Name)
 		}
 	}
 	if pin.Version == "" {
 		return pin, locErr(file, lp.Line, "%s has no version — regenerate the lock", lp.Name)
 	}
-	for _, f := range files {
+	for _, f := range lp.Files {
 		if f.URL == "" {
 			return pin, locErr(file, f.Line, "%s: %s is a local file (%s); containerize build downloads files by URL — use docker build, or lock against an index", lp.Name, f.Name, f.Path)
 		}
-		h := f.Hash()
-		pin.Files = append(pin.Files, File{Name: f.Name, URL: f.URL, Hash: h})
-		pin.Hashes = append(pin.Hashes, h)
+		pin.Files = append(pin.Files, File{Name: f.Name, URL: f.URL, Hash: f.Hash})
+		pin.Hashes = append(pin.Hashes, f.Hash)
 	}
 	return pin, nil
 }

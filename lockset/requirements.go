@@ -3,7 +3,6 @@ package lockset
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"io/fs"
 	"strings"
 
@@ -60,12 +59,8 @@ func (l *loader) requirements(file string) (*Set, error) {
 			errs = append(errs, err)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	s.Pins = ps.sorted()
 	s.Complete = rs.Hashed || generated(l.fsys, file)
-	return s, nil
+	return ps.done(s, errs)
 }
 
 // requirementPin turns one requirement that applies to the target into a
@@ -76,13 +71,13 @@ func requirementPin(r manifest.Requirement, cons map[string]manifest.Requirement
 		display, _, _ = strings.Cut(display, ";")
 		display = strings.TrimSpace(display)
 	}
-	pin := Pin{Name: r.Name, Hashes: r.Hashes, Source: r.Where()}
+	pin := Pin{Name: r.Name, Hashes: r.Hashes, Source: r.Where(), Requested: true}
 	if r.Editable || r.URL != "" {
 		if msg := sourceProblem(display, r.URL, r.Editable); msg != "" {
 			return pin, locErr(r.File, r.Line, "%s", msg)
 		}
 		// A remote wheel: its name carries the version.
-		name := fileName(r.URL)
+		name := manifest.FileName(r.URL)
 		pin.Version = wheelVersion(name)
 		if r.Name == "" || pin.Version == "" {
 			return pin, locErr(r.File, r.Line, "%s: cannot read a project name and version from the wheel file name %q", display, name)

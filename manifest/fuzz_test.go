@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/fstest"
+
+	"github.com/containerize/containerize/pep"
 )
 
 // seedFiles adds every fixture matching the globs (under testdata/) to f.
@@ -81,11 +83,30 @@ func fuzzLockfile(f *testing.F, parse func([]byte, string) (*Lock, error), path 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := parse(data, path)
 		checkLocated(t, err, path)
-		if err == nil {
-			for _, p := range l.Packages {
-				if p.Line < 0 {
-					t.Fatalf("negative line: %+v", p)
+		if err != nil {
+			return
+		}
+		if l.File != path {
+			t.Fatalf("File = %q", l.File)
+		}
+		normal := func(deps []LockedDependency) {
+			for _, d := range deps {
+				if d.Name != pep.NormalizeName(d.Name) {
+					t.Fatalf("dependency name %q not normalised", d.Name)
 				}
+			}
+		}
+		normal(l.Roots)
+		for _, p := range append(l.Packages, l.Projects...) {
+			if p.Line < 0 {
+				t.Fatalf("negative line: %+v", p)
+			}
+			normal(p.Dependencies)
+			for x, deps := range p.Extras {
+				if x != pep.NormalizeName(x) {
+					t.Fatalf("extra %q not normalised", x)
+				}
+				normal(deps)
 			}
 		}
 	})

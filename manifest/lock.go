@@ -1,46 +1,144 @@
 package manifest
 
 import (
-	"bytes"
-	"cmp"
-	"encoding/json"
-	"errors"
-	"slices"
+	"net/url"
+	"path"
 	"strconv"
 	"strings"
 
 	"github.com/containerize/containerize/pep"
 )
 
-// Lock is a pinned set from any lockfile.
+// Lock is a lockfile read once into what every reader of it needs: detect
+// takes the packages and the Python constraint, lockset selects the pins of
+// one target (evaluating markers, walking the dependencies) without reading
+// the file again.
 type Lock struct {
-	Format string // "Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock"
+	Format string // "Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock", "pylock.toml"
+	File   string // the path it was parsed as, which errors and evidence name
+	// Version is the format's version as written: lock-version (poetry.lock,
+	// pylock.toml), lock_version (pdm.lock), version (uv.lock),
+	// _meta.pipfile-spec (Pipfile.lock).
+	Version string
 	// Packages lists every locked package in file order. Those that a
-	// default production install leaves out are marked Dev.
+	// default production install leaves out are marked Dev. uv.lock's own
+	// project packages are in Projects instead.
 	Packages []LockedPackage
 	// PythonVersion is the Python constraint the lock records, as written:
 	// Pipfile.lock _meta.requires.python_version ("3.11", else
 	// python_full_version); poetry.lock
 	// metadata.python-versions (a Poetry constraint such as "^3.11", see
-	// pep.PoetryToPEP440); uv.lock requires-python; pdm.lock requires_python.
+	// pep.PoetryToPEP440); uv.lock and pylock.toml requires-python; pdm.lock
+	// requires_python.
 	PythonVersion     string
 	PythonVersionLine int
+	// IndexURLs are the indexes the lock names for all its packages, in
+	// order: Pipfile.lock's _meta.sources (pipenv installs from the first).
+	// A package's own index is its Index.
+	IndexURLs []string
+	// Roots are the project's own direct dependencies where the lock records
+	// them: the dependencies of uv.lock's project (source editable or virtual
+	// "."; of every workspace member when none is at "."). Nil for the other
+	// formats, which keep them in the manifest.
+	Roots []LockedDependency
+	// Projects are uv.lock's workspace members (source editable or virtual):
+	// the project's own packages, which an install builds from source.
+	Projects []LockedPackage
+
+	// What only pylock.toml records (PEP 751).
+	Environments     []string // markers; at least one must hold for the target
+	EnvironmentsLine int
+	Extras           []string
+	DependencyGroups []string
+	DefaultGroups    []string // the dependency_groups marker value of a default install
+	CreatedBy        string
 }
 
-// LockedPackage is one pinned package.
+// LockedPackage is one locked package.
 type LockedPackage struct {
 	Name    string // PEP 503-normalised
 	Version string // without "=="; "" for VCS or path entries that have none
-	Hashes  []string
-	Markers string
+	Line    int    // of its name: the evidence of the package
+	// Hashes are "algorithm:hex" digests of the files the lock allows: of
+	// Files where it names them, the only record in Pipfile.lock.
+	Hashes []string
+	// Files are the distribution files the lock names: wheels first, then
+	// the sdist (or a pylock.toml archive).
+	Files []LockedFile
+	// Source says where the package comes from, in the lock's own words.
+	Source PackageSource
+	// URL is the VCS, URL or path reference when the package does not come
+	// from an index, spelt as pip takes it ("git+https://…@rev").
+	URL string
+	// Index is the package index its files come from when the lock names
+	// one: uv.lock's registry, poetry.lock's legacy source, pylock.toml's
+	// packages.index.
+	Index    string
+	Editable bool
+	Markers  string
 	// Dev is set for packages a default production install leaves out:
 	// Pipfile.lock "develop", Poetry category "dev" or groups without
 	// "main", PDM groups without "default", and for uv.lock packages reachable
 	// only from the project's dev dependencies or extras. A poetry.lock 2.0
 	// records no groups, so there Dev is always false.
-	Dev  bool
-	Line int
-	URL  string // VCS, URL or path source, when the package does not come from an index
+	Dev bool
+	// Groups are the groups the lock lists it in (poetry.lock 2.1+, pdm.lock).
+	Groups         []string
+	RequiresPython string // the package's own Python range (pdm.lock, pylock.toml)
+	// Dependencies are its dependency edges (poetry.lock, uv.lock, pdm.lock;
+	// Pipfile.lock and pylock.toml record none).
+	Dependencies []LockedDependency
+	// Extras are the extras it provides, by PEP 685-normalised name, with
+	// what each adds: uv.lock optional-dependencies; poetry.lock's
+	// [package.extras], which name optional Dependencies.
+	Extras map[string][]LockedDependency
+	// DependencyGroups are uv.lock's dev-dependencies of a project, by group.
+	DependencyGroups map[string][]LockedDependency
+	// ResolutionMarkers are the forks of a universal uv.lock this version is
+	// locked for; none means every one.
+	ResolutionMarkers []string
+}
+
+// PackageSource is where a locked package comes from, in the lock's own words.
+type PackageSource struct {
+	// Kind is the key or type the lock uses: uv.lock's registry, git, url,
+	// path, directory, editable or virtual; poetry.lock's source type (""
+	// for the default index, legacy, git, url, directory, file);
+	// pylock.toml's vcs, directory, archive, sdist or wheels; the key of
+	// Pipfile.lock and pdm.lock entries (git, hg, svn, bzr, path, file,
+	// url), "" for an index.
+	Kind string
+	// Location is its value as written: an index, repository or archive
+	// URL, or a path.
+	Location string
+}
+
+// LockedFile is a distribution file a lock names.
+type LockedFile struct {
+	// Name is the file name: as the lock writes it, else the last part of
+	// its URL or path; "" when the lock gives neither.
+	Name string
+	URL  string // "" when the lock names the file only (poetry.lock, pdm.lock): the index lists it
+	Path string // a local file, relative to the lock's folder (uv.lock, pylock.toml)
+	// Hash is "algorithm:hex", sha256 when the lock has it (pylock.toml may
+	// give several algorithms; Hashes of the package has them all).
+	Hash string
+	Size int64
+	Line int // pylock.toml: of the file's table
+}
+
+// LockedDependency is a dependency edge of a locked package, or of the
+// project (Lock.Roots).
+type LockedDependency struct {
+	pep.Dependency // Name, Marker, Extras
+	// Version is the exact version it leads to where the lock records one
+	// (uv.lock, which names it when the package is locked at several).
+	Version string
+	// Constraint is the version constraint as written: Poetry syntax in
+	// poetry.lock, a PEP 440 specifier in pdm.lock.
+	Constraint string
+	Python     string // poetry.lock: the dependency's python constraint (Poetry syntax)
+	Optional   bool   // poetry.lock: taken only through an extra
 }
 
 // DefaultPackages returns the packages of the production install.
@@ -54,117 +152,23 @@ func (l *Lock) DefaultPackages() []LockedPackage {
 	return out
 }
 
-// jsonIndex maps key paths of a JSON document (as in tomlIndex) to the line
-// of the key.
-func indexJSON(data []byte) *tomlIndex {
-	ls := newLineStarts(data)
-	dec := json.NewDecoder(bytes.NewReader(data))
-	lines := map[string]int{}
-	var walk func(path []string) error
-	walk = func(path []string) error {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('{'):
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return err
-				}
-				key, _ := kt.(string)
-				p := append(slices.Clip(path), key)
-				lines[pathKey(p)] = ls.line(int(dec.InputOffset()) - 1)
-				if err := walk(p); err != nil {
-					return err
-				}
-			}
-			_, err = dec.Token()
-		case json.Delim('['):
-			for i := 0; dec.More(); i++ {
-				if err := walk(append(slices.Clip(path), strconv.Itoa(i))); err != nil {
-					return err
-				}
-			}
-			_, err = dec.Token()
-		}
-		return err
+// ParseLock parses a lockfile of any format, chosen by its file name:
+// Pipfile.lock, poetry.lock, uv.lock, pdm.lock, pylock.toml or
+// pylock.NAME.toml.
+func ParseLock(data []byte, file string) (*Lock, error) {
+	switch base := path.Base(file); {
+	case base == "Pipfile.lock":
+		return ParsePipfileLock(data, file)
+	case base == "poetry.lock":
+		return ParsePoetryLock(data, file)
+	case base == "uv.lock":
+		return ParseUVLock(data, file)
+	case base == "pdm.lock":
+		return ParsePDMLock(data, file)
+	case strings.HasPrefix(base, "pylock.") && strings.HasSuffix(base, ".toml"):
+		return ParsePylock(data, file)
 	}
-	_ = walk(nil) // only called on documents json.Unmarshal accepted
-	return &tomlIndex{lines: lines}
-}
-
-func jsonError(data []byte, path string, err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return &ParseError{File: path, Line: newLineStarts(data).line(int(se.Offset) - 1), Msg: se.Error() + " — fix the JSON syntax (or regenerate it with `pipenv lock`)", Err: err}
-	case errors.As(err, &te):
-		return &ParseError{File: path, Line: newLineStarts(data).line(int(te.Offset) - 1), Msg: "expected a JSON object — regenerate it with `pipenv lock`", Err: err}
-	}
-	return &ParseError{File: path, Msg: err.Error(), Err: err}
-}
-
-// ParsePipfileLock parses a Pipfile.lock (JSON).
-func ParsePipfileLock(data []byte, path string) (*Lock, error) {
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, jsonError(data, path, err)
-	}
-	idx := indexJSON(data)
-	l := &Lock{Format: "Pipfile.lock"}
-	if req, ok := tableAt(doc, "_meta", "requires"); ok {
-		for _, k := range []string{"python_version", "python_full_version"} {
-			if s, ok := req[k].(string); ok && s != "" {
-				l.PythonVersion, l.PythonVersionLine = s, idx.line("_meta", "requires", k)
-				break
-			}
-		}
-	}
-	for _, sect := range []string{"default", "develop"} {
-		v, ok := doc[sect]
-		if !ok || v == nil {
-			continue
-		}
-		t, ok := v.(map[string]any)
-		if !ok {
-			return nil, errorf(path, idx.line(sect), "%q must be an object — regenerate it with `pipenv lock`", sect)
-		}
-		for _, name := range sortedKeys(t, func(k string) int { return idx.line(sect, k) }) {
-			line := idx.line(sect, name)
-			e, ok := t[name].(map[string]any)
-			if !ok {
-				return nil, errorf(path, line, "%s: expected an object with \"version\" and \"hashes\"", name)
-			}
-			p := LockedPackage{Name: pep.NormalizeName(name), Line: line, Dev: sect == "develop", Markers: str(e, "markers")}
-			p.Version = strings.TrimPrefix(strings.TrimPrefix(str(e, "version"), "==="), "==")
-			if hs, ok := arrayOf(e["hashes"]); ok {
-				for _, h := range hs {
-					if s, ok := h.(string); ok {
-						p.Hashes = append(p.Hashes, s)
-					}
-				}
-			}
-			for _, vcs := range []string{"git", "hg", "svn", "bzr"} {
-				if u := str(e, vcs); u != "" {
-					if !strings.HasPrefix(u, vcs+"+") {
-						u = vcs + "+" + u
-					}
-					if ref := str(e, "ref"); ref != "" {
-						u += "@" + ref
-					}
-					p.URL = u
-				}
-			}
-			if p.URL == "" {
-				p.URL = cmp.Or(str(e, "path"), str(e, "file"))
-			}
-			l.Packages = append(l.Packages, p)
-		}
-	}
-	return l, nil
+	return nil, errorf(file, 0, "not a lockfile containerize reads (Pipfile.lock, poetry.lock, uv.lock, pdm.lock, pylock.toml)")
 }
 
 // lockPackages returns the [[package]] tables of a TOML lockfile.
@@ -202,293 +206,85 @@ func stringList(v any) []string {
 	return out
 }
 
-// fileHashes collects "hash" from a list of {file = ..., hash = ...} tables.
-func fileHashes(v any) []string {
+// tables returns the tables of a list, skipping anything else.
+func tables(v any) []map[string]any {
 	list, _ := arrayOf(v)
-	var out []string
+	var out []map[string]any
 	for _, e := range list {
 		if t, ok := e.(map[string]any); ok {
-			if h := str(t, "hash"); h != "" {
-				out = append(out, h)
-			}
+			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// ParsePoetryLock parses a poetry.lock: Poetry 1.x locks mark dev packages
-// with category = "dev", Poetry 2.x with groups; very old locks keep the
-// hashes under [metadata.files].
-func ParsePoetryLock(data []byte, path string) (*Lock, error) {
-	m, err := decodeTOML(data, path)
-	if err != nil {
-		return nil, err
-	}
-	idx := indexTOML(data)
-	l := &Lock{Format: "poetry.lock"}
-	meta, _ := m["metadata"].(map[string]any)
-	if s := str(meta, "python-versions"); s != "" {
-		l.PythonVersion, l.PythonVersionLine = s, idx.line("metadata", "python-versions")
-	}
-	oldFiles, _ := tableAt(m, "metadata", "files")
-	pkgs, err := lockPackages(m, idx, path)
-	if err != nil {
-		return nil, err
-	}
-	for i, t := range pkgs {
-		name := str(t, "name")
-		p := LockedPackage{Name: pep.NormalizeName(name), Version: str(t, "version"), Line: idx.lineOr("package", strconv.Itoa(i), "name")}
-		groups := stringList(t["groups"])
-		switch cat := str(t, "category"); {
-		case cat != "":
-			p.Dev = cat == "dev"
-		case len(groups) > 0:
-			p.Dev = !slices.Contains(groups, "main")
-		}
-		switch mk := t["markers"].(type) {
-		case string:
-			p.Markers = mk
-		case map[string]any:
-			// Poetry 2 keeps one marker per group; the install uses main's.
-			p.Markers = str(mk, "main")
-			if p.Markers == "" {
-				keys := sortedKeys(mk, func(string) int { return 0 })
-				if len(keys) > 0 {
-					p.Markers = str(mk, keys[0])
-				}
-			}
-		}
-		p.Hashes = fileHashes(t["files"])
-		if len(p.Hashes) == 0 && oldFiles != nil {
-			p.Hashes = fileHashes(oldFiles[name])
-			if len(p.Hashes) == 0 {
-				p.Hashes = fileHashes(oldFiles[p.Name])
-			}
-		}
-		if src, ok := t["source"].(map[string]any); ok {
-			switch typ := str(src, "type"); typ {
-			case "git":
-				u := str(src, "url")
-				if !strings.HasPrefix(u, "git+") {
-					u = "git+" + u
-				}
-				if ref := cmp.Or(str(src, "resolved_reference"), str(src, "reference")); ref != "" {
-					u += "@" + ref
-				}
-				p.URL = u
-			case "directory", "file", "url":
-				p.URL = str(src, "url")
-			}
-		}
-		l.Packages = append(l.Packages, p)
-	}
-	return l, nil
-}
-
-// ParsePDMLock parses a pdm.lock. requires_python is read from [metadata]
-// (lock format 4.0–4.4) or the first [[metadata.targets]] (4.5 and later).
-func ParsePDMLock(data []byte, path string) (*Lock, error) {
-	m, err := decodeTOML(data, path)
-	if err != nil {
-		return nil, err
-	}
-	idx := indexTOML(data)
-	l := &Lock{Format: "pdm.lock"}
-	meta, _ := m["metadata"].(map[string]any)
-	if s := str(meta, "requires_python"); s != "" {
-		l.PythonVersion, l.PythonVersionLine = s, idx.line("metadata", "requires_python")
-	} else if targets, ok := arrayOf(meta["targets"]); ok {
-		for i, tg := range targets {
-			if t, ok := tg.(map[string]any); ok && str(t, "requires_python") != "" {
-				l.PythonVersion = str(t, "requires_python")
-				l.PythonVersionLine = idx.lineOr("metadata", "targets", strconv.Itoa(i), "requires_python")
-				break
-			}
-		}
-	}
-	pkgs, err := lockPackages(m, idx, path)
-	if err != nil {
-		return nil, err
-	}
-	for i, t := range pkgs {
-		p := LockedPackage{
-			Name:    pep.NormalizeName(str(t, "name")),
-			Version: str(t, "version"),
-			Markers: cmp.Or(str(t, "marker"), str(t, "markers")),
-			Hashes:  fileHashes(t["files"]),
-			Line:    idx.lineOr("package", strconv.Itoa(i), "name"),
-		}
-		if groups := stringList(t["groups"]); len(groups) > 0 {
-			p.Dev = !slices.Contains(groups, "default")
-		}
-		switch {
-		case str(t, "git") != "":
-			p.URL = "git+" + strings.TrimPrefix(str(t, "git"), "git+")
-			if rev := cmp.Or(str(t, "revision"), str(t, "ref")); rev != "" {
-				p.URL += "@" + rev
-			}
-		default:
-			p.URL = cmp.Or(str(t, "url"), str(t, "path"))
-		}
-		l.Packages = append(l.Packages, p)
-	}
-	return l, nil
-}
-
-// uvDep is one dependency edge in uv.lock.
-type uvDep struct {
-	name, version, marker string
-	extras                []string
-}
-
-func uvDeps(v any) []uvDep {
-	list, _ := arrayOf(v)
-	var out []uvDep
-	for _, e := range list {
-		t, ok := e.(map[string]any)
-		if !ok || str(t, "name") == "" {
-			continue
-		}
-		out = append(out, uvDep{name: pep.NormalizeName(str(t, "name")), version: str(t, "version"),
-			marker: str(t, "marker"), extras: stringList(t["extra"])})
+// lockFiles reads a list of {file or filename, url, path, hash, size}
+// tables (poetry.lock, pdm.lock, uv.lock).
+func lockFiles(v any) []LockedFile {
+	var out []LockedFile
+	for _, t := range tables(v) {
+		out = append(out, lockFile(t))
 	}
 	return out
 }
 
-// ParseUVLock parses a uv.lock. The project's own packages (source virtual or
-// editable) are left out; whether a package is Dev is worked out by walking
-// the dependency graph from them: what their plain dependencies reach is the
-// production set. Markers are those on the edges leading to a package ("" if
-// any edge is unconditional).
-func ParseUVLock(data []byte, path string) (*Lock, error) {
-	m, err := decodeTOML(data, path)
-	if err != nil {
-		return nil, err
+func lockFile(t map[string]any) LockedFile {
+	f := LockedFile{URL: str(t, "url"), Path: str(t, "path"), Hash: str(t, "hash")}
+	f.Size, _ = t["size"].(int64)
+	f.Name = str(t, "file")
+	if f.Name == "" {
+		f.Name = str(t, "filename")
 	}
-	idx := indexTOML(data)
-	l := &Lock{Format: "uv.lock"}
-	if s := str(m, "requires-python"); s != "" {
-		l.PythonVersion, l.PythonVersionLine = s, idx.line("requires-python")
+	if f.Name == "" && f.URL != "" {
+		f.Name = FileName(f.URL)
 	}
-	pkgs, err := lockPackages(m, idx, path)
-	if err != nil {
-		return nil, err
-	}
-	type node struct {
-		pkg   LockedPackage
-		root  bool
-		deps  []uvDep
-		dev   []uvDep
-		extra map[string][]uvDep
-	}
-	nodes := make([]*node, len(pkgs))
-	byName := map[string][]int{}
-	for i, t := range pkgs {
-		n := &node{extra: map[string][]uvDep{}}
-		n.pkg = LockedPackage{Name: pep.NormalizeName(str(t, "name")), Version: str(t, "version"),
-			Line: idx.lineOr("package", strconv.Itoa(i), "name")}
-		if src, ok := t["source"].(map[string]any); ok {
-			_, virtual := src["virtual"]
-			_, editable := src["editable"]
-			n.root = virtual || editable
-			switch {
-			case str(src, "git") != "":
-				n.pkg.URL = "git+" + strings.TrimPrefix(str(src, "git"), "git+")
-			case str(src, "url") != "":
-				n.pkg.URL = str(src, "url")
-			default:
-				n.pkg.URL = cmp.Or(str(src, "path"), str(src, "directory"))
-			}
-		}
-		if sd, ok := t["sdist"].(map[string]any); ok && str(sd, "hash") != "" {
-			n.pkg.Hashes = append(n.pkg.Hashes, str(sd, "hash"))
-		}
-		n.pkg.Hashes = append(n.pkg.Hashes, fileHashes(t["wheels"])...)
-		n.deps = uvDeps(t["dependencies"])
-		if od, ok := t["optional-dependencies"].(map[string]any); ok {
-			for k, v := range od {
-				n.extra[k] = uvDeps(v)
-			}
-		}
-		if dd, ok := t["dev-dependencies"].(map[string]any); ok {
-			for _, k := range sortedKeys(dd, func(string) int { return 0 }) {
-				n.dev = append(n.dev, uvDeps(dd[k])...)
-			}
-		}
-		nodes[i] = n
-		byName[n.pkg.Name] = append(byName[n.pkg.Name], i)
-	}
+	return f
+}
 
-	// Edge markers: a package is unconditional if any edge to it is.
-	edgeMarkers := map[string][]string{}
-	unconditional := map[string]bool{}
-	addEdges := func(ds []uvDep) {
-		for _, d := range ds {
-			if d.marker == "" {
-				unconditional[d.name] = true
-			} else if !slices.Contains(edgeMarkers[d.name], d.marker) {
-				edgeMarkers[d.name] = append(edgeMarkers[d.name], d.marker)
-			}
+// hashesOf returns the files' hashes, in order, leaving out files without one.
+func hashesOf(files []LockedFile) []string {
+	var out []string
+	for _, f := range files {
+		if f.Hash != "" {
+			out = append(out, f.Hash)
 		}
 	}
-	hasRoot := false
-	for _, n := range nodes {
-		hasRoot = hasRoot || n.root
-		addEdges(n.deps)
-		addEdges(n.dev)
-		for _, ds := range n.extra {
-			addEdges(ds)
-		}
-	}
+	return out
+}
 
-	// Walk the production graph from the roots' plain dependencies.
-	main := map[int]bool{}
-	seenExtra := map[string]bool{}
-	var queue []uvDep
-	for _, n := range nodes {
-		if n.root {
-			queue = append(queue, n.deps...)
-		}
+// fileName is the last path element of a URL or path, without query or
+// fragment, unescaped.
+func FileName(u string) string {
+	u, _, _ = strings.Cut(u, "#")
+	u, _, _ = strings.Cut(u, "?")
+	b := path.Base(strings.ReplaceAll(u, `\`, "/"))
+	if s, err := url.PathUnescape(b); err == nil {
+		return s
 	}
-	for len(queue) > 0 {
-		d := queue[0]
-		queue = queue[1:]
-		for _, i := range byName[d.name] {
-			if d.version != "" && nodes[i].pkg.Version != d.version {
-				continue
-			}
-			if !main[i] {
-				main[i] = true
-				queue = append(queue, nodes[i].deps...)
-			}
-			for _, e := range d.extras {
-				k := strconv.Itoa(i) + "\x00" + e
-				if !seenExtra[k] {
-					seenExtra[k] = true
-					queue = append(queue, nodes[i].extra[e]...)
-				}
-			}
-		}
-	}
+	return b
+}
 
-	for i, n := range nodes {
-		if n.root {
-			continue
-		}
-		p := n.pkg
-		p.Dev = hasRoot && !main[i]
-		if ms := edgeMarkers[p.Name]; !unconditional[p.Name] && len(ms) > 0 {
-			if len(ms) == 1 {
-				p.Markers = ms[0]
-			} else {
-				parts := make([]string, len(ms))
-				for j, mk := range ms {
-					parts[j] = "(" + mk + ")"
-				}
-				p.Markers = strings.Join(parts, " or ")
-			}
-		}
-		l.Packages = append(l.Packages, p)
+// vcsURL spells a VCS reference as pip takes it: "git+URL@ref".
+func vcsURL(vcs, u, ref string) string {
+	if !strings.HasPrefix(u, vcs+"+") {
+		u = vcs + "+" + u
 	}
-	return l, nil
+	if ref != "" {
+		u += "@" + ref
+	}
+	return u
+}
+
+// lockedExtras maps extras, normalised as PEP 685 compares them, to what
+// each adds; extras whose names normalise alike merge, in key order.
+func lockedExtras(m map[string]any, deps func(any) []LockedDependency) map[string][]LockedDependency {
+	if len(m) == 0 {
+		return nil
+	}
+	out := map[string][]LockedDependency{}
+	for _, k := range sortedKeys(m, func(string) int { return 0 }) {
+		x := pep.NormalizeName(k)
+		out[x] = append(out[x], deps(m[k])...)
+	}
+	return out
 }

@@ -16,12 +16,12 @@ func TestParsePylockFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pl, err := ParsePylockFile(data, "pylock.toml")
+	pl, err := ParsePylock(data, "pylock.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pl.Format != "pylock.toml" || pl.LockVersion != "1.0" || pl.PythonVersion != ">=3.10" || pl.PythonVersionLine != 3 {
-		t.Errorf("header: format %q version %q python %q line %d", pl.Format, pl.LockVersion, pl.PythonVersion, pl.PythonVersionLine)
+	if pl.Format != "pylock.toml" || pl.Version != "1.0" || pl.PythonVersion != ">=3.10" || pl.PythonVersionLine != 3 {
+		t.Errorf("header: format %q version %q python %q line %d", pl.Format, pl.Version, pl.PythonVersion, pl.PythonVersionLine)
 	}
 	if diff := cmp.Diff([]string{"sys_platform == 'linux'", "sys_platform == 'darwin'"}, pl.Environments); diff != "" || pl.EnvironmentsLine != 2 {
 		t.Errorf("environments (line %d): %s", pl.EnvironmentsLine, diff)
@@ -39,37 +39,30 @@ func TestParsePylockFile(t *testing.T) {
 	if diff := cmp.Diff(want, lockBriefs(pl.Packages)); diff != "" {
 		t.Errorf("packages (-want +got):\n%s", diff)
 	}
-	if len(pl.Entries) != len(pl.Packages) {
-		t.Fatalf("%d entries for %d packages", len(pl.Entries), len(pl.Packages))
+	dj := pl.Packages[0]
+	if dj.Source.Kind != "wheels" || dj.Index != "https://pypi.org/simple/" || dj.RequiresPython != ">=3.10" || len(dj.Files) != 2 {
+		t.Fatalf("django: %+v", dj)
 	}
-	dj := pl.Entries[0]
-	if dj.Kind != "wheels" || dj.Index != "https://pypi.org/simple/" || dj.RequiresPython != ">=3.10" || len(dj.Wheels) != 1 || dj.Sdist == nil {
-		t.Fatalf("django entry: %+v", dj)
-	}
-	w := dj.Wheels[0]
+	w := dj.Files[0]
 	if w.Name != "django-5.1.4-py3-none-any.whl" || w.Size != 8276000 || w.Line != 15 ||
-		w.Hash() != "sha256:205c54b459fa7bd6347aa661609292fe61dc8cd9aa93ad80ad1d7d3ba0cc187c" {
-		t.Errorf("django wheel: %+v hash %s", w, w.Hash())
+		w.Hash != "sha256:205c54b459fa7bd6347aa661609292fe61dc8cd9aa93ad80ad1d7d3ba0cc187c" {
+		t.Errorf("django wheel: %+v", w)
 	}
-	if dj.Sdist.Name != "django-5.1.4.tar.gz" || dj.Sdist.URL != "https://files.example/django-5.1.4.tar.gz" {
-		t.Errorf("django sdist: %+v", dj.Sdist)
+	if sd := dj.Files[1]; sd.Name != "django-5.1.4.tar.gz" || sd.URL != "https://files.example/django-5.1.4.tar.gz" {
+		t.Errorf("django sdist (after the wheels): %+v", sd)
 	}
 	if got := pl.Packages[1].Hashes; !slicesEqual(got, []string{"blake2b:00", "sha256:cb55c73c5f4408779d0cf3eef9f762b9c9f147a77de7b258bef0a5628adc85cc"}) {
 		t.Errorf("tomli hashes %q", got)
 	}
-	if tw := pl.Entries[1].Wheels; len(tw) != 1 || tw[0].Name != "tomli-2.2.1-py3-none-any.whl" || tw[0].Line != 25 {
-		t.Errorf("tomli wheels (name from the URL): %+v", tw)
+	if tw := pl.Packages[1].Files; len(tw) != 1 || tw[0].Name != "tomli-2.2.1-py3-none-any.whl" || tw[0].Line != 25 ||
+		tw[0].Hash != "sha256:cb55c73c5f4408779d0cf3eef9f762b9c9f147a77de7b258bef0a5628adc85cc" {
+		t.Errorf("tomli wheels (name from the URL, sha256 chosen): %+v", tw)
 	}
-	if e := pl.Entries[3]; e.Kind != "vcs" {
-		t.Errorf("mylib kind %q", e.Kind)
+	if p := pl.Packages[3]; p.Source.Kind != "vcs" || p.Source.Location != "https://github.com/example/mylib.git" {
+		t.Errorf("mylib source %+v", p.Source)
 	}
-	if e := pl.Entries[4]; e.Kind != "directory" || !e.Editable {
-		t.Errorf("app entry %+v", e)
-	}
-
-	l, err := ParsePylock(data, "pylock.toml")
-	if err != nil || l.Format != "pylock.toml" || len(l.Packages) != 5 {
-		t.Fatalf("ParsePylock: %v %+v", err, l)
+	if p := pl.Packages[4]; p.Source.Kind != "directory" || !p.Editable {
+		t.Errorf("app %+v", p)
 	}
 }
 
@@ -117,27 +110,17 @@ func FuzzParsePylock(f *testing.F) {
 	f.Add([]byte("lock-version = '1.0'\npackages = [{name = 'a', archive = {path = 'a.whl', hashes = {sha256 = 'x'}}}]\n"))
 	f.Add([]byte("lock-version = '1.1'\nenvironments = ['extra == \"x\"']\n[[packages]]\nname = 'b'\nsdist = {url = 'https://x/b-1.tar.gz?y#z', hashes = {md5 = 'q'}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pl, err := ParsePylockFile(data, "pylock.toml")
+		pl, err := ParsePylock(data, "pylock.toml")
 		checkLocated(t, err, "pylock.toml")
 		if err != nil {
 			return
 		}
-		if len(pl.Entries) != len(pl.Packages) {
-			t.Fatalf("%d entries for %d packages", len(pl.Entries), len(pl.Packages))
-		}
-		for i, p := range pl.Packages {
+		for _, p := range pl.Packages {
 			if p.Name == "" || p.Name != pep.NormalizeName(p.Name) || p.Line < 0 {
 				t.Fatalf("bad package %+v", p)
 			}
-			e := pl.Entries[i]
-			files := append([]PylockFile{}, e.Wheels...)
-			for _, f := range []*PylockFile{e.Sdist, e.Archive} {
-				if f != nil {
-					files = append(files, *f)
-				}
-			}
-			for _, f := range files {
-				if f.Name == "" || strings.ContainsAny(f.Name, `/\`) || f.Hash() == "" || f.URL == "" && f.Path == "" {
+			for _, f := range p.Files {
+				if f.Name == "" || strings.ContainsAny(f.Name, `/\`) || f.Hash == "" || f.URL == "" && f.Path == "" {
 					t.Fatalf("bad file %+v in %s", f, p.Name)
 				}
 			}

@@ -144,7 +144,7 @@ func Analyze(in Input) (*Report, error) {
 	// venv.TopLevel cannot know the extras the manifest asks for: redis,
 	// installed for a declared celery[redis], is not top level.
 	asked := venv.TopLevel(in.Dists, r.Python, imported)
-	via := requiredBy(in.Dists, r.Python, declaredExtras(declared))
+	via := venv.NewGraph(in.Dists, r.Python, declaredExtras(declared)).RequiredBy()
 	initial := map[string]bool{}
 	for _, d := range asked {
 		initial[d.Name] = true

@@ -344,7 +344,7 @@ func (pl *planner) lockIsConstraint() bool {
 // needs, pinned, each with what requires it; manifest names the top-level
 // ones' origin.
 func (pl *planner) lock(manifestName string) File {
-	via := requiredBy(pl.all, pl.r.Python, declaredExtras(pl.declared))
+	via := venv.NewGraph(pl.all, pl.r.Python, declaredExtras(pl.declared)).RequiredBy()
 	top := map[string]bool{}
 	for _, p := range pl.top {
 		top[p.dist.Name] = true

@@ -4,7 +4,10 @@
 // requirement and evaluates its marker), core metadata (the RFC 822-style
 // headers of METADATA and PKG-INFO), wheel file names (PEP 427/491 with the
 // compressed tag sets of PEP 425), Poetry's constraint syntax as PEP 440
-// ranges, and the installer tools every virtualenv carries.
+// ranges, the installer tools every virtualenv carries, and the walk of a
+// dependency graph as PEP 508 has installers follow requirements (markers
+// evaluated per target, extras propagated with the extra marker set), which
+// virtualenvs and lockfiles share.
 //
 // It reads and validates text; it never runs Python, touches no file and
 // imports no package of this project. Nothing is built at start-up: the few

@@ -1,9 +1,8 @@
 package venv
 
 import (
-	"maps"
 	"slices"
-	"sort"
+	"strings"
 
 	"github.com/containerize/containerize/pep"
 )
@@ -26,57 +25,9 @@ func TopLevel(dists []Dist, python string, imported map[string]bool) []Dist {
 			names = append(names, d.Name)
 		}
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 
-	// Follow every requirement from every installed distribution, with the
-	// extras its requirers ask for.
-	env := pep.Linux(python, "x86_64")
-	parsed := map[string]*pep.Marker{}
-	applies := func(marker, extra string) bool {
-		if marker == "" {
-			return true
-		}
-		m, ok := parsed[marker]
-		if !ok {
-			m, _ = pep.Parse(marker)
-			parsed[marker] = m
-		}
-		if m == nil {
-			return true // cannot tell: say it applies, the safe side for a dependency
-		}
-		env["extra"] = extra
-		ok, err := m.Eval(env)
-		return ok || err != nil
-	}
-	type node struct{ name, extra string }
-	edges := map[string]map[string]bool{}
-	seen := map[node]bool{}
-	var queue []node
-	for _, n := range names {
-		queue = append(queue, node{n, ""})
-		seen[node{n, ""}] = true
-	}
-	for len(queue) > 0 {
-		n := queue[0]
-		queue = queue[1:]
-		d := dists[byName[n.name]]
-		for _, r := range d.Requires {
-			if _, installed := byName[r.Name]; !installed || r.Name == n.name || !applies(r.Marker, n.extra) {
-				continue
-			}
-			if edges[n.name] == nil {
-				edges[n.name] = map[string]bool{}
-			}
-			edges[n.name][r.Name] = true
-			for _, x := range r.Extras {
-				next := node{r.Name, pep.NormalizeName(x)}
-				if !seen[next] {
-					seen[next] = true
-					queue = append(queue, next)
-				}
-			}
-		}
-	}
+	g := NewGraph(dists, python, nil)
 
 	top := map[string]bool{}
 	for _, n := range names {
@@ -84,7 +35,7 @@ func TopLevel(dists []Dist, python string, imported map[string]bool) []Dist {
 			top[n] = true
 		}
 	}
-	for _, scc := range sourceComponents(names, edges) {
+	for _, scc := range sourceComponents(names, g) {
 		rep := scc[0]
 		for _, n := range scc {
 			if dists[byName[n]].Requested {
@@ -127,7 +78,7 @@ func importedAny(imported map[string]bool, name string, lists ...[]string) bool 
 // requirement graph that nothing outside them requires, each sorted, in the
 // order of names (Tarjan's algorithm). A distribution nobody requires is a
 // component of one.
-func sourceComponents(names []string, edges map[string]map[string]bool) [][]string {
+func sourceComponents(names []string, g *Graph) [][]string {
 	index, low, comp := map[string]int{}, map[string]int{}, map[string]int{}
 	onStack := map[string]bool{}
 	var stack []string
@@ -139,7 +90,7 @@ func sourceComponents(names []string, edges map[string]map[string]bool) [][]stri
 		next++
 		stack = append(stack, v)
 		onStack[v] = true
-		for _, w := range slices.Sorted(maps.Keys(edges[v])) {
+		for _, w := range g.Requires(v) {
 			if _, done := index[w]; !done {
 				visit(w)
 				low[v] = min(low[v], low[w])
@@ -159,7 +110,7 @@ func sourceComponents(names []string, edges map[string]map[string]bool) [][]stri
 					break
 				}
 			}
-			sort.Strings(c)
+			slices.Sort(c)
 			comps = append(comps, c)
 		}
 	}
@@ -169,7 +120,7 @@ func sourceComponents(names []string, edges map[string]map[string]bool) [][]stri
 		}
 	}
 	required := make([]bool, len(comps))
-	for from, tos := range edges {
+	for from, tos := range g.requires {
 		for to := range tos {
 			if comp[from] != comp[to] {
 				required[comp[to]] = true
@@ -182,6 +133,6 @@ func sourceComponents(names []string, edges map[string]map[string]bool) [][]stri
 			out = append(out, c)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	slices.SortFunc(out, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
 	return out
 }
