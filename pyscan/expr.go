@@ -66,9 +66,9 @@ func (p *parser) span(v Value, start int) Value {
 
 func (p *parser) other(start int) Value { return p.span(Value{Kind: Other}, start) }
 
-// skipTo advances to the next top-level comma (when commas is set) or closing bracket,
-// without consuming it.
-func (p *parser) skipTo(commas bool) {
+// skipTo advances to the next closing bracket, or token at the same nesting level that
+// stop accepts (nil accepts none), without consuming it.
+func (p *parser) skipTo(stop func(token) bool) {
 	depth := 0
 	for p.pos < len(p.toks) {
 		t := p.toks[p.pos]
@@ -80,11 +80,16 @@ func (p *parser) skipTo(commas bool) {
 				return
 			}
 			depth--
-		case commas && depth == 0 && t.kind == tOp && t.text == ",":
+		case depth == 0 && stop != nil && stop(t):
 			return
 		}
 		p.pos++
 	}
+}
+
+// isTok returns a stop for skipTo: a token of the kind with the text.
+func isTok(kind tokKind, text string) func(token) bool {
+	return func(t token) bool { return t.kind == kind && t.text == text }
 }
 
 func (p *parser) canStartExpr() bool {
@@ -137,21 +142,7 @@ func (p *parser) test() Value {
 	defer p.leave()
 	if p.isKw("lambda") {
 		p.pos++
-		depth := 0
-		for p.pos < len(p.toks) {
-			t := p.toks[p.pos]
-			if isOpener(t) {
-				depth++
-			} else if isCloser(t) {
-				if depth == 0 {
-					break
-				}
-				depth--
-			} else if depth == 0 && t.kind == tOp && t.text == ":" {
-				break
-			}
-			p.pos++
-		}
+		p.skipTo(isTok(tOp, ":"))
 		if p.isOp(":") {
 			p.pos++
 			body := p.test()
@@ -400,7 +391,7 @@ func (p *parser) callArgs() (args []Value, kwargs []Kwarg, ok bool) {
 		if isCloser(t) || t.kind == tEOF {
 			continue
 		}
-		p.skipTo(true) // garbage after the argument: the argument is unknown
+		p.skipTo(isTok(tOp, ",")) // garbage after the argument: the argument is unknown
 		if kw != nil {
 			kw.Value = p.other(itemStart)
 		} else {
@@ -421,7 +412,7 @@ func (p *parser) subscript() (Value, bool) {
 			return idx, true
 		}
 	}
-	p.skipTo(false)
+	p.skipTo(nil)
 	v := p.other(start)
 	if p.isOp("]") {
 		p.pos++
@@ -446,7 +437,7 @@ func (p *parser) atom() Value {
 			p.pos++
 			return p.span(Value{Kind: None}, start)
 		case "yield":
-			p.skipTo(false)
+			p.skipTo(nil)
 			return p.other(start)
 		}
 		if keywords[t.text] {
@@ -531,7 +522,7 @@ func (p *parser) seq(closer string, items []Value, itemStart int, item func() Va
 				need = false
 				continue
 			}
-			p.skipTo(true)
+			p.skipTo(isTok(tOp, ","))
 			items[len(items)-1] = p.other(itemStart)
 			continue
 		}
@@ -555,21 +546,7 @@ func (p *parser) comprehension(start int, elem Value, closer bool) Value {
 			break
 		}
 		p.pos++
-		depth := 0 // skip the loop targets up to `in`
-		for p.pos < len(p.toks) {
-			t := p.toks[p.pos]
-			if isOpener(t) {
-				depth++
-			} else if isCloser(t) {
-				if depth == 0 {
-					break
-				}
-				depth--
-			} else if depth == 0 && t.kind == tName && t.text == "in" {
-				break
-			}
-			p.pos++
-		}
+		p.skipTo(isTok(tName, "in")) // the loop targets
 		if !p.isKw("in") {
 			break
 		}
@@ -580,7 +557,7 @@ func (p *parser) comprehension(start int, elem Value, closer bool) Value {
 			parts = append(parts, p.orTest())
 		}
 	}
-	p.skipTo(false)
+	p.skipTo(nil)
 	if closer && isCloser(p.peek()) {
 		p.pos++
 	}
@@ -595,7 +572,7 @@ func (p *parser) paren() Value {
 		return p.span(Value{Kind: Tuple}, start)
 	}
 	if p.isKw("yield") {
-		p.skipTo(false)
+		p.skipTo(nil)
 		if isCloser(p.peek()) {
 			p.pos++
 		}

@@ -5,6 +5,8 @@
 // Value of Kind Other and scanning resumes at the next logical line.
 package pyscan
 
+import "iter"
+
 // maxDepth bounds expression nesting (brackets, operator chains, trailers) so that
 // hostile input cannot exhaust the stack; Python's own parser stops near 200 levels.
 const maxDepth = 300
@@ -86,30 +88,39 @@ func (st stmt) logical(toks []token) (block, bool) {
 	return b, true
 }
 
+// topLevelOps yields the operators outside brackets and outside a lambda's parameters,
+// with their index; the colon that ends a lambda's parameters is not yielded.
+func topLevelOps(toks []token) iter.Seq2[int, token] {
+	return func(yield func(int, token) bool) {
+		depth, lambdas := 0, 0
+		for i, t := range toks {
+			switch {
+			case t.kind == tName && t.text == "lambda" && depth == 0:
+				lambdas++
+			case t.kind != tOp:
+			case t.text == "(" || t.text == "[" || t.text == "{":
+				depth++
+			case t.text == ")" || t.text == "]" || t.text == "}":
+				depth = max(depth-1, 0)
+			case depth > 0:
+			case lambdas > 0:
+				if t.text == ":" {
+					lambdas--
+				}
+			default:
+				if !yield(i, t) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // headerColon finds the colon ending a compound statement's header.
 func headerColon(toks []token) int {
-	depth, lambdas := 0, 0
-	for i, t := range toks {
-		if t.kind == tName && t.text == "lambda" && depth == 0 {
-			lambdas++
-		}
-		if t.kind != tOp {
-			continue
-		}
-		switch t.text {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			if depth > 0 {
-				depth--
-			}
-		case ":":
-			if depth == 0 {
-				if lambdas == 0 {
-					return i
-				}
-				lambdas--
-			}
+	for i, t := range topLevelOps(toks) {
+		if t.text == ":" {
+			return i
 		}
 	}
 	return -1
@@ -117,23 +128,11 @@ func headerColon(toks []token) int {
 
 // simple splits a line of simple statements at top-level semicolons.
 func (st stmt) simple(toks []token) {
-	depth, start := 0, 0
-	for i, t := range toks {
-		if t.kind != tOp {
-			continue
-		}
-		switch t.text {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			if depth > 0 {
-				depth--
-			}
-		case ";":
-			if depth == 0 {
-				st.statement(toks[start:i])
-				start = i + 1
-			}
+	start := 0
+	for i, t := range topLevelOps(toks) {
+		if t.text == ";" {
+			st.statement(toks[start:i])
+			start = i + 1
 		}
 	}
 	st.statement(toks[start:])
@@ -160,39 +159,16 @@ func (st stmt) statement(toks []token) {
 		}
 	}
 
-	depth, lambdas := 0, 0
 	aug, ann := -1, -1
 	var eqs []int
-	for i, t := range toks {
-		if t.kind == tName && t.text == "lambda" && depth == 0 {
-			lambdas++
-		}
-		if t.kind != tOp {
-			continue
-		}
-		switch t.text {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			if depth > 0 {
-				depth--
-			}
-		case ":":
-			if depth == 0 {
-				if lambdas > 0 {
-					lambdas--
-				} else if ann < 0 && aug < 0 && len(eqs) == 0 {
-					ann = i
-				}
-			}
-		case "=":
-			if depth == 0 && lambdas == 0 {
-				eqs = append(eqs, i)
-			}
-		default:
-			if depth == 0 && augOps[t.text] && aug < 0 && len(eqs) == 0 {
-				aug = i
-			}
+	for i, t := range topLevelOps(toks) {
+		switch {
+		case t.text == ":" && ann < 0 && aug < 0 && len(eqs) == 0:
+			ann = i
+		case t.text == "=":
+			eqs = append(eqs, i)
+		case augOps[t.text] && aug < 0 && len(eqs) == 0:
+			aug = i
 		}
 	}
 
