@@ -279,41 +279,41 @@ func (p *markerParser) or(depth int) (node, error) {
 		}
 		return nil, fmt.Errorf("nested too deeply")
 	}
-	first, err := p.and(depth)
-	if err != nil {
+	n, err := p.chain("or", depth, p.and)
+	switch {
+	case err != nil:
 		return nil, err
+	case len(n) == 1:
+		return n[0], nil
 	}
-	n := orNode{first}
-	for p.is("or") {
-		p.i++
-		next, err := p.and(depth)
-		if err != nil {
-			return nil, err
-		}
-		n = append(n, next)
-	}
-	if len(n) == 1 {
-		return first, nil
-	}
-	return n, nil
+	return orNode(n), nil
 }
 
 func (p *markerParser) and(depth int) (node, error) {
-	first, err := p.atom(depth)
+	n, err := p.chain("and", depth, p.atom)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(n) == 1:
+		return n[0], nil
+	}
+	return andNode(n), nil
+}
+
+// chain parses `operand (kw operand)*`, the operands of one `or` or `and`.
+func (p *markerParser) chain(kw string, depth int, operand func(int) (node, error)) ([]node, error) {
+	first, err := operand(depth)
 	if err != nil {
 		return nil, err
 	}
-	n := andNode{first}
-	for p.is("and") {
+	n := []node{first}
+	for p.is(kw) {
 		p.i++
-		next, err := p.atom(depth)
+		next, err := operand(depth)
 		if err != nil {
 			return nil, err
 		}
 		n = append(n, next)
-	}
-	if len(n) == 1 {
-		return first, nil
 	}
 	return n, nil
 }

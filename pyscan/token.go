@@ -398,20 +398,8 @@ func decodeEscape(s string, i int, isBytes bool) (int, string) {
 		return i + 2, ""
 	case '\\', '\'', '"':
 		return i + 2, string(c)
-	case 'a':
-		return i + 2, "\a"
-	case 'b':
-		return i + 2, "\b"
-	case 'f':
-		return i + 2, "\f"
-	case 'n':
-		return i + 2, "\n"
-	case 'r':
-		return i + 2, "\r"
-	case 't':
-		return i + 2, "\t"
-	case 'v':
-		return i + 2, "\v"
+	case 'a', 'b', 'f', 'n', 'r', 't', 'v':
+		return i + 2, string("\a\b\f\n\r\t\v"[strings.IndexByte("abfnrtv", c)])
 	case '0', '1', '2', '3', '4', '5', '6', '7':
 		j, v := i+1, 0
 		for j < len(s) && j < i+4 && s[j] >= '0' && s[j] <= '7' {
