@@ -144,16 +144,8 @@ func pipfileRequirement(name string, v any) (Requirement, error) {
 			}
 		}
 		if ex, ok := t["extras"]; ok {
-			list, ok := arrayOf(ex)
-			if !ok {
+			if r.Extras, ok = stringsOf(ex); !ok {
 				return r, fmt.Errorf("extras must be a list of strings")
-			}
-			for _, e := range list {
-				s, ok := e.(string)
-				if !ok {
-					return r, fmt.Errorf("extras must be a list of strings")
-				}
-				r.Extras = append(r.Extras, s)
 			}
 		}
 		var markers []string

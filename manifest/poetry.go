@@ -61,16 +61,8 @@ func poetryTable(r Requirement, t map[string]any) (Requirement, error) {
 		r.Specifier = spec
 	}
 	if v, ok := t["extras"]; ok {
-		list, ok := arrayOf(v)
-		if !ok {
+		if r.Extras, ok = stringsOf(v); !ok {
 			return r, fmt.Errorf("extras must be a list of strings")
-		}
-		for _, e := range list {
-			s, ok := e.(string)
-			if !ok {
-				return r, fmt.Errorf("extras must be a list of strings")
-			}
-			r.Extras = append(r.Extras, s)
 		}
 	}
 	r.Optional, _ = t["optional"].(bool)

@@ -232,6 +232,23 @@ func tableAt(m map[string]any, keys ...string) (map[string]any, bool) {
 }
 
 // arrayOf returns v as a list; arrays of tables decode as []map[string]any.
+// stringsOf reads a TOML array of strings.
+func stringsOf(v any) ([]string, bool) {
+	list, ok := arrayOf(v)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}
+
 func arrayOf(v any) ([]any, bool) {
 	switch a := v.(type) {
 	case []any:

@@ -33,13 +33,7 @@ the package manager and dependency files, the Python version and every source th
 the Django settings, the services the project uses and the Debian packages its image needs.
 It never writes anything. --json prints the same for scripts.`,
 		Args: dirArg,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.Dir, err = projectDir(args); err != nil {
-				return err
-			}
-			return runF(opts)
-		},
+		RunE: inDir(&opts.Dir, func() error { return runF(opts) }),
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the findings as JSON")
 	return cmd

@@ -32,13 +32,7 @@ overwritten without consent (--force keeps FILE.bak, --dry-run shows a diff).`,
   containerize migrate --format pyproject --dry-run
   containerize migrate --venv ~/.virtualenvs/shop`,
 		Args: dirArg,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			if opts.Dir, err = projectDir(args); err != nil {
-				return err
-			}
-			return runF(opts)
-		},
+		RunE: inDir(&opts.Dir, func() error { return runF(opts) }),
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Venv, "venv", "", "the virtualenv to read (default: the one found; asked when several are found)")

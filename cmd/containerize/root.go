@@ -39,6 +39,16 @@ func dirArg(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// inDir is a RunE that resolves DIR into *dir and then runs run.
+func inDir(dir *string, run func() error) func(*cobra.Command, []string) error {
+	return func(_ *cobra.Command, args []string) (err error) {
+		if *dir, err = projectDir(args); err != nil {
+			return err
+		}
+		return run()
+	}
+}
+
 // projectDir resolves DIR (default ".") to an absolute directory that exists.
 func projectDir(args []string) (string, error) {
 	dir := "."
