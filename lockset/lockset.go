@@ -332,6 +332,7 @@ func (l *loader) allowsPython(spec string) (bool, error) {
 }
 
 // checkPython fails unless the lock's Python range admits the target.
+// checkPython fails when the lock's Python range (none: any) excludes the target.
 func (l *loader) checkPython(spec, file string, line int, fix string) error {
 	ok, err := l.allowsPython(spec)
 	if err != nil {

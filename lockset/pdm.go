@@ -13,10 +13,8 @@ import (
 // it is needed with; those entries merge.
 func (l *loader) pdm(lock *manifest.Lock) (*Set, error) {
 	file := lock.File
-	if lock.PythonVersion != "" {
-		if err := l.checkPython(lock.PythonVersion, file, lock.PythonVersionLine, "change requires-python in pyproject.toml and run `pdm lock`"); err != nil {
-			return nil, err
-		}
+	if err := l.checkPython(lock.PythonVersion, file, lock.PythonVersionLine, "change requires-python in pyproject.toml and run `pdm lock`"); err != nil {
+		return nil, err
 	}
 	s := &Set{Format: "pdm.lock", File: file, Complete: true}
 	ps := newPinSet()

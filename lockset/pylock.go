@@ -15,10 +15,8 @@ import (
 // requires-python excludes the target, and refuse two entries for one name.
 func (l *loader) pylock(pl *manifest.Lock) (*Set, error) {
 	file := pl.File
-	if pl.PythonVersion != "" {
-		if err := l.checkPython(pl.PythonVersion, file, pl.PythonVersionLine, "regenerate the lock for it"); err != nil {
-			return nil, err
-		}
+	if err := l.checkPython(pl.PythonVersion, file, pl.PythonVersionLine, "regenerate the lock for it"); err != nil {
+		return nil, err
 	}
 	env := maps.Clone(l.env)
 	env["dependency_groups"] = strings.Join(pl.DefaultGroups, ",")

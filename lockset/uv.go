@@ -17,10 +17,8 @@ import (
 // package's resolution-markers choose.
 func (l *loader) uv(lock *manifest.Lock) (*Set, error) {
 	file := lock.File
-	if lock.PythonVersion != "" {
-		if err := l.checkPython(lock.PythonVersion, file, lock.PythonVersionLine, "change requires-python in pyproject.toml and run `uv lock`"); err != nil {
-			return nil, err
-		}
+	if err := l.checkPython(lock.PythonVersion, file, lock.PythonVersionLine, "change requires-python in pyproject.toml and run `uv lock`"); err != nil {
+		return nil, err
 	}
 	// The nodes: the packages, then the workspace members.
 	pkgs := slices.Concat(lock.Packages, lock.Projects)
