@@ -3,9 +3,10 @@ package wheel
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/containerize/containerize/internal/lazy"
 )
 
 // entryScript is one console_scripts or gui_scripts entry point.
@@ -69,12 +70,12 @@ func parseEntryPointScripts(data []byte) ([]entryScript, error) {
 	return out, nil
 }
 
-var extrasRe = regexp.MustCompile(`\s*\[[^\]]*\]\s*$`)
+var extrasRe = lazy.Regexp(`\s*\[[^\]]*\]\s*$`)
 
 // parseEntryPointValue splits "module.sub:obj.attr [extra1, extra2]"; the extras only matter to the resolver.
 // Both parts must be dotted Python identifiers, since they are pasted into the generated launcher.
 func parseEntryPointValue(v string) (module, attr string, err error) {
-	v = extrasRe.ReplaceAllString(v, "")
+	v = extrasRe().ReplaceAllString(v, "")
 	module, attr, ok := strings.Cut(v, ":")
 	module, attr = strings.TrimSpace(module), strings.TrimSpace(attr)
 	if !ok || attr == "" {
@@ -104,7 +105,7 @@ func dottedIdentifier(s string) bool {
 	return true
 }
 
-var interpreterNameRe = regexp.MustCompile(`^(python|pythonw|pypy)(\d+(\.\d+)?)?$`)
+var interpreterNameRe = lazy.Regexp(`^(python|pythonw|pypy)(\d+(\.\d+)?)?$`)
 
 // checkScriptName rejects script names that are not a plain file name, and names that would shadow the
 // target interpreter (python, python3, python3.12, pypy3, ...), as uv does.
@@ -113,7 +114,7 @@ func checkScriptName(name string) error {
 		strings.ContainsFunc(name, unicode.IsControl) {
 		return fmt.Errorf("%w: script name %q is not a plain file name", ErrUnsafePath, name)
 	}
-	if interpreterNameRe.MatchString(name) {
+	if interpreterNameRe().MatchString(name) {
 		return fmt.Errorf("%w: script %q would replace the Python interpreter", ErrUnsafePath, name)
 	}
 	return nil
