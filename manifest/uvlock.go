@@ -53,55 +53,12 @@ func ParseUVLock(data []byte, path string) (*Lock, error) {
 		return nil, err
 	}
 	pkgs := make([]LockedPackage, len(tabs))
-	byName := map[string][]int{}
 	var projects, atRoot []int
 	for i, t := range tabs {
-		p := LockedPackage{Name: pep.NormalizeName(str(t, "name")), Version: str(t, "version"),
-			Line: idx.lineOr("package", strconv.Itoa(i), "name"), ResolutionMarkers: stringList(t["resolution-markers"])}
-		if src, ok := t["source"].(map[string]any); ok {
-			for _, k := range []string{"registry", "git", "url", "path", "directory", "editable", "virtual"} {
-				if v, ok := src[k]; ok {
-					loc, _ := v.(string)
-					p.Source = PackageSource{Kind: k, Location: loc}
-					break
-				}
-			}
-			switch p.Source.Kind {
-			case "registry":
-				p.Index = p.Source.Location
-			case "editable":
-				p.Editable = true
-			}
-			switch {
-			case str(src, "git") != "":
-				p.URL = "git+" + strings.TrimPrefix(str(src, "git"), "git+")
-			case str(src, "url") != "":
-				p.URL = str(src, "url")
-			default:
-				p.URL = cmp.Or(str(src, "path"), str(src, "directory"))
-			}
-		}
-		wheels := lockFiles(t["wheels"])
-		var sdist []LockedFile
-		if sd, ok := t["sdist"].(map[string]any); ok {
-			sdist = []LockedFile{lockFile(sd)}
-		}
-		p.Files = slices.Concat(wheels, sdist)
-		p.Hashes = hashesOf(slices.Concat(sdist, wheels)) // the sdist's first, as uv lists them
-		p.Dependencies = uvDeps(t["dependencies"])
-		od, _ := t["optional-dependencies"].(map[string]any)
-		p.Extras = lockedExtras(od, uvDeps)
-		if dd, ok := t["dev-dependencies"].(map[string]any); ok {
-			p.DependencyGroups = map[string][]LockedDependency{}
-			for k, v := range dd {
-				p.DependencyGroups[k] = uvDeps(v)
-			}
-		}
-		pkgs[i] = p
-		byName[p.Name] = append(byName[p.Name], i)
-		if p.Source.Kind == "editable" || p.Source.Kind == "virtual" {
+		pkgs[i] = uvPackage(t, idx.lineOr("package", strconv.Itoa(i), "name"))
+		if k := pkgs[i].Source.Kind; k == "editable" || k == "virtual" {
 			projects = append(projects, i)
-			if p.Source.Location == "." {
+			if pkgs[i].Source.Location == "." {
 				atRoot = append(atRoot, i)
 			}
 		}
@@ -112,9 +69,73 @@ func ParseUVLock(data []byte, path string) (*Lock, error) {
 	for _, i := range atRoot {
 		l.Roots = append(l.Roots, pkgs[i].Dependencies...)
 	}
+	main := uvMain(pkgs, projects)
+	markers := uvEdgeMarkers(pkgs)
+	for i, p := range pkgs {
+		if slices.Contains(projects, i) {
+			l.Projects = append(l.Projects, p)
+			continue
+		}
+		p.Dev = len(projects) > 0 && !main[i]
+		p.Markers = markers[p.Name]
+		l.Packages = append(l.Packages, p)
+	}
+	return l, nil
+}
 
-	// Walk the production graph from the projects' plain dependencies, for
-	// every environment at once.
+// uvPackage reads one [[package]] table of a uv.lock.
+func uvPackage(t map[string]any, line int) LockedPackage {
+	p := LockedPackage{Name: pep.NormalizeName(str(t, "name")), Version: str(t, "version"),
+		Line: line, ResolutionMarkers: stringList(t["resolution-markers"])}
+	if src, ok := t["source"].(map[string]any); ok {
+		for _, k := range []string{"registry", "git", "url", "path", "directory", "editable", "virtual"} {
+			if v, ok := src[k]; ok {
+				loc, _ := v.(string)
+				p.Source = PackageSource{Kind: k, Location: loc}
+				break
+			}
+		}
+		switch p.Source.Kind {
+		case "registry":
+			p.Index = p.Source.Location
+		case "editable":
+			p.Editable = true
+		}
+		switch {
+		case str(src, "git") != "":
+			p.URL = "git+" + strings.TrimPrefix(str(src, "git"), "git+")
+		case str(src, "url") != "":
+			p.URL = str(src, "url")
+		default:
+			p.URL = cmp.Or(str(src, "path"), str(src, "directory"))
+		}
+	}
+	wheels := lockFiles(t["wheels"])
+	var sdist []LockedFile
+	if sd, ok := t["sdist"].(map[string]any); ok {
+		sdist = []LockedFile{lockFile(sd)}
+	}
+	p.Files = slices.Concat(wheels, sdist)
+	p.Hashes = hashesOf(slices.Concat(sdist, wheels)) // the sdist's first, as uv lists them
+	p.Dependencies = uvDeps(t["dependencies"])
+	od, _ := t["optional-dependencies"].(map[string]any)
+	p.Extras = lockedExtras(od, uvDeps)
+	if dd, ok := t["dev-dependencies"].(map[string]any); ok {
+		p.DependencyGroups = map[string][]LockedDependency{}
+		for k, v := range dd {
+			p.DependencyGroups[k] = uvDeps(v)
+		}
+	}
+	return p
+}
+
+// uvMain is the production graph: what the projects' plain dependencies reach, in every
+// environment at once.
+func uvMain(pkgs []LockedPackage, projects []int) map[int]bool {
+	byName := map[string][]int{}
+	for i, p := range pkgs {
+		byName[p.Name] = append(byName[p.Name], i)
+	}
 	walk := pep.Walk[int, LockedDependency]{
 		Requires: func(i int, extra string) ([]LockedDependency, error) {
 			if extra == "" {
@@ -141,8 +162,12 @@ func ParseUVLock(data []byte, path string) (*Lock, error) {
 	for _, i := range reached {
 		main[i] = true
 	}
+	return main
+}
 
-	// Edge markers: a package is unconditional if any edge to it is.
+// uvEdgeMarkers is each package's marker from the edges to it: none when any edge is
+// unconditional, else the edges' markers joined with or.
+func uvEdgeMarkers(pkgs []LockedPackage) map[string]string {
 	edgeMarkers := map[string][]string{}
 	unconditional := map[string]bool{}
 	addEdges := func(ds []LockedDependency) {
@@ -163,25 +188,19 @@ func ParseUVLock(data []byte, path string) (*Lock, error) {
 			addEdges(p.Extras[k])
 		}
 	}
-
-	for i, p := range pkgs {
-		if slices.Contains(projects, i) {
-			l.Projects = append(l.Projects, p)
-			continue
-		}
-		p.Dev = len(projects) > 0 && !main[i]
-		if ms := edgeMarkers[p.Name]; !unconditional[p.Name] && len(ms) > 0 {
-			if len(ms) == 1 {
-				p.Markers = ms[0]
-			} else {
-				parts := make([]string, len(ms))
-				for j, mk := range ms {
-					parts[j] = "(" + mk + ")"
-				}
-				p.Markers = strings.Join(parts, " or ")
+	out := map[string]string{}
+	for name, ms := range edgeMarkers {
+		switch {
+		case unconditional[name]:
+		case len(ms) == 1:
+			out[name] = ms[0]
+		default:
+			parts := make([]string, len(ms))
+			for j, mk := range ms {
+				parts[j] = "(" + mk + ")"
 			}
+			out[name] = strings.Join(parts, " or ")
 		}
-		l.Packages = append(l.Packages, p)
 	}
-	return l, nil
+	return out
 }
