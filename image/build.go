@@ -22,6 +22,7 @@ import (
 	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/pypi"
+	"github.com/containerize/containerize/wheel"
 )
 
 // Annotations recording the base image on the manifest (OCI image spec).
@@ -171,46 +172,14 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 	if err := target.Validate(); err != nil {
 		return nil, fmt.Errorf("base image %s: %w", l.Name, err)
 	}
-	lock, err := o.Requirements(ctx, bi)
-	if err != nil {
-		return nil, err
-	}
-	client, err := b.index(lock)
-	if err != nil {
-		return nil, err
-	}
-	resolvedDir := ""
-	if o.CacheDir != "" {
-		resolvedDir = filepath.Join(o.CacheDir, "resolved")
-	}
-	unpinned, cached, err := resolveUnpinned(ctx, client, resolvedDir, bi, lock, o.Plan.Image.Extra)
-	if err != nil {
-		return nil, err
-	}
-	reqs := slices.Clone(lock.Pins)
-	var names []string
-	for _, u := range unpinned {
-		reqs = append(reqs, u.pin())
-		names = append(names, u.Name+"=="+u.Version)
-	}
-	if len(unpinned) > 0 {
-		b.warnUnpinned(lock, unpinned, cached)
-	}
 	mt, err := layerMediaType(l.Image)
 	if err != nil {
 		return nil, err
 	}
-
-	v := venvFor(bi)
-	deps, err := buildDeps(ctx, client, b.cache, v, target, reqs, b.epoch, mt)
+	deps, unpinned, err := b.dependencies(ctx, bi, target, mt)
 	if err != nil {
 		return nil, err
 	}
-	how := "installed"
-	if deps.cached {
-		how = "cached"
-	}
-	b.logf("dependencies: %d packages %s → %s (%s)", deps.packages, how, VenvPrefix, short(deps.blob.Digest))
 
 	userFiles, err := userEntries(bi, rt)
 	if err != nil {
@@ -256,9 +225,52 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 	p.info = Image{
 		Platform: l.Platform, Digest: d, Base: l.Digest, Target: target,
 		Dependencies: deps.blob.Digest, User: userBlob.Digest, App: b.app.Digest,
-		DependenciesCached: deps.cached, Packages: deps.packages, Unpinned: names,
+		DependenciesCached: deps.cached, Packages: deps.packages, Unpinned: unpinned,
 	}
 	return p, nil
+}
+
+// dependencies builds (or takes from the cache) the layer of /opt/venv for one base: the
+// lock's pins for the base's Python and platform, and what the image needs that the lock
+// does not pin (the server, a driver, whitenoise), resolved from the index and named as
+// name==version.
+func (b *builder) dependencies(ctx context.Context, bi *base.Base, target wheel.Target, mt types.MediaType) (*depsLayer, []string, error) {
+	o := b.o
+	lock, err := o.Requirements(ctx, bi)
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := b.index(lock)
+	if err != nil {
+		return nil, nil, err
+	}
+	resolvedDir := ""
+	if o.CacheDir != "" {
+		resolvedDir = filepath.Join(o.CacheDir, "resolved")
+	}
+	unpinned, cached, err := resolveUnpinned(ctx, client, resolvedDir, bi, lock, o.Plan.Image.Extra)
+	if err != nil {
+		return nil, nil, err
+	}
+	reqs := slices.Clone(lock.Pins)
+	var names []string
+	for _, u := range unpinned {
+		reqs = append(reqs, u.pin())
+		names = append(names, u.Name+"=="+u.Version)
+	}
+	if len(unpinned) > 0 {
+		b.warnUnpinned(lock, unpinned, cached)
+	}
+	deps, err := buildDeps(ctx, client, b.cache, venvFor(bi), target, reqs, b.epoch, mt)
+	if err != nil {
+		return nil, nil, err
+	}
+	how := "installed"
+	if deps.cached {
+		how = "cached"
+	}
+	b.logf("dependencies: %d packages %s → %s (%s)", deps.packages, how, VenvPrefix, short(deps.blob.Digest))
+	return deps, names, nil
 }
 
 // warnUnpinned tells the user what the image gets that the lock does not pin, so that they can pin it.
