@@ -300,16 +300,14 @@ func bumpPrefix(v string, compatible bool) (*bound, error) {
 	text := strings.Join(parts, ".")
 	pv, err := ParseVersion(text)
 	if err != nil {
-		return nil, fmt.Errorf("version %q: %v", text, err)
+		return nil, err
 	}
 	return &bound{v: pv, text: text}, nil
 }
 
 // splitOp splits a canonical clause such as ">=1.2" into ">=" and "1.2".
+// The operator is one of PEP 440's: "===!" is === and "!".
 func splitOp(clause string) (op, version string) {
-	i := 0
-	for i < len(clause) && strings.IndexByte("<>=!~", clause[i]) >= 0 {
-		i++
-	}
-	return clause[:i], clause[i:]
+	op = specOp(clause)
+	return op, clause[len(op):]
 }
