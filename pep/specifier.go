@@ -12,7 +12,7 @@ var specOps = []string{"===", "==", "!=", "<=", ">=", "~=", "<", ">"}
 // SpecifierSet is a parsed PEP 440 version specifier set such as
 // ">=3.8, !=3.9.*, <4": a version satisfies it when it satisfies every
 // clause. Check follows packaging's SpecifierSet (pypa/packaging, the
-// reference implementation).
+// reference implementation). The zero SpecifierSet is the empty set, "".
 type SpecifierSet struct {
 	clauses []clause
 	pre     bool // a clause names a pre-release, which admits pre-releases
@@ -74,10 +74,11 @@ func (s SpecifierSet) String() string {
 }
 
 // Check reports whether v satisfies every clause. prereleases says whether
-// pre-releases are admitted (an installed version, or a resolver that found
-// no final release); when they are not, a pre-release satisfies the set
-// only if a clause names one, as in ">=2.0b1" (PEP 440: pre-releases are
-// excluded unless explicitly requested), and never satisfies "".
+// pre-releases are admitted (an installed version, a target Python, or a
+// resolver that found no final release). When they are not, a pre-release
+// satisfies the set only if one of its clauses names a pre-release, as
+// ">=2.0b1" does (PEP 440: pre-releases are excluded unless explicitly
+// requested; a != or V.* clause requests none), so never the empty set.
 //
 // Whatever prereleases says, the exclusive comparisons keep PEP 440's
 // rules: <V admits no pre-release of V unless V is one, >V admits no
