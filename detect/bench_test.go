@@ -87,3 +87,18 @@ func BenchmarkWalkEverything(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDetectSmallProject is detection on a small project (testdata/projects/library), where
+// reading the dependency files and checking the Python ranges is most of the work.
+func BenchmarkDetectSmallProject(b *testing.B) {
+	fsys := os.DirFS(filepath.Join("..", "testdata", "projects", "library"))
+	for b.Loop() {
+		p, err := Detect(fsys, "library")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if p.Django == nil {
+			b.Fatal("no Django")
+		}
+	}
+}

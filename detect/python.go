@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	pep440 "github.com/aquasecurity/go-pep440-version"
-
 	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/pep"
 )
@@ -130,13 +128,13 @@ func rangeAllows(spec, minor string) bool {
 	if err != nil {
 		return true // an unreadable range cannot contradict anything; it is reported elsewhere
 	}
-	specs, err := pep440.NewSpecifiers(pspec)
+	specs, err := pep.ParseSpecifierSet(pspec)
 	if err != nil {
 		return true // an unreadable range cannot contradict anything; it is reported elsewhere
 	}
 	for _, patch := range []string{".0", ".99"} {
-		v, err := pep440.Parse(minor + patch)
-		if err == nil && specs.Check(v) {
+		v, err := pep.ParseVersion(minor + patch)
+		if err == nil && specs.Check(v, false) {
 			return true
 		}
 	}

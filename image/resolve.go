@@ -10,8 +10,6 @@ import (
 	"strings"
 	"sync"
 
-	pep440 "github.com/aquasecurity/go-pep440-version"
-
 	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/pep"
 	"github.com/containerize/containerize/pypi"
@@ -260,7 +258,7 @@ func candidates(ctx context.Context, client *indexClient, req lockset.Pin) ([]py
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", req.Name, req.Version, err)
 	}
-	want, err := pep440.Parse(req.Version)
+	want, err := pep.ParseVersion(req.Version)
 	if err != nil {
 		return nil, fmt.Errorf("%s: locked version %q is not a PEP 440 version", req.Name, req.Version)
 	}
@@ -269,20 +267,21 @@ func candidates(ctx context.Context, client *indexClient, req lockset.Pin) ([]py
 		if len(named) > 0 && !named[f.Filename] {
 			continue
 		}
-		if v, ok := fileVersion(f.Filename); ok && v.Equal(want) && v.Local() == want.Local() {
+		if v, _, ok := fileVersion(f.Filename); ok && v.Compare(want) == 0 {
 			out = append(out, f)
 		}
 	}
 	return out, nil
 }
 
-// fileVersion reads the version from a wheel or sdist file name (name-version.tar.gz, name-version.zip).
-func fileVersion(filename string) (pep440.Version, bool) {
+// fileVersion reads the version from a wheel or sdist file name (name-version.tar.gz, name-version.zip),
+// parsed and as spelt.
+func fileVersion(filename string) (pep.Version, string, bool) {
 	var v string
 	if strings.HasSuffix(filename, ".whl") {
 		fn, err := pep.ParseWheelFilename(filename)
 		if err != nil {
-			return pep440.Version{}, false
+			return pep.Version{}, "", false
 		}
 		v = fn.Version
 	} else {
@@ -291,14 +290,14 @@ func fileVersion(filename string) (pep440.Version, bool) {
 			stem = strings.TrimSuffix(stem, ext)
 		}
 		if stem == filename {
-			return pep440.Version{}, false
+			return pep.Version{}, "", false
 		}
 		i := strings.LastIndex(stem, "-")
 		if i < 0 {
-			return pep440.Version{}, false
+			return pep.Version{}, "", false
 		}
 		v = stem[i+1:]
 	}
-	pv, err := pep440.Parse(v)
-	return pv, err == nil
+	pv, err := pep.ParseVersion(v)
+	return pv, v, err == nil
 }

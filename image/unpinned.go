@@ -14,8 +14,6 @@ import (
 	"strings"
 	"sync"
 
-	pep440 "github.com/aquasecurity/go-pep440-version"
-
 	"github.com/containerize/containerize/image/base"
 	"github.com/containerize/containerize/image/internal/atomicfile"
 	"github.com/containerize/containerize/lockset"
@@ -169,7 +167,7 @@ type resolver struct {
 	client   *indexClient
 	target   wheel.Target
 	env      pep.Env
-	python   pep440.Version
+	python   pep.Version
 	lockName string
 	pins     []lockset.Pin
 	follow   bool // read the pinned distributions' own requirements (an incomplete lock)
@@ -205,7 +203,7 @@ type task struct {
 var errRestart = errors.New("restart")
 
 func newResolver(client *indexClient, bi *base.Base, lock *lockset.Set) (*resolver, error) {
-	py, err := pep440.Parse(bi.Python)
+	py, err := pep.ParseVersion(bi.Python)
 	if err != nil {
 		return nil, fmt.Errorf("base image: Python version %q: %w", bi.Python, err)
 	}
@@ -373,15 +371,15 @@ func satisfies(version, spec string) (bool, error) {
 	if spec == "" {
 		return true, nil
 	}
-	v, err := pep440.Parse(version)
+	v, err := pep.ParseVersion(version)
 	if err != nil {
 		return false, fmt.Errorf("version %q is not a PEP 440 version", version)
 	}
-	ss, err := pep440.NewSpecifiers(spec, pep440.WithPreRelease(true))
+	ss, err := pep.ParseSpecifierSet(spec)
 	if err != nil {
 		return false, fmt.Errorf("version specifier %q: %w", spec, err)
 	}
-	return ss.Check(v), nil
+	return ss.Check(v, true), nil
 }
 
 // choose picks the newest version of req's project, within req's specifier and the limits learnt, with a
@@ -395,7 +393,8 @@ func (r *resolver) choose(ctx context.Context, req pep.Requirement, by string) (
 	specs := []limit{{req.Specifier, by}}
 	specs = append(specs, r.limits[req.Name]...)
 	type version struct {
-		v     pep440.Version
+		v     pep.Version
+		text  string // as the first file name spells it
 		files []pypi.File
 	}
 	byVersion := map[string]*version{}
@@ -408,13 +407,13 @@ func (r *resolver) choose(ctx context.Context, req pep.Requirement, by string) (
 			skipped = append(skipped, f.Filename+" (requires Python "+f.RequiresPython+")")
 			continue
 		}
-		v, ok := fileVersion(f.Filename)
+		v, text, ok := fileVersion(f.Filename)
 		if !ok {
 			continue
 		}
 		k := v.String()
 		if byVersion[k] == nil {
-			byVersion[k] = &version{v: v}
+			byVersion[k] = &version{v: v, text: text}
 		}
 		byVersion[k].files = append(byVersion[k].files, f)
 	}
@@ -437,7 +436,7 @@ func (r *resolver) choose(ctx context.Context, req pep.Requirement, by string) (
 	}
 	var finals []*version
 	for _, ver := range inRange {
-		if !ver.v.IsPreRelease() {
+		if !ver.v.IsPrerelease() {
 			finals = append(finals, ver)
 		}
 	}
@@ -459,9 +458,9 @@ func (r *resolver) choose(ctx context.Context, req pep.Requirement, by string) (
 			f := byName[best]
 			if f.Hashes["sha256"] == "" {
 				return pypi.File{}, "", fmt.Errorf("%s %s (required by %s): the index %s gives no sha256 for %s, so the build cannot pin it; pin %s with hashes in the project's lock",
-					req.Name, ver.v.Original(), by, f.Index, best, req.Name)
+					req.Name, ver.text, by, f.Index, best, req.Name)
 			}
-			return f, ver.v.Original(), nil
+			return f, ver.text, nil
 		}
 		if len(tried) < 5 {
 			kinds := "sdist only"
@@ -470,7 +469,7 @@ func (r *resolver) choose(ctx context.Context, req pep.Requirement, by string) (
 					kinds = "no wheel for this image"
 				}
 			}
-			tried = append(tried, ver.v.Original()+" ("+kinds+")")
+			tried = append(tried, ver.text+" ("+kinds+")")
 		}
 	}
 	var b strings.Builder
@@ -491,7 +490,7 @@ func (r *resolver) choose(ctx context.Context, req pep.Requirement, by string) (
 			b.WriteString("every file is yanked or needs another Python")
 		}
 		if len(skipped) > 0 {
-			fmt.Fprintf(&b, "; skipped for CPython %s: %s", r.python.Original(), strings.Join(firstN(skipped, 3), ", "))
+			fmt.Fprintf(&b, "; skipped for CPython %s: %s", r.python, strings.Join(firstN(skipped, 3), ", "))
 		}
 	default:
 		fmt.Fprintf(&b, "no version has a wheel for the image (CPython %s, %s %s, %s): %s", t.PythonVersion, t.Libc, t.LibcVersion, t.Arch, strings.Join(tried, ", "))
@@ -511,9 +510,9 @@ func firstN(list []string, n int) []string {
 }
 
 // sameVersion reports whether v is the version spelled s (PEP 440 equality, local part included).
-func sameVersion(v pep440.Version, s string) bool {
-	w, err := pep440.Parse(s)
-	return err == nil && v.Equal(w) && v.Local() == w.Local()
+func sameVersion(v pep.Version, s string) bool {
+	w, err := pep.ParseVersion(s)
+	return err == nil && v.Compare(w) == 0
 }
 
 // pythonOK reports whether a requires-python specifier admits the target; an unreadable one is ignored, as
@@ -522,11 +521,11 @@ func (r *resolver) pythonOK(spec string) bool {
 	if strings.TrimSpace(spec) == "" {
 		return true
 	}
-	ss, err := pep440.NewSpecifiers(spec, pep440.WithPreRelease(true))
+	ss, err := pep.ParseSpecifierSet(spec)
 	if err != nil {
 		return true
 	}
-	return ss.Check(r.python)
+	return ss.Check(r.python, true)
 }
 
 // requiresOf reads d's Requires-Dist from its wheel's core metadata: the index's PEP 658 .metadata file when
@@ -563,7 +562,7 @@ func (r *resolver) requiresOf(ctx context.Context, d *dist) ([]pep.Requirement, 
 	if pep.NormalizeName(md.Name()) != d.name {
 		return nil, fmt.Errorf("%s: the metadata of %s names %q: the index serves a wrong file", d, c.file.Filename, md.Name())
 	}
-	if mv, err := pep440.Parse(md.Version()); err != nil || !sameVersion(mv, d.version) {
+	if mv, err := pep.ParseVersion(md.Version()); err != nil || !sameVersion(mv, d.version) {
 		return nil, fmt.Errorf("%s: the metadata of %s says version %q: the index serves a wrong file", d, c.file.Filename, md.Version())
 	}
 	for _, s := range requiresDist(md) {

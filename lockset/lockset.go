@@ -63,8 +63,6 @@ import (
 	"strconv"
 	"strings"
 
-	pep440 "github.com/aquasecurity/go-pep440-version"
-
 	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/pep"
@@ -162,7 +160,7 @@ type loader struct {
 	fsys   fs.FS
 	target Target
 	env    pep.Env
-	pyver  pep440.Version
+	pyver  pep.Version
 }
 
 // Load reads the lockfile the project uses from fsys (the project root) and
@@ -173,7 +171,7 @@ func Load(fsys fs.FS, p Source, target Target) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	pyver, err := pep440.Parse(t.Python)
+	pyver, err := pep.ParseVersion(t.Python)
 	if err != nil {
 		return nil, fmt.Errorf("target Python %q: %w", t.Python, err)
 	}
@@ -324,11 +322,11 @@ func (l *loader) allowsPython(spec string) (bool, error) {
 	if spec == "" {
 		return true, nil
 	}
-	ss, err := pep440.NewSpecifiers(spec, pep440.WithPreRelease(true))
+	ss, err := pep.ParseSpecifierSet(spec)
 	if err != nil {
 		return false, err
 	}
-	return ss.Check(l.pyver), nil
+	return ss.Check(l.pyver, true), nil
 }
 
 // checkPython fails unless the lock's Python range admits the target.

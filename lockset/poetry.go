@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	pep440 "github.com/aquasecurity/go-pep440-version"
-
 	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/pep"
 )
@@ -220,10 +218,10 @@ func poetryResolve(e poetryEdge, cands []int, lock *manifest.Lock) (int, error) 
 	spec, err := pep.PoetryToPEP440(e.Constraint)
 	var fit []int
 	if err == nil {
-		ss, err := pep440.NewSpecifiers(cmp.Or(spec, ">=0"), pep440.WithPreRelease(true))
+		ss, err := pep.ParseSpecifierSet(spec)
 		if err == nil {
 			for _, i := range cands {
-				if v, err := pep440.Parse(lock.Packages[i].Version); err == nil && ss.Check(v) {
+				if v, err := pep.ParseVersion(lock.Packages[i].Version); err == nil && ss.Check(v, true) {
 					fit = append(fit, i)
 				}
 			}

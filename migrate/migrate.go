@@ -17,8 +17,6 @@ import (
 	"strconv"
 	"strings"
 
-	pep440 "github.com/aquasecurity/go-pep440-version"
-
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/pep"
@@ -340,7 +338,7 @@ func declaredSpec(dep detect.Dependency) string {
 // version: a locked version must be equal, a specifier satisfied. problem
 // says why the comparison could not be made.
 func versionDiffers(dep detect.Dependency, version string) (differs bool, problem string) {
-	iv, err := pep440.Parse(version)
+	iv, err := pep.ParseVersion(version)
 	if err != nil {
 		if dep.Version != "" {
 			return dep.Version != version, ""
@@ -351,21 +349,21 @@ func versionDiffers(dep detect.Dependency, version string) (differs bool, proble
 		return false, fmt.Sprintf("%s: installed version %q of %s is not a PEP 440 version; cannot check it against %s", dep.Source, version, dep.Name, dep.Specifier)
 	}
 	if dep.Version != "" {
-		lv, err := pep440.Parse(dep.Version)
+		lv, err := pep.ParseVersion(dep.Version)
 		if err != nil {
 			return dep.Version != version, ""
 		}
-		return !lv.Equal(iv), ""
+		return lv.Compare(iv) != 0, ""
 	}
 	if dep.Specifier == "" {
 		return false, ""
 	}
 	// The installed version is a fact, pre-release or not.
-	spec, err := pep440.NewSpecifiers(dep.Specifier, pep440.WithPreRelease(true))
+	spec, err := pep.ParseSpecifierSet(dep.Specifier)
 	if err != nil {
 		return false, fmt.Sprintf("%s: cannot read the specifier %q of %s: %v", dep.Source, dep.Specifier, dep.Name, err)
 	}
-	return !spec.Check(iv), ""
+	return !spec.Check(iv, true), ""
 }
 
 // pythonCheck fills PythonWarning and Blockers when the Python has no
@@ -387,7 +385,11 @@ func (r *Report) pythonCheck(dists []venv.Dist, nearest string) {
 	}
 	// Images carry the latest patch release, so test a late one: a
 	// Requires-Python of ">=3.10.1" does not block 3.10.
-	target := pep440.MustParse(nearest + ".99")
+	target, err := pep.ParseVersion(nearest + ".99")
+	if err != nil {
+		r.Problems = append(r.Problems, fmt.Sprintf("nearest supported Python %q: %v", nearest, err))
+		return
+	}
 	undeclared := 0
 	for _, d := range dists {
 		if d.RequiresPython == "" {
@@ -396,12 +398,12 @@ func (r *Report) pythonCheck(dists []venv.Dist, nearest string) {
 			}
 			continue
 		}
-		spec, err := pep440.NewSpecifiers(d.RequiresPython)
+		spec, err := pep.ParseSpecifierSet(d.RequiresPython)
 		if err != nil {
 			r.Problems = append(r.Problems, fmt.Sprintf("%s: cannot read Requires-Python %q: %v", d.Name, d.RequiresPython, err))
 			continue
 		}
-		if !spec.Check(target) {
+		if !spec.Check(target, false) {
 			r.Blockers = append(r.Blockers, Blocker{Name: d.Name, Version: d.Version, RequiresPython: d.RequiresPython, Source: d.Source})
 		}
 	}

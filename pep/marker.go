@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	version "github.com/aquasecurity/go-pep440-version"
 )
 
 // Env maps marker variables (python_version, python_full_version, sys_platform,
@@ -488,38 +486,27 @@ func stringOp(l, op, r string) (bool, error) {
 }
 
 // versionOp compares by PEP 440 when both sides are versions (the specifier
-// side may end in .* for == and !=). handled is false when they are not, and
-// the caller falls back to string comparison as PEP 508 says.
+// side may end in .* for == and !=), as packaging does: the clause op r,
+// with pre-releases admitted. handled is false when they are not, and the
+// caller falls back to string comparison as PEP 508 says.
 func versionOp(l, op, r string) (result, handled bool) {
 	// Either side may carry the wildcard: "3.8.*" == python_full_version
 	// means the same as python_full_version == "3.8.*".
 	if (op == "==" || op == "!=") && strings.HasSuffix(l, ".*") && !strings.HasSuffix(r, ".*") {
 		l, r = r, l
 	}
-	if !isSingleVersion(l, false) || !isSingleVersion(r, op == "==" || op == "!=") {
+	// A space or tab makes a string, never a version: "3.8 " is not 3.8.
+	if strings.ContainsAny(l, " \t") || strings.ContainsAny(r, " \t") {
 		return false, false
 	}
-	candidate, err := version.Parse(l)
+	candidate, err := ParseVersion(l)
 	if err != nil {
 		return false, false
 	}
-	spec, err := version.NewSpecifiers(op+r, version.WithPreRelease(true))
+	r, _ = trimSpace(r)
+	c, err := newClause(op, r)
 	if err != nil {
 		return false, false
 	}
-	return spec.Check(candidate), true
-}
-
-// isSingleVersion reports whether s is one PEP 440 version (with a trailing
-// .* when wildcard is allowed) and nothing else: the specifier library would
-// otherwise read "3.8,<4" or "3 || 4" as several clauses.
-func isSingleVersion(s string, wildcard bool) bool {
-	if wildcard {
-		s = strings.TrimSuffix(s, ".*")
-	}
-	if s == "" || strings.ContainsAny(s, ", |*\t") {
-		return false
-	}
-	_, err := version.Parse(s)
-	return err == nil
+	return c.matches(candidate), true
 }

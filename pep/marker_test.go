@@ -63,6 +63,9 @@ func TestEval(t *testing.T) {
 		// Pre-release Pythons satisfy the marker of their series.
 		{`python_full_version >= "3.8"`, rc, true},
 		{`python_version >= "3.13"`, rc, true},
+		// PEP 440: <V admits no pre-release of V.
+		{`python_full_version < "3.13"`, rc, false},
+		{`python_full_version < "3.14"`, rc, true},
 		// Two literals compare as versions too.
 		{`"3.8" < "3.10"`, py38, true},
 		// A version-like variable whose value is not a version falls back to strings.

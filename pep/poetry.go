@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	pep440 "github.com/aquasecurity/go-pep440-version"
 )
 
 // PoetryToPEP440 converts a Poetry version constraint into a PEP 440
@@ -190,7 +188,7 @@ func poetryClause(op, v string) (string, error) {
 }
 
 type bound struct {
-	v         pep440.Version
+	v         Version
 	text      string
 	inclusive bool
 }
@@ -206,12 +204,12 @@ func hull(specs []string) (string, error) {
 		}
 		if l == nil {
 			loOpen = true
-		} else if lo == nil || l.v.LessThan(lo.v) || (l.v.Equal(lo.v) && l.inclusive) {
+		} else if lo == nil || l.v.Compare(lo.v) < 0 || (l.v.Compare(lo.v) == 0 && l.inclusive) {
 			lo = l
 		}
 		if h == nil {
 			hiOpen = true
-		} else if hi == nil || h.v.GreaterThan(hi.v) || (h.v.Equal(hi.v) && h.inclusive) {
+		} else if hi == nil || h.v.Compare(hi.v) > 0 || (h.v.Compare(hi.v) == 0 && h.inclusive) {
 			hi = h
 		}
 	}
@@ -245,9 +243,9 @@ func bounds(spec string) (lo, hi *bound, err error) {
 		switch op {
 		case ">=", ">", "<=", "<", "==", "===", "~=":
 			base := strings.TrimSuffix(vtext, ".*")
-			v, perr := pep440.Parse(base)
+			v, perr := ParseVersion(base)
 			if perr != nil {
-				return nil, nil, fmt.Errorf("version %q: %v", vtext, perr)
+				return nil, nil, perr
 			}
 			// A bound is a public version: PEP 440 allows no local label in
 			// an ordered comparison, and a public bound admits every local
@@ -273,10 +271,10 @@ func bounds(spec string) (lo, hi *bound, err error) {
 		default:
 			continue
 		}
-		if l != nil && (lo == nil || l.v.GreaterThan(lo.v)) {
+		if l != nil && (lo == nil || l.v.Compare(lo.v) > 0) {
 			lo = l
 		}
-		if h != nil && (hi == nil || h.v.LessThan(hi.v)) {
+		if h != nil && (hi == nil || h.v.Compare(hi.v) < 0) {
 			hi = h
 		}
 	}
@@ -300,18 +298,16 @@ func bumpPrefix(v string, compatible bool) (*bound, error) {
 	}
 	parts[len(parts)-1] = strconv.Itoa(n + 1)
 	text := strings.Join(parts, ".")
-	pv, err := pep440.Parse(text)
+	pv, err := ParseVersion(text)
 	if err != nil {
-		return nil, fmt.Errorf("version %q: %v", text, err)
+		return nil, err
 	}
 	return &bound{v: pv, text: text}, nil
 }
 
 // splitOp splits a canonical clause such as ">=1.2" into ">=" and "1.2".
+// The operator is one of PEP 440's: "===!" is === and "!".
 func splitOp(clause string) (op, version string) {
-	i := 0
-	for i < len(clause) && strings.IndexByte("<>=!~", clause[i]) >= 0 {
-		i++
-	}
-	return clause[:i], clause[i:]
+	op = specOp(clause)
+	return op, clause[len(op):]
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
-
-	pep440 "github.com/aquasecurity/go-pep440-version"
 )
 
 // Tag is one (python, abi, platform) compatibility tag (PEP 425), lower-case.
@@ -45,7 +43,7 @@ func ParseWheelFilename(name string) (WheelFilename, error) {
 	if !validDistName(f.Name) {
 		return WheelFilename{}, fmt.Errorf("wheel file name %q: invalid distribution name %q", base, f.Name)
 	}
-	if _, err := pep440.Parse(f.Version); err != nil {
+	if _, err := ParseVersion(f.Version); err != nil {
 		return WheelFilename{}, fmt.Errorf("wheel file name %q: invalid version %q (not PEP 440)", base, f.Version)
 	}
 	if len(parts) == 6 {

@@ -4,20 +4,18 @@ import (
 	"cmp"
 	"strings"
 
-	pep440 "github.com/aquasecurity/go-pep440-version"
-
 	"github.com/containerize/containerize/pep"
 )
 
 // sameVersion compares two version strings as PEP 440 versions ("1.0" equals "1.0.0" and "1.0.post0"
 // differs from "1.0"), falling back to a case-insensitive string comparison when either does not parse.
 func sameVersion(a, b string) bool {
-	va, errA := pep440.Parse(a)
-	vb, errB := pep440.Parse(b)
+	va, errA := pep.ParseVersion(a)
+	vb, errB := pep.ParseVersion(b)
 	if errA != nil || errB != nil {
 		return strings.EqualFold(a, b)
 	}
-	return va.Equal(vb) && va.Local() == vb.Local()
+	return va.Compare(vb) == 0
 }
 
 // compareBuild orders build tags as the spec says: no tag sorts first, then by the leading integer, then by

@@ -15,8 +15,6 @@ import (
 	"regexp"
 	"strings"
 
-	pep440 "github.com/aquasecurity/go-pep440-version"
-
 	"github.com/containerize/containerize/pep"
 )
 
@@ -92,15 +90,16 @@ func Satisfies(version, specifier string) (bool, error) {
 	if specifier == "" || specifier == "*" {
 		return true, nil
 	}
-	v, err := pep440.Parse(version)
+	v, err := pep.ParseVersion(version)
 	if err != nil {
 		return false, fmt.Errorf("version %q: %w", version, err)
 	}
-	s, err := pep440.NewSpecifiers(specifier)
+	s, err := pep.ParseSpecifierSet(specifier)
 	if err != nil {
 		return false, fmt.Errorf("specifier %q: %w", specifier, err)
 	}
-	return s.Check(v), nil
+	// Pre-releases are admitted: a wheel in the house is what it is.
+	return s.Check(v, true), nil
 }
 
 // RecordHash is the hash form of a wheel RECORD line: sha256=<urlsafe base64, no padding>.
