@@ -166,24 +166,26 @@ func negotiate(accept string) string {
 	return best
 }
 
-func (ix *index) format(w http.ResponseWriter, r *http.Request) (string, bool) {
+// listing negotiates the response format and reads the projects; false means an error
+// response was written.
+func (ix *index) listing(w http.ResponseWriter, r *http.Request) (string, map[string][]fileInfo, bool) {
 	w.Header().Set("Vary", "Accept")
 	f := negotiate(r.Header.Get("Accept"))
 	if f == "" {
 		http.Error(w, "not acceptable: this index serves "+typeJSON+", "+typeHTML+" and text/html", http.StatusNotAcceptable)
-		return "", false
-	}
-	return f, true
-}
-
-func (ix *index) serveRoot(w http.ResponseWriter, r *http.Request) {
-	f, ok := ix.format(w, r)
-	if !ok {
-		return
+		return "", nil, false
 	}
 	projects, err := ix.projects()
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return "", nil, false
+	}
+	return f, projects, true
+}
+
+func (ix *index) serveRoot(w http.ResponseWriter, r *http.Request) {
+	f, projects, ok := ix.listing(w, r)
+	if !ok {
 		return
 	}
 	names := slices.Sorted(maps.Keys(projects))
@@ -221,13 +223,8 @@ func (ix *index) serveProject(w http.ResponseWriter, r *http.Request, rest strin
 		http.Redirect(w, r, "/simple/"+norm+"/", http.StatusMovedPermanently)
 		return
 	}
-	f, ok := ix.format(w, r)
+	f, projects, ok := ix.listing(w, r)
 	if !ok {
-		return
-	}
-	projects, err := ix.projects()
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	files, found := projects[name]
