@@ -591,11 +591,15 @@ func (p *parser) paren() Value {
 		return first
 	}
 	items, ok := p.seq(")", []Value{first}, itemStart, p.starOrTest)
-	k := Tuple
+	return p.sequence(Tuple, items, ok, start)
+}
+
+// sequence is a tuple or list read from start: of kind, or Other when an item could not be read.
+func (p *parser) sequence(kind Kind, items []Value, ok bool, start int) Value {
 	if !ok {
-		k = Other
+		kind = Other
 	}
-	return p.span(Value{Kind: k, Items: items}, start)
+	return p.span(Value{Kind: kind, Items: items}, start)
 }
 
 func (p *parser) list() Value {
@@ -611,11 +615,7 @@ func (p *parser) list() Value {
 		return p.comprehension(start, first, true)
 	}
 	items, ok := p.seq("]", []Value{first}, itemStart, p.starOrTest)
-	k := List
-	if !ok {
-		k = Other
-	}
-	return p.span(Value{Kind: k, Items: items}, start)
+	return p.sequence(List, items, ok, start)
 }
 
 // dictItem parses `key: value` or `**mapping` into a Value with Op ":" or a Starred.
