@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"bytes"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -14,31 +13,6 @@ import (
 	"github.com/containerize/containerize/safewrite"
 	"github.com/containerize/containerize/wizard"
 )
-
-// sample copies a sample project into a temporary directory.
-func sample(t *testing.T, name string) string {
-	t.Helper()
-	src, dst := filepath.Join(samples.Dir(), name), t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
 
 func yes(dir string) Init {
 	return Init{Dir: dir, Flags: wizard.Flags{Yes: true}, Rand: rand.NewChaCha8([32]byte{1})}
@@ -56,7 +30,7 @@ func byPath(c *Changes) map[string]safewrite.Change {
 // example, the settings block consented to by the answers), writes nothing, and a second run
 // after applying changes nothing.
 func TestPrepareInit(t *testing.T) {
-	dir := sample(t, "library")
+	dir := samples.Copy(t, "library")
 	var log bytes.Buffer
 	o := yes(dir)
 	o.Log = &log
@@ -99,7 +73,7 @@ func TestPrepareInit(t *testing.T) {
 // TestPrepareInitExistingEnv: an existing .env keeps its values and gains only what compose
 // needs, without a question and without a backup.
 func TestPrepareInitExistingEnv(t *testing.T) {
-	dir := sample(t, "library")
+	dir := samples.Copy(t, "library")
 	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("SECRET_KEY=mine\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +97,7 @@ func TestPrepareInitExistingEnv(t *testing.T) {
 // TestPrepareInitLegacy: a project that declares nothing gets its virtualenv declared first,
 // in the same set of changes, and the image installs from what migrate writes.
 func TestPrepareInitLegacy(t *testing.T) {
-	dir := sample(t, "legacy-venv")
+	dir := samples.Copy(t, "legacy-venv")
 	var log bytes.Buffer
 	o := yes(dir)
 	o.Log = &log
@@ -169,7 +143,7 @@ func TestConfirmer(t *testing.T) {
 
 // TestSavedPlan: build plans from the saved answers, or says it takes the defaults.
 func TestSavedPlan(t *testing.T) {
-	dir := sample(t, "library")
+	dir := samples.Copy(t, "library")
 	var log bytes.Buffer
 	pl, err := SavedPlan(dir, &log)
 	if err != nil {

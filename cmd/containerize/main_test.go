@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/containerize/containerize/internal/samples"
 )
 
 func TestMain(m *testing.M) {
@@ -20,10 +22,6 @@ func TestMain(m *testing.M) {
 // TestScripts runs the CLI end to end on copies of the sample projects:
 // testdata/script/*.txtar.
 func TestScripts(t *testing.T) {
-	samples, err := filepath.Abs("../../testdata/projects")
-	if err != nil {
-		t.Fatal(err)
-	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -32,7 +30,7 @@ func TestScripts(t *testing.T) {
 				if neg || len(args) != 2 {
 					ts.Fatalf("usage: sample NAME DIR")
 				}
-				ts.Check(copyTree(filepath.Join(samples, args[0]), ts.MkAbs(args[1])))
+				ts.Check(samples.CopyTree(filepath.Join(samples.Dir(), args[0]), ts.MkAbs(args[1])))
 			},
 			// nobackups DIR fails if any *.bak file exists below DIR.
 			"nobackups": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -51,28 +49,10 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-}
-
 // TestExitCodes checks the documented exit codes without going through a process.
 func TestExitCodes(t *testing.T) {
 	dir := t.TempDir()
-	if err := copyTree("../../testdata/projects/library", dir); err != nil {
+	if err := samples.CopyTree(filepath.Join(samples.Dir(), "library"), dir); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -119,7 +99,7 @@ func TestInitTwiceChangesNothing(t *testing.T) {
 		}
 		t.Run(e.Name(), func(t *testing.T) {
 			dir := t.TempDir()
-			if err := copyTree(filepath.Join("../../testdata/projects", e.Name()), dir); err != nil {
+			if err := samples.CopyTree(filepath.Join(samples.Dir(), e.Name()), dir); err != nil {
 				t.Fatal(err)
 			}
 			initOnce := func() string {

@@ -19,8 +19,9 @@ var cheap = map[string]bool{
 // TestNoStartupWork holds the module's product code to the rule that keeps the CLI's start
 // fast: no func init, and no package-level variable initialised by a call that works
 // (compiling an expression, parsing a template, building a table through a function).
-// Small map and slice literals are allowed. Tests, the e2e tools and test-only packages
-// are exempt.
+// Small map and slice literals are allowed, but in pep, the packaging floor every command
+// initialises, where package-level variables hold constant data only. Tests, the e2e tools
+// and test-only packages are exempt.
 func TestNoStartupWork(t *testing.T) {
 	root := filepath.Join("..", "..")
 	testOnly := []string{"e2e", "testdata", "internal/samples", "image/internal/testkit", "validate/fulllint", "validate/composespec"}
@@ -67,6 +68,10 @@ func TestNoStartupWork(t *testing.T) {
 							switch n := n.(type) {
 							case *ast.FuncLit:
 								return false // runs later, if ever
+							case *ast.MapType:
+								if strings.HasPrefix(rel, "pep/") {
+									t.Errorf("%s:%d: a package-level map is built at start-up; pep holds constant data only", rel, fset.Position(n.Pos()).Line)
+								}
 							case *ast.CallExpr:
 								if name := callee(n); !cheap[name] {
 									t.Errorf("%s:%d: %s at package level runs on every command; build it on first use (internal/lazy, sync.OnceValue)", rel, fset.Position(n.Pos()).Line, name)

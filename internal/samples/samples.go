@@ -5,6 +5,7 @@
 package samples
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -23,6 +24,36 @@ import (
 func Dir() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "projects")
+}
+
+// Copy copies the named sample into a new temporary directory and returns its path.
+func Copy(t testing.TB, name string) string {
+	t.Helper()
+	dst := t.TempDir()
+	if err := CopyTree(filepath.Join(Dir(), name), dst); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// CopyTree copies the files below src into dst (created as needed), as regular files with
+// mode 0644.
+func CopyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
 }
 
 // Variant is one sample project with some answers given as flags.
