@@ -141,17 +141,6 @@ type LockedDependency struct {
 	Optional   bool   // poetry.lock: taken only through an extra
 }
 
-// DefaultPackages returns the packages of the production install.
-func (l *Lock) DefaultPackages() []LockedPackage {
-	var out []LockedPackage
-	for _, p := range l.Packages {
-		if !p.Dev {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // ParseLock parses a lockfile of any format, chosen by its file name:
 // Pipfile.lock, poetry.lock, uv.lock, pdm.lock, pylock.toml or
 // pylock.NAME.toml.

@@ -102,11 +102,6 @@ func TestParseLocks(t *testing.T) {
 			if diff := cmp.Diff(tt.want, lockBriefs(l.Packages)); diff != "" {
 				t.Errorf("Packages (-want +got):\n%s", diff)
 			}
-			for _, p := range l.DefaultPackages() {
-				if p.Dev {
-					t.Errorf("DefaultPackages includes dev package %s", p.Name)
-				}
-			}
 		})
 	}
 }

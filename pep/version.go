@@ -41,16 +41,6 @@ func ParseVersion(s string) (Version, error) {
 	return v, nil
 }
 
-// IsVersion reports whether s is a valid PEP 440 version, with no white
-// space around it.
-func IsVersion(s string) bool {
-	if t, _ := trimSpace(s); len(t) != len(s) {
-		return false
-	}
-	_, _, why := parseVersion(s)
-	return why == ""
-}
-
 // String returns the normalised form: "1!2.0rc1.post3.dev4+ubuntu.1".
 func (v Version) String() string { return v.s }
 

@@ -48,15 +48,15 @@ func TestValidateSpecifier(t *testing.T) {
 	}
 }
 
-func TestIsVersion(t *testing.T) {
-	for _, v := range []string{"1", "1.0", "v1.0", "1!2.0rc1.post3.dev4+local.7", "1.0.0-beta.2", "2024.1", "1.0-1", "1.0.RC1"} {
-		if !IsVersion(v) {
-			t.Errorf("IsVersion(%q) = false", v)
+func TestParseVersionValidity(t *testing.T) {
+	for _, v := range []string{"1", "1.0", "v1.0", "1!2.0rc1.post3.dev4+local.7", "1.0.0-beta.2", "2024.1", "1.0-1", "1.0.RC1", " 1.0 "} {
+		if _, err := ParseVersion(v); err != nil {
+			t.Errorf("ParseVersion(%q): %v", v, err)
 		}
 	}
-	for _, v := range []string{"", "x", "1.0+", "1..0", "1.*", ">=1", "1.0 "} {
-		if IsVersion(v) {
-			t.Errorf("IsVersion(%q) = true", v)
+	for _, v := range []string{"", "x", "1.0+", "1..0", "1.*", ">=1"} {
+		if _, err := ParseVersion(v); err == nil {
+			t.Errorf("ParseVersion(%q) accepted it", v)
 		}
 	}
 }
