@@ -83,6 +83,7 @@ replaces them and keeps a backup (FILE.bak), --dry-run prints a unified diff and
 	}
 	f := cmd.Flags()
 	opts.Write.register(f, "take the detected defaults for every open question; never prompt")
+	f.StringVar(&opts.Flags.Name, "name", "", "the project's name: image, compose project and default database (saved; default: what the project calls itself)")
 	f.StringVar(&opts.Flags.Python, "python", "", "Python minor version of the base image, e.g. 3.12 (one of "+strings.Join(config.Python.Supported, ", ")+")")
 	f.IntVar(&opts.Flags.Port, "port", 0, "port the web server listens on (default 8000)")
 	f.StringVar(&opts.Flags.Server, "server", "", "web server: gunicorn, uvicorn (gunicorn with uvicorn workers, ASGI) or daphne (ASGI)")
