@@ -27,10 +27,11 @@ type File struct {
 	// Mode is the permission of a newly created file (0 means DefaultMode); the process
 	// umask applies. An existing file keeps its own permission bits when updated.
 	Mode fs.FileMode
-	// Additive says the new content only adds to the old (a line appended to .gitignore,
-	// a marked block the user asked for): the backup taken for the transaction is removed
+	// NoBackup says the old content need not be kept: the new content only adds to it (a
+	// line appended to .gitignore, a marked block the user asked for), or the old content
+	// is what the caller itself wrote last. The copy taken for the transaction is removed
 	// once every file is in place, instead of being left beside the file.
-	Additive bool
+	NoBackup bool
 }
 
 // Action is what happens, or happened, to one file.
@@ -255,7 +256,7 @@ func (t *tree) apply(changes []Change, opts Options) (Result, error) {
 		case c.Action == Update && (!st.exists || !bytes.Equal(st.data, c.Old)):
 			return Result{}, fmt.Errorf("%s changed on disk after the plan was made; nothing was written, run again to see the new diff", clean)
 		}
-		it.w = &write{path: c.File.Path, real: real, data: c.File.Data, mode: c.File.Mode & fs.ModePerm, keep: !c.File.Additive}
+		it.w = &write{path: c.File.Path, real: real, data: c.File.Data, mode: c.File.Mode & fs.ModePerm, keep: !c.File.NoBackup}
 		if it.w.mode == 0 {
 			it.w.mode = DefaultMode
 		}

@@ -693,7 +693,7 @@ func TestApplyAdditiveLeavesNoBackup(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, ".gitignore"), []byte("*.pyc\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	changes, err := Plan(root, []File{{Path: ".gitignore", Data: []byte("*.pyc\n.env\n"), Additive: true}})
+	changes, err := Plan(root, []File{{Path: ".gitignore", Data: []byte("*.pyc\n.env\n"), NoBackup: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
