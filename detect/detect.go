@@ -69,6 +69,9 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 		return nil, err
 	}
 	p.Name, p.NameSource = projectName(t, p)
+	if p.Docker, err = findDockerFiles(fsys); err != nil {
+		return nil, err
+	}
 	findServices(p)
 	findSystemPackages(p)
 	djangoWarnings(p)

@@ -56,6 +56,9 @@ type Project struct {
 	VenvPackages     []Dependency `json:"venv_packages"`
 	VenvPackagesFrom string       `json:"venv_packages_from,omitempty"`
 	// HasGitignore and Env files matter to the generated ignore files.
+	// Docker are the container files the project already has (init adopts them).
+	Docker DockerFiles `json:"docker"`
+
 	HasGitignore bool      `json:"has_gitignore"`
 	HasDotEnv    bool      `json:"has_dotenv"`
 	Warnings     []Finding `json:"warnings"`

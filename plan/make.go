@@ -55,13 +55,16 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 	}
 	pl := &Plan{Name: c.Name, Answers: c, Ignore: Ignore{Virtualenvs: p.Virtualenvs}}
 	pl.Image = Image{Python: c.Python, Base: "python:" + c.Python + "-slim", SystemEvidence: p.SystemPackages.Evidence}
+	var notes []string
+	pl.Files, notes = files(p.Docker)
+	pl.Notes = append(pl.Notes, notes...)
 
-	deps, notes, err := dependencies(f)
+	deps, depNotes, err := dependencies(f)
 	if err != nil {
 		return nil, err
 	}
 	pl.Image.Dependencies = deps
-	pl.Notes = append(pl.Notes, notes...)
+	pl.Notes = append(pl.Notes, depNotes...)
 
 	rt := &pl.Image.Runtime
 	*rt = Runtime{Port: c.Port, User: fmt.Sprintf("%d:%d", runtimeUID, runtimeUID), UserName: runtimeUser,

@@ -157,7 +157,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, approved, notes, err := merge(o.Dir, out)
+	files, approved, notes, err := merge(o.Dir, out, pl.Files.Compose)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +263,7 @@ func SavedPlan(dir string, log io.Writer) (*plan.Plan, error) {
 // the current content of their file, a missing .env is created and an existing one gains
 // only what compose needs. approved lists the files the answers themselves consent to
 // changing (the settings block, .gitignore and .env entries, the saved answers).
-func merge(dir string, out *generate.Output) ([]safewrite.File, map[string]bool, []string, error) {
+func merge(dir string, out *generate.Output, compose string) ([]safewrite.File, map[string]bool, []string, error) {
 	approved := map[string]bool{config.FileName: true}
 	notes := out.Notes
 	current := func(rel string) ([]byte, bool, error) {
@@ -300,7 +300,7 @@ func merge(dir string, out *generate.Output) ([]safewrite.File, map[string]bool,
 		if len(added) > 0 {
 			files = append(files, appended(".env", oldEnv, merged))
 			approved[".env"] = true
-			notes = append(notes, fmt.Sprintf(".env lacked %s, which docker-compose.yml uses; added with fresh values", strings.Join(added, ", ")))
+			notes = append(notes, fmt.Sprintf(".env lacked %s, which %s uses; added with fresh values", strings.Join(added, ", "), compose))
 		}
 	}
 	for _, l := range out.Lines {

@@ -336,3 +336,40 @@ func TestSavedPlan(t *testing.T) {
 		t.Errorf("saved: port %d, base %s, patch %v, log %q", pl.Image.Runtime.Port, pl.Image.Base, pl.Patch, log.String())
 	}
 }
+
+// TestAdopt: the project's own compose.yaml, and the Dockerfile it builds, are updated
+// (with consent) instead of getting siblings Compose would not load.
+func TestAdopt(t *testing.T) {
+	dir := samples.Copy(t, "library")
+	if err := os.MkdirAll(filepath.Join(dir, "docker"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	setFile(t, dir, "compose.yaml", "services:\n  app:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n")
+	setFile(t, dir, "docker/Dockerfile", "FROM python:3.11\n")
+	setFile(t, dir, "docker-compose.yml", "services: {}\n")
+	c, err := PrepareInit(yes(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := byPath(c)
+	for _, f := range []string{"compose.yaml", "docker/Dockerfile"} {
+		if m[f].Action != safewrite.Update || c.Consent[f] != reasonForeign {
+			t.Errorf("%s: %s, consent %q; want an update that needs consent", f, m[f].Action, c.Consent[f])
+		}
+	}
+	if _, ok := m["docker-compose.yml"]; ok {
+		t.Error("docker-compose.yml is written beside compose.yaml")
+	}
+	if _, ok := m["Dockerfile"]; ok {
+		t.Error("a root Dockerfile is written beside docker/Dockerfile")
+	}
+	if !strings.Contains(string(m["compose.yaml"].File.Data), "dockerfile: docker/Dockerfile") {
+		t.Errorf("compose.yaml does not build docker/Dockerfile:\n%s", m["compose.yaml"].File.Data)
+	}
+	notes := strings.Join(c.Notes, "\n")
+	for _, want := range []string{"compose.yaml is the file Compose loads", "Compose does not load docker-compose.yml", "init writes the image to docker/Dockerfile"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+}
