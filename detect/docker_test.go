@@ -28,7 +28,7 @@ func TestFindDockerFiles(t *testing.T) {
 		{
 			"the Dockerfile the compose file builds, and its own ignore file",
 			fstest.MapFS{
-				"docker-compose.yaml": file("services:\n  db:\n    image: postgres\n  app:\n    build:\n      context: ./docker/..\n      dockerfile: docker/Dockerfile.dev\n"),
+				"docker-compose.yaml":   file("services:\n  db:\n    image: postgres\n  app:\n    build:\n      context: ./docker/..\n      dockerfile: docker/Dockerfile.dev\n"),
 				"docker/Dockerfile.dev": file(""), "docker/Dockerfile.dev.dockerignore": file(""), "Dockerfile": file(""),
 			},
 			DockerFiles{Compose: "docker-compose.yaml", Dockerfile: "docker/Dockerfile.dev", DockerfileSource: "docker-compose.yaml:5", Dockerignore: "docker/Dockerfile.dev.dockerignore"},
