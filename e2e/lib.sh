@@ -115,13 +115,19 @@ debian_sources_lines() {
 		awk '$1 == "deb" && $0 ~ / bookworm/ { sub(/\[[^]]*\] /, ""); print }'
 }
 
-# compose_override OUT PROJECT_DIR: write a harness-only compose file that builds every
-# service with a build section on the host network, so pip in the build reaches the index
-# on 127.0.0.1. It lives outside the project (not in the build context, generated files
-# untouched) and is passed with -f after the project's own file.
+# compose_override OUT PROJECT_DIR [COMPOSE_FILE...]: write a harness-only compose file that
+# builds every service with a build section on the host network, so pip in the build reaches
+# the index on 127.0.0.1. It lives outside the project (not in the build context, generated
+# files untouched) and is passed with -f after the project's own files. The files it reads
+# are named (default: PROJECT_DIR/docker-compose.yml alone), never Compose's choice in the
+# folder, which would add the development override (docker-compose.override.yml).
 compose_override() {
-	local out=$1 dir=$2 services
-	services=$(cd "$dir" && "$DOCKER" compose config --format json | jq -r '.services | to_entries[] | select(.value.build) | .key')
+	local out=$1 dir=$2 services f files=()
+	shift 2
+	[ $# -gt 0 ] || set -- "$dir/docker-compose.yml"
+	for f in "$@"; do files+=(-f "$f"); done
+	services=$("$DOCKER" compose --project-directory "$dir" "${files[@]}" config --format json |
+		jq -r '.services | to_entries[] | select(.value.build) | .key')
 	{
 		echo "# Written by the e2e harness: builds use the host network to reach the local package index."
 		echo "services:"

@@ -31,6 +31,11 @@ PROJECT=
 RUN_DIR=
 APP=
 FAILURES=()
+# The project's compose files the scenario's stack runs on, relative to $APP, always passed
+# with -f: the production stack is the generated compose file alone, without the development
+# override Compose would add by itself in the folder (docker-compose.override.yml). A scenario
+# on an adopted compose file, or on the development environment, sets its own.
+COMPOSE_FILES=(docker-compose.yml)
 # Extra compose files a scenario adds after the harness's own (the negative case does).
 EXTRA_COMPOSE_FILES=()
 
@@ -110,8 +115,36 @@ lock_pdm() {
 	cp "$scratch/project/pdm.lock" "$APP/pdm.lock"
 }
 
-# GENERATED: the files init writes whole, which the run must leave as they are.
+# GENERATED: the files init writes whole, which the run must leave as they are, when the
+# project has no containerize.sum (which lists them).
 GENERATED=(Dockerfile docker-compose.yml .dockerignore .env.example containerize.toml)
+
+# generated_files: the files init wrote whole: those containerize.sum lists (the Dockerfile,
+# compose files, .dockerignore, .env.example, … wherever init wrote them), containerize.toml
+# and containerize.sum itself.
+generated_files() {
+	if [ -f "$APP/containerize.sum" ]; then
+		sed -n 's/^[0-9a-f]\{64\}  //p' "$APP/containerize.sum"
+		echo containerize.toml
+		echo containerize.sum
+	else
+		printf '%s\n' "${GENERATED[@]}"
+	fi
+}
+
+# snapshot_generated: remember the hashes of what init wrote (generated_files_unchanged
+# checks them at the end).
+snapshot_generated() {
+	local files
+	mapfile -t files < <(generated_files)
+	(cd "$APP" && sha256sum "${files[@]}") >"$RUN_DIR/generated.sha256"
+}
+
+# compose_files_args: -f for each of the scenario's compose files.
+compose_files_args() {
+	local f
+	for f in "${COMPOSE_FILES[@]}"; do printf '%s\n' -f "$APP/$f"; done
+}
 
 # shellcheck disable=SC2120 # scenarios pass init's flags, or none
 # init_project ARGS...: `containerize init --yes ARGS` on $APP, then remember the generated
@@ -121,10 +154,19 @@ init_project() {
 	timed "[$SCENARIO] containerize init" "$E2E_BIN/containerize" init --yes "$@" "$APP" \
 		>"$RUN_DIR/init.log" 2>&1 || { cat "$RUN_DIR/init.log" >&2; die "containerize init failed"; }
 	sed 's/^/    init: /' "$RUN_DIR/init.log" >&2
-	(cd "$APP" && sha256sum "${GENERATED[@]}") >"$RUN_DIR/generated.sha256"
-	compose_override "$RUN_DIR/compose.e2e.yml" "$APP"
-	(cd "$APP" && "$DOCKER" compose config --format json) 2>"$RUN_DIR/config.stderr" |
-		jq -r '[.services[] | select(.build) | .image] | unique[]' >"$RUN_DIR/app-images"
+	snapshot_generated
+	compose_ready
+}
+
+# compose_ready: the harness's compose file for the scenario's compose files, and the app
+# images they build (for cleanup); again after a change of COMPOSE_FILES or of the services.
+compose_ready() {
+	local files
+	mapfile -t files < <(compose_files_args)
+	compose_override "$RUN_DIR/compose.e2e.yml" "$APP" "${COMPOSE_FILES[@]/#/$APP/}"
+	"$DOCKER" compose --project-directory "$APP" "${files[@]}" config --format json 2>"$RUN_DIR/config.stderr" |
+		jq -r '[.services[] | select(.build) | .image] | unique[]' >>"$RUN_DIR/app-images"
+	sort -u -o "$RUN_DIR/app-images" "$RUN_DIR/app-images"
 	[ -s "$RUN_DIR/app-images" ] || die "the generated compose file builds no image"
 	APP_IMAGE=$(head -n1 "$RUN_DIR/app-images")
 }
@@ -147,7 +189,9 @@ as_a_checkout() {
 
 # compose ARGS...: docker compose on this scenario's project and files, bounded in time.
 compose() {
-	local files=(-f "$APP/docker-compose.yml" -f "$RUN_DIR/compose.e2e.yml") f
+	local files f
+	mapfile -t files < <(compose_files_args)
+	files+=(-f "$RUN_DIR/compose.e2e.yml")
 	for f in "${EXTRA_COMPOSE_FILES[@]}"; do files+=(-f "$f"); done
 	PIP_INDEX_URL=$E2E_INDEX_URL timeout "${COMPOSE_TIMEOUT:-300}" "$DOCKER" compose \
 		-p "$PROJECT" --project-directory "$APP" "${files[@]}" "$@"

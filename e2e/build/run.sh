@@ -217,18 +217,21 @@ up_and_ask() {
 
 for sample in "${samples[@]}"; do
 	declare -F "questions_$sample" >/dev/null || die "no questions for sample $sample"
-	# The folder name becomes the compose image name: not the sample's, so that this run's
-	# images do not replace the other scenarios'.
+	# The project's name (--name below) becomes the compose image name: not the sample's, so
+	# that this run's images do not replace the other scenarios'.
 	APP=$WORK/$sample/czb-$sample
 	mkdir -p "$WORK/$sample"
 	log "build: $sample: preparing $APP"
 	prepare "$sample" "$APP"
-	init_args=(--yes)
+	init_args=(--yes --name "czb-$sample")
 	[ "$sample" = library ] && init_args+=(--services postgres)
 	"$E2E_BIN/containerize" init "${init_args[@]}" "$APP" >"$WORK/$sample.init.log" 2>&1 ||
 		{ cat "$WORK/$sample.init.log" >&2; die "$sample: containerize init failed"; }
-	compose_override "$WORK/$sample/compose.e2e.yml" "$APP"
-	image=$(cd "$APP" && "$DOCKER" compose config --format json | jq -r '[.services[] | select(.build) | .image] | unique[0]')
+	# The production stack: the generated compose file alone, never the development override
+	# Compose would add in the folder.
+	compose_override "$WORK/$sample/compose.e2e.yml" "$APP" "$APP/docker-compose.yml"
+	image=$("$DOCKER" compose --project-directory "$APP" -f "$APP/docker-compose.yml" config --format json |
+		jq -r '[.services[] | select(.build) | .image] | unique[0]')
 	TAGS+=("$image" "$REGISTRY/$sample:e2e")
 
 	# 1. The Dockerfile's image.
