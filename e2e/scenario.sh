@@ -171,6 +171,35 @@ compose_ready() {
 	APP_IMAGE=$(head -n1 "$RUN_DIR/app-images")
 }
 
+# init_again NAME ARGS...: `containerize init ARGS $APP` as a user re-runs it (no flag added,
+# no terminal), standard output in $RUN_DIR/init-NAME.out, standard error in .err (and on
+# the log); sets INIT_RC. Never dies: the scenario checks the exit code.
+INIT_RC=
+init_again() {
+	local name=$1
+	shift
+	INIT_RC=0
+	timeout 120 "$E2E_BIN/containerize" init "$@" "$APP" </dev/null \
+		>"$RUN_DIR/init-$name.out" 2>"$RUN_DIR/init-$name.err" || INIT_RC=$?
+	log "[$SCENARIO] containerize init $* -> exit $INIT_RC"
+	sed 's/^/    init: /' "$RUN_DIR/init-$name.err" >&2
+}
+
+# tree_sum: the sha256 of every file of the project (paths included, so a new or removed
+# file shows), but .git and .venv.
+tree_sum() {
+	(cd "$APP" && find . \( -path ./.git -o -path ./.venv \) -prune -o -type f -print |
+		LC_ALL=C sort | xargs -r -d '\n' sha256sum)
+}
+
+# tree_is FILE: the project's files are those tree_sum wrote to FILE; the differences when not.
+tree_is() {
+	local d
+	d=$(tree_sum | diff "$1" -) && return 0
+	grep '^[<>]' <<<"$d" | head -n 10 >&2
+	return 1
+}
+
 # as_a_checkout: what a teammate's clone of the project has next to the committed files
 # and the generated .env: a git folder and a virtualenv, made after init, so the image checks
 # below test .dockerignore itself rather than what detection happened to see.
