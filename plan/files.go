@@ -21,13 +21,13 @@ type Files struct {
 }
 
 // files adopts the project's own compose file, override file and the Dockerfile its
-// compose file builds, and says so.
+// compose file builds (replacing them needs consent, which names them), and names the
+// compose files Compose does not load.
 func files(d detect.DockerFiles) (Files, []string) {
 	f := Files{Dockerfile: "Dockerfile", Dockerignore: ".dockerignore", Compose: "docker-compose.yml"}
 	var notes []string
 	if d.Compose != "" {
 		f.Compose = d.Compose
-		notes = append(notes, fmt.Sprintf("%s is the file Compose loads; init writes the services there", d.Compose))
 	}
 	f.Override = d.Override
 	if f.Override == "" {
@@ -39,9 +39,6 @@ func files(d detect.DockerFiles) (Files, []string) {
 	}
 	if d.Dockerfile != "" {
 		f.Dockerfile = d.Dockerfile
-		if d.DockerfileSource != "" && d.Dockerfile != "Dockerfile" {
-			notes = append(notes, fmt.Sprintf("init writes the image to %s, the Dockerfile %s builds (%s)", d.Dockerfile, f.Compose, d.DockerfileSource))
-		}
 	}
 	if d.Dockerignore != "" {
 		f.Dockerignore = d.Dockerignore

@@ -367,7 +367,7 @@ func TestAdopt(t *testing.T) {
 		t.Errorf("compose.yaml does not build docker/Dockerfile:\n%s", m["compose.yaml"].File.Data)
 	}
 	notes := strings.Join(c.Notes, "\n")
-	for _, want := range []string{"compose.yaml is the file Compose loads", "Compose does not load docker-compose.yml", "init writes the image to docker/Dockerfile"} {
+	for _, want := range []string{"Compose does not load docker-compose.yml (it loads compose.yaml and compose.override.yaml)"} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
 		}
