@@ -29,6 +29,11 @@ export DOCKER_CONFIG=${DOCKER_CONFIG:-$HOME/.docker}
 # Compose v2 built from the Go module proxy (see setup.sh).
 COMPOSE_VERSION=${COMPOSE_VERSION:-v2.40.3}
 
+# The Dev Containers reference CLI (setup.sh's devcontainer step), installed from the npm
+# registry into the cache.
+DEVCONTAINERS_CLI_VERSION=${DEVCONTAINERS_CLI_VERSION:-0.83.0}
+DEVCONTAINER=$E2E_CACHE/devcontainers-cli-$DEVCONTAINERS_CLI_VERSION/node_modules/.bin/devcontainer
+
 # The package index listens here and nowhere else; builds reach it through host networking.
 E2E_INDEX_PORT=${E2E_INDEX_PORT:-3141}
 E2E_INDEX_URL="http://127.0.0.1:$E2E_INDEX_PORT/simple/"
@@ -36,6 +41,11 @@ E2E_INDEX_URL="http://127.0.0.1:$E2E_INDEX_PORT/simple/"
 # Every compose project the harness starts is named with this prefix, so teardown.sh can
 # find leftovers of runs that were killed before their own cleanup ran.
 E2E_PROJECT_PREFIX=${E2E_PROJECT_PREFIX:-cze2e}
+
+# The new-teammate scenario's user (UID 1234) and where it publishes the author's repository
+# for that user to clone; teardown.sh removes both.
+E2E_TEAMMATE=${E2E_TEAMMATE:-cze2e-teammate}
+E2E_TEAMMATE_ORIGIN=${E2E_TEAMMATE_ORIGIN:-/var/tmp/cze2e-origin}
 
 # Name of the base image the stand-ins are built on (not an official name on purpose).
 E2E_BASE_IMAGE=containerize-e2e/debian:bookworm

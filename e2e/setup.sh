@@ -4,7 +4,7 @@
 # whether its result already exists and returns at once if so, so warm runs take seconds.
 #
 #   e2e/setup.sh                 all steps, in order
-#   e2e/setup.sh STEP...         only these: packages docker compose images wheels
+#   e2e/setup.sh STEP...         only these: packages docker compose images wheels devcontainer
 #
 # Environment: E2E_CACHE (default ~/.cache/containerize-e2e), COMPOSE_VERSION,
 # E2E_REBUILD_IMAGES=1 (rebuild the stand-in images even if they exist).
@@ -43,9 +43,14 @@ step_packages() {
 		return
 	fi
 	log "packages: installing ${missing[*]}"
+	apt_install "${missing[@]}"
+}
+
+# apt_install PACKAGE...: apt-get update, then install without recommends (log: logs/apt.log).
+apt_install() {
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >"$E2E_LOGS/apt.log" 2>&1 || { cat "$E2E_LOGS/apt.log" >&2; die "apt-get update failed"; }
-	apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$E2E_LOGS/apt.log" 2>&1 ||
+	apt-get update -qq >>"$E2E_LOGS/apt.log" 2>&1 || { tail -n 40 "$E2E_LOGS/apt.log" >&2; die "apt-get update failed"; }
+	apt-get install -y -q --no-install-recommends "$@" >>"$E2E_LOGS/apt.log" 2>&1 ||
 		{ tail -n 40 "$E2E_LOGS/apt.log" >&2; die "apt-get install failed (log: $E2E_LOGS/apt.log)"; }
 }
 
@@ -205,12 +210,40 @@ step_wheels() {
 	log "wheels: $(find "$E2E_WHEELS" -name '*.whl' | wc -l) in $E2E_WHEELS ($(tail -n1 "$E2E_LOGS/wheelhouse.log"))"
 }
 
+# The Dev Containers reference CLI, @devcontainers/cli, from the npm registry with npm, into
+# the cache (one folder a version; a warm run installs nothing). The pinned version is the
+# last whose engines admit Node 18, Debian bookworm's nodejs (0.85.0 and later want Node 20);
+# it has no dependencies, one bundled script. Node and npm come from Debian when the machine
+# has none.
+step_devcontainer() {
+	local dir=$E2E_CACHE/devcontainers-cli-$DEVCONTAINERS_CLI_VERSION
+	if [ -x "$DEVCONTAINER" ] && [ "$("$DEVCONTAINER" --version 2>/dev/null)" = "$DEVCONTAINERS_CLI_VERSION" ]; then
+		log "devcontainer: @devcontainers/cli $DEVCONTAINERS_CLI_VERSION (node $(node --version))"
+		return
+	fi
+	if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+		log "devcontainer: installing Debian's nodejs and npm"
+		apt_install nodejs npm
+	fi
+	node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 16 || (a === 16 && b >= 13) ? 0 : 1)' ||
+		die "node $(node --version) is older than @devcontainers/cli $DEVCONTAINERS_CLI_VERSION needs (^16.13.0 || >=18.0.0)"
+	log "devcontainer: npm install @devcontainers/cli@$DEVCONTAINERS_CLI_VERSION (node $(node --version), npm $(npm --version))"
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	timeout 600 npm install --prefix "$dir.tmp" --no-audit --no-fund --no-save --no-update-notifier \
+		"@devcontainers/cli@$DEVCONTAINERS_CLI_VERSION" >"$E2E_LOGS/npm.log" 2>&1 ||
+		{ tail -n 30 "$E2E_LOGS/npm.log" >&2; die "npm install @devcontainers/cli failed (log: $E2E_LOGS/npm.log)"; }
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+	[ "$("$DEVCONTAINER" --version)" = "$DEVCONTAINERS_CLI_VERSION" ] || die "the installed devcontainer CLI does not run"
+}
+
 main() {
 	local steps=("$@") s
-	[ ${#steps[@]} -gt 0 ] || steps=(packages docker compose images wheels)
+	[ ${#steps[@]} -gt 0 ] || steps=(packages docker compose images wheels devcontainer)
 	[ "$(id -u)" = 0 ] || die "run as root (apt-get, dockerd and debootstrap need it)"
 	for s in "${steps[@]}"; do
-		declare -F "step_$s" >/dev/null || die "unknown step $s (packages docker compose images wheels)"
+		declare -F "step_$s" >/dev/null || die "unknown step $s (packages docker compose images wheels devcontainer)"
 		timed "setup $s" "step_$s"
 	done
 }

@@ -2,7 +2,7 @@
 # teardown.sh: remove what the harness started and should not outlive a run: the package
 # index, and every compose project named with the harness prefix ($E2E_PROJECT_PREFIX-…),
 # with its containers, networks and volumes (scenarios clean up after themselves; this
-# catches runs that were killed first).
+# catches runs that were killed first); the new-teammate scenario's user and its clones.
 #
 # Kept on purpose, so the next run is warm: the Docker daemon, the stand-in and base images,
 # the Compose binary, the wheels and Docker's build cache. `teardown.sh --daemon` also stops
@@ -38,6 +38,14 @@ if "$DOCKER" info >/dev/null 2>&1; then
 			case $proj in "$E2E_PROJECT_PREFIX"-*) "$DOCKER" network rm "$n" >/dev/null ;; esac
 		done
 fi
+
+# The new-teammate scenario's user, its home (the clones) and the repository it cloned.
+if id -u "$E2E_TEAMMATE" >/dev/null 2>&1; then
+	log "teardown: removing user $E2E_TEAMMATE and its home"
+	userdel --remove "$E2E_TEAMMATE" 2>/dev/null || log "teardown: userdel $E2E_TEAMMATE failed"
+	if getent group "$E2E_TEAMMATE" >/dev/null; then groupdel "$E2E_TEAMMATE" 2>/dev/null || true; fi
+fi
+rm -rf "$E2E_TEAMMATE_ORIGIN"
 
 if [ "${1:-}" = --daemon ] && [ -f "$E2E_RUN/dockerd.pid" ]; then
 	pid=$(cat "$E2E_RUN/dockerd.pid")
