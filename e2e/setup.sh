@@ -27,6 +27,8 @@ APT_PACKAGES=(
 	python3-pil python3-mysqldb python3-sentry-sdk
 	# The pdm sample's dev group (locked, never installed in the image).
 	python3-pytest python3-pytest-django
+	# The library variant's development-only package (new-teammate, devcontainer).
+	python3-coverage
 	# Package managers the generated Dockerfiles install with pip (bookworm has no uv).
 	pipenv python3-virtualenv python3-virtualenv-clone python3-platformdirs python3-filelock
 	python3-distlib python3-certifi python3-setuptools python3-wheel

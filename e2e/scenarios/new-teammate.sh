@@ -6,8 +6,9 @@
 # development environment (the compose file and its override, which Compose loads by itself)
 # comes up healthy with the containers running as 1234; an edit of a view on the host is live
 # within 5 s without a rebuild; makemigrations in the container writes a migration the
-# teammate owns; the tests pass with the documented command; the development-only package
-# (pytest) is in the development image and not in the production one; and the production
+# teammate owns; the tests pass with the documented command (and under coverage, whose data
+# file the teammate owns too); the development-only package (coverage, the library variant's
+# dev-packages) is in the development image and not in the production one; and the production
 # path (the compose file alone) still comes up on the same checkout.
 #
 # Records clone_to_healthy_s (git clone to a healthy development environment, no app image
@@ -71,6 +72,9 @@ rm -rf "$E2E_TEAMMATE_ORIGIN"
 mkdir -p "$E2E_TEAMMATE_ORIGIN"
 git clone -q --bare "$APP" "$ORIGIN"
 chmod -R a+rX "$E2E_TEAMMATE_ORIGIN"
+# The origin is the author's (root's) repository on this machine: the teammate tells git to
+# trust it, as git itself says to (a clone over ssh or https would not need this).
+as_mate "$MATE_HOME" git config --global --add safe.directory "$ORIGIN"
 AUTHOR_APP=$APP
 
 # 2. The teammate: clone (another folder name), init --yes.
@@ -210,12 +214,6 @@ makemigrations_owned() {
 }
 check "makemigrations in the container creates a migration file owned by UID $MATE_UID" makemigrations_owned
 check "migrate in the container applies it" compose run --rm -T web python manage.py migrate --noinput </dev/null
-nothing_foreign() {
-	local foreign
-	foreign=$(find "$APP" ! -uid "$MATE_UID" | head -n 5)
-	[ -z "$foreign" ] || { log "[$SCENARIO] not the teammate's: $foreign"; return 1; }
-}
-check "every file in the clone belongs to the teammate (none written as root or 10001)" nothing_foreign
 
 # The tests, with the command the override documents.
 test_command() {
@@ -232,12 +230,26 @@ tests_pass() {
 	tail -n 4 "$RUN_DIR/tests.log" | sed 's/^/    | /' >&2
 }
 check "the tests pass in the container with the documented command" tests_pass
-dev_has_pytest() {
+dev_has_coverage() {
 	local v
-	v=$(compose exec -T web python -c 'import pytest; print(pytest.__version__)') || return 1
-	log "[$SCENARIO] pytest $v in the development container"
+	v=$(compose exec -T web python -c 'import coverage; print(coverage.__version__)') || return 1
+	log "[$SCENARIO] coverage $v in the development container"
 }
-check "the development-only package (pytest) is importable in the development container" dev_has_pytest
+check "the development-only package (coverage) is importable in the development container" dev_has_coverage
+coverage_file_owned() {
+	compose run --rm -T web python -m coverage run manage.py test </dev/null >"$RUN_DIR/coverage.log" 2>&1 ||
+		{ tail -n 20 "$RUN_DIR/coverage.log" >&2; return 1; }
+	[ -f "$APP/.coverage" ] || { log "[$SCENARIO] no .coverage in the clone"; return 1; }
+	log "[$SCENARIO] .coverage is owned by $(stat -c %u:%g "$APP/.coverage")"
+	[ "$(stat -c %u "$APP/.coverage")" = "$MATE_UID" ]
+}
+check "python -m coverage run manage.py test in the container writes a .coverage the teammate owns" coverage_file_owned
+nothing_foreign() {
+	local foreign
+	foreign=$(find "$APP" ! -uid "$MATE_UID" | head -n 5)
+	[ -z "$foreign" ] || { log "[$SCENARIO] not the teammate's: $foreign"; return 1; }
+}
+check "every file in the clone belongs to the teammate (none written as root or 10001)" nothing_foreign
 check "the generated files were not changed by the run" generated_files_unchanged
 
 # 4. Production on the same checkout: the compose file alone.
@@ -256,10 +268,10 @@ prod_api() {
 	status_is 200 /api/v1/books/ -H 'Accept: application/json' && jq -e --arg m "$MARKER" '.edited == $m' "$RUN_DIR/body" >/dev/null
 }
 check "production: GET /api/v1/books/ answers 200 with the edited view (code in the image)" prod_api
-prod_has_no_pytest() {
-	! timeout 60 "$DOCKER" run --rm --entrypoint python "$PROD_IMAGE" -c 'import pytest' 2>/dev/null
+prod_has_no_coverage() {
+	! timeout 60 "$DOCKER" run --rm --entrypoint python "$PROD_IMAGE" -c 'import coverage' 2>/dev/null
 }
-check "production: the image ($PROD_IMAGE) has no pytest" prod_has_no_pytest
+check "production: the image ($PROD_IMAGE) has no coverage (a development-only package)" prod_has_no_coverage
 check "production: the image has no .env, .git or virtualenv" image_is_clean "$PROD_IMAGE"
 
 # 5. Warm: a second clone, once the images exist (volumes removed: a machine that has the
