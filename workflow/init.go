@@ -31,6 +31,9 @@ type Init struct {
 	Prompter wizard.Prompter
 	// Rand is the source of fresh secrets for .env; nil means crypto/rand.
 	Rand io.Reader
+	// UID and GID are this machine's user and group (os.Getuid, os.Getgid: -1 on Windows),
+	// which a new .env records for the development containers.
+	UID, GID int
 	// Getenv reads the environment (the virtualenvs outside the project); nil means os.Getenv.
 	Getenv func(string) string
 	// Log receives what people should read before anything is written: the detection
@@ -49,6 +52,8 @@ type Changes struct {
 	Notes []string
 	// Next is the command to run after the write.
 	Next string
+	// Commands are the one-liners the files document (development, watch, tests, production).
+	Commands generate.Commands
 }
 
 // PrepareInit detects the project, declares a legacy virtualenv's packages first (asking
@@ -100,7 +105,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := generate.Generate(pl, generate.Options{Rand: o.Rand})
+	out, err := generate.Generate(pl, generate.Options{Rand: o.Rand, HostUser: generate.HostUser{UID: o.UID, GID: o.GID}})
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +117,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Changes{Changes: changes, Approved: approved, Notes: notes, Next: "docker compose up --build"}, nil
+	return &Changes{Changes: changes, Approved: approved, Notes: notes, Next: out.Commands.Up, Commands: out.Commands}, nil
 }
 
 // LoadSaved reads containerize.toml when the project has one; nil when it has none.

@@ -108,7 +108,7 @@ func initRun(opts *initOptions) error {
 	io := opts.IO
 	prompter := newPrompter(io, opts.Write)
 	changes, err := workflow.PrepareInit(workflow.Init{Dir: opts.Dir, Flags: opts.Flags, Prompter: prompter,
-		Rand: io.Rand, Getenv: io.Getenv, Log: io.ErrOut})
+		Rand: io.Rand, UID: io.UID, GID: io.GID, Getenv: io.Getenv, Log: io.ErrOut})
 	if err != nil {
 		var fe *wizard.FlagError
 		if errors.As(err, &fe) {
