@@ -2,6 +2,7 @@ package detect_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -10,18 +11,7 @@ import (
 
 // devSummary is a DevSource in one line: kind, name, source and packages.
 func devSummary(s detect.DevSource) string {
-	return string(s.Kind) + " " + s.Name + " @" + s.Source + " " + joinNames(s.Packages)
-}
-
-func joinNames(names []string) string {
-	out := "["
-	for i, n := range names {
-		if i > 0 {
-			out += " "
-		}
-		out += n
-	}
-	return out + "]"
+	return string(s.Kind) + " " + s.Name + " @" + s.Source + " [" + strings.Join(s.Packages, " ") + "]"
 }
 
 // TestDevDependencies: what each kind of dependency file declares for development is

@@ -262,8 +262,14 @@ func devInstall(f *facts, deps Dependencies) (DevInstall, []detect.DevSource, []
 				sel = append(sel, flag+" "+s.Name)
 			}
 		}
+		// Without a lockfile the build stage locked (pipenv, Poetry, PDM) or uv's export
+		// locked on its own; the dev export reads that lock as production's did.
+		frozen := ""
+		if f.p.Lockfile != "" {
+			frozen = in.frozen
+		}
 		args := strings.Join(append(sel, in.devArgs), " ")
-		inst.Export = in.env + "/opt/tools/bin/" + in.tools[0] + " " + in.export + " " + in.frozen + args
+		inst.Export = in.env + "/opt/tools/bin/" + in.tools[0] + " " + in.export + " " + frozen + args
 		inst.Why = fmt.Sprintf("Add the development dependencies (%s) from the same lock, checking every hash.", strings.Join(names, ", "))
 		return inst, installed, notes, nil
 	}

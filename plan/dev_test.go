@@ -31,6 +31,8 @@ func TestDevInstall(t *testing.T) {
 			"/opt/tools/bin/poetry export --with dev --with test --format requirements.txt --output /tmp/requirements-dev.txt", "", nil, ""},
 		{"uv", "uv.lock", []detect.DevSource{group(detect.DevGroup, "dev", "pytest"), group(detect.DevExtra, "test", "pytest-django")},
 			"/opt/tools/bin/uv export --frozen --group dev --extra test --no-emit-project --format requirements-txt --output-file /tmp/requirements-dev.txt", "", nil, ""},
+		{"uv", "", []detect.DevSource{group(detect.DevGroup, "dev", "pytest")},
+			"/opt/tools/bin/uv export --group dev --no-emit-project --format requirements-txt --output-file /tmp/requirements-dev.txt", "", nil, ""},
 		{"pdm", "", []detect.DevSource{group(detect.DevGroup, "test", "pytest")},
 			"PDM_CHECK_UPDATE=false /opt/tools/bin/pdm export --group test --format requirements --output /tmp/requirements-dev.txt", "", nil, ""},
 		{"poetry", "poetry.lock", []detect.DevSource{{Kind: detect.DevRequirements, Name: "requirements-dev.txt", Source: "requirements-dev.txt:1", Files: []string{"requirements-dev.txt"}}},
