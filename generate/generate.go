@@ -77,16 +77,14 @@ type Names struct {
 	Dockerfile, Compose, Override, Dockerignore, EnvExample, Env, Devcontainer, Config string
 }
 
-// FileNames are the files written for the plan. The compose override is named after the
-// compose file, as Compose looks for it ("compose.yaml" -> "compose.override.yaml").
+// FileNames are the files written for the plan: the container files where the plan puts
+// them (the project's own, adopted, or the usual names), the others here.
 func FileNames(p *plan.Plan) Names {
-	compose := "docker-compose.yml"
-	ext := path.Ext(compose)
 	return Names{
-		Dockerfile:   "Dockerfile",
-		Compose:      compose,
-		Override:     strings.TrimSuffix(compose, ext) + ".override" + ext,
-		Dockerignore: ".dockerignore",
+		Dockerfile:   p.Files.Dockerfile,
+		Compose:      p.Files.Compose,
+		Override:     p.Files.Override,
+		Dockerignore: p.Files.Dockerignore,
 		EnvExample:   ".env.example",
 		Env:          ".env",
 		Devcontainer: ".devcontainer/devcontainer.json",

@@ -134,7 +134,7 @@ func TestDevDecisions(t *testing.T) {
 	if !slices.Equal(d.Environment, []plan.EnvVar{{Key: "DJANGO_DEBUG", Value: `"True"`}}) {
 		t.Errorf("environment %v", d.Environment)
 	}
-	if d.User != "${DEV_UID:-1000}:${DEV_GID:-1000}" || d.Image != "shop:dev" || !slices.Equal(d.Volumes, []string{".:/app"}) {
+	if d.User != "${DEV_UID:-1000}:${DEV_GID:-1000}" || d.Image != pl.Name+":dev" || !slices.Equal(d.Volumes, []string{".:/app"}) {
 		t.Errorf("user %q, image %q, volumes %q", d.User, d.Image, d.Volumes)
 	}
 	g := pl.Env[len(pl.Env)-1]

@@ -35,6 +35,8 @@ var ErrAborted = errors.New("aborted")
 
 // Flags are answers given on the command line; zero values mean "not given".
 type Flags struct {
+	// Name replaces the saved or detected project name.
+	Name   string
 	Python string
 	Port   int
 	Server string
@@ -67,8 +69,13 @@ func Resolve(p *detect.Project, saved *config.Config, flags Flags, pr Prompter) 
 	settled := map[string]bool{}
 
 	if saved != nil {
+		name := cfg.Name
 		cfg = *saved
 		cfg.Services = slices.Clone(saved.Services)
+		cfg.Keep = slices.Clone(saved.Keep)
+		if cfg.Name == "" { // saved before names were: the detected one is saved this time
+			cfg.Name = name
+		}
 		for _, k := range []string{"python", "port", "server", "services", "settings_patch"} {
 			settled[k] = true
 		}
@@ -88,6 +95,9 @@ func Resolve(p *detect.Project, saved *config.Config, flags Flags, pr Prompter) 
 	}
 
 	cfg.Services = config.OrderServices(cfg.Services)
+	if cfg.Keep == nil {
+		cfg.Keep = []string{}
+	}
 	if err := cfg.Validate(); err != nil {
 		return config.Config{}, fmt.Errorf("invalid answers:\n%w", err)
 	}
@@ -116,6 +126,12 @@ func applyFlags(p *detect.Project, cfg *config.Config, f Flags, settled map[stri
 			errs = append(errs, fmt.Errorf("--port: %w", err))
 		}
 		cfg.Port, settled["port"] = f.Port, true
+	}
+	if f.Name != "" {
+		if err := config.CheckName(f.Name); err != nil {
+			errs = append(errs, fmt.Errorf("--name: %w", err))
+		}
+		cfg.Name = f.Name
 	}
 	if f.Server != "" {
 		err := config.CheckServer(f.Server)
