@@ -71,7 +71,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	var migrated []safewrite.File
 	if p.PackageManager == detect.ManagerNone && len(p.Virtualenvs) > 0 {
 		if o.Prompter != nil {
-			run, err := o.Prompter.Confirm("Declare the dependencies first?",
+			run, err := wizard.Confirm(o.Prompter, "Declare the dependencies first?",
 				fmt.Sprintf("No dependency file declares them; %s/ holds the only record. containerize migrate writes requirements.txt and requirements.lock from it.", p.Virtualenvs[0]), true)
 			if err != nil {
 				return nil, err
@@ -227,7 +227,7 @@ func (c Confirmer) ConfirmOverwrite(path, diff string) (bool, error) {
 		return false, nil
 	}
 	fmt.Fprintf(c.Out, "\n%s already exists and would change:\n%s\n", path, diff)
-	return c.Prompter.Confirm(fmt.Sprintf("Overwrite %s?", path), "No keeps your file; --force overwrites and keeps a .bak copy.", false)
+	return wizard.Confirm(c.Prompter, fmt.Sprintf("Overwrite %s?", path), "No keeps your file; --force overwrites and keeps a .bak copy.", false)
 }
 
 // Summary writes what detection found, in a few lines, for people.
