@@ -14,6 +14,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(mainEnv) != "" {
+		// The pseudo-terminal tests run the test binary as containerize.
+		os.Exit(run(os.Args[1:], stdIO()))
+	}
 	testscript.Main(m, map[string]func(){
 		"containerize": func() { os.Exit(run(os.Args[1:], stdIO())) },
 	})
