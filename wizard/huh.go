@@ -79,7 +79,10 @@ func (h *Huh) Ask(form Form) error {
 	}
 	confirmed := true
 	if form.Recap != nil {
-		recap := huh.NewNote().Title("Recap").DescriptionFunc(func() string {
+		// The note's height is set, as its text is computed only when it shows: the form's
+		// height is taken from its tallest group before.
+		lines := strings.Count(form.Recap(), "\n") + 1
+		recap := huh.NewNote().Title("Recap").Height(lines + 3).DescriptionFunc(func() string {
 			syncAll()
 			return form.Recap()
 		}, values)
@@ -100,7 +103,11 @@ func (h *Huh) Ask(form Form) error {
 		return nil
 	}
 	for _, q := range form.Questions {
-		_, _ = fmt.Fprintf(h.out, "%s %s\n", strings.TrimSuffix(q.Title, ":")+":", answer(q))
+		title := q.Title
+		if !strings.HasSuffix(title, "?") {
+			title += ":"
+		}
+		_, _ = fmt.Fprintf(h.out, "%s %s\n", title, answer(q))
 	}
 	return nil
 }

@@ -56,12 +56,12 @@ type terminal struct {
 	read    chan struct{} // closed when the pty has no more to read
 }
 
-// startTerminal runs containerize with args in a fresh 120×40 pseudo-terminal.
+// startTerminal runs containerize with args in a fresh pseudo-terminal.
 func startTerminal(t *testing.T, args ...string) *terminal {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = []string{mainEnv + "=1", "TERM=xterm-256color", "HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
 	if err != nil {
 		t.Fatalf("start containerize in a pseudo-terminal: %v", err)
 	}
@@ -91,26 +91,32 @@ func startTerminal(t *testing.T, args ...string) *terminal {
 	return tm
 }
 
-// screen is what the program printed, without styling: enough to see where it stopped.
+// The pseudo-terminal's size.
+const cols, rows = 120, 40
+
+// text is everything the program printed, without styling, for looking for a text.
+func (tm *terminal) text() string {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return ansi.Strip(tm.out.String())
+}
+
+// screen is what the terminal shows now, for failure messages.
 func (tm *terminal) screen() string {
 	tm.mu.Lock()
 	defer tm.mu.Unlock()
-	s := ansi.Strip(tm.out.String())
-	if len(s) > 6000 {
-		s = "…" + s[len(s)-6000:]
-	}
-	return s
+	return screen(tm.out.String(), cols, rows)
 }
 
 // waitFor waits until the output shows want.
 func (tm *terminal) waitFor(want string) {
 	tm.t.Helper()
 	deadline := time.After(ptyWait)
-	for !strings.Contains(tm.screen(), want) {
+	for !strings.Contains(tm.text(), want) {
 		select {
 		case <-tm.changed:
 		case <-deadline:
-			tm.t.Fatalf("no %q after %s; the terminal showed:\n%s", want, ptyWait, tm.screen())
+			tm.t.Fatalf("no %q after %s; the terminal shows:\n%s", want, ptyWait, tm.screen())
 		}
 	}
 }
@@ -123,7 +129,8 @@ func (tm *terminal) send(keys string) {
 	}
 }
 
-// wait waits for the program to end and returns its exit code and output.
+// wait waits for the program to end and returns its exit code and everything it printed
+// (text).
 func (tm *terminal) wait() (int, string) {
 	tm.t.Helper()
 	select {
@@ -132,13 +139,13 @@ func (tm *terminal) wait() (int, string) {
 		var ee *exec.ExitError
 		switch {
 		case err == nil:
-			return 0, tm.screen()
+			return 0, tm.text()
 		case errors.As(err, &ee):
-			return ee.ExitCode(), tm.screen()
+			return ee.ExitCode(), tm.text()
 		}
 		tm.t.Fatalf("containerize: %v", err)
 	case <-time.After(ptyWait):
-		tm.t.Fatalf("containerize did not end after %s; the terminal showed:\n%s", ptyWait, tm.screen())
+		tm.t.Fatalf("containerize did not end after %s; the terminal shows:\n%s", ptyWait, tm.screen())
 	}
 	return 0, ""
 }
@@ -229,13 +236,13 @@ func TestTerminalTypedAtOnce(t *testing.T) {
 	tm := startTerminal(t, "init", dir)
 	tm.waitFor("Services to run next to web")
 	tm.send(answers)
-	code, screen := tm.wait()
+	code, text := tm.wait()
 	if code != exitOK {
-		t.Fatalf("exit %d; the terminal showed:\n%s", code, screen)
+		t.Fatalf("exit %d; the terminal shows:\n%s", code, tm.screen())
 	}
 	for _, want := range []string{"Services        redis, mail", "Web server      gunicorn", "created   Dockerfile"} {
-		if !strings.Contains(screen, want) {
-			t.Errorf("the terminal does not show %q:\n%s", want, screen)
+		if !strings.Contains(text, want) {
+			t.Errorf("the terminal did not show %q; it shows:\n%s", want, tm.screen())
 		}
 	}
 	sameFiles(t, dir, initYes(t, "channels-asgi", answersAsFlags...))
@@ -247,9 +254,9 @@ func TestTerminalTypedBeforeDrawn(t *testing.T) {
 	dir := copySample(t, "channels-asgi")
 	tm := startTerminal(t, "init", dir)
 	tm.send(answers)
-	code, screen := tm.wait()
+	code, _ := tm.wait()
 	if code != exitOK {
-		t.Fatalf("exit %d; the terminal showed:\n%s", code, screen)
+		t.Fatalf("exit %d; the terminal shows:\n%s", code, tm.screen())
 	}
 	sameFiles(t, dir, initYes(t, "channels-asgi", answersAsFlags...))
 }
@@ -266,9 +273,9 @@ func TestTerminalCtrlC(t *testing.T) {
 			tm := startTerminal(t, "init", dir)
 			tm.waitFor("Services to run next to web")
 			tm.send(keys)
-			code, screen := tm.wait()
-			if code != exitAborted || !strings.Contains(screen, "aborted: nothing was written") {
-				t.Fatalf("exit %d, want %d and a word that nothing was written; the terminal showed:\n%s", code, exitAborted, screen)
+			code, text := tm.wait()
+			if code != exitAborted || !strings.Contains(text, "aborted: nothing was written") {
+				t.Fatalf("exit %d, want %d and a word that nothing was written; the terminal shows:\n%s", code, exitAborted, tm.screen())
 			}
 			sameFiles(t, dir, copySample(t, "channels-asgi"))
 		})
@@ -288,13 +295,13 @@ func TestTerminalBetweenPrompts(t *testing.T) {
 	tm := startTerminal(t, "init", dir)
 	tm.waitFor("Services to run next to web")
 	tm.send(answers + "y" + "n") // overwrite Dockerfile, keep .dockerignore
-	code, screen := tm.wait()
+	code, text := tm.wait()
 	if code != exitOK {
-		t.Fatalf("exit %d; the terminal showed:\n%s", code, screen)
+		t.Fatalf("exit %d; the terminal shows:\n%s", code, tm.screen())
 	}
 	for _, want := range []string{"Overwrite Dockerfile?", "Overwrite .dockerignore?", "updated   Dockerfile", "kept      .dockerignore"} {
-		if !strings.Contains(screen, want) {
-			t.Errorf("the terminal does not show %q:\n%s", want, screen)
+		if !strings.Contains(text, want) {
+			t.Errorf("the terminal did not show %q; it shows:\n%s", want, tm.screen())
 		}
 	}
 	want := initYes(t, "channels-asgi", answersAsFlags...)
