@@ -113,6 +113,9 @@ func teaPackage() string { return reflect.TypeFor[tea.QuitMsg]().PkgPath() }
 
 // sequence returns the commands of tea.Sequence's message, whose type is unexported.
 func sequence(msg tea.Msg) ([]tea.Cmd, bool) {
+	if _, ok := msg.(tea.BatchMsg); ok {
+		return nil, false
+	}
 	v := reflect.ValueOf(msg)
 	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
 		return nil, false

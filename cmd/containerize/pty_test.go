@@ -313,3 +313,25 @@ func TestTerminalBetweenPrompts(t *testing.T) {
 	}
 	sameFiles(t, dir, want)
 }
+
+func TestTerminalBeforeTheForm(t *testing.T) {
+	// A project that declares nothing but has a virtualenv is asked first whether to
+	// declare its dependencies; the report of what is declared is printed between that
+	// question and the form. The keys for both come in one write, typed before anything
+	// is drawn.
+	dir := copySample(t, "legacy-venv")
+	tm := startTerminal(t, "init", dir)
+	tm.send("y" + // declare the dependencies first
+		enter + enter + enter + enter + // services, python, port, settings block: the defaults
+		"y") // recap: write
+	code, text := tm.wait()
+	if code != exitOK {
+		t.Fatalf("exit %d; the terminal shows:\n%s", code, tm.screen())
+	}
+	for _, want := range []string{"Declare the dependencies first? yes", "Top level: 2 packages to declare", "created   requirements.lock"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the terminal did not show %q; it shows:\n%s", want, tm.screen())
+		}
+	}
+	sameFiles(t, dir, initYes(t, "legacy-venv"))
+}
