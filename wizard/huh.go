@@ -82,7 +82,7 @@ func (h *Huh) Ask(form Form) error {
 		// The note's height is set, as its text is computed only when it shows: the form's
 		// height is taken from its tallest group before.
 		lines := strings.Count(form.Recap(), "\n") + 1
-		recap := huh.NewNote().Title("Recap").Height(lines + 3).DescriptionFunc(func() string {
+		recap := huh.NewNote().Title("Recap").Height(lines+3).DescriptionFunc(func() string {
 			syncAll()
 			return form.Recap()
 		}, values)
