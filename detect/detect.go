@@ -68,7 +68,10 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 	if err := readPython(t, p); err != nil {
 		return nil, err
 	}
-	p.Name = projectName(t, p)
+	p.Name, p.NameSource = projectName(t, p)
+	if p.Docker, err = findDockerFiles(fsys); err != nil {
+		return nil, err
+	}
 	findServices(p)
 	findSystemPackages(p)
 	djangoWarnings(p)
@@ -224,16 +227,34 @@ func djangoWarnings(p *Project) {
 	}
 }
 
-// projectName prefers the name the project gives itself over its folder's.
-func projectName(t *tree, p *Project) string {
-	if m := t.manifests[p.DependencyDir]; m != nil && m.pyproject != nil {
-		if m.pyproject.Name != "" {
-			return m.pyproject.Name
+// projectName is what the project calls itself, so that every clone gets the same name
+// whatever its folder is called: the name pyproject.toml declares, else the Django
+// project's package (the one its settings module lives in) unless that is a generic one
+// like "config", else, as a last resort, the folder's name (init saves whichever it was).
+func projectName(t *tree, p *Project) (name, source string) {
+	if m := t.manifests[p.DependencyDir]; m != nil && m.pyproject != nil && m.pyproject.Name != "" {
+		return m.pyproject.Name, path.Join(p.DependencyDir, "pyproject.toml")
+	}
+	if d := p.Django; d != nil && d.SettingsModule != "" {
+		pkg, _, _ := strings.Cut(d.SettingsModule, ".")
+		if !genericPackage(pkg) {
+			return pkg, d.SettingsModuleSource
 		}
 	}
-	name := path.Base(strings.ReplaceAll(p.Root, "\\", "/"))
+	name = path.Base(strings.ReplaceAll(p.Root, "\\", "/"))
 	if name == "." || name == "/" {
-		return "app"
+		return "app", ""
 	}
-	return name
+	return name, "the folder's name"
+}
+
+// genericPackage reports whether a Django project package's name says nothing about the
+// project (cookiecutter-django's "config", startproject into ".", and the like).
+func genericPackage(name string) bool {
+	switch strings.ToLower(name) {
+	case "config", "conf", "settings", "core", "project", "proj", "app", "apps", "src", "main",
+		"site", "web", "website", "backend", "server", "django_project", "djangoproject", "mysite":
+		return true
+	}
+	return false
 }

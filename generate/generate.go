@@ -84,15 +84,16 @@ func render(name, file string, data any) ([]byte, error) {
 
 // Generate renders and validates the files of the plan.
 func Generate(p *plan.Plan, opts Options) (*Output, error) {
-	dockerfile, err := render("Dockerfile.tmpl", "Dockerfile", p)
+	paths := p.Files
+	dockerfile, err := render("Dockerfile.tmpl", paths.Dockerfile, p)
 	if err != nil {
 		return nil, err
 	}
-	compose, err := render("docker-compose.yml.tmpl", "docker-compose.yml", p)
+	compose, err := render("docker-compose.yml.tmpl", paths.Compose, p)
 	if err != nil {
 		return nil, err
 	}
-	dockerignore, err := render("dockerignore.tmpl", ".dockerignore", p)
+	dockerignore, err := render("dockerignore.tmpl", paths.Dockerignore, p)
 	if err != nil {
 		return nil, err
 	}
@@ -101,14 +102,14 @@ func Generate(p *plan.Plan, opts Options) (*Output, error) {
 		return nil, err
 	}
 
-	if err := validate.Dockerfile("Dockerfile", dockerfile); err != nil {
-		return nil, fmt.Errorf("generated Dockerfile is invalid (a bug in containerize; please report it):\n%w", err)
+	if err := validate.Dockerfile(paths.Dockerfile, dockerfile); err != nil {
+		return nil, fmt.Errorf("generated %s is invalid (a bug in containerize; please report it):\n%w", paths.Dockerfile, err)
 	}
-	if err := validate.DockerignoreCopies("Dockerfile", dockerfile, dockerignore); err != nil {
-		return nil, fmt.Errorf("generated .dockerignore hides files the Dockerfile copies (a bug in containerize; please report it):\n%w", err)
+	if err := validate.DockerignoreCopies(paths.Dockerfile, dockerfile, dockerignore); err != nil {
+		return nil, fmt.Errorf("generated %s hides files the Dockerfile copies (a bug in containerize; please report it):\n%w", paths.Dockerignore, err)
 	}
-	if err := validate.Compose("docker-compose.yml", compose, exampleEnv(p.Env)); err != nil {
-		return nil, fmt.Errorf("generated docker-compose.yml is invalid (a bug in containerize; please report it):\n%w", err)
+	if err := validate.Compose(paths.Compose, compose, exampleEnv(p.Env)); err != nil {
+		return nil, fmt.Errorf("generated %s is invalid (a bug in containerize; please report it):\n%w", paths.Compose, err)
 	}
 
 	env, err := freshEnv(p.Env, opts.Rand)
@@ -120,9 +121,9 @@ func Generate(p *plan.Plan, opts Options) (*Output, error) {
 		return nil, err
 	}
 	out.Files = []File{
-		{Path: "Dockerfile", Data: dockerfile},
-		{Path: "docker-compose.yml", Data: compose},
-		{Path: ".dockerignore", Data: dockerignore},
+		{Path: paths.Dockerfile, Data: dockerfile},
+		{Path: paths.Compose, Data: compose},
+		{Path: paths.Dockerignore, Data: dockerignore},
 		{Path: ".env.example", Data: envExample},
 		{Path: config.FileName, Data: config.Marshal(&p.Answers)},
 	}

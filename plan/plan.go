@@ -21,8 +21,10 @@ type Plan struct {
 	Name string `json:"name"`
 	// Answers are the decisions the plan was made from; containerize.toml saves them.
 	Answers config.Config `json:"answers"`
-	Image   Image         `json:"image"`
-	Compose Compose       `json:"compose"`
+	// Files are the paths the outputs are written to.
+	Files   Files   `json:"files"`
+	Image   Image   `json:"image"`
+	Compose Compose `json:"compose"`
 	// Env lists the variables .env defines, in groups; .env.example shows their examples.
 	Env []EnvGroup `json:"env"`
 	// Patch is the block appended to the settings module; nil leaves the settings alone.

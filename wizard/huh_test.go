@@ -34,7 +34,7 @@ func TestHuhAccessibleResolve(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Resolve: %v\noutput:\n%s", err, out.String())
 	}
-	want := config.Config{Python: "3.13", Port: 8080, Server: "daphne", Services: []detect.Service{"postgres", "redis", "celery-worker"}}
+	want := config.Config{Name: "app", Python: "3.13", Port: 8080, Server: "daphne", Services: []detect.Service{"postgres", "redis", "celery-worker"}, Keep: []string{}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Resolve:\n got %#v\nwant %#v\noutput:\n%s", got, want, out.String())
 	}

@@ -84,6 +84,8 @@ func Select(pr Prompter, title, help string, options []Option, def string) (stri
 
 // Flags are answers given on the command line; zero values mean "not given".
 type Flags struct {
+	// Name replaces the saved or detected project name.
+	Name   string
 	Python string
 	Port   int
 	Server string
@@ -121,8 +123,13 @@ func Resolve(p *detect.Project, saved *config.Config, flags Flags, pr Prompter) 
 	from := map[string]string{}
 
 	if saved != nil {
+		name := cfg.Name
 		cfg = *saved
 		cfg.Services = slices.Clone(saved.Services)
+		cfg.Keep = slices.Clone(saved.Keep)
+		if cfg.Name == "" { // saved before names were: the detected one is saved this time
+			cfg.Name = name
+		}
 		for _, k := range []string{"python", "port", "server", "services", "settings_patch"} {
 			from[k] = config.FileName
 		}
@@ -142,6 +149,9 @@ func Resolve(p *detect.Project, saved *config.Config, flags Flags, pr Prompter) 
 	}
 
 	cfg.Services = config.OrderServices(cfg.Services)
+	if cfg.Keep == nil {
+		cfg.Keep = []string{}
+	}
 	if err := cfg.Validate(); err != nil {
 		return config.Config{}, fmt.Errorf("invalid answers:\n%w", err)
 	}
@@ -170,6 +180,12 @@ func applyFlags(p *detect.Project, cfg *config.Config, f Flags, from map[string]
 			errs = append(errs, fmt.Errorf("--port: %w", err))
 		}
 		cfg.Port, from["port"] = f.Port, "--port"
+	}
+	if f.Name != "" {
+		if err := config.CheckName(f.Name); err != nil {
+			errs = append(errs, fmt.Errorf("--name: %w", err))
+		}
+		cfg.Name = f.Name
 	}
 	if f.Server != "" {
 		err := config.CheckServer(f.Server)

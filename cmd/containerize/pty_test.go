@@ -26,9 +26,6 @@ import (
 // shift+tab and Enter included. The terminal UI must neither lose nor misplace a key,
 // within the form or between the run's prompts.
 
-// mainEnv makes the test binary run containerize's main (see TestMain).
-const mainEnv = "CONTAINERIZE_TEST_MAIN"
-
 // Keys as a terminal sends them.
 const (
 	enter    = "\r"
@@ -283,35 +280,54 @@ func TestTerminalCtrlC(t *testing.T) {
 }
 
 func TestTerminalBetweenPrompts(t *testing.T) {
-	// After the form, each changed file of the user's is a prompt of its own: the keys for
-	// all of them come in the same write as the form's.
-	dir := copySample(t, "channels-asgi")
+	// After the form, each file of the user's that would change is a prompt of its own:
+	// the keys for all of them come in the same write as the form's.
 	mine := []byte("FROM python:3.12\n")
-	for _, f := range []string{"Dockerfile", ".dockerignore"} {
-		if err := os.WriteFile(filepath.Join(dir, f), mine, 0o644); err != nil {
-			t.Fatal(err)
+	edited := func(t *testing.T) string {
+		dir := copySample(t, "channels-asgi")
+		for _, f := range []string{"Dockerfile", ".dockerignore"} {
+			if err := os.WriteFile(filepath.Join(dir, f), mine, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
+		return dir
 	}
-	tm := startTerminal(t, "init", dir)
-	tm.waitFor("Services to run next to web")
-	tm.send(answers + "y" + "n") // overwrite Dockerfile, keep .dockerignore
-	code, text := tm.wait()
-	if code != exitOK {
-		t.Fatalf("exit %d; the terminal shows:\n%s", code, tm.screen())
-	}
-	for _, want := range []string{"Overwrite Dockerfile?", "Overwrite .dockerignore?", "updated   Dockerfile", "kept      .dockerignore"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the terminal did not show %q; it shows:\n%s", want, tm.screen())
+
+	t.Run("yes to both", func(t *testing.T) {
+		dir := edited(t)
+		tm := startTerminal(t, "init", dir)
+		tm.waitFor("Services to run next to web")
+		tm.send(answers + "y" + "y")
+		code, text := tm.wait()
+		if code != exitOK {
+			t.Fatalf("exit %d; the terminal shows:\n%s", code, tm.screen())
 		}
-	}
-	want := initYes(t, "channels-asgi", answersAsFlags...)
-	if err := os.WriteFile(filepath.Join(want, ".dockerignore"), mine, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(want, "Dockerfile.bak"), mine, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sameFiles(t, dir, want)
+		for _, want := range []string{"Replace Dockerfile? yes", "Replace .dockerignore? yes"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the terminal did not show %q; it shows:\n%s", want, tm.screen())
+			}
+		}
+		want := initYes(t, "channels-asgi", answersAsFlags...)
+		for _, f := range []string{"Dockerfile.bak", ".dockerignore.bak"} {
+			if err := os.WriteFile(filepath.Join(want, f), mine, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sameFiles(t, dir, want)
+	})
+
+	t.Run("yes, then no", func(t *testing.T) {
+		// No to the second writes nothing at all (exit 3).
+		dir := edited(t)
+		tm := startTerminal(t, "init", dir)
+		tm.waitFor("Services to run next to web")
+		tm.send(answers + "y" + "n")
+		code, text := tm.wait()
+		if code != exitConsent || !strings.Contains(text, "Replace .dockerignore? no") {
+			t.Fatalf("exit %d, want %d after No to the second file; the terminal shows:\n%s", code, exitConsent, tm.screen())
+		}
+		sameFiles(t, dir, edited(t))
+	})
 }
 
 func TestTerminalBeforeTheForm(t *testing.T) {
