@@ -173,23 +173,7 @@ func answer(q Question) string {
 // askAccessible asks each question as its own accessible huh form, reading from the one
 // input, and then the recap.
 func (h *Huh) askAccessible(form Form) error {
-	for _, q := range form.Questions {
-		if err := h.askOne(q); err != nil {
-			return err
-		}
-	}
-	if form.Recap == nil {
-		return nil
-	}
-	h.printHelp("Recap:", form.Recap())
-	confirmed := true
-	if err := h.askOne(Question{Title: form.Confirm, Yes: &confirmed}); err != nil {
-		return err
-	}
-	if !confirmed {
-		return ErrDeclined
-	}
-	return nil
+	return askEach(form, h.askOne, func(recap string) { h.printHelp("Recap:", recap) })
 }
 
 func (h *Huh) askOne(q Question) error {

@@ -52,23 +52,7 @@ func (s *Scripted) Unused() []string {
 
 // Ask implements Prompter.
 func (s *Scripted) Ask(form Form) error {
-	for _, q := range form.Questions {
-		if err := s.answer(q); err != nil {
-			return err
-		}
-	}
-	if form.Recap == nil {
-		return nil
-	}
-	s.recaps = append(s.recaps, form.Recap())
-	confirmed := true
-	if err := s.answer(Question{Title: form.Confirm, Yes: &confirmed}); err != nil {
-		return err
-	}
-	if !confirmed {
-		return ErrDeclined
-	}
-	return nil
+	return askEach(form, s.answer, func(recap string) { s.recaps = append(s.recaps, recap) })
 }
 
 func (s *Scripted) next(title string) (string, error) {

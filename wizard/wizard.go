@@ -68,6 +68,28 @@ type declined struct{}
 func (declined) Error() string        { return "aborted: the answers were not confirmed" }
 func (declined) Is(target error) bool { return target == ErrAborted }
 
+// askEach asks form's questions one by one with ask, then shows the recap and asks its
+// Confirm: a form for prompters that ask a question at a time.
+func askEach(form Form, ask func(Question) error, show func(recap string)) error {
+	for _, q := range form.Questions {
+		if err := ask(q); err != nil {
+			return err
+		}
+	}
+	if form.Recap == nil {
+		return nil
+	}
+	show(form.Recap())
+	confirmed := true
+	if err := ask(Question{Title: form.Confirm, Yes: &confirmed}); err != nil {
+		return err
+	}
+	if !confirmed {
+		return ErrDeclined
+	}
+	return nil
+}
+
 // Confirm asks pr one yes-or-no question.
 func Confirm(pr Prompter, title, help string, def bool) (bool, error) {
 	yes := def

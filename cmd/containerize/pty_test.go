@@ -147,6 +147,21 @@ func (tm *terminal) wait() (int, string) {
 	return 0, ""
 }
 
+// succeeds waits for the program to end, and fails unless it ended well and showed each
+// of want.
+func (tm *terminal) succeeds(want ...string) {
+	tm.t.Helper()
+	code, text := tm.wait()
+	if code != exitOK {
+		tm.t.Fatalf("exit %d; the terminal shows:\n%s", code, tm.screen())
+	}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			tm.t.Errorf("the terminal did not show %q; it shows:\n%s", w, tm.screen())
+		}
+	}
+}
+
 // copySample copies a sample project into a new folder, always of the same name (the
 // project's name comes from it).
 func copySample(t *testing.T, name string) string {
@@ -233,15 +248,7 @@ func TestTerminalTypedAtOnce(t *testing.T) {
 	tm := startTerminal(t, "init", dir)
 	tm.waitFor("Services to run next to web")
 	tm.send(answers)
-	code, text := tm.wait()
-	if code != exitOK {
-		t.Fatalf("exit %d; the terminal shows:\n%s", code, tm.screen())
-	}
-	for _, want := range []string{"Services        redis, mail", "Web server      gunicorn", "created   Dockerfile"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the terminal did not show %q; it shows:\n%s", want, tm.screen())
-		}
-	}
+	tm.succeeds("Services        redis, mail", "Web server      gunicorn", "created   Dockerfile")
 	sameFiles(t, dir, initYes(t, "channels-asgi", answersAsFlags...))
 }
 
@@ -251,10 +258,7 @@ func TestTerminalTypedBeforeDrawn(t *testing.T) {
 	dir := copySample(t, "channels-asgi")
 	tm := startTerminal(t, "init", dir)
 	tm.send(answers)
-	code, _ := tm.wait()
-	if code != exitOK {
-		t.Fatalf("exit %d; the terminal shows:\n%s", code, tm.screen())
-	}
+	tm.succeeds()
 	sameFiles(t, dir, initYes(t, "channels-asgi", answersAsFlags...))
 }
 
@@ -298,15 +302,7 @@ func TestTerminalBetweenPrompts(t *testing.T) {
 		tm := startTerminal(t, "init", dir)
 		tm.waitFor("Services to run next to web")
 		tm.send(answers + "y" + "y")
-		code, text := tm.wait()
-		if code != exitOK {
-			t.Fatalf("exit %d; the terminal shows:\n%s", code, tm.screen())
-		}
-		for _, want := range []string{"Replace Dockerfile? yes", "Replace .dockerignore? yes"} {
-			if !strings.Contains(text, want) {
-				t.Errorf("the terminal did not show %q; it shows:\n%s", want, tm.screen())
-			}
-		}
+		tm.succeeds("Replace Dockerfile? yes", "Replace .dockerignore? yes")
 		want := initYes(t, "channels-asgi", answersAsFlags...)
 		for _, f := range []string{"Dockerfile.bak", ".dockerignore.bak"} {
 			if err := os.WriteFile(filepath.Join(want, f), mine, 0o644); err != nil {
@@ -340,14 +336,6 @@ func TestTerminalBeforeTheForm(t *testing.T) {
 	tm.send("y" + // declare the dependencies first
 		enter + enter + enter + enter + // services, python, port, settings block: the defaults
 		"y") // recap: write
-	code, text := tm.wait()
-	if code != exitOK {
-		t.Fatalf("exit %d; the terminal shows:\n%s", code, tm.screen())
-	}
-	for _, want := range []string{"Declare the dependencies first? yes", "Top level: 2 packages to declare", "created   requirements.lock"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the terminal did not show %q; it shows:\n%s", want, tm.screen())
-		}
-	}
+	tm.succeeds("Declare the dependencies first? yes", "Top level: 2 packages to declare", "created   requirements.lock")
 	sameFiles(t, dir, initYes(t, "legacy-venv"))
 }
