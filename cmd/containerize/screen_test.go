@@ -5,6 +5,7 @@ package main
 import (
 	"strconv"
 	"strings"
+	"testing"
 	"unicode/utf8"
 )
 
@@ -116,15 +117,16 @@ func screen(out string, cols, rows int) string {
 				clampY()
 			}
 			if i+1 < len(out) && strings.IndexByte("]P_^", out[i+1]) >= 0 {
-				end := strings.IndexAny(out[i:], "\a\x1b\\")
-				if k := strings.Index(out[i+2:], "\x1b\\"); k >= 0 && (end < 0 || i+2+k < i+end) {
-					i = i + 2 + k + 2
-					continue
-				}
-				if end < 0 {
+				rest := out[i+2:]
+				bel, st := strings.IndexByte(rest, '\a'), strings.Index(rest, "\x1b\\")
+				switch {
+				case bel >= 0 && (st < 0 || bel < st):
+					i += 2 + bel + 1
+				case st >= 0:
+					i += 2 + st + 2
+				default:
 					return render(grid)
 				}
-				i += end + 1
 				continue
 			}
 			i += 2
@@ -162,4 +164,18 @@ func render(grid [][]rune) string {
 		lines[i] = strings.TrimRight(string(l), " ")
 	}
 	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
+
+func TestScreen(t *testing.T) {
+	for _, tt := range []struct{ out, want string }{
+		{"ab\r\ncd\x1b[1A\x1b[2DX", "Xb\ncd"},
+		{"\x1b[31mred\x1b[m\tx\x1b]0;title\a!", "red     x!"},
+		{"1\r\n2\r\n3\r\n4", "2\n3\n4"}, // scrolled
+		{"abcdef\x1b[3D\x1b[K\r\n\x1b[2Xz", "abc\nz"},
+		{"x\r\ny\x1b[2;1H\x1b[J", "x"},
+	} {
+		if got := screen(tt.out, 10, 3); got != tt.want {
+			t.Errorf("screen(%q) = %q, want %q", tt.out, got, tt.want)
+		}
+	}
 }
