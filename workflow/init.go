@@ -129,7 +129,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	var migrated []safewrite.File
 	if p.PackageManager == detect.ManagerNone && len(p.Virtualenvs) > 0 {
 		if o.Prompter != nil {
-			run, err := o.Prompter.Confirm("Declare the dependencies first?",
+			run, err := wizard.Confirm(o.Prompter, "Declare the dependencies first?",
 				fmt.Sprintf("No dependency file declares them; %s/ holds the only record. containerize migrate writes requirements.txt and requirements.lock from it.", p.Virtualenvs[0]), true)
 			if err != nil {
 				return nil, err
@@ -346,7 +346,7 @@ func (c Confirmer) ConfirmOverwrite(path, diff string) (bool, error) {
 		return false, &ConsentError{Files: map[string]string{path: why}}
 	}
 	fmt.Fprintf(c.Out, "\n%s was %s, and would change:\n%s\n", path, why, diff)
-	ok, err := c.Prompter.Confirm(fmt.Sprintf("Replace %s?", path), "Yes keeps the old content as "+path+".bak. No writes nothing at all.", false)
+	ok, err := wizard.Confirm(c.Prompter, fmt.Sprintf("Replace %s?", path), "Yes keeps the old content as "+path+".bak. No writes nothing at all.", false)
 	if err == nil && !ok {
 		err = &ConsentError{Files: map[string]string{path: why}, Declined: true}
 	}

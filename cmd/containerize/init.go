@@ -110,9 +110,13 @@ func serviceList(s string) []detect.Service {
 	return out
 }
 
-func initRun(opts *initOptions) error {
+func initRun(opts *initOptions) (err error) {
 	io := opts.IO
-	prompter := newPrompter(io, opts.Write)
+	prompter, done, err := newPrompter(io, opts.Write)
+	if err != nil {
+		return err
+	}
+	defer done(&err)
 	changes, err := workflow.PrepareInit(workflow.Init{Dir: opts.Dir, Flags: opts.Flags, Prompter: prompter,
 		Rand: io.Rand, UID: io.UID, GID: io.GID, Getenv: io.Getenv, Log: io.ErrOut})
 	if err != nil {
@@ -234,12 +238,22 @@ func printJSON(io *IO, c *workflow.Changes, res *safewrite.Result, dryRun string
 
 // newPrompter picks how questions are asked: not at all with --yes, a terminal UI when
 // both ends are terminals, otherwise plain prompts read line by line from standard input.
-func newPrompter(io *IO, w writeFlags) wizard.Prompter {
+// The terminal UI reads the terminal from now until done, which the run defers: it gives
+// the terminal back, and reports a failure to do so when the run had none.
+func newPrompter(io *IO, w writeFlags) (pr wizard.Prompter, done func(*error), err error) {
 	if w.yes {
-		return nil
+		return nil, func(*error) {}, nil
 	}
 	accessible := w.accessible || io.Getenv("ACCESSIBLE") != "" || !io.InTTY || !io.OutTTY
-	return wizard.NewHuh(io.In, io.ErrOut, accessible)
+	h, err := wizard.NewHuh(io.In, io.ErrOut, accessible, io.Getenv("TERM"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, func(err *error) {
+		if cerr := h.Close(); cerr != nil && *err == nil {
+			*err = cerr
+		}
+	}, nil
 }
 
 // abortOr turns a cancelled prompt into errAborted (exit 130).
