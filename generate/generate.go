@@ -11,12 +11,14 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"text/template"
 
 	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/templates"
 	"github.com/containerize/containerize/validate"
@@ -100,7 +102,7 @@ type Commands struct {
 
 func commands(p *plan.Plan, n Names) Commands {
 	compose := "docker compose"
-	if path.Dir(n.Compose) != "." || !defaultComposeFile(path.Base(n.Compose)) {
+	if path.Dir(n.Compose) != "." || !slices.Contains(detect.ComposeNames, n.Compose) {
 		compose += " -f " + n.Compose + " -f " + n.Override
 	}
 	return Commands{
@@ -109,16 +111,6 @@ func commands(p *plan.Plan, n Names) Commands {
 		Test:       compose + " run --rm web " + strings.Join(p.Dev.Test, " "),
 		Production: "docker compose -f " + n.Compose + " up --build",
 	}
-}
-
-// defaultComposeFile reports whether Compose reads a file of this name (and its override)
-// without -f.
-func defaultComposeFile(name string) bool {
-	switch name {
-	case "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml":
-		return true
-	}
-	return false
 }
 
 // view is what the templates render: the plan, the file names and the commands.

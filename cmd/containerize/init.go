@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -188,19 +189,42 @@ func write(io *IO, dir string, w writeFlags, prompter wizard.Prompter, c *workfl
 		fmt.Fprintf(io.ErrOut, "note: %s\n", n)
 	}
 	if len(res.Created)+len(res.Updated) > 0 {
-		fmt.Fprintln(out, "\nNext: "+c.Next)
+		printNext(out, c)
 	}
 	return nil
+}
+
+// printNext says what to run now: for init, the documented commands of the development
+// environment, its tests and production.
+func printNext(out io.Writer, c *workflow.Changes) {
+	cmds := c.Commands
+	if cmds.Up == "" {
+		fmt.Fprintln(out, "\nNext: "+c.Next)
+		return
+	}
+	fmt.Fprintf(out, "\nNext:\n  development:  %s\n", cmds.Up)
+	fmt.Fprintf(out, "                (%s also rebuilds when the dependencies change)\n", cmds.Watch)
+	fmt.Fprintf(out, "  tests:        %s\n", cmds.Test)
+	fmt.Fprintf(out, "  production:   %s\n", cmds.Production)
 }
 
 // runJSON is what --json prints: the plan, and what happened (or, with --dry-run, would
 // happen) to each file. Diffs are left out: .env's would print secrets.
 type runJSON struct {
-	Plan   *plan.Plan `json:"plan,omitempty"`
-	Files  []fileJSON `json:"files"`
-	Notes  []string   `json:"notes"`
-	Next   string     `json:"next,omitempty"`
-	DryRun bool       `json:"dry_run,omitempty"`
+	Plan  *plan.Plan `json:"plan,omitempty"`
+	Files []fileJSON `json:"files"`
+	Notes []string   `json:"notes"`
+	Next  string     `json:"next,omitempty"`
+	// Commands are init's documented commands: up, watch, test, production.
+	Commands *commandsJSON `json:"commands,omitempty"`
+	DryRun   bool          `json:"dry_run,omitempty"`
+}
+
+type commandsJSON struct {
+	Up         string `json:"up"`
+	Watch      string `json:"watch"`
+	Test       string `json:"test"`
+	Production string `json:"production"`
 }
 
 type fileJSON struct {
@@ -214,6 +238,9 @@ type fileJSON struct {
 
 func printJSON(io *IO, c *workflow.Changes, res *safewrite.Result, dryRun string) error {
 	out := runJSON{Plan: c.Plan, Files: []fileJSON{}, Notes: append([]string{}, c.Notes...), Next: c.Next, DryRun: dryRun != ""}
+	if cm := c.Commands; cm.Up != "" {
+		out.Commands = &commandsJSON{Up: cm.Up, Watch: cm.Watch, Test: cm.Test, Production: cm.Production}
+	}
 	for _, ch := range c.Changes {
 		f := fileJSON{Path: ch.File.Path, Action: ch.Action.String(), Consent: c.Consent[ch.File.Path]}
 		if res != nil {
