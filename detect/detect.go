@@ -21,6 +21,7 @@ type tree struct {
 	venvs     []string
 	venvInfo  map[string]venv.Venv // venv dir -> what venv.Inspect read of it (tree.virtualenv)
 	files     map[string]bool      // every regular file seen outside skipped dirs
+	conftests []string             // every conftest.py, in walk order
 	manifests map[string]*manifests
 }
 
@@ -36,6 +37,7 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 		AppRoot:              ".",
 		OtherDependencyFiles: []Finding{},
 		Dependencies:         []Dependency{},
+		DevDependencies:      []DevSource{},
 		Services:             []Service{},
 		ServiceEvidence:      []Finding{},
 		Virtualenvs:          t.venvs,
@@ -60,6 +62,9 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 	}
 
 	if err := readDependencies(t, p); err != nil {
+		return nil, err
+	}
+	if err := readTests(t, p); err != nil {
 		return nil, err
 	}
 	if err := readVirtualenvs(t, p); err != nil {
@@ -134,8 +139,11 @@ func walk(fsys fs.FS) (*tree, error) {
 	t := &tree{fsys: fsys, venvInfo: map[string]venv.Venv{}, files: map[string]bool{}, manifests: map[string]*manifests{}}
 	err := WalkProject(fsys, func(p string, d fs.DirEntry) error {
 		t.files[p] = true
-		if d.Name() == "manage.py" {
+		switch d.Name() {
+		case "manage.py":
 			t.managePys = append(t.managePys, p)
+		case "conftest.py":
+			t.conftests = append(t.conftests, p)
 		}
 		return nil
 	}, func(dir, _ string) {

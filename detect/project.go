@@ -38,6 +38,11 @@ type Project struct {
 	OtherDependencyFiles []Finding `json:"other_dependency_files"`
 	// Dependencies are the runtime dependencies declared by the chosen files.
 	Dependencies []Dependency `json:"dependencies"`
+	// DevDependencies are what the dependency folder's files declare for development
+	// besides them, whichever package manager reads them.
+	DevDependencies []DevSource `json:"dev_dependencies"`
+	// Tests says how the project's tests run.
+	Tests Tests `json:"tests"`
 
 	Python Python `json:"python"`
 	// Django is nil when the project is not a Django project (no manage.py).

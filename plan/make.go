@@ -83,6 +83,10 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 	pl.Env = envGroups(f, pl.Name, pl.Compose)
 	pl.Patch, notes = settings(f, rt, pl.Compose)
 	pl.Notes = append(pl.Notes, notes...)
+	if pl.Dev, notes, err = dev(f, pl); err != nil {
+		return nil, err
+	}
+	pl.Notes = append(pl.Notes, notes...)
 	return pl, nil
 }
 

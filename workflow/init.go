@@ -35,6 +35,9 @@ type Init struct {
 	Prompter wizard.Prompter
 	// Rand is the source of fresh secrets for .env; nil means crypto/rand.
 	Rand io.Reader
+	// UID and GID are this machine's user and group (os.Getuid, os.Getgid: -1 on Windows),
+	// which a new .env records for the development containers.
+	UID, GID int
 	// Getenv reads the environment (the virtualenvs outside the project); nil means os.Getenv.
 	Getenv func(string) string
 	// Log receives what people should read before anything is written: the detection
@@ -58,6 +61,8 @@ type Changes struct {
 	Notes []string
 	// Next is the command to run after the write.
 	Next string
+	// Commands are the one-liners the files document (development, watch, tests, production).
+	Commands generate.Commands
 }
 
 // Why a file needs consent before it is replaced.
@@ -124,7 +129,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	var migrated []safewrite.File
 	if p.PackageManager == detect.ManagerNone && len(p.Virtualenvs) > 0 {
 		if o.Prompter != nil {
-			run, err := o.Prompter.Confirm("Declare the dependencies first?",
+			run, err := wizard.Confirm(o.Prompter, "Declare the dependencies first?",
 				fmt.Sprintf("No dependency file declares them; %s/ holds the only record. containerize migrate writes requirements.txt and requirements.lock from it.", p.Virtualenvs[0]), true)
 			if err != nil {
 				return nil, err
@@ -153,7 +158,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := generate.Generate(pl, generate.Options{Rand: o.Rand})
+	out, err := generate.Generate(pl, generate.Options{Rand: o.Rand, HostUser: generate.HostUser{UID: o.UID, GID: o.GID}})
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +178,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Changes{Plan: pl, Changes: changes, Approved: approved, Consent: map[string]string{}, Notes: notes, Next: "docker compose up --build"}
+	c := &Changes{Plan: pl, Changes: changes, Approved: approved, Consent: map[string]string{}, Notes: notes, Next: out.Commands.Up, Commands: out.Commands}
 	for i, ch := range changes {
 		if ch.Action != safewrite.Update || approved[ch.File.Path] {
 			continue
@@ -341,7 +346,7 @@ func (c Confirmer) ConfirmOverwrite(path, diff string) (bool, error) {
 		return false, &ConsentError{Files: map[string]string{path: why}}
 	}
 	fmt.Fprintf(c.Out, "\n%s was %s, and would change:\n%s\n", path, why, diff)
-	ok, err := c.Prompter.Confirm(fmt.Sprintf("Replace %s?", path), "Yes keeps the old content as "+path+".bak. No writes nothing at all.", false)
+	ok, err := wizard.Confirm(c.Prompter, fmt.Sprintf("Replace %s?", path), "Yes keeps the old content as "+path+".bak. No writes nothing at all.", false)
 	if err == nil && !ok {
 		err = &ConsentError{Files: map[string]string{path: why}, Declined: true}
 	}

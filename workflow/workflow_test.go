@@ -46,7 +46,7 @@ func TestPrepareInit(t *testing.T) {
 	for _, ch := range c.Changes {
 		order = append(order, ch.File.Path+":"+ch.Action.String())
 	}
-	want := "Dockerfile:create docker-compose.yml:create .dockerignore:create .env.example:create .env:create containerize.toml:create library/settings.py:update .gitignore:update containerize.sum:create"
+	want := "Dockerfile:create docker-compose.yml:create docker-compose.override.yml:create .dockerignore:create .env.example:create .env:create .devcontainer/devcontainer.json:create containerize.toml:create library/settings.py:update .gitignore:update containerize.sum:create"
 	if got := strings.Join(order, " "); got != want {
 		t.Errorf("changes\n got %s\nwant %s", got, want)
 	}
@@ -81,6 +81,7 @@ func TestPrepareInitExistingEnv(t *testing.T) {
 	}
 	o := yes(dir)
 	o.Flags.Services, o.Flags.ServicesSet = []detect.Service{detect.ServicePostgres}, true
+	o.UID, o.GID = 1234, 1235
 	c, err := PrepareInit(o)
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +89,8 @@ func TestPrepareInitExistingEnv(t *testing.T) {
 	env := byPath(c)[".env"]
 	data := string(env.File.Data)
 	if env.Action != safewrite.Update || !env.File.NoBackup || !c.Approved[".env"] ||
-		!strings.HasPrefix(data, "SECRET_KEY=mine\n") || !strings.Contains(data, "\nPOSTGRES_PASSWORD=") || strings.Count(data, "SECRET_KEY=") != 1 {
+		!strings.HasPrefix(data, "SECRET_KEY=mine\n") || !strings.Contains(data, "\nPOSTGRES_PASSWORD=") || strings.Count(data, "SECRET_KEY=") != 1 ||
+		!strings.Contains(data, "\nDEV_UID=1234\nDEV_GID=1235\n") {
 		t.Errorf(".env change %s additive=%v approved=%v:\n%s", env.Action, env.File.NoBackup, c.Approved[".env"], data)
 	}
 	if !strings.Contains(strings.Join(c.Notes, "\n"), ".env lacked DEBUG, ALLOWED_HOSTS, POSTGRES_DB") {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -110,11 +111,15 @@ func serviceList(s string) []detect.Service {
 	return out
 }
 
-func initRun(opts *initOptions) error {
+func initRun(opts *initOptions) (err error) {
 	io := opts.IO
-	prompter := newPrompter(io, opts.Write)
+	prompter, done, err := newPrompter(io, opts.Write)
+	if err != nil {
+		return err
+	}
+	defer done(&err)
 	changes, err := workflow.PrepareInit(workflow.Init{Dir: opts.Dir, Flags: opts.Flags, Prompter: prompter,
-		Rand: io.Rand, Getenv: io.Getenv, Log: io.ErrOut})
+		Rand: io.Rand, UID: io.UID, GID: io.GID, Getenv: io.Getenv, Log: io.ErrOut})
 	if err != nil {
 		var fe *wizard.FlagError
 		if errors.As(err, &fe) {
@@ -184,19 +189,42 @@ func write(io *IO, dir string, w writeFlags, prompter wizard.Prompter, c *workfl
 		fmt.Fprintf(io.ErrOut, "note: %s\n", n)
 	}
 	if len(res.Created)+len(res.Updated) > 0 {
-		fmt.Fprintln(out, "\nNext: "+c.Next)
+		printNext(out, c)
 	}
 	return nil
+}
+
+// printNext says what to run now: for init, the documented commands of the development
+// environment, its tests and production.
+func printNext(out io.Writer, c *workflow.Changes) {
+	cmds := c.Commands
+	if cmds.Up == "" {
+		fmt.Fprintln(out, "\nNext: "+c.Next)
+		return
+	}
+	fmt.Fprintf(out, "\nNext:\n  development:  %s\n", cmds.Up)
+	fmt.Fprintf(out, "                (%s also rebuilds when the dependencies change)\n", cmds.Watch)
+	fmt.Fprintf(out, "  tests:        %s\n", cmds.Test)
+	fmt.Fprintf(out, "  production:   %s\n", cmds.Production)
 }
 
 // runJSON is what --json prints: the plan, and what happened (or, with --dry-run, would
 // happen) to each file. Diffs are left out: .env's would print secrets.
 type runJSON struct {
-	Plan   *plan.Plan `json:"plan,omitempty"`
-	Files  []fileJSON `json:"files"`
-	Notes  []string   `json:"notes"`
-	Next   string     `json:"next,omitempty"`
-	DryRun bool       `json:"dry_run,omitempty"`
+	Plan  *plan.Plan `json:"plan,omitempty"`
+	Files []fileJSON `json:"files"`
+	Notes []string   `json:"notes"`
+	Next  string     `json:"next,omitempty"`
+	// Commands are init's documented commands: up, watch, test, production.
+	Commands *commandsJSON `json:"commands,omitempty"`
+	DryRun   bool          `json:"dry_run,omitempty"`
+}
+
+type commandsJSON struct {
+	Up         string `json:"up"`
+	Watch      string `json:"watch"`
+	Test       string `json:"test"`
+	Production string `json:"production"`
 }
 
 type fileJSON struct {
@@ -210,6 +238,9 @@ type fileJSON struct {
 
 func printJSON(io *IO, c *workflow.Changes, res *safewrite.Result, dryRun string) error {
 	out := runJSON{Plan: c.Plan, Files: []fileJSON{}, Notes: append([]string{}, c.Notes...), Next: c.Next, DryRun: dryRun != ""}
+	if cm := c.Commands; cm.Up != "" {
+		out.Commands = &commandsJSON{Up: cm.Up, Watch: cm.Watch, Test: cm.Test, Production: cm.Production}
+	}
 	for _, ch := range c.Changes {
 		f := fileJSON{Path: ch.File.Path, Action: ch.Action.String(), Consent: c.Consent[ch.File.Path]}
 		if res != nil {
@@ -234,12 +265,22 @@ func printJSON(io *IO, c *workflow.Changes, res *safewrite.Result, dryRun string
 
 // newPrompter picks how questions are asked: not at all with --yes, a terminal UI when
 // both ends are terminals, otherwise plain prompts read line by line from standard input.
-func newPrompter(io *IO, w writeFlags) wizard.Prompter {
+// The terminal UI reads the terminal from now until done, which the run defers: it gives
+// the terminal back, and reports a failure to do so when the run had none.
+func newPrompter(io *IO, w writeFlags) (pr wizard.Prompter, done func(*error), err error) {
 	if w.yes {
-		return nil
+		return nil, func(*error) {}, nil
 	}
 	accessible := w.accessible || io.Getenv("ACCESSIBLE") != "" || !io.InTTY || !io.OutTTY
-	return wizard.NewHuh(io.In, io.ErrOut, accessible)
+	h, err := wizard.NewHuh(io.In, io.ErrOut, accessible, io.Getenv("TERM"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, func(err *error) {
+		if cerr := h.Close(); cerr != nil && *err == nil {
+			*err = cerr
+		}
+	}, nil
 }
 
 // abortOr turns a cancelled prompt into errAborted (exit 130).

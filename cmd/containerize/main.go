@@ -38,6 +38,9 @@ type IO struct {
 	Rand io.Reader
 	// Getenv reads the environment (ACCESSIBLE, NO_COLOR).
 	Getenv func(string) string
+	// UID and GID are the user's (os.Getuid, os.Getgid), whom the development containers
+	// run as.
+	UID, GID int
 }
 
 func stdIO() *IO {
@@ -48,6 +51,8 @@ func stdIO() *IO {
 		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		Rand:   rand.Reader,
 		Getenv: os.Getenv,
+		UID:    os.Getuid(),
+		GID:    os.Getgid(),
 	}
 }
 

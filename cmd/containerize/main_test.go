@@ -13,7 +13,14 @@ import (
 	"github.com/containerize/containerize/internal/samples"
 )
 
+// mainEnv makes the test binary run containerize's main (the pseudo-terminal tests).
+const mainEnv = "CONTAINERIZE_TEST_MAIN"
+
 func TestMain(m *testing.M) {
+	if os.Getenv(mainEnv) != "" {
+		// The pseudo-terminal tests run the test binary as containerize.
+		os.Exit(run(os.Args[1:], stdIO()))
+	}
 	testscript.Main(m, map[string]func(){
 		"containerize": func() { os.Exit(run(os.Args[1:], stdIO())) },
 	})
