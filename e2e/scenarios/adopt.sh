@@ -84,9 +84,16 @@ services_in_folder() {
 }
 check "docker compose config --services in the folder shows the generated services (web, migrate, db)" services_in_folder
 tree_sum >"$RUN_DIR/tree.adopted"
-init_again again --yes --services postgres
+init_again again --yes --json --services postgres
 check "init --yes again exits 0: the adopted files are containerize's now (got $INIT_RC)" test "$INIT_RC" = 0
 check "init --yes again changes nothing" tree_is "$RUN_DIR/tree.adopted"
+production_names_adopted() {
+	local cmd
+	cmd=$(jq -r '.commands.production // empty' "$RUN_DIR/init-again.out")
+	log "[$SCENARIO] the documented production command: ${cmd:-none}"
+	[ "$cmd" = "docker compose -f compose.yaml up --build" ]
+}
+check "the documented production command runs compose.yaml alone" production_names_adopted
 
 # 3. The adopted stack runs.
 snapshot_generated

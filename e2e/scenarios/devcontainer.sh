@@ -76,14 +76,16 @@ same_user() {
 	[ "$got" = "$want" ]
 }
 check "devcontainer exec runs as DEV_UID from .env" same_user
-# The command inside the container: what the override documents, without the compose part.
-inner_test_command() {
-	sed -n 's/^# *Run the tests: *docker compose run --rm web //p' "$APP/$OVERRIDE" | head -n1
-}
+# The command inside the container: the test command init documents (--json's
+# commands.test), without its `docker compose run --rm web`.
+"$E2E_BIN/containerize" init --dry-run --json "$APP" >"$RUN_DIR/init-dry-run.json" 2>/dev/null ||
+	die "init --dry-run --json failed"
 tests_pass_inside() {
 	local cmd words
-	cmd=$(inner_test_command)
-	[ -n "$cmd" ] || { log "[$SCENARIO] $OVERRIDE documents no 'docker compose run --rm web' test command"; return 1; }
+	cmd=$(jq -r '.commands.test // empty' "$RUN_DIR/init-dry-run.json")
+	log "[$SCENARIO] the documented test command: ${cmd:-none}"
+	case $cmd in "docker compose run --rm web "?*) cmd=${cmd#docker compose run --rm web } ;;
+	*) log "[$SCENARIO] not a 'docker compose run --rm web' command"; return 1 ;; esac
 	read -ra words <<<"$cmd"
 	log "[$SCENARIO] devcontainer exec $cmd"
 	dc exec "${words[@]}" </dev/null >"$RUN_DIR/tests.log" 2>&1 || { tail -n 30 "$RUN_DIR/tests.log" >&2; return 1; }

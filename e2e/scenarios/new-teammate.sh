@@ -215,15 +215,13 @@ makemigrations_owned() {
 check "makemigrations in the container creates a migration file owned by UID $MATE_UID" makemigrations_owned
 check "migrate in the container applies it" compose run --rm -T web python manage.py migrate --noinput </dev/null
 
-# The tests, with the command the override documents.
-test_command() {
-	sed -n 's/^# *Run the tests: *//p' "$APP/$OVERRIDE" | head -n1
-}
+# The tests, with the command init documents (--json's commands.test, also in the override).
 tests_pass() {
 	local cmd words
-	cmd=$(test_command)
-	[ -n "$cmd" ] || { log "[$SCENARIO] $OVERRIDE documents no test command ('# Run the tests: …')"; return 1; }
+	cmd=$(jq -r '.commands.test // empty' "$RUN_DIR/init-bookshelf.out")
+	[ -n "$cmd" ] || { log "[$SCENARIO] init --json gives no commands.test"; return 1; }
 	log "[$SCENARIO] the documented test command: $cmd"
+	grep -qF "$cmd" "$APP/$OVERRIDE" || log "[$SCENARIO] (not in $OVERRIDE's comments)"
 	case $cmd in "docker compose "*) ;; *) log "[$SCENARIO] not a docker compose command"; return 1 ;; esac
 	read -ra words <<<"${cmd#docker compose }"
 	compose "${words[@]}" </dev/null >"$RUN_DIR/tests.log" 2>&1 || { tail -n 30 "$RUN_DIR/tests.log" >&2; return 1; }
@@ -252,7 +250,11 @@ nothing_foreign() {
 check "every file in the clone belongs to the teammate (none written as root or 10001)" nothing_foreign
 check "the generated files were not changed by the run" generated_files_unchanged
 
-# 4. Production on the same checkout: the compose file alone.
+# 4. Production on the same checkout, with the command init documents: the compose file alone.
+PRODUCTION=$(jq -r '.commands.production // empty' "$RUN_DIR/init-bookshelf.out")
+log "[$SCENARIO] the documented production command: ${PRODUCTION:-none}"
+check "the production command names the compose file alone (-f docker-compose.yml)" \
+	test "$PRODUCTION" = "docker compose -f docker-compose.yml up --build"
 COMPOSE_FILES=(docker-compose.yml)
 compose_ready
 PROD_IMAGE=$(compose config --format json | jq -r .services.web.image)
