@@ -50,12 +50,13 @@ install -d -o "$MATE" -g "$MATE_GID" "$MATE_HOME/bin" "$MATE_HOME/src"
 # The teammate's containerize, in their own bin/.
 install -o "$MATE" -g "$MATE_GID" -m 0755 "$E2E_BIN/containerize" "$MATE_HOME/bin/containerize"
 
-# as_mate DIR CMD...: CMD as the teammate in DIR, with a clean login-like environment.
+# as_mate DIR CMD...: CMD as the teammate in DIR, with a clean login-like environment,
+# bounded in time.
 as_mate() {
 	local dir=$1
 	shift
 	# shellcheck disable=SC2016 # expanded by that sh
-	runuser -u "$MATE" -- env -i HOME="$MATE_HOME" USER="$MATE" LOGNAME="$MATE" LANG=C.UTF-8 \
+	timeout 300 runuser -u "$MATE" -- env -i HOME="$MATE_HOME" USER="$MATE" LOGNAME="$MATE" LANG=C.UTF-8 \
 		PATH="$MATE_HOME/bin:/usr/local/bin:/usr/bin:/bin" sh -c 'cd "$0" && exec "$@"' "$dir" "$@"
 }
 
