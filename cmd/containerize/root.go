@@ -27,7 +27,8 @@ and writes a Dockerfile, docker-compose.yml, .dockerignore and .env files.`,
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newInitCmd(io, initRun), newDetectCmd(io, detectRun), newBuildCmd(io, buildRun), newMigrateCmd(io, migrateRun))
+	root.AddCommand(newInitCmd(io, initRun), newDetectCmd(io, detectRun), newBuildCmd(io, buildRun), newMigrateCmd(io, migrateRun),
+		newDoctorCmd(io, doctorRun))
 	return root
 }
 
