@@ -175,12 +175,7 @@ func (p *project) readCompose(name string, byName map[string]*service) error {
 		}
 	})
 	services, _ := doc["services"].(map[string]any)
-	names := make([]string, 0, len(services))
-	for n := range services {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
+	for _, n := range serviceOrder(b, services) {
 		def, _ := services[n].(map[string]any)
 		s := byName[n]
 		if s == nil {
@@ -211,6 +206,20 @@ func (p *project) readCompose(name string, byName map[string]*service) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// serviceOrder is the services' names as the file lists them (a map has no order; the
+// document, read again as nodes, does).
+func serviceOrder(data []byte, services map[string]any) []string {
+	var doc struct{ Services yaml.Node }
+	yaml.Unmarshal(data, &doc)
+	var names []string
+	for i := 0; i+1 < len(doc.Services.Content); i += 2 {
+		if n := doc.Services.Content[i].Value; services[n] != nil && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 // walkStrings calls f for every string value (not mapping keys), as Compose interpolates.
