@@ -68,6 +68,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"init", "--yes", dir, dir}, exitUsage, "at most one directory"},
 		{[]string{"init", "--yes", filepath.Join(dir, "missing")}, exitError, "no such file"},
 		{[]string{"init", "--yes", "--dry-run", dir}, exitOK, ""},
+		{[]string{"doctor", "--no-such-flag", dir}, exitUsage, "unknown flag"},
+		{[]string{"doctor", dir, dir}, exitUsage, "at most one directory"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errOut bytes.Buffer
