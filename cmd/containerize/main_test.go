@@ -66,7 +66,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"init", "--yes", "--python", "2.7", dir}, exitUsage, "--python"},
 		{[]string{"init", "--yes", "--services", "postgres,oracle", dir}, exitUsage, "--services"},
 		{[]string{"init", "--yes", dir, dir}, exitUsage, "at most one directory"},
-		{[]string{"init", "--yes", filepath.Join(dir, "missing")}, exitError, "no such file"},
+		{[]string{"init", "--yes", filepath.Join(dir, "missing")}, exitError, "missing does not exist"},
 		{[]string{"init", "--yes", "--dry-run", dir}, exitOK, ""},
 		{[]string{"doctor", "--no-such-flag", dir}, exitUsage, "unknown flag"},
 		{[]string{"doctor", dir, dir}, exitUsage, "at most one directory"},

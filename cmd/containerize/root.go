@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,6 +63,9 @@ func projectDir(args []string) (string, error) {
 		return "", err
 	}
 	st, err := os.Stat(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("project directory %s does not exist", dir)
+	}
 	if err != nil {
 		return "", fmt.Errorf("project directory: %w", err)
 	}
