@@ -3,6 +3,7 @@ package migrate
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -13,6 +14,9 @@ import (
 // dist-info that is a dangling symlink): the distributions are still
 // pinned, from their folder names, and the problems are reported.
 func TestBrokenVenv(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("a dangling symlink to a Unix path")
+	}
 	root := t.TempDir()
 	if r, err := filepath.EvalSymlinks(root); err == nil {
 		root = r

@@ -32,6 +32,14 @@ func TestScripts(t *testing.T) {
 				}
 				ts.Check(samples.CopyTree(filepath.Join(samples.Dir(), args[0]), ts.MkAbs(args[1])))
 			},
+			// write FILE TEXT... writes the words (with $VARS expanded) as one line, the
+			// portable `echo TEXT > FILE`.
+			"write": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: write FILE TEXT...")
+				}
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Join(args[1:], " ")+"\n"), 0o644))
+			},
 			// nobackups DIR fails if any *.bak file exists below DIR.
 			"nobackups": func(ts *testscript.TestScript, neg bool, args []string) {
 				var found []string
