@@ -73,3 +73,30 @@ func TestWindowsVenv(t *testing.T) {
 	files := plan(t, in, r, FormatRequirements)
 	golden.Assert(t, files["requirements.txt"], "windows/requirements.txt")
 }
+
+// TestProjectPath: a folder an install names is written relative to the project when it lies
+// inside it, for the project's own system paths (on Windows, C:\Users\…) and for a
+// virtualenv made on Windows.
+func TestProjectPath(t *testing.T) {
+	tmp := t.TempDir()
+	for _, tc := range []struct {
+		dir, target, want string
+		inside            bool
+	}{
+		{"/home/u/proj", "/home/u/proj/src/pkg", "src/pkg", true},
+		{"/home/u/proj", "/home/u/proj", ".", true},
+		{"/home/u/proj", "/home/u/project2/x", "/home/u/project2/x", false},
+		{"/home/u/proj", `C:\Users\dev\winlib`, `C:\Users\dev\winlib`, false},
+		{"C:/Users/dev/proj", `C:\Users\dev\proj\src\pkg`, "src/pkg", true},
+		{"C:/Users/dev/proj", `c:\users\DEV\proj\lib`, "lib", true},
+		{"C:/Users/dev/proj", `C:\Users\dev\proj`, ".", true},
+		{"C:/Users/dev/proj", `C:\Users\dev\proj2\x`, `C:\Users\dev\proj2\x`, false},
+		{"C:/Users/dev/proj", `D:\Users\dev\proj\x`, `D:\Users\dev\proj\x`, false},
+		{filepath.Join(tmp, "proj"), filepath.Join(tmp, "proj", "src", "pkg"), "src/pkg", true},
+	} {
+		got, inside := projectPath(Input{Dir: tc.dir}, tc.target)
+		if got != tc.want || inside != tc.inside {
+			t.Errorf("projectPath(%q, %q) = %q, %v; want %q, %v", tc.dir, tc.target, got, inside, tc.want, tc.inside)
+		}
+	}
+}
