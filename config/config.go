@@ -21,6 +21,10 @@ const (
 // Config is every decision the generators need. The zero value is not useful; the wizard
 // fills it from detection, flags and the saved file.
 type Config struct {
+	// Name names the image, the compose project (its volumes and network) and the default
+	// database. It is decided once, from the project itself, and saved, so every clone of the
+	// repository gets the same files whatever its folder is called.
+	Name string `toml:"name" json:"name"`
 	// Python is the minor version of the base image ("3.11").
 	Python string `toml:"python" json:"python"`
 	// Port the web server listens on inside the container and publishes on the host.
@@ -32,6 +36,9 @@ type Config struct {
 	Services []detect.Service `toml:"services" json:"services"`
 	// SettingsPatch appends the environment-reading block to the settings module.
 	SettingsPatch bool `toml:"settings_patch" json:"settings_patch"`
+	// Keep lists generated files (slash paths from the project root) that containerize
+	// leaves alone because their owners edit them by hand.
+	Keep []string `toml:"keep" json:"keep"`
 }
 
 // Has reports whether the service was chosen.

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,7 +31,11 @@ var Servers = []string{ServerGunicorn, ServerUvicorn, ServerDaphne}
 const header = "# containerize.toml: the answers containerize init used. Edit a value or delete the file to be asked again."
 
 // keys are the file's keys in the order Marshal writes them.
-var keys = []string{"python", "port", "server", "services", "settings_patch"}
+var keys = []string{"name", "python", "port", "server", "services", "settings_patch", "keep"}
+
+// optional reports the keys a file may lack: files written before they existed are still
+// read (init then saves the value it decided).
+func optional(key string) bool { return key == "name" || key == "keep" }
 
 // problem is one invalid value, named by its key so Parse can add the line.
 type problem struct {
@@ -42,6 +47,9 @@ type problem struct {
 // and a consistent set of services. The error lists every problem, one per line.
 func (c *Config) Validate() error {
 	var errs []error
+	if c.Name == "" {
+		errs = append(errs, errors.New("name is empty: the project needs a name"))
+	}
 	for _, p := range c.problems() {
 		errs = append(errs, errors.New(p.msg))
 	}
@@ -63,11 +71,61 @@ func (c *Config) problems() []problem {
 		}
 		ps = append(ps, problem{key, prefix + err.Error()})
 	}
+	if c.Name != "" { // a file written before names were saved has none; Validate needs one
+		add("name", "", CheckName(c.Name))
+	}
 	add("python", "", Python.Check(c.Python))
 	add("port", "", CheckPort(c.Port))
 	add("server", "", CheckServer(c.Server))
 	add("services", "services: ", CheckServices(c.Services))
+	add("keep", "keep: ", CheckKeep(c.Keep))
 	return ps
+}
+
+// CheckName accepts what Compose accepts as a project name (lower-case letters, digits,
+// dashes and underscores, starting with a letter or digit); an image may be named so too.
+func CheckName(name string) error {
+	if name == "" || name != ProjectName(name) {
+		return fmt.Errorf("name must be lower-case letters, digits, '-' and '_', starting with a letter or digit (like %q), got %q", ProjectName(name), name)
+	}
+	return nil
+}
+
+// ProjectName turns what a project calls itself into a valid name (see CheckName):
+// lower case, other characters replaced by '-', "app" when nothing is left.
+func ProjectName(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		ok := r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || (r == '_' || r == '-') && b.Len() > 0
+		switch {
+		case ok:
+			b.WriteRune(r)
+			dash = false
+		case b.Len() > 0 && !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimRight(b.String(), "-_")
+	if out == "" {
+		return "app"
+	}
+	return out
+}
+
+// CheckKeep accepts slash paths inside the project, each once.
+func CheckKeep(paths []string) error {
+	var errs []error
+	for i, p := range paths {
+		switch {
+		case p == "" || strings.HasPrefix(p, "/") || strings.Contains(p, "\\") || p != path.Clean(p) || p == ".." || strings.HasPrefix(p, "../"):
+			errs = append(errs, fmt.Errorf("%q is not a clean slash path inside the project, like \"Dockerfile\" or \"docker/compose.yaml\"", p))
+		case slices.Contains(paths[:i], p):
+			errs = append(errs, fmt.Errorf("%q is listed twice: remove one", p))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // CheckPort accepts 1-65535.
@@ -153,7 +211,7 @@ func Parse(data []byte, path string) (*Config, error) {
 	}
 	var missing []string
 	for _, k := range keys {
-		if _, ok := lines[k]; !ok {
+		if _, ok := lines[k]; !ok && !optional(k) {
 			missing = append(missing, strconv.Quote(k))
 		}
 	}
@@ -170,6 +228,9 @@ func Parse(data []byte, path string) (*Config, error) {
 		return nil, errors.Join(errs...)
 	}
 	c.Services = OrderServices(c.Services)
+	if c.Keep == nil {
+		c.Keep = []string{}
+	}
 	return &c, nil
 }
 
@@ -217,6 +278,10 @@ func wants(key string) string {
 		return `a list of quoted names like ["postgres", "redis"]`
 	case "settings_patch":
 		return "true or false"
+	case "name":
+		return `a quoted name like "library"`
+	case "keep":
+		return `a list of quoted paths like ["Dockerfile"]`
 	}
 	return ""
 }
@@ -289,13 +354,13 @@ func scan(data []byte) []entry {
 // fits reports whether the node has the TOML type key needs.
 func fits(key string, n *unstable.Node) bool {
 	switch key {
-	case "python", "server":
+	case "name", "python", "server":
 		return n.Kind == unstable.String
 	case "port":
 		return n.Kind == unstable.Integer
 	case "settings_patch":
 		return n.Kind == unstable.Bool
-	case "services":
+	case "services", "keep":
 		if n.Kind != unstable.Array {
 			return false
 		}
@@ -331,6 +396,8 @@ func render(p *unstable.Parser, n *unstable.Node) string {
 func Marshal(c *Config) []byte {
 	var b bytes.Buffer
 	b.WriteString(header + "\n\n")
+	b.WriteString("# The image, compose project and default database name (the same in every clone)\n")
+	fmt.Fprintf(&b, "name = %s\n", quote(c.Name))
 	fmt.Fprintf(&b, "# Python minor version of the base image: %s\n", strings.Join(Python.Supported, ", "))
 	fmt.Fprintf(&b, "python = %s\n", quote(c.Python))
 	b.WriteString("# Port the web server listens on, in the container and on the host\n")
@@ -338,15 +405,20 @@ func Marshal(c *Config) []byte {
 	b.WriteString("# Web server: gunicorn (WSGI), uvicorn or daphne (ASGI)\n")
 	fmt.Fprintf(&b, "server = %s\n", quote(c.Server))
 	fmt.Fprintf(&b, "# Compose services next to web, any of: %s\n", strings.Join(detect.Strings(ComposeServices), ", "))
-	services := OrderServices(c.Services)
-	quoted := make([]string, len(services))
-	for i, s := range services {
-		quoted[i] = quote(string(s))
-	}
-	fmt.Fprintf(&b, "services = [%s]\n", strings.Join(quoted, ", "))
+	fmt.Fprintf(&b, "services = [%s]\n", strings.Join(quoteAll(detect.Strings(OrderServices(c.Services))), ", "))
 	b.WriteString("# Append the block that reads DATABASE_URL, SECRET_KEY, DEBUG and ALLOWED_HOSTS from the environment to the settings\n")
 	fmt.Fprintf(&b, "settings_patch = %t\n", c.SettingsPatch)
+	b.WriteString("# Generated files you edit by hand, which containerize init leaves alone, e.g. [\"Dockerfile\"]\n")
+	fmt.Fprintf(&b, "keep = [%s]\n", strings.Join(quoteAll(c.Keep), ", "))
 	return b.Bytes()
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = quote(s)
+	}
+	return out
 }
 
 // quote writes s as a TOML basic string. Go's strconv.Quote is not used because TOML has no

@@ -21,7 +21,16 @@ func TestParseValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Config{Python: "3.11", Port: 8000, Server: "gunicorn", Services: []detect.Service{"postgres", "redis"}, SettingsPatch: true}
+	// A file written before names were saved has neither name nor keep; both are optional.
+	want := &Config{Python: "3.11", Port: 8000, Server: "gunicorn", Services: []detect.Service{"postgres", "redis"}, SettingsPatch: true, Keep: []string{}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Parse = %#v, want %#v", got, want)
+	}
+	got, err = Parse([]byte("name = \"my-site\"\n"+valid+"keep = [\"Dockerfile\"]\n"), FileName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Name, want.Keep = "my-site", []string{"Dockerfile"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Parse = %#v, want %#v", got, want)
 	}
@@ -46,18 +55,18 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "unknown key",
 			doc:  "python = \"3.11\"\nport = 8000\nportt = 8001\n",
-			want: `containerize.toml:3: unknown key "portt": remove it or fix the spelling (known keys: python, port, server, services, settings_patch)`,
+			want: `containerize.toml:3: unknown key "portt": remove it or fix the spelling (known keys: name, python, port, server, services, settings_patch, keep)`,
 		},
 		{
 			name: "unknown table",
 			doc:  valid + "[docker]\nimage = \"x\"\n",
-			want: `containerize.toml:6: unknown key "docker": remove it or fix the spelling (known keys: python, port, server, services, settings_patch)`,
+			want: `containerize.toml:6: unknown key "docker": remove it or fix the spelling (known keys: name, python, port, server, services, settings_patch, keep)`,
 		},
 		{
 			name: "two unknown keys",
 			doc:  "a = 1\n" + valid + "b = 2\n",
-			want: "containerize.toml:1: unknown key \"a\": remove it or fix the spelling (known keys: python, port, server, services, settings_patch)\n" +
-				"containerize.toml:7: unknown key \"b\": remove it or fix the spelling (known keys: python, port, server, services, settings_patch)",
+			want: "containerize.toml:1: unknown key \"a\": remove it or fix the spelling (known keys: name, python, port, server, services, settings_patch, keep)\n" +
+				"containerize.toml:7: unknown key \"b\": remove it or fix the spelling (known keys: name, python, port, server, services, settings_patch, keep)",
 		},
 		{
 			name: "port is a string",
@@ -150,7 +159,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	ok := Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []detect.Service{}}
+	ok := Config{Name: "library", Python: "3.12", Port: 8000, Server: "gunicorn", Services: []detect.Service{}}
 	tests := []struct {
 		name   string
 		change func(c *Config)
@@ -160,6 +169,11 @@ func TestValidate(t *testing.T) {
 		{"all the celery", func(c *Config) {
 			c.Services = []detect.Service{"mail", "celery-beat", "redis", "celery-worker", "mysql"}
 		}, ""},
+		{"empty name", func(c *Config) { c.Name = "" }, "name is empty: the project needs a name"},
+		{"name", func(c *Config) { c.Name = "My Site" }, `name must be lower-case letters, digits, '-' and '_', starting with a letter or digit (like "my-site"), got "My Site"`},
+		{"keep", func(c *Config) { c.Keep = []string{"../x", "Dockerfile", "Dockerfile"} },
+			"keep: \"../x\" is not a clean slash path inside the project, like \"Dockerfile\" or \"docker/compose.yaml\"\n" +
+				`keep: "Dockerfile" is listed twice: remove one`},
 		{"empty python", func(c *Config) { c.Python = "" }, `python must be a minor version like "3.12", got ""`},
 		{"old python", func(c *Config) { c.Python = "2.7" }, "python 2.7 is not supported: choose one of 3.10, 3.11, 3.12, 3.13, 3.14"},
 		{"port zero", func(c *Config) { c.Port = 0 }, "port must be between 1 and 65535, got 0"},
@@ -191,9 +205,11 @@ func TestValidate(t *testing.T) {
 }
 
 func TestMarshal(t *testing.T) {
-	c := &Config{Python: "3.12", Port: 8080, Server: "uvicorn", Services: []detect.Service{"redis", "mail", "postgres"}, SettingsPatch: false}
+	c := &Config{Name: "library", Python: "3.12", Port: 8080, Server: "uvicorn", Services: []detect.Service{"redis", "mail", "postgres"}, SettingsPatch: false, Keep: []string{"Dockerfile"}}
 	want := `# containerize.toml: the answers containerize init used. Edit a value or delete the file to be asked again.
 
+# The image, compose project and default database name (the same in every clone)
+name = "library"
 # Python minor version of the base image: 3.10, 3.11, 3.12, 3.13, 3.14
 python = "3.12"
 # Port the web server listens on, in the container and on the host
@@ -204,6 +220,8 @@ server = "uvicorn"
 services = ["postgres", "redis", "mail"]
 # Append the block that reads DATABASE_URL, SECRET_KEY, DEBUG and ALLOWED_HOSTS from the environment to the settings
 settings_patch = false
+# Generated files you edit by hand, which containerize init leaves alone, e.g. ["Dockerfile"]
+keep = ["Dockerfile"]
 `
 	if got := string(Marshal(c)); got != want {
 		t.Errorf("Marshal:\n%s\nwant:\n%s", got, want)
@@ -218,11 +236,13 @@ func TestMarshalRoundTrip(t *testing.T) {
 	for i, py := range Python.Supported {
 		for j, server := range Servers {
 			configs = append(configs, &Config{
+				Name:          []string{"library", "my-site_2"}[j%2],
 				Python:        py,
 				Port:          1 + i*1000 + j,
 				Server:        server,
 				Services:      [][]detect.Service{{}, {"postgres"}, {"mysql", "redis", "celery-worker", "celery-beat", "mail"}}[j],
 				SettingsPatch: i%2 == 0,
+				Keep:          [][]string{{}, {"Dockerfile"}, {"docker/compose.yaml", ".dockerignore"}}[j],
 			})
 		}
 	}
@@ -301,6 +321,9 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("error does not name the file: %v", err)
 			}
 			return
+		}
+		if c.Name == "" {
+			c.Name = "app" // files from before names were saved have none; the wizard supplies it
 		}
 		if err := c.Validate(); err != nil {
 			t.Fatalf("Parse accepted an invalid config: %v", err)

@@ -76,6 +76,9 @@ func readDependencies(t *tree, p *Project) error {
 	}
 	p.DependencyDir = m.dir
 	choose(m, p)
+	if err := readDevDependencies(t, m, p); err != nil {
+		return err
+	}
 	for _, f := range m.names {
 		if !slices.Contains(p.DependencyFiles, f) {
 			p.OtherDependencyFiles = append(p.OtherDependencyFiles, Finding{Name: f, Source: f,

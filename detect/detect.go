@@ -22,6 +22,7 @@ type tree struct {
 	venvs     []string
 	venvInfo  map[string]venv.Venv // venv dir -> what venv.Inspect read of it (tree.virtualenv)
 	files     map[string]bool      // every regular file seen outside skipped dirs
+	conftests []string             // every conftest.py, in walk order
 	manifests map[string]*manifests
 }
 
@@ -37,6 +38,7 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 		AppRoot:              ".",
 		OtherDependencyFiles: []Finding{},
 		Dependencies:         []Dependency{},
+		DevDependencies:      []DevSource{},
 		Services:             []Service{},
 		ServiceEvidence:      []Finding{},
 		Virtualenvs:          t.venvs,
@@ -63,13 +65,19 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 	if err := readDependencies(t, p); err != nil {
 		return nil, err
 	}
+	if err := readTests(t, p); err != nil {
+		return nil, err
+	}
 	if err := readVirtualenvs(t, p); err != nil {
 		return nil, err
 	}
 	if err := readPython(t, p); err != nil {
 		return nil, err
 	}
-	p.Name = projectName(t, p)
+	p.Name, p.NameSource = projectName(t, p)
+	if p.Docker, err = findDockerFiles(fsys); err != nil {
+		return nil, err
+	}
 	findServices(p)
 	findSystemPackages(p)
 	djangoWarnings(p)
@@ -132,8 +140,11 @@ func walk(fsys fs.FS) (*tree, error) {
 	t := &tree{fsys: fsys, venvInfo: map[string]venv.Venv{}, files: map[string]bool{}, manifests: map[string]*manifests{}}
 	err := WalkProject(fsys, func(p string, d fs.DirEntry) error {
 		t.files[p] = true
-		if d.Name() == "manage.py" {
+		switch d.Name() {
+		case "manage.py":
 			t.managePys = append(t.managePys, p)
+		case "conftest.py":
+			t.conftests = append(t.conftests, p)
 		}
 		return nil
 	}, func(dir, _ string) {
@@ -225,18 +236,36 @@ func djangoWarnings(p *Project) {
 	}
 }
 
-// projectName prefers the name the project gives itself over its folder's.
-func projectName(t *tree, p *Project) string {
-	if m := t.manifests[p.DependencyDir]; m != nil && m.pyproject != nil {
-		if m.pyproject.Name != "" {
-			return m.pyproject.Name
+// projectName is what the project calls itself, so that every clone gets the same name
+// whatever its folder is called: the name pyproject.toml declares, else the Django
+// project's package (the one its settings module lives in) unless that is a generic one
+// like "config", else, as a last resort, the folder's name (init saves whichever it was).
+func projectName(t *tree, p *Project) (name, source string) {
+	if m := t.manifests[p.DependencyDir]; m != nil && m.pyproject != nil && m.pyproject.Name != "" {
+		return m.pyproject.Name, path.Join(p.DependencyDir, "pyproject.toml")
+	}
+	if d := p.Django; d != nil && d.SettingsModule != "" {
+		pkg, _, _ := strings.Cut(d.SettingsModule, ".")
+		if !genericPackage(pkg) {
+			return pkg, d.SettingsModuleSource
 		}
 	}
 	// Root is a path of this system (the folder's name is its last element, whatever the
 	// separator), not a slash path of the tree.
-	name := filepath.Base(p.Root)
+	name = filepath.Base(p.Root)
 	if name == "." || name == string(filepath.Separator) {
-		return "app"
+		return "app", ""
 	}
-	return name
+	return name, "the folder's name"
+}
+
+// genericPackage reports whether a Django project package's name says nothing about the
+// project (cookiecutter-django's "config", startproject into ".", and the like).
+func genericPackage(name string) bool {
+	switch strings.ToLower(name) {
+	case "config", "conf", "settings", "core", "project", "proj", "app", "apps", "src", "main",
+		"site", "web", "website", "backend", "server", "django_project", "djangoproject", "mysite":
+		return true
+	}
+	return false
 }

@@ -14,8 +14,11 @@ import (
 type Project struct {
 	// Root is the directory that was scanned, as the caller named it.
 	Root string `json:"root"`
-	// Name is the project's name: [project] name in pyproject.toml, else the root folder's.
+	// Name is what the project calls itself: [project] name in pyproject.toml, else the
+	// Django project's package unless it is a generic one ("config"), else the root folder's.
 	Name string `json:"name"`
+	// NameSource says where Name came from (a file, or "the folder's name").
+	NameSource string `json:"name_source"`
 	// AppRoot is the folder holding manage.py, relative to Root ("." for Root itself).
 	AppRoot string `json:"app_root"`
 	// PackageManager is one of PackageManagers.
@@ -35,6 +38,11 @@ type Project struct {
 	OtherDependencyFiles []Finding `json:"other_dependency_files"`
 	// Dependencies are the runtime dependencies declared by the chosen files.
 	Dependencies []Dependency `json:"dependencies"`
+	// DevDependencies are what the dependency folder's files declare for development
+	// besides them, whichever package manager reads them.
+	DevDependencies []DevSource `json:"dev_dependencies"`
+	// Tests says how the project's tests run.
+	Tests Tests `json:"tests"`
 
 	Python Python `json:"python"`
 	// Django is nil when the project is not a Django project (no manage.py).
@@ -53,6 +61,9 @@ type Project struct {
 	VenvPackages     []Dependency `json:"venv_packages"`
 	VenvPackagesFrom string       `json:"venv_packages_from,omitempty"`
 	// HasGitignore and Env files matter to the generated ignore files.
+	// Docker are the container files the project already has (init adopts them).
+	Docker DockerFiles `json:"docker"`
+
 	HasGitignore bool      `json:"has_gitignore"`
 	HasDotEnv    bool      `json:"has_dotenv"`
 	Warnings     []Finding `json:"warnings"`

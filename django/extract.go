@@ -574,6 +574,7 @@ func (r *reader) secrets(s *settings) {
 		} else if name, on := debugDefault(v); on {
 			r.note(b.at.String(), "DEBUG is on unless $%s says otherwise", name)
 		}
+		r.info.DebugEnv, r.info.DebugOn = debugSwitch(v)
 	}
 	if _, b := r.setting(s, "ALLOWED_HOSTS"); b != nil {
 		r.info.AllowedHostsSource = b.at.String()
@@ -625,6 +626,32 @@ func debugDefault(v pyscan.Value) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// debugSwitch reads which variable a DEBUG read from the environment takes, and the
+// value that the settings compare it with to turn it on: "True" for
+// os.environ.get("DJANGO_DEBUG") == "True", the first option of `… in ("1", "true")`, ""
+// when the value is taken as it is (env.bool("DEBUG"), int(os.environ["DEBUG"])).
+func debugSwitch(v pyscan.Value) (name, on string) {
+	if name, _, ok := pyscan.EnvDefault(v); ok {
+		return name, ""
+	}
+	if v.Kind != pyscan.BinOp || v.Left == nil || v.Right == nil {
+		return "", ""
+	}
+	name, _, ok := pyscan.EnvDefault(*v.Left)
+	if !ok {
+		return "", ""
+	}
+	switch {
+	case v.Op == "==" && v.Right.Kind == pyscan.String:
+		return name, v.Right.Str
+	case v.Op == "in":
+		if options := v.Right.Strings(); len(options) > 0 {
+			return name, options[0]
+		}
+	}
+	return "", ""
 }
 
 // ancestors are the packages around the settings module, innermost first: for

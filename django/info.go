@@ -92,6 +92,11 @@ type Info struct {
 	SecretKeySource    string `json:"secret_key_source,omitempty"`
 	DebugHardcoded     bool   `json:"debug_hardcoded"`
 	DebugSource        string `json:"debug_source,omitempty"`
+	// DebugEnv is the variable DEBUG is read from ("" when it is not), and DebugOn the value
+	// the settings compare it with to turn DEBUG on ("True" for `== "True"`; "" when the
+	// value is taken as it is, as env.bool("DEBUG") does).
+	DebugEnv string `json:"debug_env,omitempty"`
+	DebugOn  string `json:"debug_on,omitempty"`
 	// AllowedHostsSource is where ALLOWED_HOSTS is set; AllowedHostsFromEnv when it reads
 	// the environment.
 	AllowedHostsSource  string `json:"allowed_hosts_source,omitempty"`

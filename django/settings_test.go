@@ -290,3 +290,26 @@ func TestSelfUpdateStaysCheap(t *testing.T) {
 		t.Errorf("database %q from env %v", info.Database, info.DatabaseFromEnv)
 	}
 }
+
+// TestDebugSwitch: the variable DEBUG is read from and the value that turns it on, as the
+// settings compare it; a value taken as it is has none, and a literal DEBUG no variable.
+func TestDebugSwitch(t *testing.T) {
+	for _, tc := range []struct {
+		settings, env, on string
+	}{
+		{"import os\nDEBUG = os.environ.get('DJANGO_DEBUG', 'False') == 'True'\n", "DJANGO_DEBUG", "True"},
+		{"import os\nDEBUG = os.getenv('DEBUG', 'false').lower() in ('1', 'true', 'yes')\n", "DEBUG", "1"},
+		{"import environ\nenv = environ.Env()\nDEBUG = env.bool('DJANGO_DEBUG', False)\n", "DJANGO_DEBUG", ""},
+		{"import os\nDEBUG = int(os.environ.get('DEBUG', 0))\n", "DEBUG", ""},
+		{"DEBUG = False\n", "", ""},
+		{"import os\nDEBUG = os.environ.get('DEBUG') != 'off'\n", "", ""},
+	} {
+		info, err := Read(project(tc.settings), "manage.py")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.DebugEnv != tc.env || info.DebugOn != tc.on {
+			t.Errorf("%q: DebugEnv, DebugOn = %q, %q; want %q, %q", tc.settings, info.DebugEnv, info.DebugOn, tc.env, tc.on)
+		}
+	}
+}

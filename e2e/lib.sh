@@ -121,7 +121,7 @@ debian_sources_lines() {
 # untouched) and is passed with -f after the project's own file.
 compose_override() {
 	local out=$1 dir=$2 services
-	services=$(cd "$dir" && "$DOCKER" compose config --format json | jq -r '.services | to_entries[] | select(.value.build) | .key')
+	services=$(cd "$dir" && "$DOCKER" compose -f docker-compose.yml config --format json | jq -r '.services | to_entries[] | select(.value.build) | .key')
 	{
 		echo "# Written by the e2e harness: builds use the host network to reach the local package index."
 		echo "services:"

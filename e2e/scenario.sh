@@ -123,7 +123,7 @@ init_project() {
 	sed 's/^/    init: /' "$RUN_DIR/init.log" >&2
 	(cd "$APP" && sha256sum "${GENERATED[@]}") >"$RUN_DIR/generated.sha256"
 	compose_override "$RUN_DIR/compose.e2e.yml" "$APP"
-	(cd "$APP" && "$DOCKER" compose config --format json) 2>"$RUN_DIR/config.stderr" |
+	(cd "$APP" && "$DOCKER" compose -f docker-compose.yml config --format json) 2>"$RUN_DIR/config.stderr" |
 		jq -r '[.services[] | select(.build) | .image] | unique[]' >"$RUN_DIR/app-images"
 	[ -s "$RUN_DIR/app-images" ] || die "the generated compose file builds no image"
 	APP_IMAGE=$(head -n1 "$RUN_DIR/app-images")

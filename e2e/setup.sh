@@ -25,8 +25,11 @@ APT_PACKAGES=(
 	python3-celery python3-django-celery-beat
 	python3-uvicorn python3-h11 python3-daphne python3-django-channels python3-channels-redis
 	python3-pil python3-mysqldb python3-sentry-sdk
-	# The pdm sample's dev group (locked, never installed in the image).
+	# The pdm sample's dev group (locked; the dev image installs it, production never).
 	python3-pytest python3-pytest-django
+	# watchmedo, which restarts Celery in the development environment (bookworm has no
+	# watchfiles).
+	python3-watchdog
 	# Package managers the generated Dockerfiles install with pip (bookworm has no uv).
 	pipenv python3-virtualenv python3-virtualenv-clone python3-platformdirs python3-filelock
 	python3-distlib python3-certifi python3-setuptools python3-wheel

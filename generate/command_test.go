@@ -3,6 +3,7 @@ package generate
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,7 +28,19 @@ func TestRuntimeMatchesDockerfile(t *testing.T) {
 					dockerfile = string(f.Data)
 				}
 			}
-			stage := dockerfile[strings.LastIndex(dockerfile, "\nFROM "):]
+			// The production image is the last stage, runtime, on the stage it is FROM.
+			stages := stagesOf(dockerfile)
+			last := stages[len(stages)-1]
+			if !strings.HasPrefix(last, "FROM runtime-base AS runtime\n") {
+				t.Fatalf("the last stage is not runtime on runtime-base:\n%s", last)
+			}
+			i := slices.IndexFunc(stages, func(s string) bool {
+				return strings.HasPrefix(s, "FROM python:"+pl.Answers.Python+"-slim AS runtime-base\n")
+			})
+			if i < 0 {
+				t.Fatalf("no runtime-base stage on python:%s-slim", pl.Answers.Python)
+			}
+			stage := stages[i] + last
 			src := "."
 			if r.SourceDir != "." {
 				src = r.SourceDir + "/"
@@ -36,8 +49,7 @@ func TestRuntimeMatchesDockerfile(t *testing.T) {
 				"\nCMD " + jsonArray(r.Command) + "\n",
 				"\n    CMD " + jsonArray(r.Healthcheck.Command) + "\n",
 				fmt.Sprintf("HEALTHCHECK --interval=%s --timeout=%s --start-period=%s --retries=%d \\\n", r.Healthcheck.Interval, r.Healthcheck.Timeout, r.Healthcheck.StartPeriod, r.Healthcheck.Retries),
-				"FROM python:" + pl.Answers.Python + "-slim AS runtime\n",
-				"docker build -t " + pl.Name + " .\n",
+
 				"\nUSER " + r.User + "\n",
 				"\nEXPOSE " + strconv.Itoa(r.Port) + "\n",
 				"COPY --chown=" + r.UserName + ":" + r.UserName + " " + src + " /app/\n",
@@ -56,19 +68,37 @@ func TestRuntimeMatchesDockerfile(t *testing.T) {
 			if r.Collectstatic {
 				checks = append(checks, "python manage.py collectstatic --noinput")
 			}
-			if len(pl.Image.Extra) > 0 {
-				checks = append(checks, "pip install "+strings.Join(pl.Image.Extra, " ")+"\n")
+			if len(pl.Image.Extra) > 0 && !strings.Contains(stages[0], "pip install "+strings.Join(pl.Image.Extra, " ")+"\n") {
+				t.Errorf("the build stage does not install %q", pl.Image.Extra)
 			}
 			for _, want := range checks {
-				if !strings.Contains(dockerfile, want) {
-					t.Errorf("Dockerfile lacks %q:\n%s", want, stage)
+				if !strings.Contains(stage, want) {
+					t.Errorf("the production stages lack %q:\n%s", want, stage)
 				}
+			}
+			if want := "docker build -t " + pl.Name + " .\n"; !strings.Contains(dockerfile, want) {
+				t.Errorf("Dockerfile lacks %q", want)
 			}
 			if !r.Collectstatic && strings.Contains(stage, "collectstatic") {
 				t.Errorf("Collectstatic is false but the Dockerfile runs collectstatic")
 			}
 		})
 	}
+}
+
+// stagesOf splits a Dockerfile into its stages, each from its FROM line on (comments
+// dropped, so that only instructions and their continuation lines are compared).
+func stagesOf(dockerfile string) []string {
+	var stages []string
+	for _, line := range strings.SplitAfter(dockerfile, "\n") {
+		switch {
+		case strings.HasPrefix(line, "FROM "):
+			stages = append(stages, line)
+		case len(stages) > 0 && !strings.HasPrefix(line, "#") && strings.TrimSpace(line) != "":
+			stages[len(stages)-1] += line
+		}
+	}
+	return stages
 }
 
 // jsonArray renders args the way the template prints exec-form arrays.

@@ -7,13 +7,18 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"path"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"text/template"
 
 	"github.com/containerize/containerize/config"
+	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/templates"
 	"github.com/containerize/containerize/validate"
@@ -44,17 +49,78 @@ type Output struct {
 	Files  []File
 	Blocks []Block
 	Lines  []Lines
-	// Env is a fresh .env with new secrets, for a project that has none; for one that has,
-	// MergeEnv adds what the existing file lacks.
+	// Env is a fresh .env with new secrets and this machine's user, for a project that has
+	// none; for one that has, MergeEnv adds what the existing file lacks.
 	Env []byte
 	// Notes tell the user what the generated files do that they may not expect.
 	Notes []string
+	// Commands are the one-liners the files document, for printing after a write.
+	Commands Commands
 }
 
-// Options are the inputs that are not in the plan.
+// Options are the inputs that are not in the plan: what differs between machines.
 type Options struct {
 	// Rand supplies the randomness for fresh secrets in .env; nil means crypto/rand.
 	Rand io.Reader
+	// HostUser is this machine's user, whom the development containers run as.
+	HostUser HostUser
+}
+
+// HostUser is a user and group id of the machine init runs on (os.Getuid, os.Getgid). An
+// id that is not a positive number (root's 0, Windows' -1) leaves .env.example's value:
+// Docker Desktop maps the ids it gets, and files written as root are no one's to edit.
+type HostUser struct {
+	UID, GID int
+}
+
+// Names are the paths of the files init writes, relative to the project root, decided in
+// this one place.
+type Names struct {
+	Dockerfile, Compose, Override, Dockerignore, EnvExample, Env, Devcontainer, Config string
+}
+
+// FileNames are the files written for the plan: the container files where the plan puts
+// them (the project's own, adopted, or the usual names), the others here.
+func FileNames(p *plan.Plan) Names {
+	return Names{
+		Dockerfile:   p.Files.Dockerfile,
+		Compose:      p.Files.Compose,
+		Override:     p.Files.Override,
+		Dockerignore: p.Files.Dockerignore,
+		EnvExample:   ".env.example",
+		Env:          ".env",
+		Devcontainer: ".devcontainer/devcontainer.json",
+		Config:       config.FileName,
+	}
+}
+
+// Commands are the documented one-liners: the development environment (Compose reads the
+// override without -f), with watch, the tests in it, and production without the override.
+type Commands struct {
+	Up, Watch, Test, Production string
+}
+
+func commands(p *plan.Plan, n Names) Commands {
+	compose := "docker compose"
+	if path.Dir(n.Compose) != "." || !slices.Contains(detect.ComposeNames, n.Compose) {
+		compose += " -f " + n.Compose + " -f " + n.Override
+	}
+	return Commands{
+		Up:         compose + " up --build",
+		Watch:      compose + " up --build --watch",
+		Test:       compose + " run --rm web " + strings.Join(p.Dev.Test, " "),
+		Production: "docker compose -f " + n.Compose + " up --build",
+	}
+}
+
+// view is what the templates render: the plan, the file names and the commands.
+type view struct {
+	*plan.Plan
+	Files    Names
+	Commands Commands
+	// DevcontainerCompose are the compose files as devcontainer.json names them (relative
+	// to its folder).
+	DevcontainerCompose []string
 }
 
 // parsed are the templates, parsed on first use: the CLI's other commands never pay for it.
@@ -62,8 +128,21 @@ var parsed = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("").Funcs(template.FuncMap{
 		"join":      strings.Join,
 		"execArray": execArray,
+		"json":      jsonValue,
+		"dir":       path.Dir,
 	}).ParseFS(templates.FS, "*.tmpl"))
 })
+
+// jsonValue renders a value as JSON on one line, without HTML escapes.
+func jsonValue(v any) (string, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), `","`, `", "`), nil
+}
 
 // execArray renders a command in a Dockerfile's exec (JSON) form: ["a", "b"].
 func execArray(args []string) string {
@@ -84,49 +163,70 @@ func render(name, file string, data any) ([]byte, error) {
 
 // Generate renders and validates the files of the plan.
 func Generate(p *plan.Plan, opts Options) (*Output, error) {
-	dockerfile, err := render("Dockerfile.tmpl", "Dockerfile", p)
-	if err != nil {
-		return nil, err
+	n := FileNames(p)
+	v := view{Plan: p, Files: n, Commands: commands(p, n)}
+	for _, f := range []string{n.Compose, n.Override} {
+		v.DevcontainerCompose = append(v.DevcontainerCompose, relFrom(path.Dir(n.Devcontainer), f))
 	}
-	compose, err := render("docker-compose.yml.tmpl", "docker-compose.yml", p)
-	if err != nil {
-		return nil, err
-	}
-	dockerignore, err := render("dockerignore.tmpl", ".dockerignore", p)
-	if err != nil {
-		return nil, err
-	}
-	envExample, err := render("env.example.tmpl", ".env.example", p.Env)
-	if err != nil {
-		return nil, err
-	}
-
-	if err := validate.Dockerfile("Dockerfile", dockerfile); err != nil {
-		return nil, fmt.Errorf("generated Dockerfile is invalid (a bug in containerize; please report it):\n%w", err)
-	}
-	if err := validate.DockerignoreCopies("Dockerfile", dockerfile, dockerignore); err != nil {
-		return nil, fmt.Errorf("generated .dockerignore hides files the Dockerfile copies (a bug in containerize; please report it):\n%w", err)
-	}
-	if err := validate.Compose("docker-compose.yml", compose, exampleEnv(p.Env)); err != nil {
-		return nil, fmt.Errorf("generated docker-compose.yml is invalid (a bug in containerize; please report it):\n%w", err)
+	var dockerfile, compose, override, dockerignore, envExample, devcontainer []byte
+	for _, r := range []struct {
+		out  *[]byte
+		tmpl string
+		file string
+		data any
+	}{
+		{&dockerfile, "Dockerfile.tmpl", n.Dockerfile, v},
+		{&compose, "docker-compose.yml.tmpl", n.Compose, v},
+		{&override, "docker-compose.override.yml.tmpl", n.Override, v},
+		{&dockerignore, "dockerignore.tmpl", n.Dockerignore, v},
+		{&envExample, "env.example.tmpl", n.EnvExample, p.Env},
+		{&devcontainer, "devcontainer.json.tmpl", n.Devcontainer, v},
+	} {
+		var err error
+		if *r.out, err = render(r.tmpl, r.file, r.data); err != nil {
+			return nil, err
+		}
 	}
 
-	env, err := freshEnv(p.Env, opts.Rand)
+	bug := func(what string, err error) error {
+		return fmt.Errorf("generated %s (a bug in containerize; please report it):\n%w", what, err)
+	}
+	if err := validate.Dockerfile(n.Dockerfile, dockerfile); err != nil {
+		return nil, bug(n.Dockerfile+" is invalid", err)
+	}
+	if err := validate.DockerignoreCopies(n.Dockerfile, dockerfile, dockerignore); err != nil {
+		return nil, bug(n.Dockerignore+" hides files the Dockerfile copies", err)
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{n.Compose, compose}, {n.Override, override}} {
+		if err := validate.Compose(c.name, c.data, exampleEnv(p.Env)); err != nil {
+			return nil, bug(c.name+" is invalid", err)
+		}
+	}
+	if !json.Valid(devcontainer) {
+		return nil, bug(n.Devcontainer+" is invalid", errors.New("not JSON"))
+	}
+
+	env, err := freshEnv(p.Env, opts.Rand, opts.HostUser)
 	if err != nil {
 		return nil, err
 	}
-	out := &Output{Notes: p.Notes}
-	if out.Env, err = render("env.example.tmpl", ".env", env); err != nil {
+	out := &Output{Notes: p.Notes, Commands: v.Commands}
+	if out.Env, err = render("env.example.tmpl", n.Env, env); err != nil {
 		return nil, err
 	}
 	out.Files = []File{
-		{Path: "Dockerfile", Data: dockerfile},
-		{Path: "docker-compose.yml", Data: compose},
-		{Path: ".dockerignore", Data: dockerignore},
-		{Path: ".env.example", Data: envExample},
-		{Path: config.FileName, Data: config.Marshal(&p.Answers)},
+		{Path: n.Dockerfile, Data: dockerfile},
+		{Path: n.Compose, Data: compose},
+		{Path: n.Override, Data: override},
+		{Path: n.Dockerignore, Data: dockerignore},
+		{Path: n.EnvExample, Data: envExample},
+		{Path: n.Devcontainer, Data: devcontainer},
+		{Path: n.Config, Data: config.Marshal(&p.Answers)},
 	}
-	out.Lines = []Lines{{Path: ".gitignore", Lines: []string{".env"}}}
+	out.Lines = []Lines{{Path: ".gitignore", Lines: []string{n.Env}}}
 	if pt := p.Patch; pt != nil {
 		body, err := render("settings_patch.py.tmpl", pt.Path, pt)
 		if err != nil {
@@ -148,8 +248,17 @@ func exampleEnv(groups []plan.EnvGroup) map[string]string {
 	return env
 }
 
-// freshEnv is .env: the example with every secret replaced by a new random value.
-func freshEnv(groups []plan.EnvGroup, r io.Reader) ([]plan.EnvGroup, error) {
+// relFrom is the slash path of file (relative to the project root) as seen from dir.
+func relFrom(dir, file string) string {
+	if dir == "." {
+		return file
+	}
+	return strings.Repeat("../", strings.Count(dir, "/")+1) + file
+}
+
+// freshEnv is .env: the example with every secret replaced by a new random value and the
+// host user's ids where the development containers need them.
+func freshEnv(groups []plan.EnvGroup, r io.Reader, host HostUser) ([]plan.EnvGroup, error) {
 	if r == nil {
 		r = rand.Reader
 	}
@@ -163,6 +272,12 @@ func freshEnv(groups []plan.EnvGroup, r io.Reader) ([]plan.EnvGroup, error) {
 					return nil, fmt.Errorf("generate secrets for .env: %w", err)
 				}
 				e.Example = s
+			}
+			switch {
+			case e.Host == plan.HostUID && host.UID > 0:
+				e.Example = strconv.Itoa(host.UID)
+			case e.Host == plan.HostGID && host.GID > 0:
+				e.Example = strconv.Itoa(host.GID)
 			}
 			ng.Vars = append(ng.Vars, e)
 		}
@@ -215,7 +330,7 @@ func MergeEnv(existing, fresh []byte) ([]byte, []string) {
 	if len(existing) > 0 && !bytes.HasSuffix(existing, []byte("\n")) {
 		b.WriteString("\n")
 	}
-	b.WriteString("\n# Added by containerize init: docker-compose.yml needs these.\n")
+	b.WriteString("\n# Added by containerize init: the compose files need these.\n")
 	b.WriteString(strings.Join(add, "\n") + "\n")
 	return b.Bytes(), names
 }

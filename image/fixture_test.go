@@ -111,7 +111,7 @@ func newFixture(t *testing.T) *fixture {
 		Django: &django.Info{ManagePy: "manage.py", SettingsModule: "mysite.settings", SettingsFiles: []string{"mysite/settings.py"},
 			WSGIApplication: &wsgi, StaticRoot: true, Whitenoise: true, Database: "sqlite"},
 	}
-	f.cfg = config.Config{Python: "3.12", Port: 8000, Server: config.ServerGunicorn}
+	f.cfg = config.Config{Name: "app", Python: "3.12", Port: 8000, Server: config.ServerGunicorn}
 	return f
 }
 

@@ -27,15 +27,35 @@ var (
 		"lint", "linting", "docs", "doc", "debug", "tox", "typing", "mypy", "qa", "style", "optional"}
 )
 
+// DevName reports whether a name says it is for development, tests or tooling ("dev",
+// "test", "requirements-local", "lint"): the words requirements files and extras are
+// named with, split at '-', '_' and '.'.
+func DevName(name string) bool {
+	for _, w := range nameWords(name) {
+		if slices.Contains(devWords, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsDevRequirements reports whether a requirements file is named for development, tests
+// or tooling ("requirements-dev.txt", "requirements/local.txt", "dev-requirements.txt"):
+// the files ChooseRequirements takes only when nothing else exists.
+func IsDevRequirements(p string) bool { return roleOf(p, false) == roleDev }
+
+// nameWords splits a lower-cased name at '-', '_' and '.'.
+func nameWords(name string) []string {
+	return strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '-' || r == '_' || r == '.' })
+}
+
 // roleOf classifies a requirements file by the words of its name, with the
 // word "requirements" itself ignored: "requirements/production.txt" and
 // "requirements-prod.txt" are production; "requirements.txt" is the root
 // file; "requirements/requirements.txt" counts as base.
 func roleOf(p string, inFolder bool) reqRole {
-	stem := strings.ToLower(strings.TrimSuffix(path.Base(p), ".txt"))
-	words := strings.FieldsFunc(stem, func(r rune) bool { return r == '-' || r == '_' || r == '.' })
 	var rest []string
-	for _, w := range words {
+	for _, w := range nameWords(strings.TrimSuffix(path.Base(p), ".txt")) {
 		if w != "requirements" && w != "requirement" && w != "reqs" {
 			rest = append(rest, w)
 		}
@@ -47,10 +67,8 @@ func roleOf(p string, inFolder bool) reqRole {
 		return roleRoot
 	}
 	// Any development word wins: "prod-test.txt" is for tests.
-	for _, w := range rest {
-		if slices.Contains(devWords, w) {
-			return roleDev
-		}
+	if DevName(strings.Join(rest, "-")) {
+		return roleDev
 	}
 	for _, w := range rest {
 		if slices.Contains(prodWords, w) {

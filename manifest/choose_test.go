@@ -139,3 +139,24 @@ func TestChooseRequirementsNone(t *testing.T) {
 		t.Error("missing dir: no error")
 	}
 }
+
+// TestDevNames: the names that say development, for requirements files and extras alike.
+func TestDevNames(t *testing.T) {
+	for name, want := range map[string]bool{
+		"dev": true, "test": true, "tests": true, "Testing": true, "lint": true, "docs": true,
+		"postgres": false, "s3": false, "production": false, "": false,
+	} {
+		if got := DevName(name); got != want {
+			t.Errorf("DevName(%q) = %v", name, got)
+		}
+	}
+	for file, want := range map[string]bool{
+		"requirements-dev.txt": true, "dev-requirements.txt": true, "requirements/local.txt": true,
+		"requirements/test.txt": true, "requirements_dev.txt": true,
+		"requirements.txt": false, "requirements/base.txt": false, "requirements/production.txt": false,
+	} {
+		if got := IsDevRequirements(file); got != want {
+			t.Errorf("IsDevRequirements(%q) = %v", file, got)
+		}
+	}
+}

@@ -33,6 +33,8 @@ type Pyproject struct {
 	// Scripts are [project.scripts], then [tool.poetry.scripts] for names
 	// the former does not define: name -> "module:function".
 	Scripts map[string]string
+	// PytestLine is the line of [tool.pytest.ini_options], 0 when there is none.
+	PytestLine int
 }
 
 // PoetrySection is [tool.poetry], with constraints converted to PEP 440.
@@ -123,6 +125,9 @@ func ParsePyproject(data []byte, path string) (*Pyproject, error) {
 			}
 			pp.addGroup("dev", reqs)
 		}
+	}
+	if _, ok := tableAt(tool, "pytest", "ini_options"); ok {
+		pp.PytestLine = max(idx.lineOr("tool", "pytest", "ini_options"), 1)
 	}
 	if deps, ok := tableAt(tool, "setuptools", "dynamic", "dependencies"); ok {
 		switch f := deps["file"].(type) {

@@ -253,3 +253,17 @@ func TestParsePyprojectErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestParsePyprojectPytest: the line of [tool.pytest.ini_options], 0 without one.
+func TestParsePyprojectPytest(t *testing.T) {
+	pp, err := ParsePyproject([]byte("[project]\nname = \"x\"\n\n[tool.pytest.ini_options]\nDJANGO_SETTINGS_MODULE = \"x.settings\"\n"), "pyproject.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pp.PytestLine != 4 {
+		t.Errorf("PytestLine = %d, want 4", pp.PytestLine)
+	}
+	if pp, err = ParsePyproject([]byte("[tool.pytest]\nx = 1\n"), "pyproject.toml"); err != nil || pp.PytestLine != 0 {
+		t.Errorf("without ini_options: PytestLine = %d, %v", pp.PytestLine, err)
+	}
+}

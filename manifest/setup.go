@@ -16,6 +16,10 @@ type Setup struct {
 	// directive, relative to the project root; read them with
 	// ParseRequirementsFile.
 	FromFiles []string
+	// Extras are setup.cfg's [options.extras_require]: extra name -> its requirements.
+	Extras map[string][]Requirement
+	// Sections are setup.cfg's section headers and their lines ("tool:pytest" -> 27).
+	Sections map[string]int
 }
 
 type iniValue struct {
@@ -30,6 +34,7 @@ type iniValue struct {
 // comments.
 func ParseSetupCfg(data []byte, path string) (*Setup, error) {
 	sections := map[string]map[string]*iniValue{}
+	headers := map[string]int{}
 	section := ""
 	var cur *iniValue
 	text := strings.TrimPrefix(string(data), "\ufeff")
@@ -50,6 +55,9 @@ func ParseSetupCfg(data []byte, path string) (*Setup, error) {
 				return nil, errorf(path, n, "section header %q has no closing ']'", s)
 			}
 			section = strings.TrimSpace(s[1:end])
+			if _, seen := headers[section]; !seen {
+				headers[section] = n
+			}
 			cur = nil
 			continue
 		}
@@ -65,7 +73,17 @@ func ParseSetupCfg(data []byte, path string) (*Setup, error) {
 		sections[section][key] = cur
 	}
 
-	st := &Setup{}
+	st := &Setup{Sections: headers}
+	for name, v := range sections["options.extras_require"] {
+		reqs, err := cfgRequirements(path, "extras_require "+name, v.lines())
+		if err != nil {
+			return nil, err
+		}
+		if st.Extras == nil {
+			st.Extras = map[string][]Requirement{}
+		}
+		st.Extras[name] = reqs
+	}
 	opts := sections["options"]
 	if v := opts["python_requires"]; v != nil {
 		st.PythonRequires, st.PythonRequiresLine = v.first, v.firstLine
@@ -77,9 +95,7 @@ func ParseSetupCfg(data []byte, path string) (*Setup, error) {
 	if v == nil {
 		return st, nil
 	}
-	var items []logicalLine
-	switch {
-	case strings.HasPrefix(v.first, "file:"):
+	if strings.HasPrefix(v.first, "file:") {
 		st.Dynamic = true
 		for _, f := range strings.Split(strings.TrimPrefix(v.first, "file:"), ",") {
 			if f = strings.TrimSpace(f); f != "" {
@@ -87,16 +103,35 @@ func ParseSetupCfg(data []byte, path string) (*Setup, error) {
 			}
 		}
 		return st, nil
-	case len(v.more) == 0:
+	}
+	reqs, err := cfgRequirements(path, "install_requires", v.lines())
+	if err != nil {
+		return nil, err
+	}
+	st.Requirements = reqs
+	return st, nil
+}
+
+// lines are the items of a list value, setuptools' way: one a line when the value spans
+// lines, else split at ';'.
+func (v *iniValue) lines() []logicalLine {
+	if len(v.more) == 0 {
+		var items []logicalLine
 		for _, part := range strings.Split(v.first, ";") {
 			items = append(items, logicalLine{line: v.firstLine, text: part})
 		}
-	default:
-		if v.first != "" {
-			items = append(items, logicalLine{line: v.firstLine, text: v.first})
-		}
-		items = append(items, v.more...)
+		return items
 	}
+	var items []logicalLine
+	if v.first != "" {
+		items = append(items, logicalLine{line: v.firstLine, text: v.first})
+	}
+	return append(items, v.more...)
+}
+
+// cfgRequirements parses the PEP 508 requirements of a setup.cfg list value.
+func cfgRequirements(path, key string, items []logicalLine) ([]Requirement, error) {
+	var out []Requirement
 	for _, it := range items {
 		s := strings.TrimSpace(stripComment(it.text))
 		if s == "" {
@@ -104,12 +139,12 @@ func ParseSetupCfg(data []byte, path string) (*Setup, error) {
 		}
 		r, err := ParseRequirement(s)
 		if err != nil {
-			return nil, errorf(path, it.line, "install_requires: %v — write it as PEP 508, e.g. django>=4.2,<5", err)
+			return nil, errorf(path, it.line, "%s: %v — write it as PEP 508, e.g. django>=4.2,<5", key, err)
 		}
 		r.File, r.Line = path, it.line
-		st.Requirements = append(st.Requirements, r)
+		out = append(out, r)
 	}
-	return st, nil
+	return out, nil
 }
 
 // pyTok is a token of Python source, as far as setup.py scanning needs.

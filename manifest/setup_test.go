@@ -176,3 +176,30 @@ func TestParseSetupPyErrors(t *testing.T) {
 		t.Errorf("not a ParseError at line 6: %#v", err)
 	}
 }
+
+// TestParseSetupCfgExtrasAndSections: [options.extras_require] lists an extra's requirements
+// with their lines, and every section header is recorded with its line ([tool:pytest]).
+func TestParseSetupCfgExtrasAndSections(t *testing.T) {
+	src := "[metadata]\nname = shop\n\n[options.extras_require]\ndev =\n    pytest>=7\n    pytest-django\ndocs = sphinx\n\n[tool:pytest]\naddopts = -q\n"
+	st, err := ParseSetupCfg([]byte(src), "setup.cfg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]brief{
+		"dev":  {{"pytest", ">=7", "", "", false, 0, "setup.cfg:6"}, {"pytest-django", "", "", "", false, 0, "setup.cfg:7"}},
+		"docs": {{"sphinx", "", "", "", false, 0, "setup.cfg:8"}},
+	}
+	got := map[string][]brief{}
+	for k, v := range st.Extras {
+		got[k] = briefs(v)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("extras (-want +got):\n%s", diff)
+	}
+	if st.Sections["tool:pytest"] != 10 || st.Sections["metadata"] != 1 {
+		t.Errorf("sections: %v", st.Sections)
+	}
+	if _, err := ParseSetupCfg([]byte("[options.extras_require]\ndev = pytest >>= 1\n"), "setup.cfg"); err == nil || !strings.Contains(err.Error(), "setup.cfg:2: extras_require dev:") {
+		t.Errorf("a bad extra requirement: %v", err)
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/django"
-	"github.com/containerize/containerize/internal/lazy"
 )
 
 // facts is what every decision reads: the project, the answers, and the variable names the
@@ -54,15 +53,18 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 		hostsEnv:       cmp.Or(d.AllowedHostsEnv, "ALLOWED_HOSTS"),
 		databaseURLEnv: cmp.Or(d.DatabaseURLEnv, "DATABASE_URL"),
 	}
-	pl := &Plan{Name: imageName(p.Name), Answers: c, Ignore: Ignore{Virtualenvs: p.Virtualenvs}}
+	pl := &Plan{Name: c.Name, Answers: c, Ignore: Ignore{Virtualenvs: p.Virtualenvs}}
 	pl.Image = Image{Python: c.Python, Base: "python:" + c.Python + "-slim", SystemEvidence: p.SystemPackages.Evidence}
+	var notes []string
+	pl.Files, notes = files(p.Docker)
+	pl.Notes = append(pl.Notes, notes...)
 
-	deps, notes, err := dependencies(f)
+	deps, depNotes, err := dependencies(f)
 	if err != nil {
 		return nil, err
 	}
 	pl.Image.Dependencies = deps
-	pl.Notes = append(pl.Notes, notes...)
+	pl.Notes = append(pl.Notes, depNotes...)
 
 	rt := &pl.Image.Runtime
 	*rt = Runtime{Port: c.Port, User: fmt.Sprintf("%d:%d", runtimeUID, runtimeUID), UserName: runtimeUser,
@@ -81,19 +83,12 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 	pl.Env = envGroups(f, pl.Name, pl.Compose)
 	pl.Patch, notes = settings(f, rt, pl.Compose)
 	pl.Notes = append(pl.Notes, notes...)
+	if pl.Dev, notes, err = dev(f, pl); err != nil {
+		return nil, err
+	}
+	pl.Notes = append(pl.Notes, notes...)
 	return pl, nil
 }
-
-// imageName turns a project name into a valid image and compose project name.
-func imageName(s string) string {
-	s = strings.Trim(nameRe().ReplaceAllString(strings.ToLower(s), "-"), "-._")
-	if s == "" {
-		return "app"
-	}
-	return s
-}
-
-var nameRe = lazy.Regexp(`[^a-z0-9_.-]+`)
 
 // healthcheck is the image's HEALTHCHECK: healthy once the server answers anything below
 // 500 (a 404 at / is fine). A short interval makes `docker compose up --wait` return soon.

@@ -22,23 +22,39 @@ type installer struct {
 	export, args, frozen string
 	// lockFirst runs `TOOL lock` before the export when there is no lockfile.
 	lockFirst bool
+
+	// devKinds are the development dependencies the manager installs (detect's kinds). A
+	// tool exports them from the same lock (the build stage locked when the project had no
+	// lockfile), selecting each group with devGroup NAME and each extra with devExtra NAME,
+	// then devArgs; pip installs them directly.
+	devKinds                    []detect.DevKind
+	devGroup, devExtra, devArgs string
 }
 
 // installers is the one table of package managers the image can install for.
 var installers = map[detect.PackageManager]installer{
 	// PIPENV_VERBOSITY=-1: pipenv would remark on running inside the active /opt/venv.
 	detect.ManagerPipenv: {tools: []string{"pipenv"}, env: "PIPENV_VERBOSITY=-1 ", lockFirst: true,
-		export: "requirements", args: "--hash > /tmp/requirements.txt"},
+		export: "requirements", args: "--hash > /tmp/requirements.txt",
+		devKinds: []detect.DevKind{detect.DevPipfile}, devArgs: "--dev --hash > /tmp/requirements-dev.txt"},
 	detect.ManagerPoetry: {tools: []string{"poetry", "poetry-plugin-export"}, lockFirst: true,
-		export: "export", args: "--only main --format requirements.txt --output /tmp/requirements.txt"},
+		export: "export", args: "--only main --format requirements.txt --output /tmp/requirements.txt",
+		devKinds: []detect.DevKind{detect.DevPoetryGroup}, devGroup: "--with",
+		devArgs: "--format requirements.txt --output /tmp/requirements-dev.txt"},
 	detect.ManagerUV: {tools: []string{"uv"}, frozen: "--frozen ",
-		export: "export", args: "--no-dev --no-emit-project --format requirements-txt --output-file /tmp/requirements.txt"},
+		export: "export", args: "--no-dev --no-emit-project --format requirements-txt --output-file /tmp/requirements.txt",
+		devKinds: []detect.DevKind{detect.DevGroup, detect.DevExtra}, devGroup: "--group", devExtra: "--extra",
+		devArgs: "--no-emit-project --format requirements-txt --output-file /tmp/requirements-dev.txt"},
 	// PDM_CHECK_UPDATE=false: pdm would ask pypi.org for a newer pdm, which fails behind a
-	// private index or offline.
+	// private index or offline. Its --group takes dev groups and extras alike.
 	detect.ManagerPDM: {tools: []string{"pdm"}, env: "PDM_CHECK_UPDATE=false ", lockFirst: true,
-		export: "export", args: "--prod --format requirements --output /tmp/requirements.txt"},
-	detect.ManagerPip:        {},
-	detect.ManagerSetuptools: {},
+		export: "export", args: "--prod --format requirements --output /tmp/requirements.txt",
+		devKinds: []detect.DevKind{detect.DevGroup, detect.DevExtra}, devGroup: "--group", devExtra: "--group",
+		devArgs: "--format requirements --output /tmp/requirements-dev.txt"},
+	// pip installs requirements files with -r and the requirements of groups and extras as
+	// they are written (pip install .[dev] would build the project again).
+	detect.ManagerPip:        {devKinds: []detect.DevKind{detect.DevRequirements, detect.DevGroup, detect.DevExtra}},
+	detect.ManagerSetuptools: {devKinds: []detect.DevKind{detect.DevRequirements, detect.DevGroup, detect.DevExtra}},
 }
 
 // exportCommand is the shell command that leaves the locked set in /tmp/requirements.txt.
@@ -107,8 +123,13 @@ func dependencies(f *facts) (Dependencies, []string, error) {
 	return d, notes, nil
 }
 
-// copyLines groups files by folder into COPY operands that keep their relative paths.
-func copyLines(files []string) []string {
+// copyLines groups files by folder into COPY operands that keep their relative paths
+// below the working directory.
+func copyLines(files []string) []string { return copyLinesTo(files, "./") }
+
+// copyLinesTo groups files by folder into COPY operands that keep their relative paths below
+// the folder root ("./", "/src/").
+func copyLinesTo(files []string, root string) []string {
 	byDir := map[string][]string{}
 	var dirs []string
 	for _, f := range files {
@@ -118,11 +139,11 @@ func copyLines(files []string) []string {
 		}
 		byDir[d] = append(byDir[d], f)
 	}
-	var lines []string
+	lines := []string{}
 	for _, d := range dirs {
-		dest := "./"
+		dest := root
 		if d != "." {
-			dest = "./" + d + "/"
+			dest = root + d + "/"
 		}
 		lines = append(lines, strings.Join(byDir[d], " ")+" "+dest)
 	}

@@ -21,14 +21,18 @@ type Plan struct {
 	Name string `json:"name"`
 	// Answers are the decisions the plan was made from; containerize.toml saves them.
 	Answers config.Config `json:"answers"`
-	Image   Image         `json:"image"`
-	Compose Compose       `json:"compose"`
+	// Files are the paths the outputs are written to.
+	Files   Files   `json:"files"`
+	Image   Image   `json:"image"`
+	Compose Compose `json:"compose"`
 	// Env lists the variables .env defines, in groups; .env.example shows their examples.
 	Env []EnvGroup `json:"env"`
 	// Patch is the block appended to the settings module; nil leaves the settings alone.
 	Patch *Patch `json:"settings_patch"`
 	// Ignore is what the build context leaves out besides the fixed list.
 	Ignore Ignore `json:"ignore"`
+	// Dev is the development environment beside the production setup.
+	Dev Dev `json:"dev"`
 	// Notes tell the user what the setup does that they may not expect.
 	Notes []string `json:"notes"`
 }
@@ -157,6 +161,9 @@ type Compose struct {
 	Beat          bool   `json:"beat"`
 	CeleryApp     string `json:"celery_app"`
 	BeatScheduler string `json:"beat_scheduler"`
+	// WorkerCommand and BeatCommand run them.
+	WorkerCommand []string `json:"worker_command"`
+	BeatCommand   []string `json:"beat_command"`
 	// The data services and their images.
 	Postgres      bool   `json:"postgres"`
 	PostgresImage string `json:"postgres_image"`
@@ -179,12 +186,20 @@ type EnvGroup struct {
 	Vars  []EnvEntry `json:"vars"`
 }
 
-// EnvEntry is one .env line; a Secret one gets a fresh random value in .env.
+// EnvEntry is one .env line; a Secret one gets a fresh random value in .env, a Host one
+// this machine's user or group id (HostUID, HostGID).
 type EnvEntry struct {
 	Key     string `json:"key"`
 	Example string `json:"example"`
 	Secret  bool   `json:"secret,omitempty"`
+	Host    string `json:"host,omitempty"`
 }
+
+// The Host values of an EnvEntry.
+const (
+	HostUID = "uid"
+	HostGID = "gid"
+)
 
 // Patch is the block appended to the settings module that reads the environment.
 type Patch struct {

@@ -47,7 +47,7 @@ func project() *detect.Project {
 }
 
 func answers() config.Config {
-	return config.Config{Python: "3.12", Port: 8000, Server: config.ServerGunicorn, Services: []detect.Service{}}
+	return config.Config{Name: "app", Python: "3.12", Port: 8000, Server: config.ServerGunicorn, Services: []detect.Service{}}
 }
 
 // TestMakeRefuses checks that answers that cannot work, and projects that cannot be set

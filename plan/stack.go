@@ -30,6 +30,14 @@ func stack(f *facts, rt *Runtime) (Compose, []string, error) {
 		if p.Has("django-celery-beat") {
 			s.BeatScheduler = "django_celery_beat.schedulers:DatabaseScheduler"
 		}
+		s.WorkerCommand = []string{"celery", "--app", s.CeleryApp, "worker", "--loglevel", "INFO"}
+	}
+	if s.Beat {
+		// Beat's pidfile and schedule stay in /tmp: never in a mounted source folder.
+		s.BeatCommand = []string{"celery", "--app", s.CeleryApp, "beat", "--loglevel", "INFO", "--pidfile", beatPidfile, "--schedule", "/tmp/celerybeat-schedule"}
+		if s.BeatScheduler != "" {
+			s.BeatCommand = append(s.BeatCommand, "--scheduler", s.BeatScheduler)
+		}
 	}
 	if d.Database == "postgis" {
 		s.PostgresImage = "postgis/postgis:17-3.5"
@@ -96,6 +104,9 @@ func stack(f *facts, rt *Runtime) (Compose, []string, error) {
 	return s, notes, nil
 }
 
+// beatPidfile is where beat keeps its pidfile (its healthcheck reads it).
+const beatPidfile = "/tmp/celerybeat.pid"
+
 // databaseKeys points the variables the settings read DATABASES["default"] from (HOST,
 // PORT, NAME, USER, PASSWORD) at the compose database.
 func databaseKeys(vars map[string]string, urlEnv, port, name, user, password string) []EnvVar {
@@ -148,7 +159,12 @@ func envGroups(f *facts, name string, s Compose) []EnvGroup {
 			ports = append(ports, EnvEntry{Key: svc.key, Example: svc.number})
 		}
 	}
-	return append(groups, EnvGroup{Title: "Ports published on this machine", Vars: ports})
+	groups = append(groups, EnvGroup{Title: "Ports published on this machine", Vars: ports})
+	// Compose reads no shell variable for them: UID is bash's own, read-only and unexported.
+	return append(groups, EnvGroup{Title: "This machine's user and group: the development containers run as them", Vars: []EnvEntry{
+		{Key: "DEV_UID", Example: devID, Host: HostUID},
+		{Key: "DEV_GID", Example: devID, Host: HostGID},
+	}})
 }
 
 // settings decides the settings block (nil when not chosen) and what collecting static

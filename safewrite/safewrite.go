@@ -27,10 +27,11 @@ type File struct {
 	// Mode is the permission of a newly created file (0 means DefaultMode); the process
 	// umask applies. An existing file keeps its own permission bits when updated.
 	Mode fs.FileMode
-	// Additive says the new content only adds to the old (a line appended to .gitignore,
-	// a marked block the user asked for): the backup taken for the transaction is removed
+	// NoBackup says the old content need not be kept: the new content only adds to it (a
+	// line appended to .gitignore, a marked block the user asked for), or the old content
+	// is what the caller itself wrote last. The copy taken for the transaction is removed
 	// once every file is in place, instead of being left beside the file.
-	Additive bool
+	NoBackup bool
 }
 
 // Action is what happens, or happened, to one file.
@@ -94,7 +95,8 @@ type Options struct {
 type Result struct {
 	Created, Updated, Unchanged, Skipped []string
 	// Backups are the slash-separated paths (relative to root) of the copies made of
-	// overwritten files: "<path>.bak", or "<path>.bak.N" when that exists already.
+	// overwritten files: "<path>.bak", one per file, replacing the copy an earlier
+	// overwrite left.
 	Backups []string
 }
 
@@ -254,7 +256,7 @@ func (t *tree) apply(changes []Change, opts Options) (Result, error) {
 		case c.Action == Update && (!st.exists || !bytes.Equal(st.data, c.Old)):
 			return Result{}, fmt.Errorf("%s changed on disk after the plan was made; nothing was written, run again to see the new diff", clean)
 		}
-		it.w = &write{path: c.File.Path, real: real, data: c.File.Data, mode: c.File.Mode & fs.ModePerm, keep: !c.File.Additive}
+		it.w = &write{path: c.File.Path, real: real, data: c.File.Data, mode: c.File.Mode & fs.ModePerm, keep: !c.File.NoBackup}
 		if it.w.mode == 0 {
 			it.w.mode = DefaultMode
 		}
@@ -302,39 +304,41 @@ func (t *tree) apply(changes []Change, opts Options) (Result, error) {
 				continue
 			}
 			res.Updated = append(res.Updated, w.path)
-			if !w.keep {
-				continue
+			if w.keep {
+				res.Backups = append(res.Backups, backupName(w.real))
 			}
-			b, err := t.freeBackupName(w.real, targets)
-			if err != nil {
-				return Result{}, err
-			}
-			res.Backups = append(res.Backups, b)
-			targets[b] = true // so two dry-run backups never share a name
 		}
 		return res, nil
 	}
 
 	x := &txn{t: t, writes: writes}
-	if err := x.run(targets); err != nil {
+	if err := x.run(); err != nil {
 		return Result{}, errors.Join(err, x.abort())
 	}
+	// Every file is in place. Each overwritten file's old content becomes its one backup,
+	// replacing an older one; an additive change needs no copy of the old file.
+	var errs []error
 	for _, w := range writes {
-		if w.update {
-			res.Updated = append(res.Updated, w.path)
-			if !w.keep {
-				// Everything is in place; an additive change needs no copy of the old file.
-				if err := t.remove(w.backup); err != nil {
-					return res, fmt.Errorf("remove backup %s: %w", w.backup, err)
-				}
-				continue
-			}
-			res.Backups = append(res.Backups, w.backup)
-		} else {
+		if !w.update {
 			res.Created = append(res.Created, w.path)
+			continue
 		}
+		res.Updated = append(res.Updated, w.path)
+		if !w.keep {
+			if err := t.remove(w.backup); err != nil {
+				errs = append(errs, fmt.Errorf("remove the temporary copy %s: %w", w.backup, err))
+			}
+			continue
+		}
+		name := backupName(w.real)
+		if err := t.rename(w.backup, name); err != nil {
+			errs = append(errs, fmt.Errorf("%s was written; its old content is kept in %s, not %s: %w", w.path, w.backup, name, err))
+			res.Backups = append(res.Backups, w.backup)
+			continue
+		}
+		res.Backups = append(res.Backups, name)
 	}
-	return res, nil
+	return res, errors.Join(errs...)
 }
 
 // txn puts a set of writes in place, all or nothing.
@@ -345,9 +349,10 @@ type txn struct {
 	renamed int      // how many writes are in place
 }
 
-// run makes parent directories and backups, writes every temp file, and only when all of
-// that succeeded renames the temp files into place.
-func (x *txn) run(targets map[string]bool) error {
+// run makes parent directories, copies each file it replaces to a temp file beside it,
+// writes every new content to a temp file, and only when all of that succeeded renames the
+// new contents into place.
+func (x *txn) run() error {
 	for _, w := range x.writes {
 		made, err := x.t.mkdirs(path.Dir(w.real))
 		x.dirs = append(x.dirs, made...)
@@ -355,7 +360,7 @@ func (x *txn) run(targets map[string]bool) error {
 			return fmt.Errorf("create directory for %s: %w", w.path, err)
 		}
 		if w.update {
-			if w.backup, err = x.t.writeBackup(w.real, w.mode, targets); err != nil {
+			if w.backup, err = x.t.copyTemp(w.real, w.mode); err != nil {
 				return fmt.Errorf("back up %s: %w", w.path, err)
 			}
 		}
@@ -385,9 +390,8 @@ func (x *txn) abort() error {
 			// file and removes the backup in one step.
 			if err := x.t.rename(w.backup, w.real); err != nil {
 				errs = append(errs, fmt.Errorf("restore %s (its old content is kept in %s): %w", w.path, w.backup, err))
-				continue
 			}
-			w.backup = ""
+			w.backup = "" // moved back, or kept where the message says
 		} else if err := x.t.remove(w.real); err != nil {
 			errs = append(errs, fmt.Errorf("remove %s: %w", w.path, err))
 		}
@@ -398,7 +402,7 @@ func (x *txn) abort() error {
 				errs = append(errs, fmt.Errorf("remove temp file %s: %w", w.temp, err))
 			}
 		}
-		if w.backup != "" && !slices.Contains(x.writes[:x.renamed], w) {
+		if w.backup != "" {
 			if err := x.t.remove(w.backup); err != nil {
 				errs = append(errs, fmt.Errorf("remove backup %s: %w", w.backup, err))
 			}

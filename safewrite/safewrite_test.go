@@ -2,9 +2,11 @@ package safewrite
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -213,12 +215,14 @@ func TestCreateThenSecondRunChangesNothing(t *testing.T) {
 	assertSameTree(t, before, snapshot(t, root))
 }
 
-func TestForceKeepsNumberedBackups(t *testing.T) {
+// One backup per file: each overwrite's old content replaces the previous backup, so
+// repeated runs never pile up Dockerfile.bak.2 … .bak.43.
+func TestForceKeepsOneBackup(t *testing.T) {
 	root := t.TempDir()
 	put(t, root, "Dockerfile", "FROM python:3.9\n", 0o644)
 	put(t, root, "Dockerfile.bak", "an older backup\n", 0o644)
 
-	for i, data := range []string{"FROM python:3.11\n", "FROM python:3.12\n"} {
+	for _, data := range []string{"FROM python:3.11\n", "FROM python:3.12\n"} {
 		prev := get(t, root, "Dockerfile")
 		changes := mustPlan(t, root, File{Path: "Dockerfile", Data: []byte(data)})
 		if changes[0].Action != Update {
@@ -232,7 +236,7 @@ func TestForceKeepsNumberedBackups(t *testing.T) {
 		if len(c.asked) != 0 {
 			t.Errorf("Force asked %q", c.asked)
 		}
-		wantBak := []string{"Dockerfile.bak.1", "Dockerfile.bak.2"}[i]
+		const wantBak = "Dockerfile.bak"
 		if !slices.Equal(res.Updated, []string{"Dockerfile"}) || !slices.Equal(res.Backups, []string{wantBak}) {
 			t.Errorf("result = %+v, want Dockerfile updated with backup %s", res, wantBak)
 		}
@@ -243,8 +247,10 @@ func TestForceKeepsNumberedBackups(t *testing.T) {
 			t.Errorf("Dockerfile = %q, want %q", got, data)
 		}
 	}
-	if got := get(t, root, "Dockerfile.bak"); got != "an older backup\n" {
-		t.Errorf("existing backup clobbered: %q", got)
+	for name := range snapshot(t, root) {
+		if name != "." && name != "Dockerfile" && name != "Dockerfile.bak" {
+			t.Errorf("%s left behind", name)
+		}
 	}
 }
 
@@ -339,7 +345,7 @@ func TestDryRunWritesNothing(t *testing.T) {
 			t.Errorf("dry run asked %q", c.asked)
 		}
 		if !slices.Equal(res.Created, []string{"deploy/compose.yml"}) || !slices.Equal(res.Updated, []string{"Dockerfile"}) ||
-			!slices.Equal(res.Backups, []string{"Dockerfile.bak.1"}) {
+			!slices.Equal(res.Backups, []string{"Dockerfile.bak"}) {
 			t.Errorf("dry run result = %+v", res)
 		}
 		assertSameTree(t, before, snapshot(t, root))
@@ -598,15 +604,16 @@ func TestApplyReportsFailedRestore(t *testing.T) {
 		return real(oldpath, newpath)
 	}
 	_, err = tr.apply(changes, Options{Force: true})
-	if err == nil || !strings.Contains(err.Error(), "restore a.txt (its old content is kept in a.txt.bak)") {
-		t.Fatalf("apply error = %v, want it to name the backup", err)
+	kept := regexp.MustCompile(`restore a\.txt \(its old content is kept in (\.a\.txt\.bak\.tmp-[0-9a-f]+)\)`).FindStringSubmatch(fmt.Sprint(err))
+	if kept == nil {
+		t.Fatalf("apply error = %v, want it to name the copy of a.txt", err)
 	}
-	if got := get(t, root, "a.txt.bak"); got != "a old\n" {
-		t.Errorf("a.txt.bak = %q, want the old content", got)
+	if got := get(t, root, kept[1]); got != "a old\n" {
+		t.Errorf("%s = %q, want the old content", kept[1], got)
 	}
 	got := snapshot(t, root)
 	for name := range got {
-		if strings.Contains(name, ".tmp-") || name == "b.txt" {
+		if strings.Contains(name, ".tmp-") && name != kept[1] || name == "b.txt" {
 			t.Errorf("%s left behind", name)
 		}
 	}
@@ -686,7 +693,7 @@ func TestApplyAdditiveLeavesNoBackup(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, ".gitignore"), []byte("*.pyc\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	changes, err := Plan(root, []File{{Path: ".gitignore", Data: []byte("*.pyc\n.env\n"), Additive: true}})
+	changes, err := Plan(root, []File{{Path: ".gitignore", Data: []byte("*.pyc\n.env\n"), NoBackup: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

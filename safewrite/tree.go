@@ -9,7 +9,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
@@ -225,57 +224,18 @@ func (t *tree) mkdirs(dir string) ([]string, error) {
 	return made, nil
 }
 
-// freeBackupName returns the first of "<real>.bak", "<real>.bak.1", … that neither exists
-// nor is reserved (a target of this run).
-func (t *tree) freeBackupName(real string, reserved map[string]bool) (string, error) {
-	for i := 0; ; i++ {
-		name := backupName(real, i)
-		if reserved[name] {
-			continue
-		}
-		_, err := t.root.Lstat(filepath.FromSlash(name))
-		if errors.Is(err, fs.ErrNotExist) {
-			return name, nil
-		}
-		if err != nil {
-			return "", err
-		}
-	}
-}
+// backupName is where the old content of an overwritten file is kept: one backup per
+// file, the content the last overwrite replaced.
+func backupName(real string) string { return real + ".bak" }
 
-func backupName(real string, i int) string {
-	if i == 0 {
-		return real + ".bak"
-	}
-	return real + ".bak." + strconv.Itoa(i)
-}
-
-// writeBackup copies the current file at real to a new backup file and returns its name.
-// The backup is created exclusively, so an existing backup is never clobbered.
-func (t *tree) writeBackup(real string, mode fs.FileMode, reserved map[string]bool) (string, error) {
+// copyTemp copies the current file at real to a new temp file beside it, with mode, and
+// returns its name.
+func (t *tree) copyTemp(real string, mode fs.FileMode) (string, error) {
 	data, err := t.root.ReadFile(filepath.FromSlash(real))
 	if err != nil {
 		return "", err
 	}
-	for i := 0; ; i++ {
-		name := backupName(real, i)
-		if reserved[name] {
-			continue
-		}
-		f, err := t.root.OpenFile(filepath.FromSlash(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return "", err
-		}
-		reserved[name] = true
-		if err := finish(f, data, mode, true); err != nil {
-			t.root.Remove(filepath.FromSlash(name))
-			return "", err
-		}
-		return name, nil
-	}
+	return t.writeTemp(backupName(real), data, mode, true)
 }
 
 // writeTemp writes data to a new temp file beside real and returns its name. exact means

@@ -19,6 +19,11 @@ func Defaults(p *detect.Project) (config.Config, map[string]string) {
 	reasons := map[string]string{}
 	var c config.Config
 
+	c.Name, reasons["name"] = config.ProjectName(p.Name), "nothing in the project names it"
+	if p.NameSource != "" {
+		reasons["name"] = "from " + p.NameSource
+	}
+	c.Keep = []string{}
 	c.Services, reasons["services"] = defaultServices(p)
 	c.Python, reasons["python"] = config.Python.Choose(p.Python)
 	c.Port, reasons["port"] = DefaultPort, "the port Django's runserver uses"

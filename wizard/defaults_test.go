@@ -212,13 +212,14 @@ func TestDefaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, reasons := Defaults(tt.p)
+			tt.want.Name, tt.want.Keep = "app", []string{} // these projects name themselves nothing
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Defaults config:\n got %#v\nwant %#v", got, tt.want)
 			}
 			if err := got.Validate(); err != nil {
 				t.Errorf("Defaults gave an invalid config: %v", err)
 			}
-			for _, k := range []string{"python", "port", "server", "services", "settings_patch"} {
+			for _, k := range []string{"name", "python", "port", "server", "services", "settings_patch"} {
 				if reasons[k] == "" {
 					t.Errorf("no reason for %s", k)
 				}

@@ -10,13 +10,16 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// huhPrompter asks each question as its own one-field huh form.
-type huhPrompter struct {
-	in         io.Reader
+// Huh asks with huh: on a terminal, each Form is one huh form, a group per question and
+// the recap last, whose keys come from one reader for the whole run (see session); in
+// accessible mode, plain numbered prompts read one answer per line.
+type Huh struct {
 	out        io.Writer
 	accessible bool
-	// lines is in, when accessible: it tells whether the input ran out.
+	// lines is the input, when accessible: it tells whether the input ran out.
 	lines *oneByteReader
+	// session is the input, on a terminal.
+	session *session
 }
 
 // NewHuh returns a Prompter that asks with huh: interactive forms on a terminal, or, when
@@ -25,44 +28,214 @@ type huhPrompter struct {
 // choose it when stdin is not a terminal or TERM is dumb. In accessible mode the output
 // carries no ANSI styling, and answers missing at the end of the input are an error rather
 // than silently taken defaults.
-func NewHuh(in io.Reader, out io.Writer, accessible bool) Prompter {
-	h := &huhPrompter{in: in, out: out, accessible: accessible}
+//
+// Not accessible, it starts reading in at once (a terminal is put in raw input mode), so
+// keys typed before the first question is drawn are kept; termType is $TERM. Close gives
+// the terminal back; call it when the run is over.
+func NewHuh(in io.Reader, out io.Writer, accessible bool, termType string) (*Huh, error) {
 	if accessible {
-		h.lines = &oneByteReader{r: in, atLineStart: true}
-		h.in = h.lines
-		h.out = plainWriter{out}
+		return &Huh{out: plainWriter{out}, accessible: true, lines: &oneByteReader{r: in, atLineStart: true}}, nil
 	}
-	return h
+	s, err := startSession(in, termType)
+	if err != nil {
+		return nil, err
+	}
+	return &Huh{out: out, session: s}, nil
 }
 
-func (h *huhPrompter) run(title string, field huh.Field) error {
-	err := huh.NewForm(huh.NewGroup(field)).
-		WithAccessible(h.accessible).
-		WithInput(h.in).
-		WithOutput(h.out).
-		Run()
+// Close stops reading the terminal and restores its mode.
+func (h *Huh) Close() error {
+	if h.session == nil {
+		return nil
+	}
+	err := h.session.close()
+	h.session = nil
+	return err
+}
+
+// Ask implements Prompter.
+func (h *Huh) Ask(form Form) error {
+	if h.accessible {
+		return h.askAccessible(form)
+	}
+	if h.session == nil {
+		return errors.New("ask: the prompter is closed")
+	}
+	var values []any
+	var sync []func()
+	groups := make([]*huh.Group, 0, len(form.Questions)+1)
+	for _, q := range form.Questions {
+		field, value, done := terminalField(q)
+		groups = append(groups, huh.NewGroup(field))
+		values = append(values, value)
+		if done != nil {
+			sync = append(sync, done)
+		}
+	}
+	syncAll := func() {
+		for _, f := range sync {
+			f()
+		}
+	}
+	confirmed := true
+	if form.Recap != nil {
+		// The note's height is set, as its text is computed only when it shows: the form's
+		// height is taken from its tallest group before.
+		lines := strings.Count(form.Recap(), "\n") + 1
+		recap := huh.NewNote().Title("Recap").Height(lines+3).DescriptionFunc(func() string {
+			syncAll()
+			return form.Recap()
+		}, values)
+		groups = append(groups, huh.NewGroup(recap, huh.NewConfirm().Title(form.Confirm).
+			Affirmative("Yes").Negative("No").Value(&confirmed)))
+	}
+	err := h.session.runForm(huh.NewForm(groups...), h.out)
+	syncAll()
+	if err != nil {
+		return err
+	}
+	// The form is gone from the screen; leave the answers in its place.
+	if form.Recap != nil {
+		_, _ = fmt.Fprintf(h.out, "%s\n\n", form.Recap())
+		if !confirmed {
+			return ErrDeclined
+		}
+		return nil
+	}
+	for _, q := range form.Questions {
+		title := q.Title
+		if !strings.HasSuffix(title, "?") {
+			title += ":"
+		}
+		_, _ = fmt.Fprintf(h.out, "%s %s\n", title, answer(q))
+	}
+	return nil
+}
+
+// terminalField is q as a huh field; value is what the field writes (for the recap's
+// bindings), done copies it to q when the field does not write q's pointer itself.
+func terminalField(q Question) (field huh.Field, value any, done func()) {
+	switch {
+	case q.Choice != nil:
+		f := huh.NewSelect[string]().Title(q.Title).Description(q.Help).Value(q.Choice).
+			Options(huhOptions(q.Options, "", false)...)
+		return f, q.Choice, nil
+	case q.Choices != nil:
+		f := huh.NewMultiSelect[string]().Title(q.Title).Description(q.Help).Value(q.Choices).
+			Options(huhOptions(q.Options, "", false)...).
+			// huh takes the title and description out of the list's height, which would
+			// hide the last options; add their lines back (the description wraps at about
+			// 80 columns; a wrong guess only scrolls the list or leaves a blank line).
+			Height(len(q.Options) + 1 + 1 + len(q.Help)/80)
+		if q.CheckChoices != nil {
+			f.Validate(q.CheckChoices)
+		}
+		return f, q.Choices, nil
+	case q.Text != nil:
+		// The default shows as the placeholder: typing replaces it, Enter alone takes it.
+		def, typed := *q.Text, ""
+		f := huh.NewInput().Title(q.Title).Description(q.Help).Placeholder(def).Value(&typed)
+		if q.CheckText != nil {
+			f.Validate(func(s string) error { return q.CheckText(orDefault(s, def)) })
+		}
+		return f, &typed, func() { *q.Text = orDefault(typed, def) }
+	default:
+		f := huh.NewConfirm().Title(q.Title).Description(q.Help).Affirmative("Yes").Negative("No").Value(q.Yes)
+		return f, q.Yes, nil
+	}
+}
+
+func orDefault(s, def string) string {
+	if s = strings.TrimSpace(s); s == "" {
+		return def
+	}
+	return s
+}
+
+// answer is q's answer as people read it.
+func answer(q Question) string {
+	switch {
+	case q.Choice != nil:
+		return *q.Choice
+	case q.Choices != nil:
+		if len(*q.Choices) == 0 {
+			return "none"
+		}
+		return strings.Join(*q.Choices, ", ")
+	case q.Text != nil:
+		return *q.Text
+	case *q.Yes:
+		return "yes"
+	}
+	return "no"
+}
+
+// askAccessible asks each question as its own accessible huh form, reading from the one
+// input, and then the recap.
+func (h *Huh) askAccessible(form Form) error {
+	return askEach(form, h.askOne, func(recap string) { h.printHelp("Recap:", recap) })
+}
+
+func (h *Huh) askOne(q Question) error {
+	var field huh.Field
+	switch {
+	case q.Choice != nil:
+		field = huh.NewSelect[string]().Title(q.Title).Options(huhOptions(q.Options, *q.Choice, true)...).Value(q.Choice)
+		h.printHelp(q.Help, "Type the number of your choice; Enter alone takes the default.")
+	case q.Choices != nil:
+		// huh lists the options numbered, with a ✓ on the selected ones, and reads one
+		// number per line: a number toggles that option, 0 confirms (an empty line is
+		// refused). Piped answers look like "1\n3\n0\n".
+		f := huh.NewMultiSelect[string]().Title(q.Title).Options(huhOptions(q.Options, "", false)...).Value(q.Choices)
+		if q.CheckChoices != nil {
+			f.Validate(func(v []string) error {
+				// huh's accessible multi-select treats end of input as "0" (confirm) and
+				// asks again while the selection is refused, which never ends once the
+				// input has. Accept here; the starved input is reported below.
+				if h.lines.starved {
+					return nil
+				}
+				return q.CheckChoices(v)
+			})
+		}
+		field = f
+		h.printHelp(q.Help, "Type the number of an option to select or unselect it, one number per line; ✓ marks the selected ones. Type 0 when done.")
+	case q.Text != nil:
+		def := *q.Text
+		f := huh.NewInput().Value(q.Text).
+			// The accessible prompt does not show the default, so the title does.
+			Title(fmt.Sprintf("%s [%s]:", q.Title, def))
+		if q.CheckText != nil {
+			f.Validate(func(s string) error { return q.CheckText(orDefault(s, def)) })
+		}
+		field = f
+		h.printHelp(q.Help)
+		defer func() { *q.Text = orDefault(*q.Text, def) }()
+	default:
+		field = huh.NewConfirm().Title(q.Title).Affirmative("Yes").Negative("No").Value(q.Yes)
+		h.printHelp(q.Help)
+	}
+	err := huh.NewForm(huh.NewGroup(field)).WithAccessible(true).WithInput(h.lines).WithOutput(h.out).Run()
 	if errors.Is(err, huh.ErrUserAborted) {
 		return ErrAborted
 	}
 	if err != nil {
-		return fmt.Errorf("ask %q: %w", title, err)
+		return fmt.Errorf("ask %q: %w", q.Title, err)
 	}
-	if h.lines != nil {
-		// huh's accessible prompts swallow read errors and treat end of input as "take the
-		// default", so check here.
-		if h.lines.err != nil && !errors.Is(h.lines.err, io.EOF) {
-			return fmt.Errorf("read the answer to %q: %w", title, h.lines.err)
-		}
-		if h.lines.starved {
-			return fmt.Errorf("no answer to %q: the input ended (give one answer per line, or use --yes to take the detected defaults)", title)
-		}
+	// huh's accessible prompts swallow read errors and treat end of input as "take the
+	// default", so check here.
+	if h.lines.err != nil && !errors.Is(h.lines.err, io.EOF) {
+		return fmt.Errorf("read the answer to %q: %w", q.Title, h.lines.err)
+	}
+	if h.lines.starved {
+		return fmt.Errorf("no answer to %q: the input ended (give one answer per line, or use --yes to take the detected defaults)", q.Title)
 	}
 	return nil
 }
 
 // printHelp writes the help above a question in accessible mode; the terminal forms show it
 // as the field's description instead.
-func (h *huhPrompter) printHelp(lines ...string) {
+func (h *Huh) printHelp(lines ...string) {
 	for _, l := range lines {
 		if l != "" {
 			_, _ = fmt.Fprintln(h.out, l)
@@ -83,104 +256,6 @@ func huhOptions(options []Option, def string, markDefault bool) []huh.Option[str
 		out[i] = huh.NewOption(label, o.Value)
 	}
 	return out
-}
-
-// Select implements Prompter.
-func (h *huhPrompter) Select(title, help string, options []Option, def string) (string, error) {
-	value := def
-	field := huh.NewSelect[string]().
-		Title(title).
-		Options(huhOptions(options, def, h.accessible)...).
-		Value(&value)
-	if h.accessible {
-		h.printHelp(help, "Type the number of your choice; Enter alone takes the default.")
-	} else {
-		field.Description(help)
-	}
-	if err := h.run(title, field); err != nil {
-		return "", err
-	}
-	return value, nil
-}
-
-// MultiSelect implements Prompter. In accessible mode huh lists the options numbered, with
-// a ✓ on the selected ones, and reads one number per line: a number toggles that option, 0
-// confirms (an empty line is refused). Piped answers look like "1\n3\n0\n".
-func (h *huhPrompter) MultiSelect(title, help string, options []Option, defs []string, validate func([]string) error) ([]string, error) {
-	value := append([]string{}, defs...)
-	field := huh.NewMultiSelect[string]().
-		Title(title).
-		Options(huhOptions(options, "", false)...).
-		Value(&value)
-	if validate != nil {
-		field.Validate(func(v []string) error {
-			// huh's accessible multi-select treats end of input as "0" (confirm) and asks
-			// again while the selection is refused, which never ends once the input has.
-			// Accept here; run reports the missing answer.
-			if h.lines != nil && h.lines.starved {
-				return nil
-			}
-			return validate(v)
-		})
-	}
-	if !h.accessible {
-		// huh takes the title and description out of the list's height, which would hide
-		// the last options; add their lines back (the description wraps at about 80
-		// columns; a wrong guess only scrolls the list or leaves a blank line).
-		field.Height(len(options) + 1 + 1 + len(help)/80)
-	}
-	if h.accessible {
-		h.printHelp(help, "Type the number of an option to select or unselect it, one number per line; ✓ marks the selected ones. Type 0 when done.")
-	} else {
-		field.Description(help)
-	}
-	if err := h.run(title, field); err != nil {
-		return nil, err
-	}
-	return value, nil
-}
-
-// Input implements Prompter. An empty answer takes def.
-func (h *huhPrompter) Input(title, help, def string, validate func(string) error) (string, error) {
-	value := def
-	field := huh.NewInput().Value(&value)
-	if validate != nil {
-		field.Validate(func(s string) error {
-			if s = strings.TrimSpace(s); s == "" {
-				s = def
-			}
-			return validate(s)
-		})
-	}
-	if h.accessible {
-		// The accessible prompt does not show the default, so the title does.
-		h.printHelp(help)
-		field.Title(fmt.Sprintf("%s [%s]:", title, def))
-	} else {
-		field.Title(title).Description(help)
-	}
-	if err := h.run(title, field); err != nil {
-		return "", err
-	}
-	if value = strings.TrimSpace(value); value == "" {
-		value = def
-	}
-	return value, nil
-}
-
-// Confirm implements Prompter.
-func (h *huhPrompter) Confirm(title, help string, def bool) (bool, error) {
-	value := def
-	field := huh.NewConfirm().Title(title).Affirmative("Yes").Negative("No").Value(&value)
-	if h.accessible {
-		h.printHelp(help)
-	} else {
-		field.Description(help)
-	}
-	if err := h.run(title, field); err != nil {
-		return false, err
-	}
-	return value, nil
 }
 
 // oneByteReader hands out at most one byte per Read. huh's accessible mode builds a new

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"errors"
 	"io"
 	"reflect"
 	"strings"
@@ -25,13 +26,15 @@ func TestHuhAccessibleResolve(t *testing.T) {
 		"2",
 		// settings block: no.
 		"n",
+		// the recap: write the files.
+		"y",
 	}, "\n") + "\n"
 	var out strings.Builder
-	got, err := Resolve(channelsProject(), nil, Flags{}, NewHuh(strings.NewReader(input), &out, true))
+	got, err := Resolve(channelsProject(), nil, Flags{}, accessible(t, strings.NewReader(input), &out))
 	if err != nil {
 		t.Fatalf("Resolve: %v\noutput:\n%s", err, out.String())
 	}
-	want := config.Config{Python: "3.13", Port: 8080, Server: "daphne", Services: []detect.Service{"postgres", "redis", "celery-worker"}}
+	want := config.Config{Name: "app", Python: "3.13", Port: 8080, Server: "daphne", Services: []detect.Service{"postgres", "redis", "celery-worker"}, Keep: []string{}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Resolve:\n got %#v\nwant %#v\noutput:\n%s", got, want, out.String())
 	}
@@ -43,6 +46,8 @@ func TestHuhAccessibleResolve(t *testing.T) {
 		"Port [8000]:", `port must be a number between 1 and 65535, got "abc"`, "port must be between 1 and 65535, got 70000",
 		TitleServer, "2. daphne: ASGI, the Channels server [default]",
 		TitleSettingsPatch, "SECRET_KEY is hard-coded (config/settings.py:20)", "[Y/n]",
+		"Recap:\nServices        postgres, redis, celery-worker\nPython          3.13\nPort            8080\nWeb server      daphne\nSettings block  no\n",
+		TitleWrite + " [Y/n]",
 	} {
 		if !strings.Contains(transcript, s) {
 			t.Errorf("output lacks %q:\n%s", s, transcript)
@@ -53,11 +58,21 @@ func TestHuhAccessibleResolve(t *testing.T) {
 	}
 }
 
+// accessible is the accessible Huh prompter on in and out.
+func accessible(t *testing.T, in io.Reader, out io.Writer) *Huh {
+	t.Helper()
+	h, err := NewHuh(in, out, true, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
 func TestHuhAccessibleDefaults(t *testing.T) {
-	// Enter alone takes the default for a select, an input and a confirm; a multi-select
-	// needs its 0.
+	// Enter alone takes the default for a select, an input and a confirm (the recap's
+	// too); a multi-select needs its 0.
 	var out strings.Builder
-	got, err := Resolve(library(), nil, Flags{}, NewHuh(strings.NewReader("0\n\n\n\n"), &out, true))
+	got, err := Resolve(library(), nil, Flags{}, accessible(t, strings.NewReader("0\n\n\n\n\n"), &out))
 	if err != nil {
 		t.Fatalf("Resolve: %v\noutput:\n%s", err, out.String())
 	}
@@ -70,10 +85,12 @@ func TestHuhAccessibleDefaults(t *testing.T) {
 func TestHuhAccessibleMultiSelectReask(t *testing.T) {
 	// celery-worker alone is refused when confirmed; adding redis makes it valid.
 	var out strings.Builder
-	pr := NewHuh(strings.NewReader("4\n0\n3\n0\n"), &out, true)
-	got, err := pr.MultiSelect(TitleServices, "help", serviceOptions(), nil, checkServiceNames)
+	got := []string{}
+	err := accessible(t, strings.NewReader("4\n0\n3\n0\n"), &out).Ask(Form{Questions: []Question{
+		{Title: TitleServices, Help: "help", Options: serviceOptions(), Choices: &got, CheckChoices: checkServiceNames},
+	}})
 	if err != nil {
-		t.Fatalf("MultiSelect: %v\noutput:\n%s", err, out.String())
+		t.Fatalf("Ask: %v\noutput:\n%s", err, out.String())
 	}
 	if want := []string{"redis", "celery-worker"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("MultiSelect = %q, want %q", got, want)
@@ -87,45 +104,63 @@ func TestHuhAccessibleEachKind(t *testing.T) {
 	opts := []Option{{Value: "a", Label: "first"}, {Value: "b", Label: "second"}, {Value: "c"}}
 	var out strings.Builder
 	// The last answer has no newline: the end of input still completes it.
-	pr := NewHuh(strings.NewReader("3\n2\n0\nhello\n7\n\ny\nNo"), &out, true)
+	pr := accessible(t, strings.NewReader("3\n2\n0\nhello\n7\n\ny\nNo"), &out)
 
-	s, err := pr.Select("pick", "select help", opts, "a")
-	if err != nil || s != "c" {
-		t.Errorf("Select = %q, %v; want c", s, err)
-	}
-	m, err := pr.MultiSelect("many", "multi help", opts, []string{"a"}, nil)
-	if err != nil || !reflect.DeepEqual(m, []string{"a", "b"}) {
-		t.Errorf("MultiSelect = %q, %v; want [a b]", m, err)
-	}
-	in, err := pr.Input("text", "input help", "def", nil)
-	if err != nil || in != "hello" {
-		t.Errorf("Input = %q, %v; want hello", in, err)
-	}
-	in, err = pr.Input("odd", "", "1", func(s string) error {
+	s, m := "a", []string{"a"}
+	in1, in2, in3 := "def", "1", "dflt"
+	b1, b2 := false, true
+	odd := func(s string) error {
 		if s != "1" && s != "7" {
 			return errString("odd numbers below 9 only")
 		}
 		return nil
-	})
-	if err != nil || in != "7" {
-		t.Errorf("Input = %q, %v; want 7", in, err)
 	}
-	in, err = pr.Input("empty", "", "dflt", nil)
-	if err != nil || in != "dflt" {
-		t.Errorf("Input = %q, %v; want the default", in, err)
+	err := pr.Ask(Form{Questions: []Question{
+		{Title: "pick", Help: "select help", Options: opts, Choice: &s},
+		{Title: "many", Help: "multi help", Options: opts, Choices: &m},
+		{Title: "text", Help: "input help", Text: &in1},
+		{Title: "odd", Text: &in2, CheckText: odd},
+		{Title: "empty", Text: &in3},
+		{Title: "sure", Help: "confirm help", Yes: &b1},
+		{Title: "really", Yes: &b2},
+	}})
+	if err != nil {
+		t.Fatalf("Ask: %v\noutput:\n%s", err, out.String())
 	}
-	b, err := pr.Confirm("sure", "confirm help", false)
-	if err != nil || !b {
-		t.Errorf("Confirm = %v, %v; want true", b, err)
-	}
-	b, err = pr.Confirm("really", "", true)
-	if err != nil || b {
-		t.Errorf("Confirm = %v, %v; want false", b, err)
+	got := []any{s, m, in1, in2, in3, b1, b2}
+	want := []any{"c", []string{"a", "b"}, "hello", "7", "dflt", true, false}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("answers = %#v, want %#v", got, want)
 	}
 	for _, help := range []string{"select help", "multi help", "input help", "confirm help", "3. c\n"} {
 		if !strings.Contains(out.String(), help) {
 			t.Errorf("output lacks %q:\n%s", help, out.String())
 		}
+	}
+}
+
+func TestHuhAccessibleRecap(t *testing.T) {
+	port := "8000"
+	recap := func() string { return "port is " + port }
+	for _, tt := range []struct {
+		input string
+		want  error
+	}{
+		{"9000\ny\n", nil},
+		{"9000\nn\n", ErrDeclined},
+	} {
+		var out strings.Builder
+		err := accessible(t, strings.NewReader(tt.input), &out).Ask(Form{
+			Questions: []Question{{Title: "Port", Text: &port}}, Recap: recap, Confirm: "Go?"})
+		if err != tt.want {
+			t.Errorf("%q: Ask = %v, want %v", tt.input, err, tt.want)
+		}
+		if want := "Recap:\nport is 9000\nGo? [Y/n]"; !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !errors.Is(ErrDeclined, ErrAborted) {
+		t.Error("ErrDeclined is not an ErrAborted")
 	}
 }
 
@@ -140,11 +175,12 @@ func TestHuhAccessibleInputEnds(t *testing.T) {
 		// huh asks again while the selection is refused; the end of input must stop that.
 		{"refused multi-select, then nothing", "4\n0\n", `no answer to "Services to run next to web": the input ended`},
 		{"too few answers", "0\n3\n", `no answer to "Port": the input ended (give one answer per line, or use --yes to take the detected defaults)`},
+		{"no answer to the recap", "0\n\n\n\n", `no answer to "Write the files?": the input ended`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out strings.Builder
-			got, err := Resolve(library(), nil, Flags{}, NewHuh(strings.NewReader(tt.input), &out, true))
+			got, err := Resolve(library(), nil, Flags{}, accessible(t, strings.NewReader(tt.input), &out))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Resolve = %#v, %v; want an error containing %q\noutput:\n%s", got, err, tt.want, out.String())
 			}
@@ -158,7 +194,7 @@ func (failingReader) Read([]byte) (int, error) { return 0, io.ErrClosedPipe }
 
 func TestHuhAccessibleReadError(t *testing.T) {
 	var out strings.Builder
-	_, err := NewHuh(failingReader{}, &out, true).Confirm("ok?", "", true)
+	_, err := Confirm(accessible(t, failingReader{}, &out), "ok?", "", true)
 	if err == nil || !strings.Contains(err.Error(), `read the answer to "ok?": io: read/write on closed pipe`) {
 		t.Errorf("Confirm = %v, want the read error", err)
 	}

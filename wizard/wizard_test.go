@@ -11,8 +11,8 @@ import (
 
 func boolPtr(b bool) *bool { return &b }
 
-// allTitles is every question, in the order Resolve asks them.
-var allTitles = []string{TitleServices, TitlePython, TitlePort, TitleServer, TitleSettingsPatch}
+// allTitles is every question, in the order Resolve asks them, the recap's last.
+var allTitles = []string{TitleServices, TitlePython, TitlePort, TitleServer, TitleSettingsPatch, TitleWrite}
 
 func TestResolve(t *testing.T) {
 	saved := &config.Config{Python: "3.11", Port: 9000, Server: "gunicorn", Services: []detect.Service{"postgres"}, SettingsPatch: false}
@@ -29,30 +29,30 @@ func TestResolve(t *testing.T) {
 		{
 			name:    "everything open is asked, in order",
 			p:       channelsProject(),
-			answers: []string{"postgres,redis", "3.12", "8080", "uvicorn", "n"},
+			answers: []string{"postgres,redis", "3.12", "8080", "uvicorn", "n", "y"},
 			want:    config.Config{Python: "3.12", Port: 8080, Server: "uvicorn", Services: []detect.Service{"postgres", "redis"}},
 			asked:   allTitles,
 		},
 		{
 			name:    "empty answers take the defaults",
 			p:       channelsProject(),
-			answers: []string{"", "", "", "", ""},
+			answers: []string{"", "", "", "", "", ""},
 			want:    config.Config{Python: "3.13", Port: 8000, Server: "daphne", Services: []detect.Service{"redis"}, SettingsPatch: true},
 			asked:   allTitles,
 		},
 		{
 			name:    "no services",
 			p:       celeryProject(),
-			answers: []string{"none", "", ""},
+			answers: []string{"none", "", "", ""},
 			want:    config.Config{Python: "3.12", Port: 8000, Server: "gunicorn", Services: []detect.Service{}},
-			asked:   []string{TitleServices, TitlePython, TitlePort},
+			asked:   []string{TitleServices, TitlePython, TitlePort, TitleWrite},
 		},
 		{
 			name:    "WSGI project: no server question; settings question when needed",
 			p:       library(),
-			answers: []string{"postgres", "3.11", "", "y"},
+			answers: []string{"postgres", "3.11", "", "y", "yes"},
 			want:    config.Config{Python: "3.11", Port: 8000, Server: "gunicorn", Services: []detect.Service{"postgres"}, SettingsPatch: true},
-			asked:   []string{TitleServices, TitlePython, TitlePort, TitleSettingsPatch},
+			asked:   []string{TitleServices, TitlePython, TitlePort, TitleSettingsPatch, TitleWrite},
 		},
 		{
 			name:  "a full saved config asks nothing",
@@ -78,9 +78,9 @@ func TestResolve(t *testing.T) {
 			name:    "flags close their questions; the rest is asked",
 			p:       channelsProject(),
 			flags:   Flags{Python: "3.10", Server: "gunicorn", SettingsPatch: boolPtr(false)},
-			answers: []string{"", "8001"},
+			answers: []string{"", "8001", ""},
 			want:    config.Config{Python: "3.10", Port: 8001, Server: "gunicorn", Services: []detect.Service{"redis"}},
-			asked:   []string{TitleServices, TitlePort},
+			asked:   []string{TitleServices, TitlePort, TitleWrite},
 		},
 		{
 			name:  "--server replaces a saved server the project cannot run",
@@ -110,6 +110,7 @@ func TestResolve(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Resolve: %v", err)
 			}
+			tt.want.Name, tt.want.Keep = "app", []string{} // the projects here name themselves nothing
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Resolve:\n got %#v\nwant %#v", got, tt.want)
 			}
@@ -224,19 +225,25 @@ func TestResolveErrors(t *testing.T) {
 			name:    "an invalid scripted answer",
 			p:       library(),
 			answers: []string{"celery-worker"},
-			want:    `services: scripted: answer "celery-worker" to "Services to run next to web": celery-worker needs redis, the broker the generated setup provides: add redis`,
+			want:    `scripted: answer "celery-worker" to "Services to run next to web": celery-worker needs redis, the broker the generated setup provides: add redis`,
 		},
 		{
 			name:    "an unexpected question",
 			p:       library(),
 			answers: []string{"", ""},
-			want:    `port: scripted: no answer left for "Port"`,
+			want:    `scripted: no answer left for "Port"`,
 		},
 		{
 			name:    "an invalid port answer",
 			p:       library(),
 			answers: []string{"", "", "http"},
-			want:    `port: scripted: answer "http" to "Port": port must be a number between 1 and 65535, got "http"`,
+			want:    `scripted: answer "http" to "Port": port must be a number between 1 and 65535, got "http"`,
+		},
+		{
+			name:    "the recap declined",
+			p:       library(),
+			answers: []string{"", "", "", "", "n"},
+			want:    "aborted: the answers were not confirmed",
 		},
 	}
 	for _, tt := range tests {
@@ -252,58 +259,116 @@ func TestResolveErrors(t *testing.T) {
 	}
 }
 
+func TestResolveRecap(t *testing.T) {
+	pr := NewScriptedByTitle(map[string]string{
+		TitleServices: "postgres,celery-worker,redis", TitlePort: "8080", TitleWrite: "y"})
+	_, err := Resolve(channelsProject(), nil, Flags{Python: "3.12", Server: "uvicorn", SettingsPatch: boolPtr(false)}, pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `Services        postgres, redis, celery-worker
+Python          3.12 (--python)
+Port            8080
+Web server      uvicorn (--server)
+Settings block  no (--no-settings-patch)
+They are saved in containerize.toml, so the next run asks nothing.`
+	if got := pr.Recaps(); !reflect.DeepEqual(got, []string{want}) {
+		t.Errorf("recap:\n%s\nwant:\n%s", strings.Join(got, "\n--\n"), want)
+	}
+	if want := []string{TitleServices, TitlePort, TitleWrite}; !reflect.DeepEqual(pr.Asked(), want) {
+		t.Errorf("asked %q, want %q", pr.Asked(), want)
+	}
+
+	// Saved answers and the answers detection leaves no choice about say so.
+	saved := &config.Config{Python: "3.11", Port: 9000, Server: "gunicorn", Services: []detect.Service{}}
+	pr = NewScripted("", "")
+	if _, err := Resolve(celeryProject(), saved, Flags{ServicesSet: true, Services: nil}, pr); err != nil {
+		t.Fatal(err)
+	}
+	if got := pr.Recaps(); len(got) != 0 {
+		t.Errorf("nothing was asked, yet a recap was shown: %q", got)
+	}
+	pr = NewScripted("", "")
+	if _, err := Resolve(library(), nil, Flags{Python: "3.11", Port: 9000, ServicesSet: true}, pr); err != nil {
+		t.Fatal(err)
+	}
+	want = `Services        none (--services)
+Python          3.11 (--python)
+Port            9000 (--port)
+Web server      gunicorn (the only server without an ASGI application)
+Settings block  yes
+They are saved in containerize.toml, so the next run asks nothing.`
+	if got := pr.Recaps(); !reflect.DeepEqual(got, []string{want}) {
+		t.Errorf("recap:\n%s\nwant:\n%s", strings.Join(got, "\n--\n"), want)
+	}
+}
+
 func TestScripted(t *testing.T) {
 	opts := []Option{{Value: "a", Label: "A"}, {Value: "b"}, {Value: "c"}}
 	s := NewScripted("b", "", " a , c ", "none", "", "y", "NO", "", "x", "a,z", "maybe", "bad")
 
-	check := func(what string, got, want any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Errorf("%s: %v", what, err)
-		} else if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s = %#v, want %#v", what, got, want)
-		}
+	s1, s2 := "a", "c"
+	m1, m2, m3 := []string{"b"}, []string{"b"}, []string{"b"}
+	c1, c2, c3 := false, true, true
+	err := s.Ask(Form{Questions: []Question{
+		{Title: "s1", Options: opts, Choice: &s1},
+		{Title: "s2", Options: opts, Choice: &s2},
+		{Title: "m1", Options: opts, Choices: &m1},
+		{Title: "m2", Options: opts, Choices: &m2},
+		{Title: "m3", Options: opts, Choices: &m3},
+		{Title: "c1", Yes: &c1},
+		{Title: "c2", Yes: &c2},
+		{Title: "c3", Yes: &c3},
+	}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	v, err := s.Select("s1", "", opts, "a")
-	check("select b", v, "b", err)
-	v, err = s.Select("s2", "", opts, "c")
-	check("select default", v, "c", err)
-	m, err := s.MultiSelect("m1", "", opts, []string{"b"}, nil)
-	check("multi a,c", m, []string{"a", "c"}, err)
-	m, err = s.MultiSelect("m2", "", opts, []string{"b"}, nil)
-	check("multi none", m, []string{}, err)
-	m, err = s.MultiSelect("m3", "", opts, []string{"b"}, nil)
-	check("multi default", m, []string{"b"}, err)
-	b, err := s.Confirm("c1", "", false)
-	check("confirm y", b, true, err)
-	b, err = s.Confirm("c2", "", true)
-	check("confirm NO", b, false, err)
-	b, err = s.Confirm("c3", "", true)
-	check("confirm default", b, true, err)
+	got := []any{s1, s2, m1, m2, m3, c1, c2, c3}
+	want := []any{"b", "c", []string{"a", "c"}, []string{}, []string{"b"}, true, false, true}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("answers = %#v, want %#v", got, want)
+	}
 
-	if _, err := s.Select("s3", "", opts, "a"); err == nil || !strings.Contains(err.Error(), `"x" is not an option of "s3" (a, b, c)`) {
+	ask := func(q Question) error { return s.Ask(Form{Questions: []Question{q}}) }
+	if err := ask(Question{Title: "s3", Options: opts, Choice: &s1}); err == nil || !strings.Contains(err.Error(), `"x" is not an option of "s3" (a, b, c)`) {
 		t.Errorf("select x: %v", err)
 	}
-	if _, err := s.MultiSelect("m4", "", opts, nil, nil); err == nil || !strings.Contains(err.Error(), `"z" is not an option`) {
+	if err := ask(Question{Title: "m4", Options: opts, Choices: &m1}); err == nil || !strings.Contains(err.Error(), `"z" is not an option`) {
 		t.Errorf("multi a,z: %v", err)
 	}
-	if _, err := s.Confirm("c4", "", true); err == nil || !strings.Contains(err.Error(), "want y or n") {
+	if err := ask(Question{Title: "c4", Yes: &c1}); err == nil || !strings.Contains(err.Error(), "want y or n") {
 		t.Errorf("confirm maybe: %v", err)
 	}
-	if _, err := s.Input("i1", "", "d", func(s string) error {
+	text := "d"
+	if err := ask(Question{Title: "i1", Text: &text, CheckText: func(s string) error {
 		if s == "bad" {
 			return errString("no good")
 		}
 		return nil
-	}); err == nil || !strings.Contains(err.Error(), "no good") {
+	}}); err == nil || !strings.Contains(err.Error(), "no good") {
 		t.Errorf("input bad: %v", err)
 	}
-	if _, err := s.Input("i2", "", "d", nil); err == nil || !strings.Contains(err.Error(), `no answer left for "i2"`) {
+	if err := ask(Question{Title: "i2", Text: &text}); err == nil || !strings.Contains(err.Error(), `no answer left for "i2"`) {
 		t.Errorf("input after the last answer: %v", err)
 	}
-	want := []string{"s1", "s2", "m1", "m2", "m3", "c1", "c2", "c3", "s3", "m4", "c4", "i1", "i2"}
-	if !reflect.DeepEqual(s.Asked(), want) {
-		t.Errorf("Asked = %q, want %q", s.Asked(), want)
+	wantAsked := []string{"s1", "s2", "m1", "m2", "m3", "c1", "c2", "c3", "s3", "m4", "c4", "i1", "i2"}
+	if !reflect.DeepEqual(s.Asked(), wantAsked) {
+		t.Errorf("Asked = %q, want %q", s.Asked(), wantAsked)
+	}
+}
+
+func TestScriptedByTitle(t *testing.T) {
+	s := NewScriptedByTitle(map[string]string{"second": "y", "first": "7", "unused": ""})
+	first, second := "1", false
+	err := s.Ask(Form{Questions: []Question{{Title: "first", Text: &first}, {Title: "second", Yes: &second}}})
+	if err != nil || first != "7" || !second {
+		t.Errorf("Ask = %v, answers %q %v", err, first, second)
+	}
+	if got := s.Unused(); !reflect.DeepEqual(got, []string{"unused"}) {
+		t.Errorf("Unused = %q", got)
+	}
+	if err := s.Ask(Form{Questions: []Question{{Title: "third", Yes: &second}}}); err == nil || err.Error() != `scripted: no answer for "third"` {
+		t.Errorf("a question without an answer: %v", err)
 	}
 }
 

@@ -7,9 +7,13 @@ package workflow
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/containerize/containerize/config"
@@ -31,6 +35,9 @@ type Init struct {
 	Prompter wizard.Prompter
 	// Rand is the source of fresh secrets for .env; nil means crypto/rand.
 	Rand io.Reader
+	// UID and GID are this machine's user and group (os.Getuid, os.Getgid: -1 on Windows),
+	// which a new .env records for the development containers.
+	UID, GID int
 	// Getenv reads the environment (the virtualenvs outside the project); nil means os.Getenv.
 	Getenv func(string) string
 	// Log receives what people should read before anything is written: the detection
@@ -40,15 +47,66 @@ type Init struct {
 
 // Changes are the writes a run wants, and what the user's answers already consented to.
 type Changes struct {
+	// Plan is what the files were generated from (nil for migrate).
+	Plan *plan.Plan
 	// Changes are safewrite's plan of the writes, in order.
 	Changes []safewrite.Change
 	// Approved are the files the answers themselves consent to changing (the settings
 	// block, .gitignore and .env entries, the saved answers): they are not asked about.
 	Approved map[string]bool
+	// Consent lists, by path, why each other file that would change needs the user's
+	// consent: someone edited it since containerize wrote it, or containerize never did.
+	Consent map[string]string
 	// Notes tell the user what the setup does that they may not expect.
 	Notes []string
 	// Next is the command to run after the write.
 	Next string
+	// Commands are the one-liners the files document (development, watch, tests, production).
+	Commands generate.Commands
+}
+
+// Why a file needs consent before it is replaced.
+const (
+	reasonEdited  = "edited since containerize wrote it"
+	reasonForeign = "not written by containerize"
+)
+
+// ConsentError stops a run that would replace files nobody consented to replacing: without
+// a terminal to ask (--yes, scripts) or because the answer was no. Nothing was written.
+type ConsentError struct {
+	// Files maps each path to why it needs consent.
+	Files map[string]string
+	// Declined is set when a person answered no.
+	Declined bool
+}
+
+func (e *ConsentError) Error() string {
+	paths := slices.Sorted(maps.Keys(e.Files))
+	var b strings.Builder
+	for _, p := range paths {
+		fmt.Fprintf(&b, "%s was %s", p, e.Files[p])
+		if e.Declined {
+			b.WriteString(" and you kept it")
+		}
+		b.WriteString("; ")
+	}
+	quoted := make([]string, len(paths))
+	for i, p := range paths {
+		quoted[i] = strconv.Quote(p)
+	}
+	fmt.Fprintf(&b, "nothing was written.\n  see the changes:   containerize init --dry-run\n"+
+		"  replace them:      containerize init --force   (the old content is kept as FILE.bak)\n"+
+		"  keep yours:        add them to containerize.toml, keep = [%s], and run init again", strings.Join(quoted, ", "))
+	return b.String()
+}
+
+// NeedConsent is the ConsentError for every file that needs consent, or nil: what a run
+// that cannot ask (no Prompter, no --force) must stop with before writing anything.
+func (c *Changes) NeedConsent() error {
+	if len(c.Consent) == 0 {
+		return nil
+	}
+	return &ConsentError{Files: c.Consent}
 }
 
 // PrepareInit detects the project, declares a legacy virtualenv's packages first (asking
@@ -71,7 +129,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	var migrated []safewrite.File
 	if p.PackageManager == detect.ManagerNone && len(p.Virtualenvs) > 0 {
 		if o.Prompter != nil {
-			run, err := o.Prompter.Confirm("Declare the dependencies first?",
+			run, err := wizard.Confirm(o.Prompter, "Declare the dependencies first?",
 				fmt.Sprintf("No dependency file declares them; %s/ holds the only record. containerize migrate writes requirements.txt and requirements.lock from it.", p.Virtualenvs[0]), true)
 			if err != nil {
 				return nil, err
@@ -100,19 +158,77 @@ func PrepareInit(o Init) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := generate.Generate(pl, generate.Options{Rand: o.Rand})
+	out, err := generate.Generate(pl, generate.Options{Rand: o.Rand, HostUser: generate.HostUser{UID: o.UID, GID: o.GID}})
 	if err != nil {
 		return nil, err
 	}
-	files, approved, notes, err := merge(o.Dir, out)
+	files, approved, notes, err := merge(o.Dir, out, pl.Files.Compose)
 	if err != nil {
 		return nil, err
+	}
+	files, owned, kept, err := recordFiles(o.Dir, out, files, cfg.Keep)
+	if err != nil {
+		return nil, err
+	}
+	approved[RecordFile] = true
+	for _, k := range kept {
+		notes = append(notes, fmt.Sprintf("%s is left as it is: containerize.toml lists it in keep", k))
 	}
 	changes, err := safewrite.Plan(o.Dir, append(migrated, files...))
 	if err != nil {
 		return nil, err
 	}
-	return &Changes{Changes: changes, Approved: approved, Notes: notes, Next: "docker compose up --build"}, nil
+	c := &Changes{Plan: pl, Changes: changes, Approved: approved, Consent: map[string]string{}, Notes: notes, Next: out.Commands.Up, Commands: out.Commands}
+	for i, ch := range changes {
+		if ch.Action != safewrite.Update || approved[ch.File.Path] {
+			continue
+		}
+		switch sum, ok := owned[ch.File.Path]; {
+		case ok && sum == hashOf(ch.Old):
+			// containerize's own, unedited: updated like any output, and nothing of
+			// anyone's is lost, so no backup.
+			approved[ch.File.Path] = true
+			c.Changes[i].File.NoBackup = true
+		case ok:
+			c.Consent[ch.File.Path] = reasonEdited
+		default:
+			c.Consent[ch.File.Path] = reasonForeign
+		}
+	}
+	return c, nil
+}
+
+// recordFiles leaves out the files containerize.toml keeps and adds the new record of the
+// generated files to the writes. owned maps each generated file the old record lists to
+// the hash containerize last wrote there; kept lists the files left out.
+func recordFiles(dir string, out *generate.Output, files []safewrite.File, keep []string) (_ []safewrite.File, owned record, kept []string, err error) {
+	old := record{}
+	if b, ok, err := safewrite.Read(dir, RecordFile); err != nil {
+		return nil, nil, nil, fmt.Errorf("read %s: %w", RecordFile, err)
+	} else if ok {
+		if old, err = parseRecord(b); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	next, owned := record{}, record{}
+	for _, f := range out.Files {
+		if f.Path == config.FileName || slices.Contains(keep, f.Path) {
+			continue // the answers are always the user's to edit; kept files are theirs
+		}
+		next[f.Path] = hashOf(f.Data)
+		if sum, ok := old[f.Path]; ok {
+			owned[f.Path] = sum
+		}
+	}
+	written := files[:0:0]
+	for _, f := range files {
+		if slices.Contains(keep, f.Path) {
+			kept = append(kept, f.Path)
+			continue
+		}
+		written = append(written, f)
+	}
+	return append(written, safewrite.File{Path: RecordFile, Data: next.marshal(), NoBackup: true}), owned, kept, nil
 }
 
 // LoadSaved reads containerize.toml when the project has one; nil when it has none.
@@ -152,7 +268,7 @@ func SavedPlan(dir string, log io.Writer) (*plan.Plan, error) {
 // the current content of their file, a missing .env is created and an existing one gains
 // only what compose needs. approved lists the files the answers themselves consent to
 // changing (the settings block, .gitignore and .env entries, the saved answers).
-func merge(dir string, out *generate.Output) ([]safewrite.File, map[string]bool, []string, error) {
+func merge(dir string, out *generate.Output, compose string) ([]safewrite.File, map[string]bool, []string, error) {
 	approved := map[string]bool{config.FileName: true}
 	notes := out.Notes
 	current := func(rel string) ([]byte, bool, error) {
@@ -189,7 +305,7 @@ func merge(dir string, out *generate.Output) ([]safewrite.File, map[string]bool,
 		if len(added) > 0 {
 			files = append(files, appended(".env", oldEnv, merged))
 			approved[".env"] = true
-			notes = append(notes, fmt.Sprintf(".env lacked %s, which docker-compose.yml uses; added with fresh values", strings.Join(added, ", ")))
+			notes = append(notes, fmt.Sprintf(".env lacked %s, which %s uses; added with fresh values", strings.Join(added, ", "), compose))
 		}
 	}
 	for _, l := range out.Lines {
@@ -206,28 +322,35 @@ func merge(dir string, out *generate.Output) ([]safewrite.File, map[string]bool,
 // appended is a file whose new content may only add to the old; when it purely appends,
 // no backup is left beside it (replacing a block in place keeps one).
 func appended(path string, old, data []byte) safewrite.File {
-	return safewrite.File{Path: path, Data: data, Additive: bytes.HasPrefix(data, old)}
+	return safewrite.File{Path: path, Data: data, NoBackup: bytes.HasPrefix(data, old)}
 }
 
 // Confirmer asks before overwriting a file the user owns, unless the answers already said
-// yes; without a Prompter it keeps the user's file.
+// yes. A run applies all of its changes or none: without a Prompter, or when the answer is
+// no, it stops the run with a ConsentError before anything is written.
 type Confirmer struct {
 	Prompter wizard.Prompter
-	Approved map[string]bool
+	// Changes says which files are approved and why the others need consent.
+	Changes *Changes
 	// Out shows the diff before the question.
 	Out io.Writer
 }
 
 // ConfirmOverwrite implements safewrite.Confirmer.
 func (c Confirmer) ConfirmOverwrite(path, diff string) (bool, error) {
-	if c.Approved[path] {
+	if c.Changes.Approved[path] {
 		return true, nil
 	}
+	why := cmp.Or(c.Changes.Consent[path], "changed since it was read")
 	if c.Prompter == nil {
-		return false, nil
+		return false, &ConsentError{Files: map[string]string{path: why}}
 	}
-	fmt.Fprintf(c.Out, "\n%s already exists and would change:\n%s\n", path, diff)
-	return c.Prompter.Confirm(fmt.Sprintf("Overwrite %s?", path), "No keeps your file; --force overwrites and keeps a .bak copy.", false)
+	fmt.Fprintf(c.Out, "\n%s was %s, and would change:\n%s\n", path, why, diff)
+	ok, err := wizard.Confirm(c.Prompter, fmt.Sprintf("Replace %s?", path), "Yes keeps the old content as "+path+".bak. No writes nothing at all.", false)
+	if err == nil && !ok {
+		err = &ConsentError{Files: map[string]string{path: why}, Declined: true}
+	}
+	return ok, err
 }
 
 // Summary writes what detection found, in a few lines, for people.

@@ -116,7 +116,7 @@ func chooseVenv(loc venv.Locator, o Migrate, log io.Writer) (venv.Venv, error) {
 	for _, f := range found {
 		options = append(options, wizard.Option{Value: f.Path, Label: fmt.Sprintf("%s (Python %s, %s)", f.Path, f.Python, f.Origin)})
 	}
-	choice, err := o.Prompter.Select("Virtualenv to read", "Several virtualenvs belong to this project.", options, found[0].Path)
+	choice, err := wizard.Select(o.Prompter, "Virtualenv to read", "Several virtualenvs belong to this project.", options, found[0].Path)
 	if err != nil {
 		return venv.Venv{}, err
 	}

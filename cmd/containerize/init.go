@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,6 +14,7 @@ import (
 
 	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/safewrite"
 	"github.com/containerize/containerize/wizard"
 	"github.com/containerize/containerize/workflow"
@@ -17,13 +22,14 @@ import (
 
 // writeFlags are the flags of every command that writes the project's files.
 type writeFlags struct {
-	yes, force, dryRun, accessible bool
+	yes, force, dryRun, accessible, json bool
 }
 
 func (w *writeFlags) register(f *pflag.FlagSet, yesHelp string) {
 	f.BoolVarP(&w.yes, "yes", "y", false, yesHelp)
 	f.BoolVar(&w.force, "force", false, "overwrite changed files without asking, keeping a backup of each (FILE.bak)")
 	f.BoolVar(&w.dryRun, "dry-run", false, "print a unified diff of every change and write nothing")
+	f.BoolVar(&w.json, "json", false, "print the plan and what happened to each file as JSON on standard output (for scripts)")
 	f.BoolVar(&w.accessible, "accessible", false, "ask in plain line-by-line prompts (also: ACCESSIBLE=1, or when standard input is not a terminal)")
 }
 
@@ -83,6 +89,7 @@ replaces them and keeps a backup (FILE.bak), --dry-run prints a unified diff and
 	}
 	f := cmd.Flags()
 	opts.Write.register(f, "take the detected defaults for every open question; never prompt")
+	f.StringVar(&opts.Flags.Name, "name", "", "the project's name: image, compose project and default database (saved; default: what the project calls itself)")
 	f.StringVar(&opts.Flags.Python, "python", "", "Python minor version of the base image, e.g. 3.12 (one of "+strings.Join(config.Python.Supported, ", ")+")")
 	f.IntVar(&opts.Flags.Port, "port", 0, "port the web server listens on (default 8000)")
 	f.StringVar(&opts.Flags.Server, "server", "", "web server: gunicorn, uvicorn (gunicorn with uvicorn workers, ASGI) or daphne (ASGI)")
@@ -104,11 +111,15 @@ func serviceList(s string) []detect.Service {
 	return out
 }
 
-func initRun(opts *initOptions) error {
+func initRun(opts *initOptions) (err error) {
 	io := opts.IO
-	prompter := newPrompter(io, opts.Write)
+	prompter, done, err := newPrompter(io, opts.Write)
+	if err != nil {
+		return err
+	}
+	defer done(&err)
 	changes, err := workflow.PrepareInit(workflow.Init{Dir: opts.Dir, Flags: opts.Flags, Prompter: prompter,
-		Rand: io.Rand, Getenv: io.Getenv, Log: io.ErrOut})
+		Rand: io.Rand, UID: io.UID, GID: io.GID, Getenv: io.Getenv, Log: io.ErrOut})
 	if err != nil {
 		var fe *wizard.FlagError
 		if errors.As(err, &fe) {
@@ -120,27 +131,48 @@ func initRun(opts *initOptions) error {
 }
 
 // write applies the changes (asking before overwriting a user's file), or prints them with
-// --dry-run, and prints what happened.
+// --dry-run, and prints what happened: for people, or as JSON with --json.
 func write(io *IO, dir string, w writeFlags, prompter wizard.Prompter, c *workflow.Changes) error {
 	if w.dryRun {
 		n := 0
 		for _, ch := range c.Changes {
-			if ch.Diff != "" {
+			if ch.Diff != "" && !w.json {
 				fmt.Fprint(io.Out, ch.Diff)
 				n++
 			}
 		}
+		for _, p := range slices.Sorted(maps.Keys(c.Consent)) {
+			fmt.Fprintf(io.ErrOut, "%s was %s: init asks before replacing it (--force replaces it, keeping %s.bak)\n", p, c.Consent[p], p)
+		}
+		if w.json {
+			return printJSON(io, c, nil, "dry-run")
+		}
 		fmt.Fprintf(io.ErrOut, "dry run: %d file(s) would change; nothing was written\n", n)
 		return nil
 	}
+	if !w.force && prompter == nil {
+		if err := c.NeedConsent(); err != nil {
+			return err
+		}
+	}
 	res, err := safewrite.Apply(dir, c.Changes, safewrite.Options{
 		Force:   w.force,
-		Confirm: workflow.Confirmer{Prompter: prompter, Approved: c.Approved, Out: io.ErrOut},
+		Confirm: workflow.Confirmer{Prompter: prompter, Changes: c, Out: io.ErrOut},
 	})
 	if err != nil {
 		return abortOr(err)
 	}
+	if w.json {
+		return printJSON(io, c, &res, "")
+	}
 	out := io.Out
+	// What changed in a file containerize keeps up to date is shown, so a re-run never
+	// changes a file silently; .env's diff would print secrets.
+	for _, ch := range c.Changes {
+		if ch.Action == safewrite.Update && slices.Contains(res.Updated, ch.File.Path) && ch.File.Path != ".env" {
+			fmt.Fprint(out, ch.Diff)
+		}
+	}
 	for _, f := range res.Created {
 		fmt.Fprintf(out, "created   %s\n", f)
 	}
@@ -150,9 +182,6 @@ func write(io *IO, dir string, w writeFlags, prompter wizard.Prompter, c *workfl
 	for _, f := range res.Unchanged {
 		fmt.Fprintf(out, "unchanged %s\n", f)
 	}
-	for _, f := range res.Skipped {
-		fmt.Fprintf(out, "kept      %s (yours differs; --force replaces it and keeps a backup)\n", f)
-	}
 	for _, f := range res.Backups {
 		fmt.Fprintf(out, "backup    %s\n", f)
 	}
@@ -160,19 +189,98 @@ func write(io *IO, dir string, w writeFlags, prompter wizard.Prompter, c *workfl
 		fmt.Fprintf(io.ErrOut, "note: %s\n", n)
 	}
 	if len(res.Created)+len(res.Updated) > 0 {
-		fmt.Fprintln(out, "\nNext: "+c.Next)
+		printNext(out, c)
 	}
 	return nil
 }
 
+// printNext says what to run now: for init, the documented commands of the development
+// environment, its tests and production.
+func printNext(out io.Writer, c *workflow.Changes) {
+	cmds := c.Commands
+	if cmds.Up == "" {
+		fmt.Fprintln(out, "\nNext: "+c.Next)
+		return
+	}
+	fmt.Fprintf(out, "\nNext:\n  development:  %s\n", cmds.Up)
+	fmt.Fprintf(out, "                (%s also rebuilds when the dependencies change)\n", cmds.Watch)
+	fmt.Fprintf(out, "  tests:        %s\n", cmds.Test)
+	fmt.Fprintf(out, "  production:   %s\n", cmds.Production)
+}
+
+// runJSON is what --json prints: the plan, and what happened (or, with --dry-run, would
+// happen) to each file. Diffs are left out: .env's would print secrets.
+type runJSON struct {
+	Plan  *plan.Plan `json:"plan,omitempty"`
+	Files []fileJSON `json:"files"`
+	Notes []string   `json:"notes"`
+	Next  string     `json:"next,omitempty"`
+	// Commands are init's documented commands: up, watch, test, production.
+	Commands *commandsJSON `json:"commands,omitempty"`
+	DryRun   bool          `json:"dry_run,omitempty"`
+}
+
+type commandsJSON struct {
+	Up         string `json:"up"`
+	Watch      string `json:"watch"`
+	Test       string `json:"test"`
+	Production string `json:"production"`
+}
+
+type fileJSON struct {
+	Path string `json:"path"`
+	// Action is created, updated, unchanged, or with --dry-run create, update, unchanged.
+	Action string `json:"action"`
+	Backup string `json:"backup,omitempty"`
+	// Consent says why replacing this file needs the user's consent.
+	Consent string `json:"consent,omitempty"`
+}
+
+func printJSON(io *IO, c *workflow.Changes, res *safewrite.Result, dryRun string) error {
+	out := runJSON{Plan: c.Plan, Files: []fileJSON{}, Notes: append([]string{}, c.Notes...), Next: c.Next, DryRun: dryRun != ""}
+	if cm := c.Commands; cm.Up != "" {
+		out.Commands = &commandsJSON{Up: cm.Up, Watch: cm.Watch, Test: cm.Test, Production: cm.Production}
+	}
+	for _, ch := range c.Changes {
+		f := fileJSON{Path: ch.File.Path, Action: ch.Action.String(), Consent: c.Consent[ch.File.Path]}
+		if res != nil {
+			switch {
+			case slices.Contains(res.Created, f.Path):
+				f.Action = "created"
+			case slices.Contains(res.Updated, f.Path):
+				f.Action = "updated"
+			default:
+				f.Action = "unchanged"
+			}
+			if i := slices.Index(res.Backups, f.Path+".bak"); i >= 0 {
+				f.Backup = res.Backups[i]
+			}
+		}
+		out.Files = append(out.Files, f)
+	}
+	enc := json.NewEncoder(io.Out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
 // newPrompter picks how questions are asked: not at all with --yes, a terminal UI when
 // both ends are terminals, otherwise plain prompts read line by line from standard input.
-func newPrompter(io *IO, w writeFlags) wizard.Prompter {
+// The terminal UI reads the terminal from now until done, which the run defers: it gives
+// the terminal back, and reports a failure to do so when the run had none.
+func newPrompter(io *IO, w writeFlags) (pr wizard.Prompter, done func(*error), err error) {
 	if w.yes {
-		return nil
+		return nil, func(*error) {}, nil
 	}
 	accessible := w.accessible || io.Getenv("ACCESSIBLE") != "" || !io.InTTY || !io.OutTTY
-	return wizard.NewHuh(io.In, io.ErrOut, accessible)
+	h, err := wizard.NewHuh(io.In, io.ErrOut, accessible, io.Getenv("TERM"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, func(err *error) {
+		if cerr := h.Close(); cerr != nil && *err == nil {
+			*err = cerr
+		}
+	}, nil
 }
 
 // abortOr turns a cancelled prompt into errAborted (exit 130).

@@ -11,6 +11,8 @@ import (
 	"os"
 
 	"golang.org/x/term"
+
+	"github.com/containerize/containerize/workflow"
 )
 
 // Exit codes, documented in README.md.
@@ -18,6 +20,7 @@ const (
 	exitOK      = 0
 	exitError   = 1 // bad input, invalid project, failed write
 	exitUsage   = 2 // unknown command or flag, bad flag value
+	exitConsent = 3 // a file someone edited would be replaced without consent; nothing written
 	exitAborted = 130
 )
 
@@ -35,6 +38,9 @@ type IO struct {
 	Rand io.Reader
 	// Getenv reads the environment (ACCESSIBLE, NO_COLOR).
 	Getenv func(string) string
+	// UID and GID are the user's (os.Getuid, os.Getgid), whom the development containers
+	// run as.
+	UID, GID int
 }
 
 func stdIO() *IO {
@@ -45,6 +51,8 @@ func stdIO() *IO {
 		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		Rand:   rand.Reader,
 		Getenv: os.Getenv,
+		UID:    os.Getuid(),
+		GID:    os.Getgid(),
 	}
 }
 
@@ -63,9 +71,12 @@ func run(args []string, io *IO) int {
 	}
 	fmt.Fprintln(io.ErrOut, "containerize:", err)
 	var ue usageError
+	var ce *workflow.ConsentError
 	switch {
 	case errors.Is(err, errAborted):
 		return exitAborted
+	case errors.As(err, &ce):
+		return exitConsent
 	case errors.As(err, &ue), isUnknownCommand(err):
 		fmt.Fprintln(io.ErrOut, "Run 'containerize --help' for usage.")
 		return exitUsage

@@ -13,7 +13,14 @@ import (
 	"github.com/containerize/containerize/internal/samples"
 )
 
+// mainEnv makes the test binary run containerize's main (the pseudo-terminal tests).
+const mainEnv = "CONTAINERIZE_TEST_MAIN"
+
 func TestMain(m *testing.M) {
+	if os.Getenv(mainEnv) != "" {
+		// The pseudo-terminal tests run the test binary as containerize.
+		os.Exit(run(os.Args[1:], stdIO()))
+	}
 	testscript.Main(m, map[string]func(){
 		"containerize": func() { os.Exit(run(os.Args[1:], stdIO())) },
 	})
@@ -40,6 +47,19 @@ func TestScripts(t *testing.T) {
 				}
 				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Join(args[1:], " ")+"\n"), 0o644))
 			},
+			// replace FILE OLD NEW replaces the first OLD in FILE by NEW (\n in NEW is a
+			// newline); it fails when FILE has no OLD.
+			"replace": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 3 {
+					ts.Fatalf("usage: replace FILE OLD NEW")
+				}
+				data := ts.ReadFile(args[0])
+				if !strings.Contains(data, args[1]) {
+					ts.Fatalf("%s has no %q", args[0], args[1])
+				}
+				data = strings.Replace(data, args[1], strings.ReplaceAll(args[2], `\n`, "\n"), 1)
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(data), 0o644))
+			},
 			// nobackups DIR fails if any *.bak file exists below DIR.
 			"nobackups": func(ts *testscript.TestScript, neg bool, args []string) {
 				var found []string
@@ -63,6 +83,13 @@ func TestExitCodes(t *testing.T) {
 	if err := samples.CopyTree(filepath.Join(samples.Dir(), "library"), dir); err != nil {
 		t.Fatal(err)
 	}
+	foreign := t.TempDir()
+	if err := samples.CopyTree(filepath.Join(samples.Dir(), "library"), foreign); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(foreign, "Dockerfile"), []byte("FROM python\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		want int
@@ -78,6 +105,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"init", "--yes", "--dry-run", dir}, exitOK, ""},
 		{[]string{"doctor", "--no-such-flag", dir}, exitUsage, "unknown flag"},
 		{[]string{"doctor", dir, dir}, exitUsage, "at most one directory"},
+		{[]string{"init", "--yes", foreign}, exitConsent, "Dockerfile was not written by containerize"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errOut bytes.Buffer

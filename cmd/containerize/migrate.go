@@ -41,9 +41,13 @@ overwritten without consent (--force keeps FILE.bak, --dry-run shows a diff).`,
 	return cmd
 }
 
-func migrateRun(opts *migrateOptions) error {
+func migrateRun(opts *migrateOptions) (err error) {
 	io := opts.IO
-	prompter := newPrompter(io, opts.Write)
+	prompter, done, err := newPrompter(io, opts.Write)
+	if err != nil {
+		return err
+	}
+	defer done(&err)
 	changes, err := workflow.PrepareMigrate(workflow.Migrate{Dir: opts.Dir, Venv: opts.Venv, Format: opts.Format,
 		Prompter: prompter, Getenv: io.Getenv, Log: io.ErrOut})
 	if err != nil {

@@ -228,7 +228,7 @@ for sample in "${samples[@]}"; do
 	"$E2E_BIN/containerize" init "${init_args[@]}" "$APP" >"$WORK/$sample.init.log" 2>&1 ||
 		{ cat "$WORK/$sample.init.log" >&2; die "$sample: containerize init failed"; }
 	compose_override "$WORK/$sample/compose.e2e.yml" "$APP"
-	image=$(cd "$APP" && "$DOCKER" compose config --format json | jq -r '[.services[] | select(.build) | .image] | unique[0]')
+	image=$(cd "$APP" && "$DOCKER" compose -f docker-compose.yml config --format json | jq -r '[.services[] | select(.build) | .image] | unique[0]')
 	TAGS+=("$image" "$REGISTRY/$sample:e2e")
 
 	# 1. The Dockerfile's image.

@@ -25,21 +25,40 @@ import (
 // read from disk (env_file and label_file entries are not opened). Problems come back as
 // *validate.Error, each prefixed by name (and a line where known).
 func Compose(ctx context.Context, name string, data []byte, workingDir string, env map[string]string) error {
-	if err := validate.Compose(name, data, env); err != nil {
-		return err
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return err // validate.Compose parsed it
+	_, err := Files(ctx, []File{{name, data}}, workingDir, env)
+	return err
+}
+
+// File is one compose file: its name (for messages) and content.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Files is Compose for several files loaded together, each merged onto the ones before it
+// as `docker compose -f a -f b` (and a compose file with its override) does. It returns the
+// merged project, for tests to look at.
+func Files(ctx context.Context, files []File, workingDir string, env map[string]string) (*types.Project, error) {
+	var configs []types.ConfigFile
+	docs := make([]*yaml.Node, len(files))
+	for i, f := range files {
+		if err := validate.Compose(f.Name, f.Data, env); err != nil {
+			return nil, err
+		}
+		docs[i] = &yaml.Node{}
+		if err := yaml.Unmarshal(f.Data, docs[i]); err != nil {
+			return nil, err // validate.Compose parsed it
+		}
+		configs = append(configs, types.ConfigFile{Filename: f.Name, Content: f.Data})
 	}
 	// The loader writes COMPOSE_PROJECT_NAME into the environment it is given; keep the caller's map.
 	environment := types.Mapping{}
 	for k, v := range env {
 		environment[k] = v
 	}
-	_, err := loader.LoadWithContext(ctx, types.ConfigDetails{
+	project, err := loader.LoadWithContext(ctx, types.ConfigDetails{
 		WorkingDir:  workingDir,
-		ConfigFiles: []types.ConfigFile{{Filename: name, Content: data}},
+		ConfigFiles: configs,
 		Environment: environment,
 	}, func(o *loader.Options) {
 		// A `name:` key in the file wins over this default, as in Compose.
@@ -49,13 +68,20 @@ func Compose(ctx context.Context, name string, data []byte, workingDir string, e
 		o.SkipResolveLabels = true
 	})
 	if err == nil {
-		return nil
+		return project, nil
 	}
-	line, msg := composeMessage(name, &doc, err)
+	// A schema error names its file; a consistency error, found after merging, none.
+	name, doc := files[0].Name, docs[0]
+	for i, f := range files {
+		if strings.HasPrefix(err.Error(), "validating "+f.Name+": ") || strings.HasPrefix(err.Error(), "failed to parse "+f.Name+": ") {
+			name, doc = f.Name, docs[i]
+		}
+	}
+	line, msg := composeMessage(name, doc, err)
 	if line > 0 {
-		return &validate.Error{Problems: []string{fmt.Sprintf("%s:%d: %s", name, line, msg)}}
+		return nil, &validate.Error{Problems: []string{fmt.Sprintf("%s:%d: %s", name, line, msg)}}
 	}
-	return &validate.Error{Problems: []string{fmt.Sprintf("%s: %s", name, msg)}}
+	return nil, &validate.Error{Problems: []string{fmt.Sprintf("%s: %s", name, msg)}}
 }
 
 // EnvFromDotenv parses a .env-style body (KEY=VALUE lines, comments, quotes) with Compose's own dotenv

@@ -2,6 +2,7 @@ package composespec
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"context"
@@ -132,5 +133,36 @@ func checkProblems(t *testing.T, err error, want []problem) {
 		if p := ve.Problems[i]; !strings.HasPrefix(p, w.prefix) || !strings.Contains(p, w.has) {
 			t.Errorf("problem %d = %q, want prefix %q containing %q", i, p, w.prefix, w.has)
 		}
+	}
+}
+
+// TestFiles loads a file with an override merged onto it, as Compose does: values replace,
+// volumes merge by target; a problem in the override is reported at its own file and line,
+// and the merged project must be consistent.
+func TestFiles(t *testing.T) {
+	ctx := context.Background()
+	base := File{"compose.yml", []byte("services:\n  web:\n    image: app:latest\n    volumes:\n      - data:/data\nvolumes:\n  data:\n")}
+	override := File{"compose.override.yml", []byte("services:\n  web:\n    image: app:dev\n    user: \"${DEV_UID:-1000}:1000\"\n    volumes:\n      - .:/app\n      - dev-data:/data\nvolumes:\n  dev-data:\n")}
+	p, err := Files(ctx, []File{base, override}, "proj", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := p.Services["web"]
+	var targets []string
+	for _, v := range web.Volumes {
+		targets = append(targets, v.Source+">"+v.Target)
+	}
+	if web.Image != "app:dev" || web.User != "1000:1000" || len(targets) != 2 || !slices.Contains(targets, "dev-data>/data") {
+		t.Errorf("merged web: image %q, user %q, volumes %q", web.Image, web.User, targets)
+	}
+
+	bad := File{"compose.override.yml", []byte("services:\n  web:\n    imag: app:dev\n")}
+	_, err = Files(ctx, []File{base, bad}, "proj", nil)
+	if err == nil || !strings.Contains(err.Error(), "compose.override.yml:3:") {
+		t.Errorf("a misspelt key in the override: %v", err)
+	}
+	undeclared := File{"compose.override.yml", []byte("services:\n  web:\n    volumes:\n      - other:/data\n")}
+	if _, err = Files(ctx, []File{base, undeclared}, "proj", nil); err == nil || !strings.Contains(err.Error(), "other") {
+		t.Errorf("an undeclared volume in the override: %v", err)
 	}
 }
