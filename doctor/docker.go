@@ -195,7 +195,7 @@ func engineFinding(d *dockerFacts, h Host, getenv func(string) string) Finding {
 	}
 	f.Severity = Blocking
 	r := d.version
-	stderr := strings.TrimSpace(string(r.Stderr))
+	stderr := firstLine(r.Stderr)
 	if len(d.info.ServerErrors) > 0 && stderr == "" {
 		stderr = d.info.ServerErrors[0]
 	}
@@ -289,7 +289,7 @@ func composeFindings(d *dockerFacts, p *project) []Finding {
 	case c.via == "":
 		f.Severity = Blocking
 		f.Summary = "Docker Compose is not installed"
-		f.Detail = "docker compose version: " + cmp.Or(strings.TrimSpace(string(c.plugin.Stderr)), errString(c.plugin.Err))
+		f.Detail = "docker compose version: " + cmp.Or(firstLine(c.plugin.Stderr), errString(c.plugin.Err))
 		f.Fix = "install the Compose v2 plugin (package docker-compose-plugin, https://docs.docker.com/compose/install/), or Docker Desktop"
 		return []Finding{f}
 	case c.version.Major < 2:
@@ -301,7 +301,7 @@ func composeFindings(d *dockerFacts, p *project) []Finding {
 	case c.via == "docker-compose":
 		f.Severity = Warning
 		f.Summary = fmt.Sprintf("Compose v%s is installed as docker-compose only: `docker compose` is missing", c.version)
-		f.Detail = "docker compose version: " + cmp.Or(strings.TrimSpace(string(c.plugin.Stderr)), errString(c.plugin.Err))
+		f.Detail = "docker compose version: " + cmp.Or(firstLine(c.plugin.Stderr), errString(c.plugin.Err))
 		f.Fix = "make it a docker CLI plugin: mkdir -p ~/.docker/cli-plugins && ln -s \"$(command -v docker-compose)\" ~/.docker/cli-plugins/docker-compose"
 	default:
 		f.Severity = OK
@@ -309,24 +309,40 @@ func composeFindings(d *dockerFacts, p *project) []Finding {
 	}
 
 	w := Finding{ID: "compose.watch", Severity: OK}
-	uses := ""
+	type feature struct {
+		major, minor, patch int
+		what, without       string
+	}
+	needs := []feature{
+		{2, 22, 0, "develop.watch", "a change to the dependency files does not rebuild the development image"},
+		{2, 24, 7, "`docker compose up --watch`", "`docker compose up --build --watch` fails; `docker compose watch` beside `docker compose up` does the same"},
+	}
+	if p.rebuildInMount {
+		needs = append(needs, feature{2, 29, 3, "rebuild rules inside the source mount",
+			"Compose skips the project's rebuild rules (their paths are inside the source mount) with a warning: a change to the dependency files does not rebuild the development image"})
+	}
+	var have, lack []string
+	var first *feature
+	for i, n := range needs {
+		if c.version.atLeast(n.major, n.minor, n.patch) {
+			have = append(have, n.what)
+			continue
+		}
+		lack = append(lack, fmt.Sprintf("%s (%d.%d.%d)", n.what, n.major, n.minor, n.patch))
+		if first == nil {
+			first = &needs[i]
+		}
+	}
+	if len(lack) == 0 {
+		w.Summary = strings.Join(have, ", ") + " work"
+		return []Finding{f, w}
+	}
+	last := needs[len(needs)-1]
+	w.Summary = fmt.Sprintf("Compose %s lacks %s", c.version, strings.Join(lack, ", "))
+	w.Detail = first.without
 	if p.usesWatch {
-		uses = "; the project's compose files have develop.watch rules"
-	}
-	switch v := c.version; {
-	case v.atLeast(2, 24, 7):
-		w.Summary = "develop.watch and `docker compose up --watch` work"
-	case v.atLeast(2, 22, 0):
-		w.Summary = fmt.Sprintf("Compose %s has develop.watch (`docker compose watch`) but not `docker compose up --watch` (2.24.7)", v)
-		w.Detail = "up --watch starts the stack and watches in one command" + uses
-		w.Fix = "upgrade Compose to 2.24.7 or newer, or run `docker compose watch` beside `docker compose up`"
-	default:
-		w.Summary = fmt.Sprintf("Compose %s predates develop.watch (2.22)", v)
-		w.Detail = "a change to the dependency files does not rebuild the image on its own" + uses
-		w.Fix = "upgrade Compose to 2.24.7 or newer"
-	}
-	if p.usesWatch && !c.version.atLeast(2, 24, 7) {
 		w.Severity = Warning
+		w.Fix = fmt.Sprintf("upgrade Compose to %d.%d.%d or newer (until then, run `docker compose up --build` after changing the dependencies)", last.major, last.minor, last.patch)
 	}
 	return []Finding{f, w}
 }

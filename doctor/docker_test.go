@@ -87,6 +87,9 @@ func TestEngine(t *testing.T) {
 
 func TestCompose(t *testing.T) {
 	watch := tree(t, map[string]string{"compose.yaml": "services:\n  web:\n    build: .\n    develop:\n      watch:\n        - action: rebuild\n          path: uv.lock\n"})
+	// The development override's shape: the source mounted, rebuild rules on files inside it.
+	mounted := tree(t, map[string]string{"compose.yaml": "x-dev: &dev\n  volumes:\n    - .:/app\nservices:\n  web:\n    <<: *dev\n    build: .\n    develop:\n      watch:\n        - action: rebuild\n          path: requirements/dev.txt\n"})
+	v227 := &Result{Stdout: []byte("Docker Compose version v2.27.0\n")}
 	plain := tree(t, map[string]string{"compose.yaml": "services:\n  web:\n    build: .\n"})
 	desktop := &Result{Stdout: []byte("Docker Compose version v2.24.6-desktop.1\n")} // Desktop 4.28's Compose
 	old := &Result{Stdout: []byte("Docker Compose version v2.21.0\n")}
@@ -102,9 +105,11 @@ func TestCompose(t *testing.T) {
 	}{
 		{"plugin", watch, rec(t, "compose-version-plain"), nil, OK, "Docker Compose v2.40.3", "", OK, "up --watch` work"},
 		{"v5", watch, v5, nil, OK, "Docker Compose v5.0.0", "", OK, "up --watch` work"},
-		{"desktop suffix, watch rules", watch, desktop, nil, OK, "v2.24.6-desktop.1", "", Warning, "not `docker compose up --watch`"},
-		{"desktop suffix, no watch rules", plain, desktop, nil, OK, "v2.24.6-desktop.1", "", OK, "not `docker compose up --watch`"},
-		{"before watch", watch, old, nil, OK, "v2.21.0", "", Warning, "predates develop.watch"},
+		{"desktop suffix, watch rules", watch, desktop, nil, OK, "v2.24.6-desktop.1", "", Warning, "Compose 2.24.6-desktop.1 lacks `docker compose up --watch` (2.24.7)"},
+		{"desktop suffix, no watch rules", plain, desktop, nil, OK, "v2.24.6-desktop.1", "", OK, "lacks `docker compose up --watch` (2.24.7)"},
+		{"before watch", watch, old, nil, OK, "v2.21.0", "", Warning, "lacks develop.watch (2.22.0), `docker compose up --watch` (2.24.7)"},
+		{"rebuild rules in the mount, too old", mounted, v227, nil, OK, "v2.27.0", "", Warning, "lacks rebuild rules inside the source mount (2.29.3)"},
+		{"rebuild rules in the mount", mounted, rec(t, "compose-version-plain"), nil, OK, "v2.40.3", "", OK, "develop.watch, `docker compose up --watch`, rebuild rules inside the source mount work"},
 		{"standalone v2 only (cli20)", plain, rec(t, "compose-missing-cli20"), rec(t, "compose-standalone-version"), Warning, "docker-compose only", "cli-plugins", OK, ""},
 		{"standalone v2 only (cli28)", plain, rec(t, "compose-missing-cli28"), rec(t, "compose-standalone-version"), Warning, "docker-compose only", "cli-plugins", OK, ""},
 		{"v1 only", plain, rec(t, "compose-missing-cli20"), rec(t, "compose-v1-version"), Blocking, "Compose v1", "docker-compose-plugin", "", ""},

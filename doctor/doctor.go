@@ -114,7 +114,7 @@ func Check(ctx context.Context, o Options) *Report {
 	dockerDone := make(chan *dockerFacts, 1)
 	go func() { dockerDone <- gatherDocker(ctx, o) }()
 	p := readProject(o.Dir, o.Getenv)
-	inStep := filesInStep(o.Dir, o.Getenv)
+	inStep := filesInStep(o.Dir, o.Host, o.Getenv)
 	d := <-dockerDone
 
 	r := &Report{Dir: o.Dir}

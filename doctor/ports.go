@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/containerize/containerize/detect"
 )
 
 // composeFileFinding says which compose files `docker compose up` would load (compose.file).
@@ -23,7 +25,7 @@ func composeFileFinding(p *project) Finding {
 	case len(p.composeFiles) == 0:
 		f.Severity = Blocking
 		f.Summary = "no compose file: `docker compose up` has nothing to start"
-		f.Detail = "looked for " + strings.Join(composeNames, ", ") + " in " + p.dir
+		f.Detail = "looked for " + strings.Join(detect.ComposeNames, ", ") + " in " + p.dir
 		f.Fix = "containerize init writes docker-compose.yml"
 	case p.composeErr != nil:
 		f.Severity = Blocking

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/generate"
 	"github.com/containerize/containerize/validate"
 )
@@ -28,8 +30,9 @@ type project struct {
 	// composeErr is the first file that could not be read or parsed.
 	composeErr error
 	services   []*service
-	// usesWatch says a service has develop.watch rules.
-	usesWatch bool
+	// usesWatch says a service has develop.watch rules; rebuildInMount, that one of them
+	// rebuilds on a path inside a bind mount of the project (Compose 2.29.3 honours those).
+	usesWatch, rebuildInMount bool
 	// unset are the variables the compose files use with no value and no default.
 	unset map[string]bool
 
@@ -66,13 +69,6 @@ func (p published) String() string {
 	}
 	return fmt.Sprintf("%s:%d/%s", ip, p.port, p.proto)
 }
-
-// Compose's file names, in its order of preference (compose-go's cli.DefaultFileNames and
-// DefaultOverrideFileNames): the first of each list that exists is loaded.
-var (
-	composeNames  = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
-	overrideNames = []string{"compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml"}
-)
 
 // readProject reads .env, .env.example and the compose files in dir. What it cannot read is
 // recorded for the checks to report.
@@ -123,7 +119,8 @@ func (p *project) lookup(k string) (string, bool) {
 // findComposeFiles chooses the files as `docker compose` does in dir without -f:
 // COMPOSE_FILE (separated by COMPOSE_PATH_SEPARATOR, else the system's path list
 // separator) when set, otherwise the first default name that exists plus the first override
-// file beside it. Compose would also look in the parent folders; doctor checks DIR itself.
+// file beside it (detect's lists, Compose's order). Compose would also look in the parent
+// folders; doctor checks DIR itself.
 func (p *project) findComposeFiles() ([]string, string) {
 	if list, ok := p.lookup("COMPOSE_FILE"); ok {
 		sep := string(os.PathListSeparator)
@@ -133,7 +130,7 @@ func (p *project) findComposeFiles() ([]string, string) {
 		return strings.Split(list, sep), "COMPOSE_FILE"
 	}
 	var files []string
-	for _, names := range [][]string{composeNames, overrideNames} {
+	for _, names := range [][]string{detect.ComposeNames, detect.ComposeOverrideNames} {
 		for _, n := range names {
 			if st, err := os.Stat(filepath.Join(p.dir, n)); err == nil && st.Mode().IsRegular() {
 				files = append(files, n)
@@ -185,6 +182,8 @@ func (p *project) readCompose(name string, byName map[string]*service) error {
 		}
 		if d, ok := def["develop"].(map[string]any); ok && d["watch"] != nil {
 			p.usesWatch = true
+			rules, _ := d["watch"].([]any)
+			p.rebuildInMount = p.rebuildInMount || rebuildsInMount(rules, def["volumes"], interpolate)
 		}
 		if u, ok := def["user"]; ok {
 			in := interpolate(fmt.Sprint(u))
@@ -206,6 +205,42 @@ func (p *project) readCompose(name string, byName map[string]*service) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// rebuildsInMount says a rebuild rule watches a path under a bind mount of the service's
+// (short syntax "SOURCE:TARGET", or type bind) whose source is a folder of the project.
+func rebuildsInMount(rules []any, volumes any, interpolate func(string) validate.Interpolated) bool {
+	var mounts []string
+	list, _ := volumes.([]any)
+	for _, v := range list {
+		src := ""
+		switch v := v.(type) {
+		case string:
+			if s, _, ok := strings.Cut(interpolate(v).Value, ":"); ok {
+				src = s
+			}
+		case map[string]any:
+			if v["type"] == "bind" {
+				src = interpolate(fmt.Sprint(v["source"])).Value
+			}
+		}
+		if src == "." || strings.HasPrefix(src, "./") {
+			mounts = append(mounts, path.Clean(src))
+		}
+	}
+	for _, r := range rules {
+		rule, _ := r.(map[string]any)
+		if rule["action"] != "rebuild" {
+			continue
+		}
+		watched := path.Clean(interpolate(fmt.Sprint(rule["path"])).Value)
+		for _, m := range mounts {
+			if m == "." || watched == m || strings.HasPrefix(watched, m+"/") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // serviceOrder is the services' names as the file lists them (a map has no order; the

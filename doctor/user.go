@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/containerize/containerize/generate"
 )
 
 // userFindings (host.user): services whose `user:` comes from variables (the development
@@ -39,7 +41,9 @@ func userFindings(d *dockerFacts, p *project, h Host, getenv func(string) string
 		f.Summary = fmt.Sprintf("the engine is not on this machine (%s): its file sharing decides ownership; %s are not compared with yours", d.describe(h, getenv), names)
 		return []Finding{f}
 	}
-	if h.UID < 0 {
+	if !generate.Records(h.UID) {
+		// Root (or a system without ids): init leaves .env.example's ids, whose files root
+		// can edit anyway.
 		return nil
 	}
 	wantUID, wantGID, whose := h.UID, h.GID, fmt.Sprintf("your own (uid %d, gid %d)", h.UID, h.GID)
@@ -52,7 +56,7 @@ func userFindings(d *dockerFacts, p *project, h Host, getenv func(string) string
 	var fix string
 	for _, s := range svcs {
 		uid, gid, ok := numericUser(s.user)
-		if !ok || (uid == wantUID && (gid < 0 || gid == wantGID)) {
+		if !ok || (uid == wantUID && (gid < 0 || gid == wantGID || !generate.Records(wantGID) && !d.rootless())) {
 			continue
 		}
 		wrong = append(wrong, fmt.Sprintf("%s runs as %s", s.name, s.user))

@@ -73,6 +73,11 @@ type HostUser struct {
 	UID, GID int
 }
 
+// Records says whether a new .env records id, the host's user or group id, for the
+// development containers: only a positive one (see HostUser). containerize doctor holds a
+// native Linux engine's containers to the same ids.
+func Records(id int) bool { return id > 0 }
+
 // Names are the paths of the files init writes, relative to the project root, decided in
 // this one place.
 type Names struct {
@@ -274,9 +279,9 @@ func freshEnv(groups []plan.EnvGroup, r io.Reader, host HostUser) ([]plan.EnvGro
 				e.Example = s
 			}
 			switch {
-			case e.Host == plan.HostUID && host.UID > 0:
+			case e.Host == plan.HostUID && Records(host.UID):
 				e.Example = strconv.Itoa(host.UID)
-			case e.Host == plan.HostGID && host.GID > 0:
+			case e.Host == plan.HostGID && Records(host.GID):
 				e.Example = strconv.Itoa(host.GID)
 			}
 			ng.Vars = append(ng.Vars, e)
