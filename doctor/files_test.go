@@ -85,7 +85,7 @@ func TestGeneratedProject(t *testing.T) {
 	// Another teammate's machine, with the .env init wrote on this one.
 	other := Host{GOOS: "linux", UID: 1234, GID: 1234}
 	r = Check(context.Background(), Options{Dir: dir, Run: engineUp(t).run, Listen: ports{}.listen, Host: other})
-	expect(t, find(t, r, "host.user"), Warning, "web runs as 1000:1000", "set DEV_UID=1234 and DEV_GID=1234 in .env")
+	expect(t, find(t, r, "host.user"), Warning, "web, migrate, worker, beat run as 1000:1000", "set DEV_UID=1234 and DEV_GID=1234 in .env")
 }
 
 func text(r *Report) string {

@@ -29,7 +29,7 @@ func TestHostUser(t *testing.T) {
 	if len(fs) != 1 {
 		t.Fatalf("findings %+v", fs)
 	}
-	expect(t, fs[0], Warning, "web runs as 1000:1000, worker runs as 1000:1000", "set DEV_UID=1234 and DEV_GID=1234 in .env")
+	expect(t, fs[0], Warning, "web, worker run as 1000:1000", "set DEV_UID=1234 and DEV_GID=1234 in .env")
 
 	expect(t, run(dev("DEV_UID=1234\nDEV_GID=1234\n"), engineUp(t), me, nil)[0], OK, "your own (uid 1234, gid 1234)", "")
 	// No .env entry: the compose file's default decides; the shell's environment wins.

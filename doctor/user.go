@@ -52,24 +52,36 @@ func userFindings(d *dockerFacts, p *project, h Host, getenv func(string) string
 		// subordinate ids of /etc/subuid on the host.
 		wantUID, wantGID, whose = 0, 0, "0:0, which a rootless engine maps to you"
 	}
-	var wrong []string
+	var users []string              // the wrong users, in order
+	byUser := map[string][]string{} // user → the services that run as it
 	var fix string
 	for _, s := range svcs {
 		uid, gid, ok := numericUser(s.user)
 		if !ok || (uid == wantUID && (gid < 0 || gid == wantGID || !generate.Records(wantGID) && !d.rootless())) {
 			continue
 		}
-		wrong = append(wrong, fmt.Sprintf("%s runs as %s", s.name, s.user))
+		if byUser[s.user] == nil {
+			users = append(users, s.user)
+		}
+		byUser[s.user] = append(byUser[s.user], s.name)
 		if fix == "" {
 			fix = userFix(s, wantUID, wantGID)
 		}
+	}
+	var wrong []string
+	for _, u := range users {
+		verb := "runs"
+		if len(byUser[u]) > 1 {
+			verb = "run"
+		}
+		wrong = append(wrong, fmt.Sprintf("%s %s as %s", strings.Join(byUser[u], ", "), verb, u))
 	}
 	if len(wrong) == 0 {
 		f.Summary = fmt.Sprintf("the development containers run as %s", whose)
 		return []Finding{f}
 	}
 	f.Severity = Warning
-	f.Summary = fmt.Sprintf("files the containers write into the project will not be yours: %s", strings.Join(wrong, ", "))
+	f.Summary = fmt.Sprintf("files the containers write into the project will not be yours: %s", strings.Join(wrong, "; "))
 	f.Detail = fmt.Sprintf("on a native Linux engine the containers' ids are the host's; the user should be %s, so that migrations, new apps and coverage files made in the container belong to you", whose)
 	f.Fix = fix
 	return []Finding{f}
