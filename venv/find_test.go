@@ -392,21 +392,13 @@ func TestFindLinkedVenv(t *testing.T) {
 		t.Skip("symlinked folders")
 	}
 	root := t.TempDir()
-	for name, content := range map[string]string{
+	writeTree(t, root, map[string]string{
 		"real/pyvenv.cfg":                        "version = 3.10.2\n",
 		"real/lib/python3.10/site-packages/a.py": "",
 		"proj/manage.py":                         "",
 		"other/pyvenv.cfg":                       "version = 3.9.0\n",
 		"other/sub/pyvenv.cfg":                   "version = 3.9.0\n",
-	} {
-		full := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	for link, target := range map[string]string{"proj/venv": "../real", "proj/linked-dir": "../other/sub/..", "proj/loop": "."} {
 		if err := os.Symlink(target, filepath.Join(root, filepath.FromSlash(link))); err != nil {
 			t.Fatal(err)

@@ -37,60 +37,27 @@ func SystemFS() fs.FS { return systemFS{} }
 
 type systemFS struct{}
 
-// name is the system path of a name of the FS.
-func (systemFS) name(op, name string) (string, error) {
+// at runs op on the system path of name, a name of the FS.
+func at[T any](opName, name string, op func(string) (T, error)) (T, error) {
 	if !fs.ValidPath(name) || (filepath.Separator != '/' && strings.ContainsRune(name, filepath.Separator)) {
-		return "", &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
+		var zero T
+		return zero, &fs.PathError{Op: opName, Path: name, Err: fs.ErrInvalid}
 	}
-	return osPath(path.Join("/", name)), nil
+	return op(osPath(path.Join("/", name)))
 }
 
-func (f systemFS) Open(name string) (fs.File, error) {
-	p, err := f.name("open", name)
-	if err != nil {
-		return nil, err
-	}
-	return os.Open(p)
+func (systemFS) Open(name string) (fs.File, error) {
+	return at("open", name, func(p string) (fs.File, error) { return os.Open(p) })
 }
 
-func (f systemFS) ReadFile(name string) ([]byte, error) {
-	p, err := f.name("readfile", name)
-	if err != nil {
-		return nil, err
-	}
-	return os.ReadFile(p)
-}
+func (systemFS) ReadFile(name string) ([]byte, error) { return at("readfile", name, os.ReadFile) }
 
-func (f systemFS) ReadDir(name string) ([]fs.DirEntry, error) {
-	p, err := f.name("readdir", name)
-	if err != nil {
-		return nil, err
-	}
-	return os.ReadDir(p)
-}
+func (systemFS) ReadDir(name string) ([]fs.DirEntry, error) { return at("readdir", name, os.ReadDir) }
 
-func (f systemFS) Stat(name string) (fs.FileInfo, error) {
-	p, err := f.name("stat", name)
-	if err != nil {
-		return nil, err
-	}
-	return os.Stat(p)
-}
+func (systemFS) Stat(name string) (fs.FileInfo, error) { return at("stat", name, os.Stat) }
 
 // ReadLink and Lstat make it an fs.ReadLinkFS, as os.DirFS is: the reader tells a dangling
 // link from a missing file.
-func (f systemFS) ReadLink(name string) (string, error) {
-	p, err := f.name("readlink", name)
-	if err != nil {
-		return "", err
-	}
-	return os.Readlink(p)
-}
+func (systemFS) ReadLink(name string) (string, error) { return at("readlink", name, os.Readlink) }
 
-func (f systemFS) Lstat(name string) (fs.FileInfo, error) {
-	p, err := f.name("lstat", name)
-	if err != nil {
-		return nil, err
-	}
-	return os.Lstat(p)
-}
+func (systemFS) Lstat(name string) (fs.FileInfo, error) { return at("lstat", name, os.Lstat) }

@@ -15,7 +15,7 @@ import (
 // in the same form.
 func TestSystemPaths(t *testing.T) {
 	root := t.TempDir()
-	for name, content := range map[string]string{
+	writeTree(t, root, map[string]string{
 		"proj/manage.py":       "",
 		"proj/venv/pyvenv.cfg": "version = 3.11.4\n",
 		"proj/venv/lib/python3.11/site-packages/django-5.1.dist-info/METADATA": "Metadata-Version: 2.1\nName: Django\nVersion: 5.1\n",
@@ -23,15 +23,7 @@ func TestSystemPaths(t *testing.T) {
 		"active/lib/python3.12/site-packages/rich-13.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: rich\nVersion: 13.0\n",
 		"wrapper/shop/pyvenv.cfg":                        "version = 3.10.0\n",
 		"wrapper/shop/lib/python3.10/site-packages/x.py": "",
-	} {
-		full := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	project, active := filepath.Join(root, "proj"), filepath.Join(root, "active")
 	os.WriteFile(filepath.Join(root, "wrapper", "shop", ".project"), []byte(project+"\n"), 0o644)
 	l := Locator{Project: project, FS: SystemFS(), Home: filepath.Join(root, "home"),
@@ -82,8 +74,7 @@ func TestSlashPath(t *testing.T) {
 // TestSystemFS holds SystemFS to the fs.FS contract below a temporary folder.
 func TestSystemFS(t *testing.T) {
 	root := t.TempDir()
-	os.MkdirAll(filepath.Join(root, "a", "b"), 0o755)
-	os.WriteFile(filepath.Join(root, "a", "b", "c.txt"), []byte("c"), 0o644)
+	writeTree(t, root, map[string]string{"a/b/c.txt": "c"})
 	sub, err := fs.Sub(SystemFS(), strings.TrimPrefix(slashPath(root), "/"))
 	if err != nil {
 		t.Fatal(err)
