@@ -73,12 +73,13 @@ func (r *Report) count(s Severity) int {
 type Options struct {
 	// Dir is the project directory (absolute).
 	Dir string
-	// Run runs the docker CLI (Exec, or recorded outputs in tests).
+	// Run runs the docker CLI (Exec, or recorded outputs in tests); required.
 	Run Runner
 	// Listen opens a listener on address ("127.0.0.1:5432") for network "tcp" or "udp", to
-	// tell whether a port is free (ListenLocal, or a stand-in in tests).
+	// tell whether a port is free (ListenLocal, or a stand-in in tests); required.
 	Listen func(network, address string) (io.Closer, error)
-	// Getenv reads the environment Compose interpolates with (before .env) and DOCKER_BUILDKIT.
+	// Getenv reads the environment Compose interpolates with (before .env), DOCKER_HOST and
+	// DOCKER_BUILDKIT; nil is an empty environment.
 	Getenv func(string) string
 	// Host are the facts about this machine (ThisHost).
 	Host Host
@@ -91,8 +92,8 @@ type Options struct {
 //
 //   - the Docker engine answers (docker.engine);
 //   - BuildKit builds the Dockerfile (docker.buildkit);
-//   - Compose v2 is installed (compose.version), and which of develop.watch and
-//     `up --watch` it has (compose.watch);
+//   - Compose v2 is installed (compose.version), and which of develop.watch, `up --watch`
+//     and rebuild rules inside the source mount it has (compose.watch);
 //   - the containers' user fits the engine: DEV_UID/DEV_GID against the developer's own
 //     ids on a native Linux engine (host.user; when a compose file sets `user:` from variables);
 //   - under WSL, the project is on the Linux file system (host.wsl);
