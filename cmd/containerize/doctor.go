@@ -52,7 +52,11 @@ func doctorRun(opts *doctorOptions) error {
 		return err
 	}
 	if n := r.Blocking(); n > 0 {
-		return fmt.Errorf("%d finding(s) block docker compose up: see the fixes above", n)
+		where := "see the fixes above"
+		if opts.JSON {
+			where = "see the findings' fix"
+		}
+		return fmt.Errorf("%d finding(s) block docker compose up: %s", n, where)
 	}
 	return nil
 }
