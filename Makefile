@@ -50,6 +50,8 @@ demo: build
 	@cat $(DEMO)/$(SAMPLE)/Dockerfile
 	@echo "--- $(DEMO)/$(SAMPLE)/docker-compose.yml ---"
 	@cat $(DEMO)/$(SAMPLE)/docker-compose.yml
+	@echo "--- $(DEMO)/$(SAMPLE)/docker-compose.override.yml (the development environment) ---"
+	@cat $(DEMO)/$(SAMPLE)/docker-compose.override.yml
 
 ## bench: detection on a generated 50,000-file tree
 bench:
