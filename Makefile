@@ -4,7 +4,7 @@ BIN     ?= bin/containerize
 SAMPLE  ?= library
 DEMO    := .demo
 
-.PHONY: build test e2e lint demo bench fuzz clean
+.PHONY: build test cross e2e lint demo bench fuzz clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/containerize
@@ -13,6 +13,21 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test ./...
+
+## cross: every teammate's machine. containerize builds for macOS and Windows (amd64, arm64);
+## every package, tests included, vets for macOS (amd64, arm64) and Windows (amd64); and the
+## Windows test binaries link (go vet type-checks them, go test -c also links them)
+CROSS_BUILD ?= darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+CROSS_VET   ?= darwin/amd64 darwin/arm64 windows/amd64
+cross:
+	@set -e; for t in $(CROSS_BUILD); do \
+	  echo "== build $$t"; GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -o /dev/null ./cmd/containerize; \
+	done; \
+	for t in $(CROSS_VET); do \
+	  echo "== vet $$t"; GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) vet ./...; \
+	done; \
+	echo "== test binaries windows/amd64"; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	GOOS=windows GOARCH=amd64 $(GO) test -c -o "$$tmp/" ./... >/dev/null
 
 ## e2e: install and start Docker, Compose v2, stand-in base images and a local package index
 ## (first run: minutes; warm: seconds), then run the generated setup of the samples for real
@@ -35,6 +50,8 @@ demo: build
 	@cat $(DEMO)/$(SAMPLE)/Dockerfile
 	@echo "--- $(DEMO)/$(SAMPLE)/docker-compose.yml ---"
 	@cat $(DEMO)/$(SAMPLE)/docker-compose.yml
+	@echo "--- $(DEMO)/$(SAMPLE)/docker-compose.override.yml (the development environment) ---"
+	@cat $(DEMO)/$(SAMPLE)/docker-compose.override.yml
 
 ## bench: detection on a generated 50,000-file tree
 bench:

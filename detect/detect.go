@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -249,8 +250,10 @@ func projectName(t *tree, p *Project) (name, source string) {
 			return pkg, d.SettingsModuleSource
 		}
 	}
-	name = path.Base(strings.ReplaceAll(p.Root, "\\", "/"))
-	if name == "." || name == "/" {
+	// Root is a path of this system (the folder's name is its last element, whatever the
+	// separator), not a slash path of the tree.
+	name = filepath.Base(p.Root)
+	if name == "." || name == string(filepath.Separator) {
 		return "app", ""
 	}
 	return name, "the folder's name"

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -231,5 +232,29 @@ func TestManagePyOrder(t *testing.T) {
 		return f.Name == "several-manage-py" && strings.Contains(f.Detail, "b/manage.py, env/manage.py, z/manage.py, a/b/manage.py")
 	}) {
 		t.Errorf("warnings %v do not list the manage.py files in order", p.Warnings)
+	}
+}
+
+// TestProjectNameFromFolder: without a name of its own, the project is named after the
+// folder Detect was given, a path of this system.
+func TestProjectNameFromFolder(t *testing.T) {
+	fsys := fstest.MapFS{"manage.py": {Data: []byte("")}, "requirements.txt": {Data: []byte("Django==5.1\n")}}
+	cases := map[string]string{
+		filepath.Join("home", "me", "shop"):                              "shop",
+		filepath.Join("home", "me", "shop") + string(filepath.Separator): "shop",
+		".":                        "app",
+		string(filepath.Separator): "app",
+	}
+	if runtime.GOOS != "windows" {
+		cases[`/home/me/odd\name`] = `odd\name` // a backslash is a name's character on Unix
+	}
+	for root, want := range cases {
+		p, err := detect.Detect(fsys, root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Name != want {
+			t.Errorf("Detect(%q).Name = %q, want %q", root, p.Name, want)
+		}
 	}
 }

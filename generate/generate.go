@@ -73,6 +73,11 @@ type HostUser struct {
 	UID, GID int
 }
 
+// Records says whether a new .env records id, the host's user or group id, for the
+// development containers: only a positive one (see HostUser). containerize doctor holds a
+// native Linux engine's containers to the same ids.
+func Records(id int) bool { return id > 0 }
+
 // Names are the paths of the files init writes, relative to the project root, decided in
 // this one place.
 type Names struct {
@@ -274,9 +279,9 @@ func freshEnv(groups []plan.EnvGroup, r io.Reader, host HostUser) ([]plan.EnvGro
 				e.Example = s
 			}
 			switch {
-			case e.Host == plan.HostUID && host.UID > 0:
+			case e.Host == plan.HostUID && Records(host.UID):
 				e.Example = strconv.Itoa(host.UID)
-			case e.Host == plan.HostGID && host.GID > 0:
+			case e.Host == plan.HostGID && Records(host.GID):
 				e.Example = strconv.Itoa(host.GID)
 			}
 			ng.Vars = append(ng.Vars, e)
@@ -310,18 +315,16 @@ func secret(r io.Reader, n int) (string, error) {
 // under a comment, and the names added; existing values are never changed.
 func MergeEnv(existing, fresh []byte) ([]byte, []string) {
 	defined := map[string]bool{}
-	for _, line := range strings.Split(string(existing), "\n") {
-		if k, ok := envKey(line); ok {
-			defined[k] = true
-		}
+	for _, v := range ParseEnv(existing) {
+		defined[v.Key] = true
 	}
 	var add []string
 	var names []string
 	for _, line := range strings.Split(string(fresh), "\n") {
-		if k, ok := envKey(line); ok && !defined[k] {
+		if v, ok := parseEnvLine(line); ok && !defined[v.Key] {
 			add = append(add, strings.TrimSpace(line))
-			names = append(names, k)
-			defined[k] = true
+			names = append(names, v.Key)
+			defined[v.Key] = true
 		}
 	}
 	if len(add) == 0 {
@@ -337,13 +340,85 @@ func MergeEnv(existing, fresh []byte) ([]byte, []string) {
 	return b.Bytes(), names
 }
 
-// envKey reads the variable a .env line defines ("KEY=value", "export KEY=value").
-func envKey(line string) (string, bool) {
-	line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
-	if line == "" || strings.HasPrefix(line, "#") {
-		return "", false
+// EnvVar is one variable a .env file defines.
+type EnvVar struct {
+	Key, Value string
+	// Line is its 1-based line number.
+	Line int
+}
+
+// ParseEnv reads a .env file the way Compose reads the forms these files use, line by line:
+// "KEY=value" and "export KEY=value"; blank lines and "#" comments are skipped. An unquoted
+// value loses surrounding blanks and a " #" comment; a single-quoted value is literal; a
+// double-quoted one has its backslash escapes (\n, \t, \", \\, \$) applied. Not read: values
+// spanning lines, and ${VAR} inside values, which Compose would expand. A later definition of
+// a key overrides an earlier one, as in Compose; both are returned, in file order.
+func ParseEnv(data []byte) []EnvVar {
+	var out []EnvVar
+	for i, line := range strings.Split(string(data), "\n") {
+		if v, ok := parseEnvLine(line); ok {
+			v.Line = i + 1
+			out = append(out, v)
+		}
 	}
-	k, _, ok := strings.Cut(line, "=")
+	return out
+}
+
+// parseEnvLine reads the variable one .env line defines; false for blanks, comments and
+// lines that define nothing.
+func parseEnvLine(line string) (EnvVar, bool) {
+	line = strings.TrimSpace(line)
+	if rest, ok := strings.CutPrefix(line, "export"); ok && rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
+		line = strings.TrimSpace(rest)
+	}
+	if line == "" || strings.HasPrefix(line, "#") {
+		return EnvVar{}, false
+	}
+	k, v, ok := strings.Cut(line, "=")
 	k = strings.TrimSpace(k)
-	return k, ok && k != ""
+	if !ok || k == "" {
+		return EnvVar{}, false
+	}
+	return EnvVar{Key: k, Value: envValue(strings.TrimSpace(v))}, true
+}
+
+// envValue is a .env value as written after "=" (trimmed) with its quoting undone.
+func envValue(v string) string {
+	if len(v) == 0 || (v[0] != '"' && v[0] != '\'') {
+		v, _, _ = strings.Cut(v, " #")
+		return strings.TrimRight(v, " \t")
+	}
+	q := v[0]
+	var b strings.Builder
+	for i := 1; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == q:
+			return b.String()
+		case c == '\\' && i+1 < len(v):
+			next := v[i+1]
+			switch {
+			case next == q:
+				b.WriteByte(q)
+			case q == '\'':
+				b.WriteByte(c) // single quotes keep every other backslash
+				continue
+			case next == 'n':
+				b.WriteByte('\n')
+			case next == 't':
+				b.WriteByte('\t')
+			case next == 'r':
+				b.WriteByte('\r')
+			case next == '\\', next == '$':
+				b.WriteByte(next)
+			default:
+				b.WriteByte(c)
+				continue
+			}
+			i++
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String() // no closing quote: the rest of the line
 }

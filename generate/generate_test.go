@@ -272,3 +272,30 @@ func TestHostUser(t *testing.T) {
 		}
 	}
 }
+
+// TestParseEnv holds ParseEnv to Compose's own dotenv parser on the forms .env files use.
+func TestParseEnv(t *testing.T) {
+	data := "# comment\n\nA=plain\nexport B=exported\nC = spaced  \nD=value # comment\nE=a#b\n" +
+		"F='single # kept'\nG=\"double \\\"q\\\" \\\\ \\$x\\tt\"\nH=\nI=''\nJ='it\\'s'\nexporter=1\nK=x=y\nA=again\n"
+	got := map[string]string{}
+	var lines []int
+	for _, v := range ParseEnv([]byte(data)) {
+		got[v.Key] = v.Value
+		lines = append(lines, v.Line)
+	}
+	want, err := composespec.EnvFromDotenv([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Errorf("ParseEnv read %d keys, Compose %d: %q vs %q", len(got), len(want), got, want)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: ParseEnv %q, Compose %q", k, got[k], w)
+		}
+	}
+	if lines[0] != 3 || lines[len(lines)-1] != 15 {
+		t.Errorf("lines %v", lines)
+	}
+}

@@ -485,11 +485,11 @@ func TestIndexOptions(t *testing.T) {
 		extra        []string
 		wantCacheDir string
 	}{
-		{"no indexes anywhere", pypi.Options{}, lockset.Set{}, "", nil, "/c/wheels"},
+		{"no indexes anywhere", pypi.Options{}, lockset.Set{}, "", nil, filepath.Join("/c", "wheels")},
 		{"lock primary and extra", pypi.Options{ExtraIndexURLs: []string{"https://u/"}},
-			lockset.Set{PrimaryIndex: true, IndexURLs: []string{"https://a/", "https://b/"}}, "https://a/", []string{"https://u/", "https://b/"}, "/c/wheels"},
+			lockset.Set{PrimaryIndex: true, IndexURLs: []string{"https://a/", "https://b/"}}, "https://a/", []string{"https://u/", "https://b/"}, filepath.Join("/c", "wheels")},
 		{"lock extras only: PyPI stays primary", pypi.Options{},
-			lockset.Set{IndexURLs: []string{"https://x:${TOKEN}@b/"}}, "", []string{"https://x:s3cret@b/"}, "/c/wheels"},
+			lockset.Set{IndexURLs: []string{"https://x:${TOKEN}@b/"}}, "", []string{"https://x:s3cret@b/"}, filepath.Join("/c", "wheels")},
 		{"the user's index replaces the lock's", pypi.Options{IndexURL: "https://mirror/", CacheDir: "/w"},
 			lockset.Set{PrimaryIndex: true, IndexURLs: []string{"https://a/", "https://b/"}}, "https://mirror/", nil, "/w"},
 	} {

@@ -3,6 +3,7 @@ package migrate
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -13,6 +14,9 @@ import (
 // dist-info that is a dangling symlink): the distributions are still
 // pinned, from their folder names, and the problems are reported.
 func TestBrokenVenv(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("a dangling symlink to a Unix path")
+	}
 	root := t.TempDir()
 	if r, err := filepath.EvalSymlinks(root); err == nil {
 		root = r
@@ -68,4 +72,31 @@ func TestWindowsVenv(t *testing.T) {
 	r := analyze(t, in)
 	files := plan(t, in, r, FormatRequirements)
 	golden.Assert(t, files["requirements.txt"], "windows/requirements.txt")
+}
+
+// TestProjectPath: a folder an install names is written relative to the project when it lies
+// inside it, for the project's own system paths (on Windows, C:\Users\…) and for a
+// virtualenv made on Windows.
+func TestProjectPath(t *testing.T) {
+	tmp := t.TempDir()
+	for _, tc := range []struct {
+		dir, target, want string
+		inside            bool
+	}{
+		{"/home/u/proj", "/home/u/proj/src/pkg", "src/pkg", true},
+		{"/home/u/proj", "/home/u/proj", ".", true},
+		{"/home/u/proj", "/home/u/project2/x", "/home/u/project2/x", false},
+		{"/home/u/proj", `C:\Users\dev\winlib`, `C:\Users\dev\winlib`, false},
+		{"C:/Users/dev/proj", `C:\Users\dev\proj\src\pkg`, "src/pkg", true},
+		{"C:/Users/dev/proj", `c:\users\DEV\proj\lib`, "lib", true},
+		{"C:/Users/dev/proj", `C:\Users\dev\proj`, ".", true},
+		{"C:/Users/dev/proj", `C:\Users\dev\proj2\x`, `C:\Users\dev\proj2\x`, false},
+		{"C:/Users/dev/proj", `D:\Users\dev\proj\x`, `D:\Users\dev\proj\x`, false},
+		{filepath.Join(tmp, "proj"), filepath.Join(tmp, "proj", "src", "pkg"), "src/pkg", true},
+	} {
+		got, inside := projectPath(Input{Dir: tc.dir}, tc.target)
+		if got != tc.want || inside != tc.inside {
+			t.Errorf("projectPath(%q, %q) = %q, %v; want %q, %v", tc.dir, tc.target, got, inside, tc.want, tc.inside)
+		}
+	}
 }

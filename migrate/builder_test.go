@@ -3,7 +3,6 @@ package migrate
 import (
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"strings"
 	"testing"
@@ -211,4 +210,4 @@ func (w world) apply(files map[string]string) {
 }
 
 // osFS is the real file system rooted at "/", as the CLI reads it.
-func osFS() fs.FS { return os.DirFS("/") }
+func osFS() fs.FS { return venv.SystemFS() }

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"net/url"
 	"path"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -288,7 +289,7 @@ func installFolder(in Input, d venv.Dist, target string) (string, bool) {
 // to the project when it lies inside it, else cleaned and as it was.
 func projectPath(in Input, target string) (string, bool) {
 	if reWindowsPath().MatchString(target) {
-		return target, false
+		return windowsProjectPath(in.projectDir(), target)
 	}
 	rel := path.Clean(target)
 	if path.IsAbs(target) {
@@ -443,11 +444,29 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// projectDir is the project's absolute path, "" when unknown.
+// windowsProjectPath is projectPath for a Windows path (a virtualenv made on Windows):
+// inside the project only when the project is on a Windows drive too (dir "C:/Users/…"),
+// compared as Windows does, without case.
+func windowsProjectPath(dir, target string) (string, bool) {
+	t := path.Clean(strings.ReplaceAll(target, `\`, "/"))
+	if len(dir) < 2 || dir[1] != ':' || !reWindowsPath().MatchString(t) {
+		return target, false
+	}
+	switch {
+	case strings.EqualFold(t, dir):
+		return ".", true
+	case len(t) > len(dir) && strings.EqualFold(t[:len(dir)+1], dir+"/"):
+		return t[len(dir)+1:], true
+	}
+	return target, false
+}
+
+// projectDir is the project's absolute path, slash-separated ("C:/Users/me/proj" on
+// Windows), "" when unknown.
 func (in Input) projectDir() string {
 	switch {
 	case in.Dir != "":
-		return path.Clean(in.Dir)
+		return path.Clean(filepath.ToSlash(in.Dir))
 	case in.Project != nil && path.IsAbs(in.Project.Root):
 		return path.Clean(in.Project.Root)
 	}

@@ -43,25 +43,53 @@ func Compose(name string, data []byte, env map[string]string) error {
 		}
 	}
 	var unset []string
-	mapping := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	walkScalars(&doc, func(n *yaml.Node) {
-		_, err := template.SubstituteWithOptions(n.Value, mapping, template.WithoutLogging,
-			template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
-				v, applied, err := template.DefaultReplacementAppliedFunc(sub, m, cfg)
-				if err == nil && !applied {
-					unset = append(unset, strings.Trim(sub, "${}"))
-				}
-				return v, err
-			}))
+		in, err := Interpolate(n.Value, lookup)
 		if err != nil {
 			ps.add(name, n.Line, err.Error())
 		}
+		unset = append(unset, in.Unset...)
 	})
 	slices.Sort(unset)
 	for _, v := range slices.Compact(unset) {
 		ps.add(name, 0, fmt.Sprintf("variable %s is not set and has no default: add it to the env file or write ${%s:-default}", v, v))
 	}
 	return ps.err()
+}
+
+// Interpolated is one compose value after interpolation.
+type Interpolated struct {
+	Value string
+	// Used are the variables the value names, in order, each once.
+	Used []string
+	// Unset are those of them with no value and no default: Compose puts a blank in their
+	// place and warns.
+	Unset []string
+}
+
+// Interpolate resolves the ${VAR} (${VAR:-default}, ${VAR:?error}, …) and $VAR expressions
+// of one compose value with Compose's own template package, as Compose does when it loads
+// the file; lookup gives a variable's value and whether it has one (Compose: the shell's
+// environment, then the .env file).
+func Interpolate(s string, lookup func(string) (string, bool)) (Interpolated, error) {
+	var in Interpolated
+	mapping := func(k string) (string, bool) {
+		if !slices.Contains(in.Used, k) {
+			in.Used = append(in.Used, k)
+		}
+		return lookup(k)
+	}
+	v, err := template.SubstituteWithOptions(s, mapping, template.WithoutLogging,
+		template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
+			v, applied, err := template.DefaultReplacementAppliedFunc(sub, m, cfg)
+			if err == nil && !applied {
+				in.Unset = append(in.Unset, strings.Trim(sub, "${}"))
+			}
+			return v, err
+		}))
+	in.Value = v
+	return in, err
 }
 
 // walkScalars calls f for every scalar value (not mapping keys), as Compose interpolates them.

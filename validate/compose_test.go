@@ -1,6 +1,10 @@
 package validate
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+)
 
 func TestComposeProblems(t *testing.T) {
 	env := map[string]string{"POSTGRES_PASSWORD": "x"}
@@ -54,5 +58,27 @@ func TestComposeRestartPolicies(t *testing.T) {
 		if err := Compose("compose.yaml", []byte(in), nil); err != nil {
 			t.Errorf("restart: %s: %v", r, err)
 		}
+	}
+}
+
+func TestInterpolate(t *testing.T) {
+	env := map[string]string{"PORT": "8001", "EMPTY": ""}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	for _, tc := range []struct {
+		in, want    string
+		used, unset []string
+	}{
+		{"127.0.0.1:${PORT:-5432}:5432", "127.0.0.1:8001:5432", []string{"PORT"}, nil},
+		{"${WEB:-8000}:8000", "8000:8000", []string{"WEB"}, nil},
+		{"${EMPTY:-x} ${EMPTY-y} $$PORT", "x  $PORT", []string{"EMPTY"}, nil},
+		{"$MISSING/${PORT}", "/8001", []string{"MISSING", "PORT"}, []string{"MISSING"}},
+	} {
+		got, err := Interpolate(tc.in, lookup)
+		if err != nil || got.Value != tc.want || !slices.Equal(got.Used, tc.used) || !slices.Equal(got.Unset, tc.unset) {
+			t.Errorf("Interpolate(%q) = %+v, %v; want %q used %v unset %v", tc.in, got, err, tc.want, tc.used, tc.unset)
+		}
+	}
+	if _, err := Interpolate("${NEEDED:?set NEEDED}", lookup); err == nil || !strings.Contains(err.Error(), "set NEEDED") {
+		t.Errorf("required variable: %v", err)
 	}
 }

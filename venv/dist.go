@@ -273,9 +273,9 @@ func (s site) eggLink(d *Dist, p string) {
 		d.Problems = append(d.Problems, d.Source+" is empty: the development install of "+d.RawName+" points nowhere; reinstall it with pip install -e")
 		return
 	}
-	dir := fsPath(target)
-	if !path.IsAbs(target) {
-		dir = path.Join(s.dir, target)
+	dir := fsPath(slashPath(target))
+	if !path.IsAbs(slashPath(target)) {
+		dir = path.Join(s.dir, slashPath(target))
 	}
 	entries, err := fs.ReadDir(s.fsys, dir)
 	if err != nil {

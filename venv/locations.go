@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -14,7 +15,7 @@ import (
 
 // fromVirtualEnv is the virtualenv active in the shell that runs us.
 func (l Locator) fromVirtualEnv() (Venv, bool) {
-	dir := l.getenv("VIRTUAL_ENV")
+	dir := slashPath(l.getenv("VIRTUAL_ENV"))
 	if dir == "" || !path.IsAbs(dir) {
 		return Venv{}, false
 	}
@@ -45,7 +46,7 @@ func (l Locator) fromWorkonHome() []Venv {
 		if err != nil {
 			continue
 		}
-		target := strings.TrimSpace(string(data))
+		target := slashPath(strings.TrimSpace(string(data)))
 		if target == "" || path.Clean(target) != l.Project {
 			continue
 		}
@@ -81,12 +82,12 @@ func (l Locator) pipenvWorkonHome() string {
 }
 
 // PipenvName is the folder name pipenv gives the environment of the project
-// whose Pipfile is at pipfile (absolute, symlinks resolved): the project
+// whose Pipfile is at pipfile (absolute as this system writes it, symlinks resolved): the project
 // folder's name with shell-unsafe characters replaced by "_", cut to 42
 // characters, then "-" and the first 8 characters of the URL-safe base64 of
 // the first 6 bytes of the SHA-256 of the Pipfile's path.
 func PipenvName(pipfile string) string {
-	name := path.Base(path.Dir(pipfile))
+	name := filepath.Base(filepath.Dir(pipfile))
 	sum := sha256.Sum256([]byte(pipfile))
 	return sanitize(name, " &$`!*@\"()[]\\\r\n\t") + "-" + base64.URLEncoding.EncodeToString(sum[:6])[:8]
 }
@@ -120,7 +121,7 @@ func (l Locator) fromPipenv() []Venv {
 		if name := strings.TrimSpace(string(data)); err == nil && name != "" {
 			target := path.Join(l.pipenvWorkonHome(), name)
 			if strings.ContainsAny(name, `/\`) {
-				target = name
+				target = slashPath(name)
 				if !path.IsAbs(target) {
 					target = path.Join(l.Project, name)
 				}
@@ -148,7 +149,7 @@ func (l Locator) fromPipenv() []Venv {
 	}
 	name := l.getenv("PIPENV_CUSTOM_VENV_NAME")
 	if name == "" {
-		name = PipenvName(path.Join(l.Project, "Pipfile"))
+		name = PipenvName(osPath(path.Join(l.Project, "Pipfile")))
 	}
 	entries, err := fs.ReadDir(l.FS, fsPath(home))
 	if err != nil {
@@ -168,7 +169,7 @@ func (l Locator) fromPipenv() []Venv {
 
 // PoetryName is the prefix of the folder names Poetry gives the environments
 // of project name (from pyproject.toml) in folder dir (absolute, symlinks
-// resolved): the PEP 503-normalised name with shell-unsafe characters
+// resolved, as this system writes it): the PEP 503-normalised name with shell-unsafe characters
 // replaced by "_", cut to 42 characters, then "-" and the first 8 characters of the
 // URL-safe base64 of the SHA-256 of dir. Each environment adds "-pyX.Y".
 func PoetryName(name, dir string) string {
@@ -213,7 +214,7 @@ func (l Locator) fromPoetry() []Venv {
 	if err != nil {
 		return nil
 	}
-	prefix := PoetryName(pp.Name, l.Project) + "-py"
+	prefix := PoetryName(pp.Name, osPath(l.Project)) + "-py"
 	var found []Venv
 	for _, e := range entries {
 		if !strings.HasPrefix(e.Name(), prefix) {

@@ -22,7 +22,7 @@ import (
 
 // Venv is one virtualenv.
 type Venv struct {
-	Path         string   `json:"path"`          // as found: absolute, or relative to the project for in-project ones
+	Path         string   `json:"path"`          // as found: absolute (this system's form), or relative to the project (slash-separated) for in-project ones
 	Python       string   `json:"python"`        // "3.8", from pyvenv.cfg (version / version_info) or lib/pythonX.Y
 	PythonFull   string   `json:"python_full"`   // "3.8.10" when pyvenv.cfg says so; "" otherwise
 	PythonSource string   `json:"python_source"` // evidence for Python: "venv/pyvenv.cfg:3", "venv/lib/python2.7"
@@ -34,15 +34,15 @@ type Venv struct {
 
 // Locator says where to look for a project's virtualenvs.
 type Locator struct {
-	// Project is the absolute project folder, with symlinks resolved:
-	// pipenv and Poetry name their environments after a hash of it.
+	// Project is the absolute project folder, with symlinks resolved, as this system
+	// writes it: pipenv and Poetry name their environments after a hash of it.
 	Project string
 	// Getenv reads the environment (os.Getenv in the CLI); nil reads nothing.
 	Getenv func(string) string
 	// Home is the user's home folder; "" falls back to $HOME.
 	Home string
-	// FS is the whole file system, rooted at "/": os.DirFS("/") in the CLI,
-	// an fstest.MapFS in tests.
+	// FS is the whole file system, rooted at "/": SystemFS() in the CLI, an fstest.MapFS
+	// in tests.
 	FS fs.FS
 }
 
@@ -86,7 +86,7 @@ func (l Locator) At(dir string) (Venv, error) {
 	if err != nil {
 		return Venv{}, err
 	}
-	abs := dir
+	abs := slashPath(dir)
 	if !path.IsAbs(abs) {
 		abs = path.Join(l.Project, abs)
 	}
@@ -106,7 +106,7 @@ func (l Locator) Read(v Venv) ([]Dist, error) {
 		return nil, err
 	}
 	return read(l.FS, v, func(p string) string {
-		if path.IsAbs(p) {
+		if p = slashPath(p); path.IsAbs(p) {
 			return fsPath(p)
 		}
 		return fsPath(path.Join(l.Project, p))
@@ -115,13 +115,13 @@ func (l Locator) Read(v Venv) ([]Dist, error) {
 
 // checked returns l with a clean Project, or why l cannot be used.
 func (l Locator) checked(what string) (Locator, error) {
-	if !path.IsAbs(l.Project) {
+	if project := slashPath(l.Project); !path.IsAbs(project) {
 		return l, fmt.Errorf("%s: project path %q is not absolute", what, l.Project)
 	}
 	if l.FS == nil {
 		return l, fmt.Errorf("%s: no file system to read", what)
 	}
-	l.Project = path.Clean(l.Project)
+	l.Project = path.Clean(slashPath(l.Project))
 	return l, nil
 }
 
@@ -134,9 +134,9 @@ func (l Locator) getenv(key string) string {
 
 func (l Locator) home() string {
 	if l.Home != "" {
-		return l.Home
+		return slashPath(l.Home)
 	}
-	return l.getenv("HOME")
+	return slashPath(l.getenv("HOME"))
 }
 
 // expand resolves ~ and $VARS the way the tools' own configuration does.
@@ -147,6 +147,7 @@ func (l Locator) expand(p string) string {
 		}
 		return l.getenv(name)
 	})
+	p = slashPath(p)
 	if p == "~" || strings.HasPrefix(p, "~/") {
 		if h := l.home(); h != "" {
 			p = h + p[1:]
@@ -256,11 +257,19 @@ func looksLikeVenv(entries []fs.DirEntry) bool {
 // when it lies inside.
 func (l Locator) inspectAbs(abs, origin string, strict bool) (Venv, bool) {
 	abs = path.Clean(abs)
-	shown := abs
-	if rel, ok := strings.CutPrefix(abs, l.Project+"/"); ok {
-		shown = rel
+	rel, inside := strings.CutPrefix(abs, l.Project+"/")
+	if !inside {
+		rel = abs
 	}
-	return inspect(l.FS, fsPath(abs), shown, origin, strict)
+	v, ok := inspect(l.FS, fsPath(abs), rel, origin, strict)
+	if !inside {
+		// Shown as this system writes paths; Read takes them back through slashPath.
+		v.Path, v.PythonSource = osPath(v.Path), osPath(v.PythonSource)
+		for i, sp := range v.SitePackages {
+			v.SitePackages[i] = osPath(sp)
+		}
+	}
+	return v, ok
 }
 
 var (
@@ -444,8 +453,8 @@ func originRank(o string) int {
 
 func dedupe(project string, found []Venv) []Venv {
 	key := func(v Venv) string {
-		if path.IsAbs(v.Path) {
-			return path.Clean(v.Path)
+		if p := slashPath(v.Path); path.IsAbs(p) {
+			return path.Clean(p)
 		}
 		return path.Join(project, v.Path)
 	}

@@ -63,7 +63,7 @@ func prepareMigrate(o Migrate, p *detect.Project) ([]safewrite.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	loc := venv.Locator{Project: resolved, Getenv: getenv, FS: os.DirFS("/")}
+	loc := venv.Locator{Project: resolved, Getenv: getenv, FS: venv.SystemFS()}
 	v, err := chooseVenv(loc, o, log)
 	if err != nil {
 		return nil, err

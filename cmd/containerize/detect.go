@@ -75,7 +75,7 @@ func externalVenvs(io *IO, dir string) ([]venv.Venv, error) {
 	if err != nil {
 		return nil, err
 	}
-	found, err := venv.Locator{Project: resolved, Getenv: io.Getenv, FS: os.DirFS("/")}.Find()
+	found, err := venv.Locator{Project: resolved, Getenv: io.Getenv, FS: venv.SystemFS()}.Find()
 	if err != nil {
 		return nil, err
 	}

@@ -113,3 +113,21 @@ func TestBuildFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestDoctorFlags(t *testing.T) {
+	dir := t.TempDir()
+	var got *doctorOptions
+	run := func(o *doctorOptions) error { got = o; return nil }
+	if err := execute(t, newDoctorCmd(&IO{}, run), "--json", dir); err != nil {
+		t.Fatal(err)
+	}
+	if got.Dir != dir || !got.JSON {
+		t.Errorf("parsed %+v", got)
+	}
+	for _, args := range [][]string{{"--yes", dir}, {dir, dir}} {
+		got = nil
+		if err := execute(t, newDoctorCmd(&IO{}, run), args...); !isUsage(err) || got != nil {
+			t.Errorf("%q: %v, want a usage error", args, err)
+		}
+	}
+}

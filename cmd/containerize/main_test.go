@@ -39,6 +39,14 @@ func TestScripts(t *testing.T) {
 				}
 				ts.Check(samples.CopyTree(filepath.Join(samples.Dir(), args[0]), ts.MkAbs(args[1])))
 			},
+			// write FILE TEXT... writes the words (with $VARS expanded) as one line, the
+			// portable `echo TEXT > FILE`.
+			"write": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: write FILE TEXT...")
+				}
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Join(args[1:], " ")+"\n"), 0o644))
+			},
 			// replace FILE OLD NEW replaces the first OLD in FILE by NEW (\n in NEW is a
 			// newline); it fails when FILE has no OLD.
 			"replace": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -93,8 +101,10 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"init", "--yes", "--python", "2.7", dir}, exitUsage, "--python"},
 		{[]string{"init", "--yes", "--services", "postgres,oracle", dir}, exitUsage, "--services"},
 		{[]string{"init", "--yes", dir, dir}, exitUsage, "at most one directory"},
-		{[]string{"init", "--yes", filepath.Join(dir, "missing")}, exitError, "no such file"},
+		{[]string{"init", "--yes", filepath.Join(dir, "missing")}, exitError, "missing does not exist"},
 		{[]string{"init", "--yes", "--dry-run", dir}, exitOK, ""},
+		{[]string{"doctor", "--no-such-flag", dir}, exitUsage, "unknown flag"},
+		{[]string{"doctor", dir, dir}, exitUsage, "at most one directory"},
 		{[]string{"init", "--yes", foreign}, exitConsent, "Dockerfile was not written by containerize"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

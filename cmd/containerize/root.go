@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,7 +29,8 @@ and writes a Dockerfile, docker-compose.yml, .dockerignore and .env files.`,
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newInitCmd(io, initRun), newDetectCmd(io, detectRun), newBuildCmd(io, buildRun), newMigrateCmd(io, migrateRun))
+	root.AddCommand(newInitCmd(io, initRun), newDetectCmd(io, detectRun), newBuildCmd(io, buildRun), newMigrateCmd(io, migrateRun),
+		newDoctorCmd(io, doctorRun))
 	return root
 }
 
@@ -60,6 +63,9 @@ func projectDir(args []string) (string, error) {
 		return "", err
 	}
 	st, err := os.Stat(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("project directory %s does not exist", dir)
+	}
 	if err != nil {
 		return "", fmt.Errorf("project directory: %w", err)
 	}

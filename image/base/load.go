@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -112,12 +113,18 @@ func loadRemote(ctx context.Context, ref string, opts Options) ([]v1.Image, erro
 	return single(img, opts.Platforms)
 }
 
-func loadLayout(spec string, platforms []v1.Platform) ([]v1.Image, error) {
-	dir, refName := spec, ""
-	// oci:DIR:NAME, as skopeo spells it; a colon followed by a path is part of the directory.
-	if i := strings.LastIndex(spec, ":"); i > 0 && !strings.Contains(spec[i+1:], "/") {
-		dir, refName = spec[:i], spec[i+1:]
+// layoutSpec splits the DIR[:NAME] of oci:DIR[:NAME], as skopeo spells it: a colon followed
+// by a path is part of the directory, and so is a Windows drive's ("C:\images\py").
+func layoutSpec(spec string) (dir, refName string) {
+	i := strings.LastIndex(spec, ":")
+	if i <= len(filepath.VolumeName(spec)) || strings.ContainsAny(spec[i+1:], "/"+string(filepath.Separator)) {
+		return spec, ""
 	}
+	return spec[:i], spec[i+1:]
+}
+
+func loadLayout(spec string, platforms []v1.Platform) ([]v1.Image, error) {
+	dir, refName := layoutSpec(spec)
 	p, err := layout.FromPath(dir)
 	if err != nil {
 		return nil, fmt.Errorf("read OCI layout: %w", err)

@@ -3,6 +3,7 @@ package base
 import (
 	"context"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -147,4 +148,25 @@ func mustRef(t *testing.T, s string) name.Reference {
 		t.Fatal(err)
 	}
 	return r
+}
+
+func TestLayoutSpec(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "layout") // C:\…\layout on Windows
+	cases := map[string][2]string{
+		dir:                {dir, ""},
+		dir + ":3.12-slim": {dir, "3.12-slim"},
+		"/srv/a:b/layout":  {"/srv/a:b/layout", ""},
+		"layout:latest":    {"layout", "latest"},
+		":latest":          {":latest", ""},
+	}
+	if runtime.GOOS == "windows" {
+		cases[`C:\images\py`] = [2]string{`C:\images\py`, ""}
+		cases[`C:\images\py:3.12`] = [2]string{`C:\images\py`, "3.12"}
+		cases[`C:py`] = [2]string{`C:py`, ""}
+	}
+	for spec, want := range cases {
+		if d, n := layoutSpec(spec); d != want[0] || n != want[1] {
+			t.Errorf("layoutSpec(%q) = %q, %q; want %q, %q", spec, d, n, want[0], want[1])
+		}
+	}
 }

@@ -126,7 +126,7 @@ func migrated(t testing.TB, p *detect.Project, dir string) *detect.Project {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loc := venv.Locator{Project: abs, FS: os.DirFS("/")}
+	loc := venv.Locator{Project: abs, FS: venv.SystemFS()}
 	v, err := loc.At(p.Virtualenvs[0])
 	if err != nil {
 		t.Fatal(err)
