@@ -134,6 +134,16 @@ compose_loads_override() {
 	[ "$own" = "$named" ]
 }
 check "docker compose in the clone loads docker-compose.yml and $OVERRIDE (the stack below)" compose_loads_override
+# The onboarding script's check before `up` (as root here, who reaches the engine, like `up`).
+doctor_clears() {
+	local rc=0
+	# The harness's docker (/usr/bin) first, as everywhere else.
+	PATH=$(dirname "$DOCKER"):$PATH timeout 120 "$E2E_BIN/containerize" doctor --json "$APP" >"$RUN_DIR/doctor.json" 2>"$RUN_DIR/doctor.err" || rc=$?
+	jq -r '.findings[] | select(.severity != "ok") | "    doctor: \(.severity): \(.summary)"' "$RUN_DIR/doctor.json" >&2 2>/dev/null || true
+	log "[$SCENARIO] containerize doctor --json -> exit $rc"
+	[ "$rc" = 0 ] && ! jq -e '.findings[] | select(.severity == "blocking")' "$RUN_DIR/doctor.json" >/dev/null
+}
+check "containerize doctor in the clone: nothing blocks docker compose up" doctor_clears
 snapshot_generated
 compose_ready
 config_check
