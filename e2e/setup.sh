@@ -25,8 +25,9 @@ APT_PACKAGES=(
 	python3-celery python3-django-celery-beat
 	python3-uvicorn python3-h11 python3-daphne python3-django-channels python3-channels-redis
 	python3-pil python3-mysqldb python3-sentry-sdk
-	# The pdm sample's dev group (locked; the dev image installs it, production never).
-	python3-pytest python3-pytest-django
+	# The pdm sample's dev group (locked; the dev image installs it, production never), and
+	# requirements-celery's requirements/dev.txt (celery-dev's development image).
+	python3-pytest python3-pytest-django python3-django-debug-toolbar
 	# The library variant's development-only package (new-teammate, devcontainer).
 	python3-coverage
 	# watchmedo, which restarts Celery in the development environment (bookworm has no
