@@ -251,6 +251,43 @@ edit_round() {
 edit_round rename saved_by_rename "renamed-$RANDOM$RANDOM"
 edit_round in_place saved_in_place "in-place-$RANDOM$RANDOM"
 
+# 4. A save that breaks the module (a SyntaxError), then its fix: Celery cannot start while it
+# is broken (watchmedo starts it again each time it exits), the containers stay; the fix alone
+# brings both back, running the fixed code. Records fix_task_new_code_ms (from the fix).
+broken_save() {
+	local wm
+	read -r wm _ < <(celery_procs worker) || return 1
+	EDIT_AT=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+	EDIT_NS=$(date +%s%N)
+	printf '\ndef broken(:\n' >>"$APP/tasks/tasks.py"
+	log "[$SCENARIO] broken: a SyntaxError appended to tasks/tasks.py on the host"
+	wait_until 30 "the worker and beat to fail on it" sh -c "
+		$DOCKER logs --since $EDIT_AT $(compose ps -q worker) 2>&1 | grep -q SyntaxError &&
+		$DOCKER logs --since $EDIT_AT $(compose ps -q beat) 2>&1 | grep -q SyntaxError" ||
+		{ service_log worker; return 1; }
+	log "[$SCENARIO] broken: the worker and beat logged the SyntaxError after $(since_edit_ms) ms"
+	# Whatever watchmedo is doing now, it is the same one, in the same running container.
+	[ "$(celery_procs worker | cut -d' ' -f1)" = "$wm" ] &&
+		[ "$("$DOCKER" inspect -f '{{.State.Status}}' "$(compose ps -q worker)")" = running ] &&
+		[ "$("$DOCKER" inspect -f '{{.State.Status}}' "$(compose ps -q beat)")" = running ]
+}
+check "broken: a save with a SyntaxError stops Celery from starting, the worker and beat containers and their watchmedo stay" broken_save
+fixed_save() {
+	local marker=fixed-$RANDOM$RANDOM
+	EDIT_AT=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+	EDIT_NS=$(date +%s%N)
+	sed -i -e '/^def broken(:$/d' -e "s/^    run\.result = .*/    run.result = {\"sum\": x + y, \"edited\": \"$marker\"}/" "$APP/tasks/tasks.py"
+	log "[$SCENARIO] fixed: the SyntaxError removed, the result gains \"edited\": \"$marker\""
+	wait_until "$RESTART_LIMIT_S" "the worker to be ready" logged_since_edit worker 'celery@[^ ]* ready\.' || { service_log worker; return 1; }
+	task_returns ". == {\"sum\": 42, \"edited\": \"$marker\"}" || return 1
+	record fix_task_new_code_ms "$(since_edit_ms)"
+	log "[$SCENARIO] fixed: from the fix to the new result in the API: $(since_edit_ms) ms"
+	wait_until 30 "beat to send e2e-tick" sh -c "$DOCKER logs --since $EDIT_AT $(compose ps -q beat) 2>&1 |
+		sed -n '/beat: Starting/,\$p' | grep -q 'Sending due task e2e-tick'" || { service_log beat; return 1; }
+	! logs_since_edit beat | grep -iE 'pidfile|already running' >&2
+}
+check "fixed: the fix alone brings the worker (running the fixed code) and beat (sending, no pidfile error) back" fixed_save
+
 same_containers() {
 	containers_state >"$RUN_DIR/containers-after"
 	diff "$RUN_DIR/containers-before" "$RUN_DIR/containers-after" >&2
