@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -49,13 +50,16 @@ func notInstalled(name string) Result {
 // Result means "not asked in this test" and fails it.
 type machine struct {
 	version, info, compose, standalone, composePs, psPublish *Result
-	// ran are the commands run, as "name args…".
+	// ran are the commands run, as "name args…"; doctor runs some at once.
+	mu  sync.Mutex
 	ran []string
 }
 
 func (m *machine) run(_ context.Context, c Command) Result {
 	line := strings.Join(append([]string{c.Name}, c.Args...), " ")
+	m.mu.Lock()
 	m.ran = append(m.ran, line)
+	m.mu.Unlock()
 	var r *Result
 	switch {
 	case line == "docker version --format {{json .}}":
