@@ -156,13 +156,22 @@ func dev(f *facts, pl *Plan) (Dev, []string, error) {
 		notes = append(notes, "the dev image adds watchdog (watchmedo restarts Celery on code changes), which the project does not declare; add it to the development dependencies to pin its version")
 	}
 
+	// pytest runs a Django project's tests only through pytest-django, or a configuration
+	// that sets it up (conftest.py, pytest.ini …); pytest alone collects none of them.
 	d.TestRunner, d.Test, d.TestRunnerWhy = "django", []string{"python", "manage.py", "test"}, "no pytest among the dependencies"
-	if declared("pytest", "pytest-django") {
-		d.TestRunner, d.Test, d.TestRunnerWhy = "pytest", []string{"pytest"}, "pytest is among the dependencies"
-		if cfg := f.p.Tests.PytestConfig; len(cfg) > 0 {
+	cfg := f.p.Tests.PytestConfig
+	switch {
+	case declared("pytest-django"):
+		d.TestRunner, d.Test, d.TestRunnerWhy = "pytest", []string{"pytest"}, "pytest-django is among the dependencies"
+		if len(cfg) > 0 {
 			d.TestRunnerWhy += "; configured in " + cfg[0].Source
 		}
-	} else if cfg := f.p.Tests.PytestConfig; len(cfg) > 0 {
+	case declared("pytest") && len(cfg) > 0:
+		d.TestRunner, d.Test, d.TestRunnerWhy = "pytest", []string{"pytest"}, "pytest is among the dependencies and configured in "+cfg[0].Source
+	case declared("pytest"):
+		d.TestRunnerWhy = "pytest is among the dependencies, but neither pytest-django nor a pytest configuration"
+		notes = append(notes, "pytest is declared, but neither pytest-django nor a pytest configuration sets it up for Django: the tests run with `python manage.py test`; add pytest-django to run them with pytest")
+	case len(cfg) > 0:
 		notes = append(notes, fmt.Sprintf("%s configures pytest, but no dependency installs it: the tests run with `python manage.py test`; add pytest-django to the development dependencies to run them with pytest", cfg[0].Source))
 	}
 	if s.MySQL {

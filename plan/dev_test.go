@@ -148,11 +148,30 @@ func TestDevDecisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	d = pl.Dev
-	if d.TestRunner != "pytest" || strings.Join(d.Test, " ") != "pytest" || !strings.Contains(d.TestRunnerWhy, "configured in pytest.ini") {
+	if d.TestRunner != "pytest" || strings.Join(d.Test, " ") != "pytest" || d.TestRunnerWhy != "pytest-django is among the dependencies; configured in pytest.ini" {
 		t.Errorf("with pytest-django: %s %q (%s)", d.TestRunner, d.Test, d.TestRunnerWhy)
 	}
 	if !slices.Equal(d.Environment, []plan.EnvVar{{Key: "DEBUG", Value: `"1"`}}) {
 		t.Errorf("with the settings block: environment %v", d.Environment)
+	}
+	for _, tc := range []struct {
+		config bool
+		runner string
+	}{{true, "pytest"}, {false, "django"}} {
+		// pytest alone runs Django's tests only when a configuration sets it up.
+		q := *p
+		q.DevDependencies = []detect.DevSource{{Kind: detect.DevRequirements, Name: "requirements-dev.txt", Files: []string{"requirements-dev.txt"}, Packages: []string{"pytest"}}}
+		q.Tests.PytestConfig = nil
+		if tc.config {
+			q.Tests.PytestConfig = []detect.Finding{{Name: "conftest.py", Source: "conftest.py"}}
+		}
+		pq, err := plan.Make(&q, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pq.Dev.TestRunner != tc.runner || (tc.runner == "django") != strings.Contains(strings.Join(pq.Notes, "\n"), "neither pytest-django nor a pytest configuration") {
+			t.Errorf("pytest, configured %v: %s (%s), notes %q", tc.config, pq.Dev.TestRunner, pq.Dev.TestRunnerWhy, pq.Notes)
+		}
 	}
 	// SQLite in /data: development keeps its own volume, writable by the developer's user.
 	if !slices.Equal(d.Volumes, []string{".:/app", "app-dev-data:/data"}) || !slices.Equal(d.VolumeNames, []string{"app-dev-data"}) || !slices.Equal(d.WritableDirs, []string{"/data"}) {

@@ -113,6 +113,9 @@ func serviceList(s string) []detect.Service {
 
 func initRun(opts *initOptions) (err error) {
 	io := opts.IO
+	if opts.Write.json {
+		defer func() { failureJSON(io, err) }()
+	}
 	prompter, done, err := newPrompter(io, opts.Write)
 	if err != nil {
 		return err
@@ -234,6 +237,26 @@ type fileJSON struct {
 	Backup string `json:"backup,omitempty"`
 	// Consent says why replacing this file needs the user's consent.
 	Consent string `json:"consent,omitempty"`
+}
+
+// failureJSON tells a script why nothing was written, on standard output as the rest of
+// --json: the error, the exit code, and each file that needs consent with why.
+func failureJSON(io *IO, err error) {
+	if err == nil {
+		return
+	}
+	out := struct {
+		Error    string            `json:"error"`
+		ExitCode int               `json:"exit_code"`
+		Consent  map[string]string `json:"consent,omitempty"`
+	}{Error: err.Error(), ExitCode: exitCode(err)}
+	var ce *workflow.ConsentError
+	if errors.As(err, &ce) {
+		out.Consent = ce.Files
+	}
+	enc := json.NewEncoder(io.Out)
+	enc.SetIndent("", "  ")
+	enc.Encode(out)
 }
 
 func printJSON(io *IO, c *workflow.Changes, res *safewrite.Result, dryRun string) error {

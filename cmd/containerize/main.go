@@ -70,15 +70,25 @@ func run(args []string, io *IO) int {
 		return exitOK
 	}
 	fmt.Fprintln(io.ErrOut, "containerize:", err)
+	code := exitCode(err)
+	if code == exitUsage {
+		fmt.Fprintln(io.ErrOut, "Run 'containerize --help' for usage.")
+	}
+	return code
+}
+
+// exitCode is the documented exit code of a command's error.
+func exitCode(err error) int {
 	var ue usageError
 	var ce *workflow.ConsentError
 	switch {
+	case err == nil:
+		return exitOK
 	case errors.Is(err, errAborted):
 		return exitAborted
 	case errors.As(err, &ce):
 		return exitConsent
 	case errors.As(err, &ue), isUnknownCommand(err):
-		fmt.Fprintln(io.ErrOut, "Run 'containerize --help' for usage.")
 		return exitUsage
 	}
 	return exitError
