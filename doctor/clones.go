@@ -221,10 +221,7 @@ func projectFindings(d *dockerFacts, p *project, h Host) []Finding {
 		others[c.Dir] = append(others[c.Dir], c)
 		running = running || up(c.State)
 	}
-	volumes := ""
-	if len(pf.volumeNames) > 0 {
-		volumes = strings.Join(pf.volumeNames, ", ")
-	}
+	volumes := strings.Join(pf.volumeNames, ", ")
 	shared := fmt.Sprintf("the containers, network and volumes are named after the project name (from %s), not the folder, so clones of the project share them", n.from())
 	password := "a database volume keeps the password of the .env it was first started with"
 
