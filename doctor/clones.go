@@ -254,7 +254,9 @@ func projectFindings(d *dockerFacts, p *project, h Host) []Finding {
 		f.Fix = "give this clone a project name of its own: " + ownName(n, wd) +
 			fmt.Sprintf("; or remove the other clone's stack: `docker compose -p %s down -v` (-v deletes its volumes, the database included; without it, `up` here meets that database and its password)", n.name)
 	case own == 0 && volumes != "":
-		f.Severity = Warning
+		// Most often this folder's own stack after a plain `down`; Compose cannot tell, so
+		// it is said, not warned about.
+		f.Severity = OK
 		f.Summary = fmt.Sprintf("Compose project %s has volumes but no containers: %s (made by an earlier `up` here, or by another clone)", n.name, volumes)
 		f.Detail = "Compose does not record which folder made a volume, and " + shared + "; " + password + ": if it was another clone's, migrate fails here with an authentication error"
 		f.Fix = "if another clone made them, give this clone a project name of its own: " + ownName(n, wd) +

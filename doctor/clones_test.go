@@ -110,7 +110,7 @@ func TestComposeProject(t *testing.T) {
 		{"stopped in another folder", func(string) *Result { return rec(t, "clones-ps-stopped") }, func(string) *Result { return rec(t, "clones-volumes") }, "",
 			Warning, "Compose project doctorclones has stopped containers from another folder, " + recordedWork, "COMPOSE_PROJECT_NAME=doctorclones-review", []string{"db (exited), web (exited)"}},
 		{"volumes left by down", func(string) *Result { return rec(t, "clones-ps-down") }, func(string) *Result { return rec(t, "clones-volumes-down") }, "",
-			Warning, "Compose project doctorclones has volumes but no containers: doctorclones_dbdata", "if another clone made them, give this clone a project name of its own: add COMPOSE_PROJECT_NAME=doctorclones-review to .env", []string{"does not record which folder made a volume"}},
+			OK, "Compose project doctorclones has volumes but no containers: doctorclones_dbdata", "if another clone made them, give this clone a project name of its own: add COMPOSE_PROJECT_NAME=doctorclones-review to .env", []string{"does not record which folder made a volume"}},
 		{"this folder's containers", func(dir string) *Result { return recordedIn(t, "clones-ps-running", recordedWork, dir) }, func(string) *Result { return rec(t, "clones-volumes") }, "",
 			OK, "Compose project doctorclones (from the name: of compose.yaml): its containers were started in this folder", "", nil},
 		{"nothing yet", func(string) *Result { return rec(t, "clones-ps-none") }, func(string) *Result { return rec(t, "clones-volumes-none") }, "",
