@@ -21,6 +21,9 @@ type dockerFacts struct {
 	client  versionJSON
 	info    infoJSON // `docker info --format '{{json .}}'`: the engine's OS, plugins, context
 	compose composeFacts
+	// project is what the engine has of the project's Compose project name; nil when the
+	// engine does not answer or the project has no compose file.
+	project *projectFacts
 }
 
 type versionJSON struct {
@@ -52,8 +55,10 @@ type composeFacts struct {
 	version version
 }
 
-// gatherDocker asks the docker CLI, its three questions at once.
-func gatherDocker(ctx context.Context, o Options) *dockerFacts {
+// gatherDocker asks the docker CLI its three questions at once; once the engine has
+// answered and the project is read (it comes on project), the containers and volumes of the
+// project's Compose project name too, while the other two are under way.
+func gatherDocker(ctx context.Context, o Options, project <-chan *project) *dockerFacts {
 	run := func(name string, args ...string) Result {
 		ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
@@ -62,12 +67,17 @@ func gatherDocker(ctx context.Context, o Options) *dockerFacts {
 	d := &dockerFacts{}
 	var info Result
 	var wg sync.WaitGroup
-	wg.Go(func() { d.version = run("docker", "version", "--format", "{{json .}}") })
+	wg.Go(func() {
+		d.version = run("docker", "version", "--format", "{{json .}}")
+		// Partial output is normal: the client half when the engine does not answer.
+		json.Unmarshal(d.version.Stdout, &d.client)
+		if d.reachable() {
+			d.project = gatherProject(run, <-project)
+		}
+	})
 	wg.Go(func() { info = run("docker", "info", "--format", "{{json .}}") })
 	wg.Go(func() { d.compose.plugin = run("docker", "compose", "version") })
 	wg.Wait()
-	// Partial output is normal: the client half when the engine does not answer.
-	json.Unmarshal(d.version.Stdout, &d.client)
 	json.Unmarshal(info.Stdout, &d.info)
 
 	c := &d.compose

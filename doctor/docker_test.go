@@ -184,4 +184,11 @@ func TestCheckRunsDockerOnceEach(t *testing.T) {
 	if got := strings.Join(m.ran, "; "); strings.Count(got, "docker version") != 1 || strings.Count(got, "docker info") != 1 || strings.Count(got, "docker compose version") != 1 || len(m.ran) != 3 {
 		t.Errorf("ran %s", got)
 	}
+	// With a compose file, the containers and the volumes of its Compose project, once each.
+	m = engineUp(t)
+	check(t, clone(t, ""), m, ports{}, nil)
+	if got := strings.Join(m.ran, "; "); strings.Count(got, "docker ps -a --filter label=com.docker.compose.project=doctorclones") != 1 ||
+		strings.Count(got, "docker volume ls --filter label=com.docker.compose.project=doctorclones") != 1 || len(m.ran) != 5 {
+		t.Errorf("ran %s", got)
+	}
 }

@@ -98,6 +98,10 @@ type Options struct {
 //     ids on a native Linux engine (host.user; when a compose file sets `user:` from variables);
 //   - under WSL, the project is on the Linux file system (host.wsl);
 //   - the compose files `docker compose` loads in the directory can be read (compose.file);
+//   - no container of the project's Compose project name (COMPOSE_PROJECT_NAME, the compose
+//     files' name:, the folder's name) was started from another folder, as a second clone
+//     of the project would find (compose.project); volumes of it without containers are a
+//     warning;
 //   - .env exists and defines every key of .env.example (env.file);
 //   - every port the stack publishes is free or held by this project's own containers
 //     (ports, one finding per port);
@@ -111,10 +115,13 @@ func Check(ctx context.Context, o Options) *Report {
 	if o.Getenv == nil {
 		o.Getenv = func(string) string { return "" }
 	}
-	// The docker CLI answers while the project is read.
+	// The docker CLI answers while the project is read; what it is asked about the project's
+	// Compose project waits for the project.
 	dockerDone := make(chan *dockerFacts, 1)
-	go func() { dockerDone <- gatherDocker(ctx, o) }()
+	projectRead := make(chan *project, 1)
+	go func() { dockerDone <- gatherDocker(ctx, o, projectRead) }()
 	p := readProject(o.Dir, o.Getenv)
+	projectRead <- p
 	inStep := filesInStep(o.Dir, o.Host, o.Getenv)
 	d := <-dockerDone
 
@@ -128,6 +135,7 @@ func Check(ctx context.Context, o Options) *Report {
 	add(userFindings(d, p, o.Host, o.Getenv)...)
 	add(wslFindings(o.Dir, o.Host)...)
 	add(composeFileFinding(p))
+	add(projectFindings(d, p, o.Host)...)
 	add(envFindings(p)...)
 	add(portFindings(ctx, o, d, p)...)
 	add(inStep)

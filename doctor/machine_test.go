@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -49,13 +50,18 @@ func notInstalled(name string) Result {
 // Result means "not asked in this test" and fails it.
 type machine struct {
 	version, info, compose, standalone, composePs, psPublish *Result
-	// ran are the commands run, as "name args…".
+	// projectPs and projectVolumes answer for the containers and volumes of a Compose project.
+	projectPs, projectVolumes *Result
+	// ran are the commands run, as "name args…"; doctor runs some at once.
+	mu  sync.Mutex
 	ran []string
 }
 
 func (m *machine) run(_ context.Context, c Command) Result {
 	line := strings.Join(append([]string{c.Name}, c.Args...), " ")
+	m.mu.Lock()
 	m.ran = append(m.ran, line)
+	m.mu.Unlock()
 	var r *Result
 	switch {
 	case line == "docker version --format {{json .}}":
@@ -70,6 +76,10 @@ func (m *machine) run(_ context.Context, c Command) Result {
 		r = m.composePs
 	case strings.HasPrefix(line, "docker ps --filter publish="):
 		r = m.psPublish
+	case strings.HasPrefix(line, "docker ps -a --filter label=com.docker.compose.project="):
+		r = m.projectPs
+	case strings.HasPrefix(line, "docker volume ls --filter label=com.docker.compose.project="):
+		r = m.projectVolumes
 	}
 	if r == nil {
 		return Result{Err: &exec.Error{Name: c.Name, Err: exec.ErrNotFound}, ExitCode: -1}
@@ -80,10 +90,11 @@ func (m *machine) run(_ context.Context, c Command) Result {
 // rec is recording as a pointer, for machine's fields.
 func rec(t *testing.T, name string) *Result { r := recording(t, name); return &r }
 
-// engineUp is Debian's docker CLI 20.10 with Compose v2.40.3 against a running engine 20.10.
+// engineUp is Debian's docker CLI 20.10 with Compose v2.40.3 against a running engine 20.10
+// that has no container or volume of the project.
 func engineUp(t *testing.T) *machine {
 	return &machine{version: rec(t, "cli20-version"), info: rec(t, "cli20-info"), compose: rec(t, "compose-version-plain"),
-		composePs: rec(t, "compose-ps-empty")}
+		composePs: rec(t, "compose-ps-empty"), projectPs: rec(t, "clones-ps-none"), projectVolumes: rec(t, "clones-volumes-none")}
 }
 
 // edited is r with its stdout's old replaced by new: a recorded answer turned into one of a

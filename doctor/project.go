@@ -35,6 +35,9 @@ type project struct {
 	usesWatch, rebuildInMount bool
 	// unset are the variables the compose files use with no value and no default.
 	unset map[string]bool
+	// name is the top-level name: of the last compose file that has one, as written (Compose
+	// interpolates it), and that file; "" when none has one.
+	name, nameFile string
 
 	env, example       []generate.EnvVar
 	hasEnv, hasExample bool
@@ -165,6 +168,9 @@ func (p *project) readCompose(name string, byName map[string]*service) error {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 		}
 		return in
+	}
+	if n, ok := doc["name"]; ok && n != nil && fmt.Sprint(n) != "" {
+		p.name, p.nameFile = fmt.Sprint(n), name
 	}
 	walkStrings(doc, func(s string) {
 		for _, v := range interpolate(s).Unset {

@@ -63,14 +63,13 @@ func TestRealEngine(t *testing.T) {
 	}
 
 	t.Run("own containers", func(t *testing.T) { ownContainers(t, real) })
+	t.Run("another clone", func(t *testing.T) { anotherClone(t, real) })
 }
 
-// ownContainers starts a container publishing a port with Compose and checks that doctor
-// tells this project's own container from another project's.
-func ownContainers(t *testing.T, real func(string) *Report) {
-	ctx := context.Background()
-	images := Exec(ctx, Command{Name: "docker", Args: []string{"image", "ls", "--format", "{{.Repository}}:{{.Tag}}"}})
-	// The e2e harness's stand-ins (Debian, with sleep) first, else any image.
+// localImage is an image of the engine's to start a container from with sleep: the e2e
+// harness's stand-ins (Debian) first, else any. The test is skipped when there is none.
+func localImage(t *testing.T) string {
+	images := Exec(context.Background(), Command{Name: "docker", Args: []string{"image", "ls", "--format", "{{.Repository}}:{{.Tag}}"}})
 	var image string
 	for _, line := range strings.Split(string(images.Stdout), "\n") {
 		if line == "" || strings.Contains(line, "<none>") {
@@ -83,6 +82,14 @@ func ownContainers(t *testing.T, real func(string) *Report) {
 	if image == "" {
 		t.Skip("skipped: no local image to start a container from (no registry is reached)")
 	}
+	return image
+}
+
+// ownContainers starts a container publishing a port with Compose and checks that doctor
+// tells this project's own container from another project's.
+func ownContainers(t *testing.T, real func(string) *Report) {
+	ctx := context.Background()
+	image := localImage(t)
 	port := freePorts(t, 1)[0]
 	name := fmt.Sprintf("czdoctor%d", time.Now().UnixNano()%1e9)
 	compose := fmt.Sprintf("name: %s\nservices:\n  hold:\n    image: %s\n    entrypoint: [\"sleep\", \"300\"]\n    healthcheck:\n      disable: true\n    ports:\n      - \"127.0.0.1:${HOLD_PUBLISH_PORT:-1}:9\"\n", name, image)
@@ -101,6 +108,50 @@ func ownContainers(t *testing.T, real func(string) *Report) {
 
 	other := tree(t, map[string]string{"compose.yaml": strings.Replace(compose, "name: "+name, "name: "+name+"x", 1), ".env": fmt.Sprintf("HOLD_PUBLISH_PORT=%d\n", port)})
 	expect(t, find(t, real(other), "ports", subject), Blocking, fmt.Sprintf("in use by the container %s-hold-1 (Compose project %s)", name, name), "set HOLD_PUBLISH_PORT=")
+}
+
+// anotherClone brings a project with a named volume up in one folder with Compose and
+// checks what doctor says in a second folder with the same compose file: blocking while the
+// first clone's container runs, a warning once `down` has left its volume, nothing once the
+// second clone has a COMPOSE_PROJECT_NAME of its own.
+func anotherClone(t *testing.T, real func(string) *Report) {
+	image := localImage(t)
+	name := fmt.Sprintf("czclones%d", time.Now().UnixNano()%1e9)
+	compose := fmt.Sprintf("name: %s\nservices:\n  db:\n    image: %s\n    entrypoint: [\"sleep\", \"300\"]\n    stop_signal: SIGKILL\n    healthcheck:\n      disable: true\n    volumes:\n      - data:/data\nvolumes:\n  data:\n", name, image)
+	root := t.TempDir()
+	first, second := filepath.Join(root, "work", name), filepath.Join(root, "review", name)
+	for _, dir := range []string{first, second} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(compose), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	compose2 := func(dir string, args ...string) Result {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		return Exec(ctx, Command{Name: "docker", Args: append([]string{"compose"}, args...), Dir: dir})
+	}
+	t.Cleanup(func() {
+		compose2(first, "-p", name, "down", "-v", "--timeout", "1")
+		compose2(first, "-p", name+"-review", "down", "-v", "--timeout", "1")
+	})
+	if up := compose2(first, "up", "-d"); up.Err != nil || up.ExitCode != 0 {
+		t.Skipf("skipped: `docker compose up` of %s with sleep as its command failed (%s)", image, cmp.Or(errString(up.Err), strings.TrimSpace(string(up.Stderr))))
+	}
+	expect(t, find(t, real(second), "compose.project"), Blocking, fmt.Sprintf("Compose project %s is running from another folder, %s: ", name, first), "add COMPOSE_PROJECT_NAME="+name+"-review to .env")
+	expect(t, find(t, real(first), "compose.project"), OK, "its containers were started in this folder", "")
+
+	if down := compose2(first, "down", "--timeout", "1"); down.Err != nil || down.ExitCode != 0 {
+		t.Fatalf("docker compose down: %s", down.Stderr)
+	}
+	expect(t, find(t, real(second), "compose.project"), OK, fmt.Sprintf("has volumes but no containers: %s_data", name), "")
+
+	if err := os.WriteFile(filepath.Join(second, ".env"), []byte("COMPOSE_PROJECT_NAME="+name+"-review\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, find(t, real(second), "compose.project"), OK, fmt.Sprintf("Compose project %s-review (from COMPOSE_PROJECT_NAME in .env) has no containers or volumes yet", name), "")
 }
 
 // freePorts are n ports free on 127.0.0.1 and 0.0.0.0 right now.

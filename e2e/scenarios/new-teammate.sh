@@ -287,14 +287,35 @@ prod_has_no_coverage() {
 check "production: the image ($PROD_IMAGE) has no coverage (a development-only package)" prod_has_no_coverage
 check "production: the image has no .env, .git or virtualenv" image_is_clean "$PROD_IMAGE"
 
-# 5. Warm: a second clone, once the images exist (volumes removed: a machine that has the
-# images, not the first clone's database, whose password is in the first clone's .env).
-log "[$SCENARIO] down -v; a second clone, with the images built"
-down_project -v >"$RUN_DIR/down-first.log" 2>&1 || die "compose down failed"
+# 5. Warm: a second clone, once the images exist. The first clone's stack (production) still
+# runs under the same Compose project name, so `containerize doctor` in the second clone
+# blocks on it, naming the first clone's folder. Then down -v (volumes removed: a machine that
+# has the images, not the first clone's database, whose password is in the first clone's .env).
+log "[$SCENARIO] a second clone, with the images built and the first clone's stack running"
+FIRST_APP=$APP
 COMPOSE_FILES=(docker-compose.yml "$OVERRIDE")
 clone_start=$(date +%s)
 clone_and_init second-clone
+clone_s=$(($(date +%s) - clone_start))
 check "the second clone: init wrote only .env" only_env_written
+# The harness names every project with -p; doctor gets the same name the way a user would
+# give it, COMPOSE_PROJECT_NAME (the committed compose file's name: is what a user's clones share).
+doctor_sees_first_clone() {
+	local rc=0
+	COMPOSE_PROJECT_NAME=$PROJECT PATH=$(dirname "$DOCKER"):$PATH timeout 120 "$E2E_BIN/containerize" doctor --json "$APP" \
+		>"$RUN_DIR/doctor-second.json" 2>"$RUN_DIR/doctor-second.err" || rc=$?
+	jq -r '.findings[] | select(.severity != "ok") | "    doctor: \(.severity): \(.summary)", (select(.id == "compose.project") | "    doctor: fix: \(.fix)")' \
+		"$RUN_DIR/doctor-second.json" >&2 2>/dev/null || true
+	log "[$SCENARIO] COMPOSE_PROJECT_NAME=$PROJECT containerize doctor --json (second clone) -> exit $rc"
+	[ "$rc" = 1 ] && jq -e --arg dir "$FIRST_APP" --arg name "$PROJECT" '[.findings[] | select(.id == "compose.project" and
+		.severity == "blocking" and (.summary | contains("running from another folder, " + $dir)) and
+		(.fix | contains("COMPOSE_PROJECT_NAME=" + $name + "-")))] | length == 1' "$RUN_DIR/doctor-second.json" >/dev/null
+}
+check "containerize doctor in the second clone: blocking, the project runs from the first clone's folder ($FIRST_APP)" doctor_sees_first_clone
+log "[$SCENARIO] down -v"
+down_project -v >"$RUN_DIR/down-first.log" 2>&1 || die "compose down failed"
+# The warm figure is clone, init and up: the doctor run and down -v are left out.
+clone_start=$(($(date +%s) - clone_s))
 compose_ready
 up dev-warm
 record clone_to_healthy_warm_s $(($(date +%s) - clone_start))
