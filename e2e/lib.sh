@@ -167,3 +167,16 @@ copy_sample() {
 	(umask 022 && cd "$dir" && GIT_CEILING_DIRECTORIES=$(cd .. && pwd) git apply --whitespace=nowarn "$variant") ||
 		die "the e2e variant $variant does not apply to testdata/projects/$sample"
 }
+
+# harness_lock waits (at most an hour, saying so) until no other run of the harness on this
+# machine holds the cache: runs share the containerize binary, the index, the ports and the
+# engine, and two at once overwrite each other's binary and fight over ports. The lock is
+# released when the process exits.
+harness_lock() {
+	mkdir -p "$E2E_CACHE"
+	exec 9>"$E2E_CACHE/harness.lock"
+	if ! flock -n 9; then
+		log "another e2e run holds $E2E_CACHE/harness.lock; waiting for it (at most 60 min)"
+		flock -w 3600 9 || die "the other e2e run did not end within 60 min"
+	fi
+}

@@ -19,6 +19,7 @@ for s in "${scenarios[@]}"; do
 	[ -f "$E2E_DIR/scenarios/$s.sh" ] || die "no scenario $s (have: ${ALL[*]})"
 done
 
+harness_lock
 run_start=$(date +%s)
 "$E2E_DIR/setup.sh"
 

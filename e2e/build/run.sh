@@ -45,6 +45,7 @@ if [ ${#samples[@]} -eq 0 ]; then
 	fi
 fi
 
+harness_lock
 "$E2E_DIR/setup.sh"
 
 rm -rf "$WORK"
