@@ -74,6 +74,22 @@ check() {
 	fi
 }
 
+# dev_stack OVERRIDE: the development environment becomes the stack the helpers below run
+# (COMPOSE_FILES: the compose file and OVERRIDE), checked to be what Compose loads in the
+# folder by itself, as a developer's plain `docker compose up` does.
+dev_stack() {
+	local override=$1
+	[ -f "$APP/$override" ] || die "init wrote no $override: no development environment to start"
+	COMPOSE_FILES=(docker-compose.yml "$override")
+	check "docker compose in the folder loads docker-compose.yml and $override (the stack below)" compose_loads_override "$override"
+}
+compose_loads_override() {
+	local own named
+	own=$(cd "$APP" && timeout 60 "$DOCKER" compose config --format json | jq -S .) || return 1
+	named=$(timeout 60 "$DOCKER" compose --project-directory "$APP" -f "$APP/docker-compose.yml" -f "$APP/$1" config --format json | jq -S .) || return 1
+	[ "$own" = "$named" ]
+}
+
 # scenario_end: PASS when no check failed; otherwise list the failures and exit 1.
 scenario_end() {
 	if [ ${#FAILURES[@]} -gt 0 ]; then

@@ -33,16 +33,7 @@ RESTART_LIMIT_S=30
 scenario_start celery-dev requirements-celery
 prepare_sample requirements-celery
 init_project
-OVERRIDE=docker-compose.override.yml
-[ -f "$APP/$OVERRIDE" ] || die "init wrote no $OVERRIDE: no development environment to start"
-COMPOSE_FILES=(docker-compose.yml "$OVERRIDE")
-compose_loads_override() {
-	local own named
-	own=$(cd "$APP" && timeout 60 "$DOCKER" compose config --format json | jq -S .) || return 1
-	named=$(timeout 60 "$DOCKER" compose --project-directory "$APP" -f "$APP/docker-compose.yml" -f "$APP/$OVERRIDE" config --format json | jq -S .) || return 1
-	[ "$own" = "$named" ]
-}
-check "docker compose in the folder loads docker-compose.yml and $OVERRIDE (the stack below)" compose_loads_override
+dev_stack docker-compose.override.yml
 compose_ready
 config_check
 up dev

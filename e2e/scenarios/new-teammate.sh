@@ -125,15 +125,7 @@ check ".env has its own secrets (not the author's)" fresh_secrets
 # 3. The development environment: what Compose loads in the folder by itself.
 OVERRIDE=$(jq -r '.plan.files.override // empty' "$RUN_DIR/init-bookshelf.out")
 OVERRIDE=${OVERRIDE:-docker-compose.override.yml}
-[ -f "$APP/$OVERRIDE" ] || die "the clone has no development override ($OVERRIDE): no development environment to start"
-COMPOSE_FILES=(docker-compose.yml "$OVERRIDE")
-compose_loads_override() {
-	local own named
-	own=$(cd "$APP" && timeout 60 "$DOCKER" compose config --format json | jq -S .) || return 1
-	named=$(timeout 60 "$DOCKER" compose --project-directory "$APP" -f "$APP/docker-compose.yml" -f "$APP/$OVERRIDE" config --format json | jq -S .) || return 1
-	[ "$own" = "$named" ]
-}
-check "docker compose in the clone loads docker-compose.yml and $OVERRIDE (the stack below)" compose_loads_override
+dev_stack "$OVERRIDE"
 # The onboarding script's check before `up` (as root here, who reaches the engine, like `up`).
 doctor_clears() {
 	local rc=0
