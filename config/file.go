@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/containerize/containerize/internal/excerpt"
+
 	"bytes"
 	"cmp"
 	"errors"
@@ -86,7 +88,7 @@ func (c *Config) problems() []problem {
 // dashes and underscores, starting with a letter or digit); an image may be named so too.
 func CheckName(name string) error {
 	if name == "" || name != ProjectName(name) {
-		return fmt.Errorf("name must be lower-case letters, digits, '-' and '_', starting with a letter or digit (like %q), got %q", ProjectName(name), name)
+		return fmt.Errorf("name must be lower-case letters, digits, '-' and '_', starting with a letter or digit (like %q), got %s", ProjectName(name), excerpt.Quote(name))
 	}
 	return nil
 }
@@ -139,7 +141,7 @@ func CheckPort(port int) error {
 // CheckServer accepts one of Servers.
 func CheckServer(server string) error {
 	if !slices.Contains(Servers, server) {
-		return fmt.Errorf("server must be one of %s, got %q", strings.Join(Servers, ", "), server)
+		return fmt.Errorf("server must be one of %s, got %s", strings.Join(Servers, ", "), excerpt.Quote(server))
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/containerize/containerize/internal/excerpt"
+
 	"fmt"
 	"slices"
 	"strings"
@@ -48,7 +50,7 @@ type PythonChoice struct {
 // Check accepts a minor version the image supports.
 func (pol PythonPolicy) Check(v string) error {
 	if m, ok := detect.ParsePythonMinor(v); !ok || m.String() != v {
-		return fmt.Errorf("python must be a minor version like %q, got %q", "3.12", v)
+		return fmt.Errorf("python must be a minor version like %q, got %s", "3.12", excerpt.Quote(v))
 	}
 	if !slices.Contains(pol.Supported, v) {
 		return fmt.Errorf("python %s is not supported: choose one of %s", v, strings.Join(pol.Supported, ", "))

@@ -1,6 +1,8 @@
 package django
 
 import (
+	"github.com/containerize/containerize/internal/excerpt"
+
 	"fmt"
 	"math"
 	"strconv"
@@ -270,11 +272,7 @@ func clampSlice(i, n int) int {
 }
 
 func describe(file string, v pyscan.Value) string {
-	text := strings.Join(strings.Fields(v.Text), " ")
-	if len(text) > 60 {
-		text = text[:57] + "..."
-	}
-	return fmt.Sprintf("%s (%s)", text, at(file, v.Line))
+	return fmt.Sprintf("%s (%s)", excerpt.Text(strings.Join(strings.Fields(v.Text), " ")), at(file, v.Line))
 }
 
 // call applies list and dict methods called on settings: INSTALLED_APPS.append(…),

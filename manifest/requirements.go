@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"github.com/containerize/containerize/internal/excerpt"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -303,7 +305,7 @@ func (st *reqFileState) line(file string, n int, text string, constraint bool, d
 	args, optText := breakArgsOptions(text)
 	toks, err := shellSplit(optText)
 	if err != nil {
-		return errorf(file, n, "%v in %q", err, text)
+		return errorf(file, n, "%v in %s", err, excerpt.Quote(text))
 	}
 	opts, err := parseOptions(toks)
 	if err != nil {

@@ -1,6 +1,8 @@
 package pep
 
 import (
+	"github.com/containerize/containerize/internal/excerpt"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -77,7 +79,7 @@ func (m *Marker) String() string { return m.src }
 func Parse(marker string) (*Marker, error) {
 	root, err := parseMarker(marker, false)
 	if err != nil {
-		return nil, fmt.Errorf("marker %q: %w", marker, err)
+		return nil, fmt.Errorf("marker %s: %w", excerpt.Quote(marker), err)
 	}
 	return &Marker{src: marker, root: root}, nil
 }
@@ -98,7 +100,7 @@ func ParseRequirementMarker(marker string) (*Marker, error) {
 func (m *Marker) Eval(env Env) (bool, error) {
 	ok, err := m.root.eval(env)
 	if err != nil {
-		return false, fmt.Errorf("marker %q: %w", m.src, err)
+		return false, fmt.Errorf("marker %s: %w", excerpt.Quote(m.src), err)
 	}
 	return ok, nil
 }

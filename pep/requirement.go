@@ -1,6 +1,8 @@
 package pep
 
 import (
+	"github.com/containerize/containerize/internal/excerpt"
+
 	"fmt"
 	"strings"
 )
@@ -44,7 +46,7 @@ func ParseRequirement(s string) (Requirement, error) {
 	p := &reqParser{s: s}
 	r, err := p.parse()
 	if err != nil {
-		return Requirement{}, fmt.Errorf("invalid requirement %q: %w", strings.TrimSpace(s), err)
+		return Requirement{}, fmt.Errorf("invalid requirement %s: %w", excerpt.Quote(strings.TrimSpace(s)), err)
 	}
 	return r, nil
 }
@@ -168,7 +170,7 @@ func (p *reqParser) parse() (Requirement, error) {
 		}
 		m, err := ParseRequirementMarker(marker)
 		if err != nil {
-			return r, fmt.Errorf("marker %q: %w", marker, err)
+			return r, fmt.Errorf("marker %s: %w", excerpt.Quote(marker), err)
 		}
 		r.Marker = m
 		p.i = len(p.s)

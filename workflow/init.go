@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -113,7 +112,11 @@ func (c *Changes) NeedConsent() error {
 // when there is a Prompter), resolves the answers, plans and generates the setup, and
 // returns the writes merged into the files on disk. It writes nothing.
 func PrepareInit(o Init) (*Changes, error) {
-	p, err := detect.Detect(os.DirFS(o.Dir), o.Dir)
+	fsys, err := detect.Dir(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	p, err := detect.Detect(fsys, o.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +148,7 @@ func PrepareInit(o Init) (*Changes, error) {
 		for _, f := range migrated {
 			planned[f.Path] = f.Data
 		}
-		if p, err = detect.Detect(fsoverlay.New(os.DirFS(o.Dir), planned), o.Dir); err != nil {
+		if p, err = detect.Detect(fsoverlay.New(fsys, planned), o.Dir); err != nil {
 			return nil, err
 		}
 	}
@@ -246,7 +249,11 @@ func LoadSaved(dir string) (*config.Config, error) {
 // SavedPlan is the plan of the project in dir with the answers containerize.toml saved, or
 // the detected defaults (said on log) when there is none: what `containerize build` builds.
 func SavedPlan(dir string, log io.Writer) (*plan.Plan, error) {
-	p, err := detect.Detect(os.DirFS(dir), dir)
+	fsys, err := detect.Dir(dir)
+	if err != nil {
+		return nil, err
+	}
+	p, err := detect.Detect(fsys, dir)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/image"
 	"github.com/containerize/containerize/image/base"
 	"github.com/containerize/containerize/pypi"
@@ -102,6 +103,10 @@ func buildRun(opts *buildOptions) error {
 	if err != nil {
 		return err
 	}
+	src, err := detect.Dir(dir)
+	if err != nil {
+		return err
+	}
 	epoch, err := image.EpochFromEnv(io.Getenv)
 	if err != nil {
 		return err
@@ -137,8 +142,8 @@ func buildRun(opts *buildOptions) error {
 	res, err := image.Build(ctx, image.Options{
 		Plan:                 pl,
 		Root:                 dir,
-		Source:               os.DirFS(dir),
-		Requirements:         image.Lockfile(os.DirFS(dir), pl.Image.Dependencies),
+		Source:               src,
+		Requirements:         image.Lockfile(src, pl.Image.Dependencies),
 		Index:                po,
 		Getenv:               io.Getenv,
 		Base:                 opts.base,

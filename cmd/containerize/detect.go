@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -41,7 +40,11 @@ It never writes anything. --json prints the same for scripts.`,
 
 func detectRun(opts *detectOptions) error {
 	io := opts.IO
-	p, err := detect.Detect(os.DirFS(opts.Dir), opts.Dir)
+	fsys, err := detect.Dir(opts.Dir)
+	if err != nil {
+		return err
+	}
+	p, err := detect.Detect(fsys, opts.Dir)
 	if err != nil {
 		return err
 	}
