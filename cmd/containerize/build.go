@@ -128,7 +128,7 @@ func buildRun(opts *buildOptions) error {
 		po.ExtraIndexURLs = opts.extraIndexURL
 	}
 	po.CacheDir = filepath.Join(cacheDir, "wheels")
-	po.UserAgent = "containerize/" + version
+	po.UserAgent = "containerize/" + buildVersion()
 
 	var bar *progressbar.ProgressBar
 	onUpload := func(complete, total int64) {

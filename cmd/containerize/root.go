@@ -11,9 +11,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at link time (-ldflags "-X main.version=…").
-var version = "dev"
-
 func newRootCmd(io *IO) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "containerize",
@@ -21,13 +18,22 @@ func newRootCmd(io *IO) *cobra.Command {
 		Long: `containerize detects what a Python / Django project is (dependency files, lockfiles,
 Python version, Django settings, the services it uses), asks only what it cannot know,
 and writes a Dockerfile, docker-compose.yml, .dockerignore and .env files.`,
-		Version:       version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
+	// --version is ours, not cobra's (which needs the version before any command runs), so
+	// the build information is read only when asked.
+	showVersion := root.Flags().BoolP("version", "v", false, "print containerize's version")
+	root.RunE = func(c *cobra.Command, _ []string) error {
+		if *showVersion {
+			_, err := fmt.Fprintln(io.Out, "containerize version", buildVersion())
+			return err
+		}
+		return c.Help()
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newInitCmd(io, initRun), newDetectCmd(io, detectRun), newBuildCmd(io, buildRun), newMigrateCmd(io, migrateRun),
 		newDoctorCmd(io, doctorRun))
