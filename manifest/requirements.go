@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"cmp"
+
 	"github.com/containerize/containerize/internal/excerpt"
 
 	"errors"
@@ -46,8 +48,30 @@ func ParseRequirementsFile(fsys fs.FS, name string) (*RequirementsSet, error) {
 	if err := st.file(name, false, "", 0, 0); err != nil {
 		return nil, err
 	}
+	if err := hashMode(rs.Requirements); err != nil {
+		return nil, err
+	}
 	rs.FullyPinned, rs.Hashed = pinState(rs.Requirements, rs.Constraints)
 	return rs, nil
+}
+
+// hashMode refuses a set that mixes hashed and unhashed requirements, as pip's
+// hash-checking mode does: once one requirement (in any file of the -r chain) has --hash,
+// every one must, so a line added without one is not installed unchecked. Local paths
+// (such as "-e .", the project itself) are not downloaded and need none; a URL may carry
+// its hash in its fragment.
+func hashMode(reqs []Requirement) error {
+	i := slices.IndexFunc(reqs, func(r Requirement) bool { return len(r.Hashes) > 0 })
+	if i < 0 {
+		return nil
+	}
+	for _, r := range reqs {
+		if len(r.Hashes) == 0 && !isLocalPath(r.URL) && !hasURLHash(r.URL) {
+			return errorf(r.File, r.Line, "%s has no --hash, but %s has one: once any requirement has a hash, pip checks hashes for all (hash-checking mode) — add --hash to every line (pip-compile --generate-hashes, or your tool's export with hashes), or remove them all",
+				cmp.Or(r.RawName, r.URL), reqs[i].Where())
+		}
+	}
+	return nil
 }
 
 type reqFileState struct {

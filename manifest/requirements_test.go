@@ -42,7 +42,7 @@ func TestParseRequirementsFileTree(t *testing.T) {
 		{"django", ">=4.2,<5.0", "", "", false, 0, "requirements/base.txt:4"},
 		{"django-environ", "==0.11.2", "", "", false, 0, "requirements/base.txt:5"},
 		{"celery", "==5.3.6", `python_version >= "3.8"`, "", false, 0, "requirements/base.txt:6"},
-		{"psycopg2", "==2.9.9", "", "", false, 1, "requirements/base.txt:7"},
+		{"psycopg2", "==2.9.9", `python_version >= "3"`, "", false, 0, "requirements/base.txt:7"},
 		{"django-shop", "", "", "git+https://github.com/example/django-shop.git@v2.1#egg=django_shop", true, 0, "requirements/base.txt:9"},
 		{"whitenoise", "", "", "https://example.com/packages/whitenoise-6.6.0-py3-none-any.whl", false, 0, "requirements/base.txt:10"},
 		{"redis", "", `sys_platform != "win32"`, "https://example.com/redis-5.0.1.tar.gz", false, 0, "requirements/base.txt:11"},
@@ -68,8 +68,8 @@ func TestParseRequirementsFileTree(t *testing.T) {
 	if rs.FullyPinned || rs.Hashed {
 		t.Errorf("FullyPinned, Hashed = %v, %v; want false, false", rs.FullyPinned, rs.Hashed)
 	}
-	if got := rs.Requirements[3].Hashes; !cmp.Equal(got, []string{"sha256:d1a2b3c4"}) {
-		t.Errorf("psycopg2 hashes = %q", got)
+	if got := rs.Requirements[3].Marker; got != `python_version >= "3"` {
+		t.Errorf("psycopg2's marker on a continued line = %q", got)
 	}
 }
 
@@ -139,13 +139,14 @@ func TestParseRequirementsFileCases(t *testing.T) {
 				"--trusted-host b.example\n" +
 				"--no-index\n" +
 				"\r\n" +
-				"Foo.Bar==1.0\t# tab before the comment\n"},
+				"Foo.Bar==1.0 --hash=sha256:dd\t# tab before the comment\n"},
 			want: []brief{
 				{"requests", "==2.31.0", "", "", false, 1, "r.txt:2"},
 				{"urllib3", "==2.0.0", "", "", false, 2, "r.txt:5"},
-				{"foo-bar", "==1.0", "", "", false, 0, "r.txt:14"},
+				{"foo-bar", "==1.0", "", "", false, 1, "r.txt:14"},
 			},
 			pinned: true,
+			hashed: true,
 			check: func(t *testing.T, rs *RequirementsSet) {
 				if rs.IndexURL != "https://b.example/simple" || !rs.NoIndex ||
 					!cmp.Equal(rs.ExtraIndexURLs, []string{"https://a.example/simple"}) ||
@@ -184,12 +185,12 @@ func TestParseRequirementsFileCases(t *testing.T) {
 				"-e .\n" +
 				"https://example.com/pkg-1.0.tar.gz#sha256=abcd\n" +
 				"other @ https://example.com/other-2.0.zip --hash=sha256:ef01\n" +
-				"exact===1.0\n"},
+				"exact===1.0 --hash=sha256:12\n"},
 			want: []brief{
 				{"", "", "", ".", true, 0, "r.txt:1"},
 				{"pkg", "", "", "https://example.com/pkg-1.0.tar.gz#sha256=abcd", false, 0, "r.txt:2"},
 				{"other", "", "", "https://example.com/other-2.0.zip", false, 1, "r.txt:3"},
-				{"exact", "===1.0", "", "", false, 0, "r.txt:4"},
+				{"exact", "===1.0", "", "", false, 1, "r.txt:4"},
 			},
 			pinned: true,
 		},
@@ -286,6 +287,10 @@ func TestParseRequirementsFileErrors(t *testing.T) {
 		{"ambiguous option", map[string]string{"r.txt": "--no\n"}, "r.txt:1: ambiguous option --no"},
 		{"bad egg", map[string]string{"r.txt": "-e git+https://x/y.git#egg=a==1\n"}, "r.txt:1: -e git+https://x/y.git#egg=a==1: #egg=a==1 is not a project name"},
 		{"# without a space before it is no comment", map[string]string{"r.txt": "foo#bar==1.0\n"}, `r.txt:1: invalid requirement "foo#bar==1.0": unexpected text at column 4`},
+		{"hashed and unhashed pins", map[string]string{"r.txt": "a==1 --hash=sha256:aa\n-r more.txt\n", "more.txt": "# added later\nEvil==1.0\n"},
+			"more.txt:2: Evil has no --hash, but r.txt:1 has one: once any requirement has a hash, pip checks hashes for all"},
+		{"a long line is quoted short", map[string]string{"r.txt": "root:$6$" + strings.Repeat("x", 80) + ":19000:0:99999:7:::\n"},
+			`r.txt:1: invalid requirement "root:$6$` + strings.Repeat("x", 52) + `…": unexpected text at column 5`},
 		{"bad URL marker", map[string]string{"r.txt": "https://x/p.zip ; os == 'a'\n"}, `r.txt:1: invalid requirement "https://x/p.zip ; os == 'a'": marker`},
 	}
 	for _, tt := range tests {
