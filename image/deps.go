@@ -86,7 +86,7 @@ func installOne(ctx context.Context, client *indexClient, c choice, l wheel.Layo
 	if err := checkLocked(data, c); err != nil {
 		return nil, err
 	}
-	entries, err := wheel.Install(bytes.NewReader(data), int64(len(data)), c.file.Filename, l, wheel.InstallOptions{Requested: c.req.Requested})
+	entries, err := wheel.Install(bytes.NewReader(data), int64(len(data)), c.file.Filename, l, wheel.InstallOptions{Requested: c.req.Requested, Project: c.req.Name})
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", c.req.Name, c.req.Version, err)
 	}

@@ -92,6 +92,10 @@ type Entry struct {
 type InstallOptions struct {
 	Requested bool   // write .dist-info/REQUESTED (the user asked for this distribution, not a dependency)
 	Installer string // content of .dist-info/INSTALLER; "containerize" when empty
+	// Project, when set, is the project the wheel is installed for (a requirement's name): a
+	// file named for another project is refused, as pip refuses it (METADATA's Name is held
+	// to the file name's).
+	Project string
 }
 
 // DefaultInstaller is written to INSTALLER when InstallOptions.Installer is empty.
@@ -161,6 +165,10 @@ var schemeKeys = map[string]bool{"purelib": true, "platlib": true, "headers": tr
 func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallOptions) ([]Entry, error) {
 	if err := l.Validate(); err != nil {
 		return nil, err
+	}
+	if fn, err := pep.ParseWheelFilename(path.Base(filename)); err == nil && opts.Project != "" &&
+		pep.NormalizeName(fn.Name) != pep.NormalizeName(opts.Project) {
+		return nil, fmt.Errorf("%w: the file is for project %s, not %s", ErrInvalidWheel, fn.Name, opts.Project)
 	}
 	w, err := openWheel(r, size, filename)
 	if err != nil {

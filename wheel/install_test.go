@@ -525,3 +525,22 @@ func TestInstallRejectsZipBomb(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// A wheel installed for a requirement must be that project's (PEP 503 names compared), as
+// pip checks: a file named for another project is refused before it is read.
+func TestInstallRefusesAnotherProjectsWheel(t *testing.T) {
+	w := testWheel{name: "evil", version: "1.0", files: []zf{{name: "evil/__init__.py"}},
+		metadata: "Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n"}
+	if _, err := installWheel(t, w, "evil-1.0-py3-none-any.whl", venv, InstallOptions{Project: "Evil"}); err != nil {
+		t.Errorf("evil's wheel for evil: %v", err)
+	}
+	_, err := installWheel(t, w, "evil-1.0-py3-none-any.whl", venv, InstallOptions{Project: "django"})
+	if !errors.Is(err, ErrInvalidWheel) || !strings.Contains(err.Error(), "for project evil, not django") {
+		t.Errorf("evil's wheel for django: err = %v", err)
+	}
+	// METADATA is held to the file name: a file named for the project with another's METADATA.
+	w.metadata = "Metadata-Version: 2.1\nName: other\nVersion: 1.0\n"
+	if _, err := installWheel(t, w, "evil-1.0-py3-none-any.whl", venv, InstallOptions{Project: "evil"}); !errors.Is(err, ErrInvalidWheel) {
+		t.Errorf("METADATA naming another project: err = %v", err)
+	}
+}
