@@ -146,6 +146,9 @@ func (b *builder) index(lock *lockset.Set) (*indexClient, error) {
 	}
 	if b.client == nil {
 		b.client = newIndexClient(c)
+		for _, u := range c.Insecure() {
+			b.logf("warning: package index %s is plain http: what it sends can be read and changed on the way (the lock's hashes still check the files); use https", u)
+		}
 	} else if !slices.Equal(b.client.Indexes(), c.Indexes()) {
 		return nil, fmt.Errorf("the lock names other indexes for this platform (%s) than for the first (%s); build the platforms separately",
 			strings.Join(c.Indexes(), ", "), strings.Join(b.client.Indexes(), ", "))

@@ -44,7 +44,7 @@ func TestBuildPushesARunnableImage(t *testing.T) {
 	if uploaded == 0 || uploaded != total {
 		t.Errorf("upload progress ended at %d of %d", uploaded, total)
 	}
-	for _, want := range []string{"base: " + f.baseRef + " linux/amd64", "python 3.12.7: /usr/local/bin/python3.12", "glibc 2.36", "dependencies: 3 packages installed", "pushed "} {
+	for _, want := range []string{"base: " + f.baseRef + " linux/amd64", "python 3.12.7: /usr/local/bin/python3.12", "glibc 2.36", "dependencies: 3 packages installed", "pushed ", "warning: package index http://127.0.0.1:"} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("progress lacks %q:\n%s", want, log.String())
 		}

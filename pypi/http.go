@@ -228,18 +228,19 @@ func redact(u *url.URL) string {
 	return v.String()
 }
 
-// redactString removes userinfo from a URL string, or hides the string entirely when it
-// does not parse (it could still hold a password).
+// redactString removes userinfo from a URL string. One that does not parse, or has an "@"
+// that the parse did not take for userinfo, is redacted as text (over-hiding is safe): everything from the scheme's "://" up to the last
+// "@" is hidden, since a password may itself hold "@", "/" or ":".
 func redactString(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		if i := strings.Index(raw, "@"); i >= 0 {
-			if j := strings.Index(raw, "://"); j >= 0 && j < i {
-				return raw[:j+3] + "***" + raw[i:]
-			}
-			return "***" + raw[i:]
-		}
-		return raw
+	if u, err := url.Parse(raw); err == nil && (u.User != nil || !strings.Contains(raw, "@")) {
+		return redact(u)
 	}
-	return redact(u)
+	prefix, rest := "", raw
+	if j := strings.Index(raw, "://"); j >= 0 {
+		prefix, rest = raw[:j+3], raw[j+3:]
+	}
+	if i := strings.LastIndex(rest, "@"); i >= 0 {
+		return prefix + "***" + rest[i:]
+	}
+	return raw
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -54,6 +55,10 @@ type Options struct {
 	// gives a strong hash (sha224/256/384/512). Off by default: unverified bytes would end up
 	// in the image.
 	AllowUnhashed bool
+	// AllowInsecureIndex lets an index URL with credentials use plain http on a host other
+	// than loopback (localhost, 127.0.0.0/8, ::1): the password would cross the network in
+	// clear text, so it is an error without it (--allow-insecure-index).
+	AllowInsecureIndex bool
 	// Retries is how many times a transient failure (5xx, connection reset or refused,
 	// timeout, truncated body) is retried; 0 means 2, negative means never.
 	Retries int
@@ -178,11 +183,10 @@ func New(opts Options) (*Client, error) {
 	for i, raw := range append([]string{primary}, opts.ExtraIndexURLs...) {
 		ix, err := parseIndexURL(raw)
 		if err != nil {
-			what := "index URL"
-			if i > 0 {
-				what = "extra index URL"
-			}
-			return nil, fmt.Errorf("%s: %w", what, err)
+			return nil, fmt.Errorf("%s: %w", what(i), err)
+		}
+		if ix.base.Scheme == "http" && ix.user != nil && !opts.AllowInsecureIndex && !loopback(ix.base.Hostname()) {
+			return nil, fmt.Errorf("%s %s has credentials and is plain http: the password would cross the network in clear text — use https, or allow it with --allow-insecure-index", what(i), ix.display)
 		}
 		if seen[ix.display] {
 			continue
@@ -191,6 +195,35 @@ func New(opts Options) (*Client, error) {
 		c.indexes = append(c.indexes, ix)
 	}
 	return c, nil
+}
+
+// what names the i-th index URL of New in its errors.
+func what(i int) string {
+	if i > 0 {
+		return "extra index URL"
+	}
+	return "index URL"
+}
+
+// loopback reports whether host (no port) is this machine: localhost or a loopback address.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Insecure returns the configured indexes that use plain http (credentials removed): their
+// pages and files can be read and changed on the way, which callers warn about.
+func (c *Client) Insecure() []string {
+	var out []string
+	for _, ix := range c.indexes {
+		if ix.base.Scheme == "http" {
+			out = append(out, ix.display)
+		}
+	}
+	return out
 }
 
 func parseIndexURL(raw string) (index, error) {

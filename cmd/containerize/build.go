@@ -34,8 +34,10 @@ type buildOptions struct {
 	tag           string
 	indexURL      string
 	extraIndexURL []string
-	cacheDir      string
-	ignoreSysPkgs bool
+	// allowInsecureIndex lets credentials go to a plain-http index on another host.
+	allowInsecureIndex bool
+	cacheDir           string
+	ignoreSysPkgs      bool
 }
 
 // newBuildCmd builds the build command; runF runs it (buildRun, or a test's stand-in).
@@ -89,6 +91,7 @@ collectstatic needs Python, so the image runs it when the container starts, befo
 	f.StringVar(&opts.tag, "tag", "", "image name for --output docker, --load and the OCI layout (default <project>:latest)")
 	f.StringVar(&opts.indexURL, "index-url", "", "package index to download wheels from (default $PIP_INDEX_URL, else the lock's index, else PyPI)")
 	f.StringArrayVar(&opts.extraIndexURL, "extra-index-url", nil, "additional package index (default $PIP_EXTRA_INDEX_URL); repeatable")
+	f.BoolVar(&opts.allowInsecureIndex, "allow-insecure-index", false, "send an index URL's credentials over plain http to a host other than this machine (clear text)")
 	f.StringVar(&opts.cacheDir, "cache-dir", "", "where wheels, dependency layers, resolutions and base image facts are cached (default the user cache directory)")
 	f.BoolVar(&opts.ignoreSysPkgs, "ignore-system-packages", false, "build even when the project needs Debian runtime libraries the base image lacks")
 	return cmd
@@ -127,6 +130,7 @@ func buildRun(opts *buildOptions) error {
 	if len(opts.extraIndexURL) > 0 {
 		po.ExtraIndexURLs = opts.extraIndexURL
 	}
+	po.AllowInsecureIndex = opts.allowInsecureIndex
 	po.CacheDir = filepath.Join(cacheDir, "wheels")
 	po.UserAgent = "containerize/" + buildVersion()
 
