@@ -87,6 +87,7 @@ collectstatic needs Python, so the image runs it when the container starts, befo
 	f.StringVar(&opts.platforms, "platform", "", "comma-separated platforms, e.g. linux/amd64,linux/arm64 (several give an image index)")
 	f.StringVar(&opts.push, "push", "", "push the image to this registry reference")
 	f.StringArrayVar(&opts.outputs, "output", nil, "write the image: docker,dest=FILE (a tarball for docker load) or oci,dest=DIR (an OCI layout); repeatable")
+	cmd.RegisterFlagCompletionFunc("output", completeOutput)
 	f.BoolVar(&opts.load, "load", false, "load the image into the local Docker daemon (docker load)")
 	f.StringVar(&opts.tag, "tag", "", "image name for --output docker, --load and the OCI layout (default <project>:latest)")
 	f.StringVar(&opts.indexURL, "index-url", "", "package index to download wheels from (default $PIP_INDEX_URL, else the lock's index, else PyPI)")

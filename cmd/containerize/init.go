@@ -95,6 +95,9 @@ replaces them and keeps a backup (FILE.bak), --dry-run prints a unified diff and
 	f.StringVar(&opts.Flags.Server, "server", "", "web server: gunicorn, uvicorn (gunicorn with uvicorn workers, ASGI) or daphne (ASGI)")
 	f.StringVar(&services, "services", "", "comma-separated services for docker-compose.yml: "+
 		strings.Join(detect.Strings(config.ComposeServices), ", ")+`, or "none"`)
+	cmd.RegisterFlagCompletionFunc("python", completeOneOf(config.Python.Supported...))
+	cmd.RegisterFlagCompletionFunc("server", completeOneOf(config.Servers...))
+	cmd.RegisterFlagCompletionFunc("services", completeList(append(detect.Strings(config.ComposeServices), "none")...))
 	f.BoolVar(&patch, "settings-patch", false, "append the block that reads SECRET_KEY, DEBUG, ALLOWED_HOSTS and DATABASE_URL from the environment to the settings module")
 	f.BoolVar(&noPatch, "no-settings-patch", false, "do not touch the settings module")
 	return cmd
