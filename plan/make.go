@@ -90,11 +90,15 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 	return pl, nil
 }
 
-// healthcheck is the image's HEALTHCHECK: healthy once the server answers anything below
-// 500 (a 404 at / is fine). A short interval makes `docker compose up --wait` return soon.
+// healthcheck is the image's HEALTHCHECK (the Dockerfile's and the daemonless image's):
+// healthy once the server accepts a connection on its port. It sends no request: any URL
+// would reach Django, and most API projects answer / with a 404 that Django logs as a
+// warning, every interval. gunicorn, uvicorn and daphne all drop a connection that sends
+// nothing without a log line above debug. A short interval makes `docker compose up --wait`
+// return soon.
 func healthcheck(port int) Healthcheck {
 	return Healthcheck{
-		Command:  []string{"python", "-c", fmt.Sprintf("import http.client, sys; c = http.client.HTTPConnection('127.0.0.1', %d, timeout=4); c.request('GET', '/', headers={'Host': 'localhost'}); sys.exit(c.getresponse().status >= 500)", port)},
+		Command:  []string{"python", "-c", fmt.Sprintf("import socket; socket.create_connection(('127.0.0.1', %d), timeout=4).close()", port)},
 		Interval: 10 * time.Second, Timeout: 5 * time.Second, StartPeriod: 30 * time.Second, Retries: 3,
 	}
 }
