@@ -161,6 +161,9 @@ func PrepareInit(o Init) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Log != nil && !slices.Equal(cfg.Services, p.Services) {
+		fmt.Fprintf(o.Log, "Services chosen: %s\n", cmp.Or(strings.Join(detect.Strings(cfg.Services), ", "), "none"))
+	}
 	out, err := generate.Generate(pl, generate.Options{Rand: o.Rand, HostUser: generate.HostUser{UID: o.UID, GID: o.GID}})
 	if err != nil {
 		return nil, err
@@ -177,6 +180,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	for _, k := range kept {
 		notes = append(notes, fmt.Sprintf("%s is left as it is: containerize.toml lists it in keep", k))
 	}
+	notes = append(notes, orphanedVolumes(p, saved, pl)...)
 	changes, err := safewrite.Plan(o.Dir, append(migrated, files...))
 	if err != nil {
 		return nil, err
@@ -199,6 +203,33 @@ func PrepareInit(o Init) (*Changes, error) {
 		}
 	}
 	return c, nil
+}
+
+// orphanedVolumes notes the named volumes the saved answers' stack used that the new one does
+// not (sqlite's app-data after switching to postgres, say): Compose leaves them and their data
+// behind, so the user is told their names and how to remove them.
+func orphanedVolumes(p *detect.Project, saved *config.Config, pl *plan.Plan) []string {
+	if saved == nil {
+		return nil
+	}
+	prevCfg, err := wizard.Resolve(p, saved, wizard.Flags{}, nil)
+	if err != nil {
+		return nil
+	}
+	prev, err := plan.Make(p, prevCfg)
+	if err != nil {
+		return nil
+	}
+	now := append(slices.Clone(pl.Compose.Volumes), pl.Dev.VolumeNames...)
+	var notes []string
+	for _, v := range append(slices.Clone(prev.Compose.Volumes), prev.Dev.VolumeNames...) {
+		if prev.Name == pl.Name && slices.Contains(now, v) {
+			continue
+		}
+		name := prev.Name + "_" + v
+		notes = append(notes, fmt.Sprintf("volume %s (%s) is no longer used by the stack: its data stays until you remove it: docker volume rm %s (once docker compose up has recreated the containers that used it)", name, v, name))
+	}
+	return notes
 }
 
 // recordFiles leaves out the files containerize.toml keeps and adds the new record of the
@@ -377,7 +408,7 @@ func Summary(w io.Writer, p *detect.Project) {
 	}
 	fmt.Fprintln(w)
 	if len(p.Services) > 0 {
-		fmt.Fprintf(w, "Services: %s\n", strings.Join(detect.Strings(p.Services), ", "))
+		fmt.Fprintf(w, "Detected services: %s\n", strings.Join(detect.Strings(p.Services), ", "))
 	}
 	for _, c := range p.Python.Conflicts {
 		fmt.Fprintf(w, "note: %s\n", c)

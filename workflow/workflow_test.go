@@ -375,3 +375,36 @@ func TestAdopt(t *testing.T) {
 		}
 	}
 }
+
+// TestPrepareInitSwitchToPostgres: after sqlite → postgres the summary says what the answers
+// chose, and the notes name the sqlite volumes the new stack leaves behind.
+func TestPrepareInitSwitchToPostgres(t *testing.T) {
+	dir := samples.Copy(t, "library")
+	c, err := PrepareInit(yes(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, dir, c)
+	if n := strings.Join(c.Notes, "\n"); strings.Contains(n, "no longer used") {
+		t.Errorf("first run notes: %s", n)
+	}
+	var log bytes.Buffer
+	o := yes(dir)
+	o.Log = &log
+	o.Flags.Services, o.Flags.ServicesSet = []detect.Service{detect.ServicePostgres}, true
+	if c, err = PrepareInit(o); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "Detected services: sqlite\n") || !strings.Contains(log.String(), "Services chosen: postgres\n") {
+		t.Errorf("summary:\n%s", log.String())
+	}
+	notes := strings.Join(c.Notes, "\n")
+	for _, v := range []string{"library_app-data", "library_app-dev-data"} {
+		if !strings.Contains(notes, "volume "+v+" ") || !strings.Contains(notes, "docker volume rm "+v+" ") {
+			t.Errorf("notes lack %s:\n%s", v, notes)
+		}
+	}
+	if strings.Contains(notes, "postgres-data") {
+		t.Errorf("a volume still used is noted:\n%s", notes)
+	}
+}
