@@ -8,6 +8,8 @@ package plan
 
 import (
 	"encoding/json"
+	"path"
+	"slices"
 	"time"
 
 	"github.com/containerize/containerize/config"
@@ -231,6 +233,22 @@ type Patch struct {
 type Ignore struct {
 	Virtualenvs []string `json:"virtualenvs"`
 	LocalData   []string `json:"local_data"`
+}
+
+// UsualVirtualenvs are the virtualenv folder names .dockerignore leaves out at any depth,
+// found or not.
+func (Ignore) UsualVirtualenvs() []string { return []string{".venv", "venv"} }
+
+// VirtualenvLines are the found virtualenvs that need a .dockerignore line of their own: those
+// the usual names do not already cover, so a .venv made between two runs changes nothing.
+func (i Ignore) VirtualenvLines() []string {
+	var out []string
+	for _, v := range i.Virtualenvs {
+		if !slices.Contains(i.UsualVirtualenvs(), path.Base(v)) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // Runtime user of the image.

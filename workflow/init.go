@@ -161,7 +161,9 @@ func PrepareInit(o Init) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.Log != nil && !slices.Equal(cfg.Services, p.Services) {
+	// sqlite is detected but runs in the application's container: compare compose's services.
+	detected := slices.DeleteFunc(slices.Clone(p.Services), func(s detect.Service) bool { return !slices.Contains(config.ComposeServices, s) })
+	if o.Log != nil && !slices.Equal(cfg.Services, detected) {
 		fmt.Fprintf(o.Log, "Services chosen: %s\n", cmp.Or(strings.Join(detect.Strings(cfg.Services), ", "), "none"))
 	}
 	out, err := generate.Generate(pl, generate.Options{Rand: o.Rand, HostUser: generate.HostUser{UID: o.UID, GID: o.GID}})

@@ -408,3 +408,35 @@ func TestPrepareInitSwitchToPostgres(t *testing.T) {
 		t.Errorf("a volume still used is noted:\n%s", notes)
 	}
 }
+
+// TestPrepareInitNewVenvChangesNothing: a .venv made between two runs is already left out of
+// the build context by the usual names, so the second run changes no file.
+func TestPrepareInitNewVenvChangesNothing(t *testing.T) {
+	dir := samples.Copy(t, "library")
+	c, err := PrepareInit(yes(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, dir, c)
+	if err := os.MkdirAll(filepath.Join(dir, ".venv", "lib"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".venv", "pyvenv.cfg"), []byte("home = /usr/bin\nversion = 3.11.9\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	o := yes(dir)
+	o.Log = &log
+	again, err := PrepareInit(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range again.Changes {
+		if ch.Action != safewrite.Unchanged {
+			t.Errorf("%s would %s:\n%s", ch.File.Path, ch.Action, ch.Diff)
+		}
+	}
+	if strings.Contains(log.String(), "Services chosen") {
+		t.Errorf("the answers did not change, yet:\n%s", log.String())
+	}
+}
