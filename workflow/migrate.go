@@ -36,7 +36,11 @@ type Migrate struct {
 // o.Log and returns the manifests that declare what the virtualenv runs on. It writes
 // nothing.
 func PrepareMigrate(o Migrate) (*Changes, error) {
-	p, err := detect.Detect(os.DirFS(o.Dir), o.Dir)
+	fsys, err := detect.Dir(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	p, err := detect.Detect(fsys, o.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +76,11 @@ func prepareMigrate(o Migrate, p *detect.Project) ([]safewrite.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := migrate.Input{Project: p, FS: os.DirFS(o.Dir), Venv: v, Dists: dists, Dir: resolved, Python: config.Python}
+	fsys, err := detect.Dir(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	in := migrate.Input{Project: p, FS: fsys, Venv: v, Dists: dists, Dir: resolved, Python: config.Python}
 	rep, err := migrate.Analyze(in)
 	if err != nil {
 		return nil, err
