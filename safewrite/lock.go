@@ -16,40 +16,57 @@ const LockName = ".containerize.lock"
 var errLocked = errors.New("locked")
 
 // Lock is a project's write lock, held until Unlock.
-type Lock struct{ f *os.File }
+type Lock struct {
+	f    *os.File
+	name string
+}
 
 // LockProject takes the write lock of the project at root. When another run holds it,
 // waiting is called once and the lock is tried again until wait has passed; then the error
 // says what to do. The lock is released by Unlock, or by the system when the process ends.
 func LockProject(root string, wait time.Duration, waiting func()) (*Lock, error) {
 	name := filepath.Join(root, LockName)
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, tempMode)
-	if err != nil {
-		return nil, fmt.Errorf("lock the project: %w", err)
-	}
 	deadline := time.Now().Add(wait)
-	for said := false; ; said = true {
-		err := tryLock(f)
-		if err == nil {
-			return &Lock{f: f}, nil
+	said := false
+	for {
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, tempMode)
+		if err != nil {
+			return nil, fmt.Errorf("lock the project: %w", err)
 		}
-		if !errors.Is(err, errLocked) {
+		err = tryLock(f)
+		if err == nil {
+			// The holder before us may have removed the file it unlocked; a lock on a
+			// removed file keeps no one out, so take the one now at the name.
+			fi, ferr := f.Stat()
+			ni, nerr := os.Stat(name)
+			if ferr == nil && nerr == nil && os.SameFile(fi, ni) {
+				return &Lock{f: f, name: name}, nil
+			}
+			unlock(f)
 			f.Close()
+			continue
+		}
+		f.Close()
+		if !errors.Is(err, errLocked) {
 			return nil, fmt.Errorf("lock the project (%s): %w", name, err)
 		}
 		if !time.Now().Before(deadline) {
-			f.Close()
 			return nil, fmt.Errorf("another containerize run is writing in %s (it holds %s) and did not finish within %v; nothing was written: wait for it to finish, then run again", root, LockName, wait)
 		}
 		if !said && waiting != nil {
 			waiting()
+			said = true
 		}
 		time.Sleep(min(50*time.Millisecond, time.Until(deadline)))
 	}
 }
 
-// Unlock releases the lock.
+// Unlock releases the lock. Where a held file can be removed safely (unix), the lock file is
+// removed first, so a run that ends normally leaves none behind.
 func (l *Lock) Unlock() error {
+	if removeHeld {
+		os.Remove(l.name)
+	}
 	err := unlock(l.f)
 	if cerr := l.f.Close(); err == nil {
 		err = cerr

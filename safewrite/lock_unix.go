@@ -17,4 +17,7 @@ func tryLock(f *os.File) error {
 	return err
 }
 
+// removeHeld says whether Unlock removes the lock file while holding it.
+const removeHeld = true
+
 func unlock(f *os.File) error { return unix.Flock(int(f.Fd()), unix.LOCK_UN) }

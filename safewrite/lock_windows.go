@@ -18,6 +18,9 @@ func tryLock(f *os.File) error {
 	return err
 }
 
+// removeHeld says whether Unlock removes the lock file while holding it.
+const removeHeld = false
+
 func unlock(f *os.File) error {
 	var ol windows.Overlapped
 	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, &ol)
