@@ -95,41 +95,53 @@ func leftovers(t *testing.T, dir string) []string {
 	return found
 }
 
-// TestKillDuringWrite kills `init --force` at random moments (SIGKILL, and every third
-// time SIGTERM), then lets the next run recover: the project is always exactly the whole
-// result before or after that run, and no temp file, journal or lock survives.
+// TestKillDuringWrite kills `init --force` and `migrate` at random moments (SIGKILL, and
+// every third time SIGTERM), then lets the next run recover: the project is always exactly
+// the whole result before or after the killed run, and no temp file, journal or lock
+// survives.
 func TestKillDuringWrite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts hundreds of processes")
 	}
-	n := count(30, 200)
-	base := copySample(t, "channels-asgi")
-	runOK(t, "init", "--yes", "--port", "8001", base)
+	t.Run("init", func(t *testing.T) {
+		base := copySample(t, "channels-asgi")
+		runOK(t, "init", "--yes", "--port", "8001", base)
+		killLoop(t, count(30, 200), base,
+			[]string{"init", "--yes", "--force", "--port", "8002"},
+			[]string{"init", "--yes", "--dry-run", "--port", "8002"})
+	})
+	t.Run("migrate", func(t *testing.T) {
+		killLoop(t, count(10, 100), copySample(t, "legacy-venv"),
+			[]string{"migrate", "--yes", "--force"},
+			[]string{"migrate", "--yes", "--dry-run"})
+	})
+}
+
+// killLoop runs args on n copies of base, each killed at a random moment, then recovers each
+// with recoverArgs (a dry run: it writes nothing of its own) and compares.
+func killLoop(t *testing.T, n int, base string, args, recoverArgs []string) {
 	before := tree(t, base)
 	done := copyOf(t, base)
-	start := time.Now()
-	runOK(t, "init", "--yes", "--force", "--port", "8002", done)
-	took := time.Since(start)
+	runOK(t, append(args, done)...)
 	after := tree(t, done)
 	again := copyOf(t, base)
-	runOK(t, "init", "--yes", "--force", "--port", "8002", again)
+	runOK(t, append(args, again)...)
 	if !maps.Equal(after, tree(t, again)) {
-		t.Fatal("init --force is not deterministic; the test cannot tell a whole result from a mixed one")
+		t.Fatal("the run is not deterministic; the test cannot tell a whole result from a mixed one")
 	}
 	// The step log makes the write phase last longer: time a run with it.
 	logDir := t.TempDir()
-	timed := copyOf(t, base)
-	start = time.Now()
-	if err := containerize(filepath.Join(logDir, "timed"), "init", "--yes", "--force", "--port", "8002", timed).Run(); err != nil {
+	start := time.Now()
+	if err := containerize(filepath.Join(logDir, "timed"), append(args, copyOf(t, base))...).Run(); err != nil {
 		t.Fatal(err)
 	}
-	took = max(took, time.Since(start))
+	took := time.Since(start)
 
 	var finished, landed, caught, journaled, mixed, left int
 	for i := range n {
 		dir := copyOf(t, base)
 		stepLog := filepath.Join(logDir, fmt.Sprintf("steps-%d", i))
-		cmd := containerize(stepLog, "init", "--yes", "--force", "--port", "8002", dir)
+		cmd := containerize(stepLog, append(args, dir)...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -162,8 +174,7 @@ func TestKillDuringWrite(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, safewrite.JournalName)); err == nil {
 			journaled++
 		}
-		// The next run (a dry run writes nothing of its own) recovers first.
-		runOK(t, "init", "--yes", "--dry-run", "--port", "8002", dir)
+		runOK(t, append(recoverArgs, dir)...)
 		got := tree(t, dir)
 		if l := leftovers(t, dir); len(l) > 0 {
 			left++
