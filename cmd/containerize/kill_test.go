@@ -155,10 +155,11 @@ func killLoop(t *testing.T, n int, base string, args, recoverArgs []string) {
 		var ee *exec.ExitError
 		killed := errors.As(err, &ee) && !ee.Exited()
 		steps, _ := os.ReadFile(stepLog)
+		_, jerr := os.Stat(filepath.Join(dir, safewrite.JournalName))
 		switch {
 		case err == nil:
 			finished++
-		case killed && len(steps) > 0:
+		case killed && (len(steps) > 0 || jerr == nil):
 			landed++
 		case sig == syscall.SIGTERM && len(steps) > 0:
 			caught++
@@ -171,7 +172,7 @@ func killLoop(t *testing.T, n int, base string, args, recoverArgs []string) {
 				}
 			}
 		}
-		if _, err := os.Stat(filepath.Join(dir, safewrite.JournalName)); err == nil {
+		if jerr == nil {
 			journaled++
 		}
 		runOK(t, append(recoverArgs, dir)...)
