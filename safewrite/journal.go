@@ -118,7 +118,7 @@ func (t *tree) commit(writes []*write, opts Options) (err error) {
 	if err := step("journal " + statePrepare); err != nil {
 		return err
 	}
-	fail := func(err error) error { return errors.Join(err, t.undo(j)) }
+	fail := func(err error) error { return errors.Join(err, t.undo(j, step)) }
 	for _, d := range j.Dirs {
 		if err := t.root.Mkdir(filepath.FromSlash(d), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 			return fail(fmt.Errorf("create directory %s: %w", d, err))
@@ -219,9 +219,12 @@ func (t *tree) finish(j *journal, step func(string) error) error {
 // their old content back (or are removed, if created), temp files, copies and created
 // directories are removed, then the journal. What cannot be undone is reported, naming
 // where the old content is kept; the journal then stays for the next run.
-func (t *tree) undo(j *journal) error {
+func (t *tree) undo(j *journal, step func(string) error) error {
 	var errs []error
 	for _, f := range slices.Backward(j.Files) {
+		if err := step("undo " + f.Path); err != nil {
+			return err
+		}
 		if j.State == statePrepare || t.exists(f.Temp) {
 			// Never renamed: its temp and copy are all there is.
 			if err := t.remove(f.Temp); err != nil {
@@ -364,10 +367,13 @@ func Recover(root string, log io.Writer) error {
 		return err
 	}
 	defer t.close()
-	return t.recover(log, nil)
+	return t.recover(log, nil, noStep)
 }
 
-func (t *tree) recover(log io.Writer, dirs []string) error {
+func noStep(string) error { return nil }
+
+// recover is Recover, also removing stale temps in dirs; step is Options.Step.
+func (t *tree) recover(log io.Writer, dirs []string, step func(string) error) error {
 	j, err := t.readJournal()
 	if err != nil {
 		return err
@@ -386,13 +392,16 @@ func (t *tree) recover(log io.Writer, dirs []string) error {
 						return fmt.Errorf("finish the interrupted write of %s: %w", f.Path, err)
 					}
 				}
+				if err := step("redo " + f.Path); err != nil {
+					return err
+				}
 			}
-			if err := t.finish(j, func(string) error { return nil }); err != nil {
+			if err := t.finish(j, step); err != nil {
 				return fmt.Errorf("finish the interrupted write: %w", err)
 			}
 			fmt.Fprintf(log, "finished the write an interrupted run had begun: %s\n", strings.Join(names, ", "))
 		default:
-			if err := t.undo(j); err != nil {
+			if err := t.undo(j, step); err != nil {
 				return fmt.Errorf("roll back the interrupted write: %w", err)
 			}
 			fmt.Fprintf(log, "rolled back the write an interrupted run had begun (%s were left as they were before it)\n", strings.Join(names, ", "))

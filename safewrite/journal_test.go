@@ -3,6 +3,7 @@ package safewrite
 import (
 	"context"
 	"errors"
+	"io"
 	"maps"
 	"strings"
 	"testing"
@@ -162,4 +163,67 @@ func TestLock(t *testing.T) {
 		t.Fatalf("lock after release: %v", err)
 	}
 	l2.Unlock()
+}
+
+// The recovery itself is killed at each of its steps, after a run killed at each step: the
+// recovery after that still leaves one whole result.
+func TestKilledRecoveryRecovers(t *testing.T) {
+	root, changes := killFixture(t)
+	before := snapshot(t, root)
+	if _, err := Apply(root, changes, Options{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	after := snapshot(t, root)
+	pairs := 0
+	for n := 1; ; n++ {
+		finished := false
+		for m := 1; ; m++ {
+			root, changes := killFixture(t)
+			calls := 0
+			_, err := Apply(root, changes, Options{Force: true, Step: func(string) error {
+				if calls++; calls == n {
+					return errKill
+				}
+				return nil
+			}})
+			if err == nil {
+				finished = true
+				break
+			}
+			tr, err := openTree(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rcalls := 0
+			err = tr.recover(io.Discard, nil, func(string) error {
+				if rcalls++; rcalls == m {
+					return errKill
+				}
+				return nil
+			})
+			tr.close()
+			if err == nil {
+				break // the recovery has fewer than m steps
+			}
+			if !errors.Is(err, errKill) {
+				t.Fatalf("recovery stopped at %d after a kill at %d: %v", m, n, err)
+			}
+			pairs++
+			if err := Recover(root, io.Discard); err != nil {
+				t.Fatalf("Recover after kills at %d and %d: %v", n, m, err)
+			}
+			got := snapshot(t, root)
+			if !maps.Equal(got, before) && !maps.Equal(got, after) {
+				t.Errorf("kill at step %d, recovery killed at step %d: a mixed project", n, m)
+				assertSameTree(t, after, got)
+			}
+		}
+		if finished {
+			break
+		}
+	}
+	if pairs < 20 {
+		t.Errorf("only %d (run, recovery) kill pairs", pairs)
+	}
+	t.Logf("%d (run step, recovery step) kill pairs, each recovered to one whole result", pairs)
 }

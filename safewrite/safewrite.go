@@ -219,7 +219,7 @@ func Apply(root string, changes []Change, opts Options) (Result, error) {
 				dirs = append(dirs, path.Dir(p))
 			}
 		}
-		if err := t.recover(log, dirs); err != nil {
+		if err := t.recover(log, dirs, noStep); err != nil {
 			return Result{}, err
 		}
 	}
