@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"io/fs"
 	"io"
 	"maps"
 	"os"
@@ -195,6 +196,16 @@ func PrepareInit(o Init) (*Changes, error) {
 			c.Consent[ch.File.Path] = reasonForeign
 		}
 	}
+	// A .dockerignore left as it is must still keep secrets out of docker build's context.
+	if name := pl.Files.Dockerignore; c.Consent[name] != "" || slices.Contains(kept, name) {
+		note, err := leakyDockerignore(o.Dir, name, slices.Contains(kept, name))
+		if err != nil {
+			return nil, err
+		}
+		if note != "" {
+			c.Notes = append(c.Notes, note)
+		}
+	}
 	return c, nil
 }
 
@@ -286,7 +297,7 @@ func merge(dir string, out *generate.Output, compose string) ([]safewrite.File, 
 	for _, f := range out.Files {
 		files = append(files, safewrite.File{Path: f.Path, Data: f.Data})
 		if f.Path == ".env.example" && !hasEnv {
-			files = append(files, safewrite.File{Path: ".env", Data: out.Env})
+			files = append(files, safewrite.File{Path: ".env", Data: out.Env, Mode: EnvMode})
 		}
 	}
 	for _, b := range out.Blocks {
@@ -324,6 +335,9 @@ func merge(dir string, out *generate.Output, compose string) ([]safewrite.File, 
 func appended(path string, old, data []byte) safewrite.File {
 	return safewrite.File{Path: path, Data: data, NoBackup: bytes.HasPrefix(data, old)}
 }
+
+// EnvMode is the permission of a new .env: it holds the secrets, for its owner alone.
+const EnvMode fs.FileMode = 0o600
 
 // Confirmer asks before overwriting a file the user owns, unless the answers already said
 // yes. A run applies all of its changes or none: without a Prompter, or when the answer is
