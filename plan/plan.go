@@ -208,6 +208,9 @@ type Patch struct {
 	// SecretKeyEnv and HostsEnv are the variables SECRET_KEY and ALLOWED_HOSTS are read from.
 	SecretKeyEnv string `json:"secret_key_env"`
 	HostsEnv     string `json:"hosts_env"`
+	// FailClosedEnv is the variable the image sets (to 1) so that the block falls back to
+	// nothing the settings above say: DEBUG is off unless set, and SECRET_KEY must be set.
+	FailClosedEnv string `json:"fail_closed_env"`
 	// BeginMarker and EndMarker delimit the block, so a re-run replaces it in place.
 	BeginMarker string `json:"-"`
 	EndMarker   string `json:"-"`
