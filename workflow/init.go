@@ -13,6 +13,8 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -197,13 +199,17 @@ func PrepareInit(o Init) (*Changes, error) {
 		}
 	}
 	// A .dockerignore left as it is must still keep secrets out of docker build's context.
+	// The reason to replace the user's says so; a kept one gets a note.
 	if name := pl.Files.Dockerignore; c.Consent[name] != "" || slices.Contains(kept, name) {
-		note, err := leakyDockerignore(o.Dir, name, slices.Contains(kept, name))
-		if err != nil {
+		leak, err := leakyDockerignore(o.Dir, name)
+		switch {
+		case err != nil:
 			return nil, err
-		}
-		if note != "" {
-			c.Notes = append(c.Notes, note)
+		case leak == "":
+		case c.Consent[name] != "":
+			c.Consent[name] += " and " + leak
+		default:
+			c.Notes = append(c.Notes, fmt.Sprintf("%s %s; add these lines, or remove it from keep in %s and run init again to replace it", name, leak, config.FileName))
 		}
 	}
 	return c, nil
@@ -312,6 +318,10 @@ func merge(dir string, out *generate.Output, compose string) ([]safewrite.File, 
 		approved[b.Path] = true
 	}
 	if hasEnv {
+		// An existing .env keeps its permission; one others can read is worth a word.
+		if fi, err := os.Stat(filepath.Join(dir, ".env")); err == nil && fi.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
+			notes = append(notes, fmt.Sprintf(".env holds secrets and other users can read it (%v): chmod 600 .env", fi.Mode().Perm()))
+		}
 		merged, added := generate.MergeEnv(oldEnv, out.Env)
 		if len(added) > 0 {
 			files = append(files, appended(".env", oldEnv, merged))

@@ -3,6 +3,7 @@ package workflow
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -41,7 +42,8 @@ func TestEnvPrivateAndIgnored(t *testing.T) {
 }
 
 // TestLeakyDockerignore: a .dockerignore init leaves in place (the user's, or kept) that
-// lets secrets through is reported with the patterns it lacks; the generated one is not.
+// lets secrets through is reported with the patterns it lacks: in the reason to replace the user's, in a note for a
+// kept one; the generated one is not.
 func TestLeakyDockerignore(t *testing.T) {
 	dir := samples.Copy(t, "library")
 	setFile(t, dir, ".dockerignore", ".env\n*.bak\n**/.ssh\n")
@@ -49,18 +51,20 @@ func TestLeakyDockerignore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	notes := strings.Join(c.Notes, "\n")
-	if !strings.Contains(notes, ".dockerignore lets secrets into the docker build context: it lacks **/.env **/.env.* **/.envrc") ||
-		!strings.Contains(notes, " **/id_rsa* ") || !strings.Contains(notes, " **/*.bak ") || strings.Contains(notes, "**/.ssh") ||
-		!strings.Contains(notes, "containerize init --force replaces it") {
-		t.Errorf("notes:\n%s", notes)
+	reason := c.Consent[".dockerignore"]
+	if !strings.HasPrefix(reason, reasonForeign+" and lets secrets into docker build's context: it lacks **/.env **/.env.* **/.envrc") ||
+		!strings.Contains(reason, " **/id_rsa* ") || !strings.Contains(reason, " **/*.bak ") || strings.Contains(reason, "**/.ssh") {
+		t.Errorf("consent reason: %s", reason)
+	}
+	if err := c.NeedConsent(); err == nil || !strings.Contains(err.Error(), ".dockerignore was not written by containerize and lets secrets") {
+		t.Errorf("consent error: %v", err)
 	}
 	apply(t, dir, withoutConsent(c))
 	editFile(t, dir, "containerize.toml", "keep = []", `keep = [".dockerignore"]`)
 	if c, err = PrepareInit(yes(dir)); err != nil {
 		t.Fatal(err)
 	}
-	if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, "it lacks **/.env ") || !strings.Contains(notes, "remove it from keep in containerize.toml") {
+	if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, ".dockerignore lets secrets into docker build's context: it lacks **/.env ") || !strings.Contains(notes, "remove it from keep in containerize.toml") {
 		t.Errorf("kept notes:\n%s", notes)
 	}
 
@@ -76,5 +80,25 @@ func TestLeakyDockerignore(t *testing.T) {
 	}
 	if notes := strings.Join(c.Notes, "\n"); strings.Contains(notes, "lets secrets") {
 		t.Errorf("the generated .dockerignore is reported:\n%s", notes)
+	}
+}
+
+// TestEnvReadableByOthers: an existing .env others can read keeps its mode (it is the
+// user's) and gets a note.
+func TestEnvReadableByOthers(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no permission bits")
+	}
+	dir := samples.Copy(t, "library")
+	setFile(t, dir, ".env", "SECRET_KEY=mine\n")
+	if err := os.Chmod(filepath.Join(dir, ".env"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := PrepareInit(yes(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, ".env holds secrets and other users can read it (-rw-r--r--): chmod 600 .env") {
+		t.Errorf("notes:\n%s", notes)
 	}
 }
