@@ -230,7 +230,7 @@ type Patch struct {
 }
 
 // Ignore is what .dockerignore (and the daemonless build's context) leaves out besides
-// the fixed list: the project's virtualenvs and its local data folders.
+// the fixed list, Exclusions: the project's virtualenvs and its local data folders.
 type Ignore struct {
 	Virtualenvs []string `json:"virtualenvs"`
 	LocalData   []string `json:"local_data"`
