@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -120,7 +121,7 @@ func TestKillDuringWrite(t *testing.T) {
 // killLoop runs args on n copies of base, each killed at a random moment, then recovers each
 // with recoverArgs (a dry run: it writes nothing of its own) and compares.
 func killLoop(t *testing.T, n int, base string, args, recoverArgs []string) {
-	before := tree(t, base)
+	before := tree(t, copyOf(t, base)) // a copy, as each run's: CopyTree does not keep modes
 	done := copyOf(t, base)
 	runOK(t, append(args, done)...)
 	after := tree(t, done)
@@ -183,11 +184,32 @@ func killLoop(t *testing.T, n int, base string, args, recoverArgs []string) {
 		}
 		if !maps.Equal(got, before) && !maps.Equal(got, after) {
 			mixed++
-			t.Errorf("kill %d (after %q): the project is neither the whole result before nor after the run", i, lastLine(steps))
+			t.Errorf("kill %d (after %q): the project is neither the whole result before nor after the run: %s", i, lastLine(steps), treeDiff(before, after, got))
 		}
 	}
 	t.Logf("%d kills: %d SIGKILLs landed inside the write phase (%d left a journal to recover), %d SIGTERMs were caught there, %d came after the run finished; %d mixed, %d with leftovers",
 		n, landed, journaled, caught, finished, mixed, left)
+}
+
+// treeDiff names the entries where got differs from before and from after.
+func treeDiff(before, after, got map[string]string) string {
+	var d []string
+	for _, m := range []map[string]string{before, after} {
+		var names []string
+		for k := range got {
+			if m[k] != got[k] {
+				names = append(names, k)
+			}
+		}
+		for k := range m {
+			if _, ok := got[k]; !ok {
+				names = append(names, k+" (missing)")
+			}
+		}
+		slices.Sort(names)
+		d = append(d, strings.Join(names, ", "))
+	}
+	return "differs from the result before in " + d[0] + "; from the result after in " + d[1]
 }
 
 func lastLine(b []byte) string {
