@@ -30,29 +30,39 @@ func killFixture(t *testing.T) (root string, changes []Change) {
 	return root, changes
 }
 
+// wholeResults are the project of killFixture before and after its plan is applied.
+func wholeResults(t *testing.T) (before, after map[string]string) {
+	t.Helper()
+	root, changes := killFixture(t)
+	before = snapshot(t, root)
+	if _, err := Apply(root, changes, Options{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	return before, snapshot(t, root)
+}
+
+// stopAt is a Step that stops the run at its nth step, calling at(step) there.
+func stopAt(n int, at func(step string)) func(string) error {
+	calls := 0
+	return func(step string) error {
+		if calls++; calls == n {
+			at(step)
+			return errKill
+		}
+		return nil
+	}
+}
+
 // A run stopped after each step of the write phase, as a kill would stop it, and then
 // recovered: the project is always the whole old or the whole new result, with no temp
 // file or journal left; the stops before the commit roll back, the others roll forward.
 func TestKilledAtEveryStepRecoversToOneWholeResult(t *testing.T) {
-	root, changes := killFixture(t)
-	before := snapshot(t, root)
-	if _, err := Apply(root, changes, Options{Force: true}); err != nil {
-		t.Fatal(err)
-	}
-	after := snapshot(t, root)
-
+	before, after := wholeResults(t)
 	var steps []string
 	for n := 1; ; n++ {
 		root, changes := killFixture(t)
-		calls := 0
 		var last string
-		_, err := Apply(root, changes, Options{Force: true, Step: func(s string) error {
-			if calls++; calls == n {
-				last = s
-				return errKill
-			}
-			return nil
-		}})
+		_, err := Apply(root, changes, Options{Force: true, Step: stopAt(n, func(s string) { last = s })})
 		if err == nil {
 			if n == 1 {
 				t.Fatal("no steps")
@@ -168,24 +178,13 @@ func TestLock(t *testing.T) {
 // The recovery itself is killed at each of its steps, after a run killed at each step: the
 // recovery after that still leaves one whole result.
 func TestKilledRecoveryRecovers(t *testing.T) {
-	root, changes := killFixture(t)
-	before := snapshot(t, root)
-	if _, err := Apply(root, changes, Options{Force: true}); err != nil {
-		t.Fatal(err)
-	}
-	after := snapshot(t, root)
+	before, after := wholeResults(t)
 	pairs := 0
 	for n := 1; ; n++ {
 		finished := false
 		for m := 1; ; m++ {
 			root, changes := killFixture(t)
-			calls := 0
-			_, err := Apply(root, changes, Options{Force: true, Step: func(string) error {
-				if calls++; calls == n {
-					return errKill
-				}
-				return nil
-			}})
+			_, err := Apply(root, changes, Options{Force: true, Step: stopAt(n, func(string) {})})
 			if err == nil {
 				finished = true
 				break
@@ -194,13 +193,7 @@ func TestKilledRecoveryRecovers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rcalls := 0
-			err = tr.recover(io.Discard, nil, func(string) error {
-				if rcalls++; rcalls == m {
-					return errKill
-				}
-				return nil
-			})
+			err = tr.recover(io.Discard, nil, stopAt(m, func(string) {}))
 			tr.close()
 			if err == nil {
 				break // the recovery has fewer than m steps
