@@ -161,7 +161,7 @@ func TestLock(t *testing.T) {
 	}
 	waited := 0
 	_, err = LockProject(root, 150*time.Millisecond, func() { waited++ })
-	if err == nil || !strings.Contains(err.Error(), "another containerize run") || waited != 1 {
+	if !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "run again") || waited != 1 {
 		t.Fatalf("second lock = %v (waited %d), want it to wait once, then fail", err, waited)
 	}
 	go func() {

@@ -15,6 +15,9 @@ const LockName = ".containerize.lock"
 // errLocked is what tryLock returns when another process holds the lock.
 var errLocked = errors.New("locked")
 
+// ErrBusy is in LockProject's error when another run held the lock all the time it waited.
+var ErrBusy = errors.New("another containerize run is writing")
+
 // Lock is a project's write lock, held until Unlock.
 type Lock struct {
 	f    *os.File
@@ -31,7 +34,7 @@ func LockProject(root string, wait time.Duration, waiting func()) (*Lock, error)
 	for {
 		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, tempMode)
 		if err != nil {
-			return nil, fmt.Errorf("lock the project: %w", err)
+			return nil, fmt.Errorf("lock the project: %w; containerize needs to create %s in the project folder while it writes (make the folder writable, or move away what is there)", err, LockName)
 		}
 		err = tryLock(f)
 		if err == nil {
@@ -51,7 +54,7 @@ func LockProject(root string, wait time.Duration, waiting func()) (*Lock, error)
 			return nil, fmt.Errorf("lock the project (%s): %w", name, err)
 		}
 		if !time.Now().Before(deadline) {
-			return nil, fmt.Errorf("another containerize run is writing in %s (it holds %s) and did not finish within %v; nothing was written: wait for it to finish, then run again", root, LockName, wait)
+			return nil, fmt.Errorf("%w in %s (it holds %s) and did not finish within %v; nothing was written: wait for it to finish, then run again", ErrBusy, root, LockName, wait)
 		}
 		if !said && waiting != nil {
 			waiting()

@@ -126,7 +126,7 @@ func initRun(opts *initOptions) (err error) {
 		return err
 	}
 	defer done(&err)
-	unlock, err := lockProject(io, opts.Dir)
+	unlock, err := lockProject(io, opts.Dir, opts.Write)
 	if err != nil {
 		return err
 	}
@@ -220,10 +220,14 @@ const lockWait = 30 * time.Second
 // lockProject takes the project's write lock, from before the files are read that the plan
 // compares against until they are written, so two runs never interleave; then finishes or
 // rolls back a write a killed run left, so the plan starts from one run's whole result.
-func lockProject(io *IO, dir string) (unlock func(), err error) {
+// A dry run in a project it cannot write to (a read-only checkout) goes on unlocked.
+func lockProject(io *IO, dir string, w writeFlags) (unlock func(), err error) {
 	l, err := safewrite.LockProject(dir, lockWait, func() {
 		fmt.Fprintf(io.ErrOut, "waiting for another containerize run to finish writing in %s (up to %v)...\n", dir, lockWait)
 	})
+	if err != nil && w.dryRun && !errors.Is(err, safewrite.ErrBusy) {
+		return func() {}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func migrateRun(opts *migrateOptions) (err error) {
 		return err
 	}
 	defer done(&err)
-	unlock, err := lockProject(io, opts.Dir)
+	unlock, err := lockProject(io, opts.Dir, opts.Write)
 	if err != nil {
 		return err
 	}
