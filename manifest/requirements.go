@@ -64,7 +64,7 @@ func (st *reqFileState) file(name string, constraint bool, from string, fromLine
 	if depth > maxIncludeDepth {
 		return errorf(from, fromLine, "requirements files nested more than %d deep", maxIncludeDepth)
 	}
-	data, err := fs.ReadFile(st.fsys, name)
+	data, err := ReadFile(st.fsys, name)
 	if err != nil {
 		if from == "" {
 			return fmt.Errorf("read %s: %w", name, err)
