@@ -65,6 +65,10 @@ type Options struct {
 	// MaxFileBytes bounds a downloaded file; 0 means 4 GiB (the largest CUDA wheels are
 	// about 2.5 GiB).
 	MaxFileBytes int64
+	// IdleTimeout is how long a response body may send nothing before the request is given up
+	// on (and retried); 0 means 30s. The whole body must also arrive within 5 minutes plus one
+	// second per 64 KiB of its size.
+	IdleTimeout time.Duration
 }
 
 // OptionsFromEnv reads IndexURL and ExtraIndexURLs the way pip reads PIP_INDEX_URL and
@@ -119,6 +123,7 @@ type Client struct {
 	backoff       time.Duration
 	maxPage       int64
 	maxFile       int64
+	idle          time.Duration
 
 	requests  atomic.Int64
 	bytes     atomic.Int64
@@ -148,6 +153,10 @@ func New(opts Options) (*Client, error) {
 		backoff:       opts.RetryBackoff,
 		maxPage:       opts.MaxPageBytes,
 		maxFile:       opts.MaxFileBytes,
+		idle:          opts.IdleTimeout,
+	}
+	if c.idle <= 0 {
+		c.idle = defaultIdleTimeout
 	}
 	if c.http == nil {
 		// No overall timeout (a large wheel may take minutes; ctx bounds that), but a
