@@ -97,9 +97,21 @@ type InstallOptions struct {
 // DefaultInstaller is written to INSTALLER when InstallOptions.Installer is empty.
 const DefaultInstaller = "containerize"
 
-// maxUncompressed bounds the declared uncompressed size of a wheel; the largest real wheels (CUDA builds)
-// unpack to a few GiB, so anything beyond this is a zip bomb, not a package.
-const maxUncompressed = 16 << 30
+// Bounds on what a wheel may unpack to, checked against the sizes the archive declares before any member is
+// read (archive/zip fails a read that outgrows the declared size, so the declarations bind):
+//
+//   - maxUncompressed bounds the total. The installer holds a wheel's members in memory until the layer is
+//     written, so this is a memory bound as much as a sanity one: 2 GiB covers every wheel of a Django
+//     project (the largest CPU wheels, of numpy, scipy, pandas or grpcio, unpack to well under 200 MiB);
+//     CUDA builds of torch, which unpack to several GiB, are refused with an error that says so.
+//   - maxRatio bounds how much one member may expand: deflate reaches about 1000:1 on runs of zeros, real
+//     files (even sparse data tables) stay below 30:1, so 200:1 is a zip bomb. Members under ratioFloor are
+//     exempt, as tiny files compress oddly and cannot hurt.
+const (
+	maxUncompressed = 2 << 30
+	maxRatio        = 200
+	ratioFloor      = 1 << 20
+)
 
 // Install reads a wheel (r, size) named filename and returns the entries to add to the image: every parent
 // directory, the installed files, generated scripts and install metadata, sorted by path. It follows the
@@ -358,7 +370,10 @@ func readMembers(r io.ReaderAt, size int64) ([]member, error) {
 			return nil, fmt.Errorf("%w: member %q is encrypted", ErrInvalidWheel, f.Name)
 		}
 		if f.UncompressedSize64 > maxUncompressed-total {
-			return nil, fmt.Errorf("%w: archive unpacks to more than %d bytes", ErrInvalidWheel, uint64(maxUncompressed))
+			return nil, fmt.Errorf("%w: archive unpacks to more than %d MiB (the largest wheel containerize installs)", ErrInvalidWheel, maxUncompressed>>20)
+		}
+		if f.UncompressedSize64 > ratioFloor && f.UncompressedSize64/max(f.CompressedSize64, 1) > maxRatio {
+			return nil, fmt.Errorf("%w: member %q expands %d bytes to %d (more than %d:1): a zip bomb, not a package", ErrInvalidWheel, f.Name, f.CompressedSize64, f.UncompressedSize64, maxRatio)
 		}
 		total += f.UncompressedSize64
 	}
