@@ -62,4 +62,3 @@ func TestAppLayerMemoryBounded(t *testing.T) {
 		t.Errorf("peak RSS %d MiB, want < 64 MiB (the file is 256 MiB)", r.PeakRSS>>20)
 	}
 }
-
