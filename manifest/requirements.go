@@ -439,12 +439,12 @@ func parseRequirementLine(s string) (Requirement, error) {
 	}
 	if marker != "" {
 		if _, err := pep.ParseRequirementMarker(marker); err != nil {
-			return Requirement{}, fmt.Errorf("invalid requirement %q: marker %q: %w", s, marker, err)
+			return Requirement{}, fmt.Errorf("invalid requirement %.200q: marker %.200q: %w", s, marker, err)
 		}
 	}
 	r, err := urlRequirement(loc)
 	if err != nil {
-		return Requirement{}, fmt.Errorf("invalid requirement %q: %w", s, err)
+		return Requirement{}, fmt.Errorf("invalid requirement %.200q: %w", s, err)
 	}
 	r.Marker = marker
 	return r, nil

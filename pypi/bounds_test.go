@@ -35,19 +35,28 @@ func TestBodyIdleTimeout(t *testing.T) {
 	}
 }
 
-// A body that keeps trickling inside the idle timeout is still bounded by the ceiling for its size.
+// A body that keeps trickling inside the idle timeout is still given up on once it falls behind the pace.
 func TestBodyCeiling(t *testing.T) {
-	if got := bodyCeiling(1 << 30); got < time.Hour || got > 6*time.Hour {
-		t.Errorf("ceiling for 1 GiB = %s", got)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		for range 100 {
+			w.Write([]byte("<"))
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}))
+	defer srv.Close()
+	c := newTestClient(t, Options{IndexURL: srv.URL + "/simple/", HTTP: srv.Client(), IdleTimeout: time.Second, BodyTimeout: 300 * time.Millisecond, Retries: -1})
+	if _, err := c.Files(t.Context(), "django"); err == nil || !strings.Contains(err.Error(), "too slowly") {
+		t.Fatalf("err = %v, want a trickle error", err)
 	}
-	w := newWatchdog(http.NoBody, func() {}, time.Hour, time.Millisecond)
-	time.Sleep(20 * time.Millisecond)
-	w.mu.Lock()
-	why := w.why
-	w.mu.Unlock()
-	w.Close()
-	if why == nil || !strings.Contains(why.Error(), "too slowly") {
-		t.Errorf("why = %v", why)
+
+	if got := bodyCeiling(bodyCeilingBase, 1<<30); got < time.Hour || got > 6*time.Hour {
+		t.Errorf("ceiling for 1 GiB = %s", got)
 	}
 }
 

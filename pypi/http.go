@@ -72,7 +72,7 @@ func (c *Client) withRetry(ctx context.Context, op func() error) error {
 // already read and closed); other statuses become *HTTPError.
 //
 // limit is the most bytes the caller will read (limitText says why, for the error): a Content-Length above it is refused before the body is
-// read, and the body is read under a watchdog (see watchdog) whose ceiling is scaled by the size.
+// read, and the body is read under a watchdog (see watchdog) that gives up on a stalled or trickling body.
 func (c *Client) get(ctx context.Context, u *url.URL, accept string, user *url.Userinfo, allow404 bool, limit int64, limitText string) (*http.Response, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	resp, err := c.send(ctx, u, accept, user, allow404)
@@ -85,11 +85,7 @@ func (c *Client) get(ctx context.Context, u *url.URL, accept string, user *url.U
 		cancel()
 		return nil, fmt.Errorf("GET %s: the server announces %d bytes, larger than %s", redact(u), resp.ContentLength, limitText)
 	}
-	size := limit
-	if resp.ContentLength >= 0 {
-		size = resp.ContentLength
-	}
-	resp.Body = newWatchdog(resp.Body, cancel, c.idle, bodyCeiling(size))
+	resp.Body = newWatchdog(resp.Body, cancel, c.idle, c.bodyBase)
 	return resp, nil
 }
 

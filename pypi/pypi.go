@@ -66,9 +66,12 @@ type Options struct {
 	// about 2.5 GiB).
 	MaxFileBytes int64
 	// IdleTimeout is how long a response body may send nothing before the request is given up
-	// on (and retried); 0 means 30s. The whole body must also arrive within 5 minutes plus one
-	// second per 64 KiB of its size.
+	// on (and retried); 0 means 30s.
 	IdleTimeout time.Duration
+	// BodyTimeout plus one second per 64 KiB of its size is the longest a response body may
+	// take, so a server that trickles bytes just inside IdleTimeout is still given up on;
+	// 0 means 5 minutes.
+	BodyTimeout time.Duration
 }
 
 // OptionsFromEnv reads IndexURL and ExtraIndexURLs the way pip reads PIP_INDEX_URL and
@@ -124,6 +127,7 @@ type Client struct {
 	maxPage       int64
 	maxFile       int64
 	idle          time.Duration
+	bodyBase      time.Duration
 
 	requests  atomic.Int64
 	bytes     atomic.Int64
@@ -154,6 +158,10 @@ func New(opts Options) (*Client, error) {
 		maxPage:       opts.MaxPageBytes,
 		maxFile:       opts.MaxFileBytes,
 		idle:          opts.IdleTimeout,
+		bodyBase:      opts.BodyTimeout,
+	}
+	if c.bodyBase <= 0 {
+		c.bodyBase = bodyCeilingBase
 	}
 	if c.idle <= 0 {
 		c.idle = defaultIdleTimeout

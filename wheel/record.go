@@ -86,10 +86,11 @@ func parseRecord(data []byte) (map[string]recordEntry, error) {
 		if err == io.EOF {
 			return out, nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			// FieldPos panics after a failed Read; the *csv.ParseError names the line.
 			return nil, fmt.Errorf("RECORD: %w", err)
 		}
+		line, _ := r.FieldPos(0)
 		if len(row) != 3 {
 			return nil, fmt.Errorf("RECORD line %d: want 3 fields (path,hash,size), got %d", line, len(row))
 		}
