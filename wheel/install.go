@@ -108,15 +108,16 @@ const DefaultInstaller = "containerize"
 // Bounds on what a wheel may unpack to, checked against the sizes the archive declares before any member is
 // read (archive/zip fails a read that outgrows the declared size, so the declarations bind):
 //
-//   - maxUncompressed bounds the total. The installer holds a wheel's members in memory until the layer is
-//     written, so this is a memory bound as much as a sanity one: 2 GiB covers every wheel of a Django
-//     project (the largest CPU wheels, of numpy, scipy, pandas or grpcio, unpack to well under 200 MiB);
-//     CUDA builds of torch, which unpack to several GiB, are refused with an error that says so.
+//   - maxUncompressed bounds the total: the CUDA builds of torch, the largest wheels there are, unpack to
+//     about 5 GiB. Members above holdLimit stream into the layer, so this bounds disk and time, not memory.
+//   - maxHeld bounds the members held in memory (those up to holdLimit, .dist-info files and .data
+//     scripts): botocore, a wheel of many small files, holds about 100 MiB.
 //   - maxRatio bounds how much one member may expand: deflate reaches about 1000:1 on runs of zeros, real
 //     files (even sparse data tables) stay below 30:1, so 200:1 is a zip bomb. Members under ratioFloor are
 //     exempt, as tiny files compress oddly and cannot hurt.
 const (
-	maxUncompressed = 2 << 30
+	maxUncompressed = 8 << 30
+	maxHeld         = 512 << 20
 	maxRatio        = 200
 	ratioFloor      = 1 << 20
 )
@@ -318,10 +319,14 @@ func openWheel(r io.ReaderAt, size int64, filename string, reopen func(int) (io.
 	}
 	// Text the installer reads (.dist-info files, .data scripts whose shebang it rewrites) and small
 	// members are held; the rest is streamed when checked and again when the layer is written.
+	var held int64
 	for i := range members {
 		m := &members[i]
 		if m.size <= holdLimit || strings.HasPrefix(m.name, w.distInfo+"/") ||
 			(w.dataDir != "" && strings.HasPrefix(m.name, w.dataDir+"/scripts/")) {
+			if held += m.size; held > maxHeld {
+				return nil, fmt.Errorf("%w: more than %d MiB of small files and metadata", ErrInvalidWheel, maxHeld>>20)
+			}
 			if m.data, err = readZipFile(m.f); err != nil {
 				return nil, fmt.Errorf("%w: member %q: %v", ErrInvalidWheel, m.name, err)
 			}

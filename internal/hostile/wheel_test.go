@@ -108,7 +108,7 @@ func wheelCases() []hostileCase {
 		{name: "declared-4GiB-member", members: []zipMember{{name: "demo/big", method: zip.Deflate, raw: []byte{3, 0}, declaredRaw: 2, declared: 4 << 30}}},
 		{name: "declared-total-over-cap", members: func() []zipMember {
 			var ms []zipMember
-			for i := range 5 {
+			for i := range 15 { // 9 GiB declared
 				ms = append(ms, zipMember{name: fmt.Sprintf("demo/part%d", i), method: zip.Store, raw: []byte{}, declaredRaw: 600 << 20, declared: 600 << 20})
 			}
 			return ms
