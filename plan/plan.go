@@ -208,6 +208,9 @@ type Patch struct {
 	// SecretKeyEnv and HostsEnv are the variables SECRET_KEY and ALLOWED_HOSTS are read from.
 	SecretKeyEnv string `json:"secret_key_env"`
 	HostsEnv     string `json:"hosts_env"`
+	// FailClosedEnv is the variable the image sets (to 1) so that the block falls back to
+	// nothing the settings above say: DEBUG is off unless set, and SECRET_KEY must be set.
+	FailClosedEnv string `json:"fail_closed_env"`
 	// BeginMarker and EndMarker delimit the block, so a re-run replaces it in place.
 	BeginMarker string `json:"-"`
 	EndMarker   string `json:"-"`
@@ -227,7 +230,7 @@ type Patch struct {
 }
 
 // Ignore is what .dockerignore (and the daemonless build's context) leaves out besides
-// the fixed list: the project's virtualenvs and its local data folders.
+// the fixed list, Exclusions: the project's virtualenvs and its local data folders.
 type Ignore struct {
 	Virtualenvs []string `json:"virtualenvs"`
 	LocalData   []string `json:"local_data"`
