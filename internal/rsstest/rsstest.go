@@ -37,3 +37,21 @@ func Run(t testing.TB, test, value string, timeout time.Duration) Result {
 
 // Child returns the case a child process is to run, or "" in the parent.
 func Child() string { return os.Getenv(ChildEnv) }
+
+// Bound runs the test's child case (skipped with -short, as the children write large inputs) and fails
+// unless it passes with a peak RSS below limit; what names the input in the log and the failure.
+func Bound(t testing.TB, test, value, what string, limit int64) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("writes a large input")
+	}
+	start := time.Now()
+	r := Run(t, test, value, 3*time.Minute)
+	if r.Err != nil {
+		t.Fatalf("child: %v\n%s", r.Err, r.Output)
+	}
+	t.Logf("%s: peak RSS %d MiB, %s", what, r.PeakRSS>>20, time.Since(start).Round(time.Millisecond))
+	if r.PeakRSS > limit {
+		t.Errorf("%s: peak RSS %d MiB, want < %d MiB", what, r.PeakRSS>>20, limit>>20)
+	}
+}
