@@ -99,6 +99,15 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		app: appBlob, appPath: appFile.Name(), cache: depsCache{}}
 	if o.CacheDir != "" {
 		b.cache.dir = filepath.Join(o.CacheDir, "layers")
+	} else {
+		// Without a cache the dependency layers still go to disk, not memory: into a folder of this
+		// build's own, removed when it returns.
+		tmp, err := os.MkdirTemp("", ".containerize-layers-*.tmp")
+		if err != nil {
+			return nil, fmt.Errorf("dependency layers: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		b.cache.dir = tmp
 	}
 	res := &Result{Tag: tag.String()}
 	var built []*platformImage
