@@ -46,6 +46,11 @@ func TestHostileCorpus(t *testing.T) {
 	}
 	var worst string
 	var peak int64
+	type rss struct {
+		name string
+		peak int64
+	}
+	var peaks []rss
 	for _, c := range cases {
 		start := time.Now()
 		r := rsstest.Run(t, "TestHostileCorpus", c.name, time.Minute)
@@ -59,9 +64,14 @@ func TestHostileCorpus(t *testing.T) {
 		if r.PeakRSS > maxRSS {
 			t.Errorf("%s: peak RSS %d MiB, want < %d MiB", c.name, r.PeakRSS>>20, maxRSS>>20)
 		}
+		peaks = append(peaks, rss{c.name, r.PeakRSS})
 		if r.PeakRSS > peak {
 			worst, peak = c.name, r.PeakRSS
 		}
+	}
+	sort.Slice(peaks, func(i, j int) bool { return peaks[i].peak > peaks[j].peak })
+	for _, p := range peaks[:min(5, len(peaks))] {
+		t.Logf("peak RSS %3d MiB  %s", p.peak>>20, p.name)
 	}
 	t.Logf("%d hostile inputs; worst peak RSS %d MiB (%s)", len(cases), peak>>20, worst)
 }
