@@ -3,6 +3,7 @@ package image
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"strings"
@@ -87,11 +88,16 @@ func appEntries(src fs.FS, rt *plan.Runtime, virtualenvs []string) ([]layer.Entr
 			if err != nil {
 				return fmt.Errorf("stat %s: %w", p, err)
 			}
-			data, err := fs.ReadFile(src, p)
-			if err != nil {
-				return fmt.Errorf("read %s: %w", p, err)
+			// Streamed into the layer when it is written: memory does not grow with the context.
+			name := p
+			open := func() (io.ReadCloser, error) {
+				f, err := src.Open(name)
+				if err != nil {
+					return nil, fmt.Errorf("read %s: %w", name, err)
+				}
+				return f, nil
 			}
-			entries = append(entries, owner(layer.Entry{Path: dest, Mode: info.Mode() & 0o755, Data: data}))
+			entries = append(entries, owner(layer.Entry{Path: dest, Mode: info.Mode() & 0o755, Open: open, Size: info.Size()}))
 		}
 		// Sockets, pipes and devices are not copied (Docker refuses most of them too).
 		return nil

@@ -44,7 +44,7 @@ func ParseRequirement(s string) (Requirement, error) {
 	p := &reqParser{s: s}
 	r, err := p.parse()
 	if err != nil {
-		return Requirement{}, fmt.Errorf("invalid requirement %q: %w", strings.TrimSpace(s), err)
+		return Requirement{}, fmt.Errorf("invalid requirement %.200q: %w", strings.TrimSpace(s), err)
 	}
 	return r, nil
 }
