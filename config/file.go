@@ -1,8 +1,6 @@
 package config
 
 import (
-	"github.com/containerize/containerize/internal/excerpt"
-
 	"bytes"
 	"cmp"
 	"errors"
@@ -17,6 +15,7 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/internal/excerpt"
 )
 
 // ComposeServices are the services the compose file can add next to web, in the order they

@@ -1,13 +1,12 @@
 package config
 
 import (
-	"github.com/containerize/containerize/internal/excerpt"
-
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/internal/excerpt"
 )
 
 // Python is the supported-Python policy containerize applies.

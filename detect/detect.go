@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/containerize/containerize/django"
+	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/venv"
 )
 
@@ -191,7 +192,7 @@ func isDir(fsys fs.FS, name string) bool {
 
 // readFile reads one project file, wrapping errors with its name.
 func (t *tree) readFile(name string) ([]byte, error) {
-	b, err := fs.ReadFile(t.fsys, name)
+	b, err := manifest.ReadFile(t.fsys, name)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, err

@@ -1,13 +1,12 @@
 package django
 
 import (
-	"github.com/containerize/containerize/internal/excerpt"
-
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 
+	"github.com/containerize/containerize/internal/excerpt"
 	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/pyscan"
 )

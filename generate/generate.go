@@ -126,6 +126,8 @@ type view struct {
 	// DevcontainerCompose are the compose files as devcontainer.json names them (relative
 	// to its folder).
 	DevcontainerCompose []string
+	// Exclusions are the build context's fixed exclusions (.dockerignore).
+	Exclusions []plan.ExclusionGroup
 }
 
 // parsed are the templates, parsed on first use: the CLI's other commands never pay for it.
@@ -169,7 +171,7 @@ func render(name, file string, data any) ([]byte, error) {
 // Generate renders and validates the files of the plan.
 func Generate(p *plan.Plan, opts Options) (*Output, error) {
 	n := FileNames(p)
-	v := view{Plan: p, Files: n, Commands: commands(p, n)}
+	v := view{Plan: p, Files: n, Commands: commands(p, n), Exclusions: plan.Exclusions()}
 	for _, f := range []string{n.Compose, n.Override} {
 		v.DevcontainerCompose = append(v.DevcontainerCompose, relFrom(path.Dir(n.Devcontainer), f))
 	}
@@ -231,7 +233,7 @@ func Generate(p *plan.Plan, opts Options) (*Output, error) {
 		{Path: n.Devcontainer, Data: devcontainer},
 		{Path: n.Config, Data: config.Marshal(&p.Answers)},
 	}
-	out.Lines = []Lines{{Path: ".gitignore", Lines: []string{n.Env}}}
+	out.Lines = []Lines{{Path: ".gitignore", Lines: plan.Gitignore()}}
 	if pt := p.Patch; pt != nil {
 		body, err := render("settings_patch.py.tmpl", pt.Path, pt)
 		if err != nil {

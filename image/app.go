@@ -3,6 +3,7 @@ package image
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"strings"
@@ -19,13 +20,18 @@ const AppDir = "/app"
 
 // appEntries reads the folder the Dockerfile copies (rt.SourceDir of the build context src) into /app, owned
 // by the app user. What the context's .dockerignore excludes is left out, matched the way Docker matches it
-// (moby/patternmatcher, paths relative to the context root); so are, even without a .dockerignore, secrets
-// (.env, .env.* except examples), version control directories and virtualenvs (the project's, and any
-// directory holding a pyvenv.cfg).
+// (moby/patternmatcher, paths relative to the context root); so are, even without a .dockerignore, the
+// fixed exclusions the generated .dockerignore lists (plan.Exclusions: secrets, keys, backups, virtualenvs,
+// containerize's own outputs), the project's virtualenvs and any folder holding a pyvenv.cfg or an
+// oci-layout file.
 func appEntries(src fs.FS, rt *plan.Runtime, virtualenvs []string) ([]layer.Entry, error) {
 	pm, err := dockerignore(src)
 	if err != nil {
 		return nil, err
+	}
+	fixed, err := patternmatcher.New(plan.ExclusionPatterns())
+	if err != nil {
+		return nil, fmt.Errorf("built-in exclusions (a bug in containerize): %w", err)
 	}
 	venvs := map[string]bool{}
 	for _, v := range virtualenvs {
@@ -41,7 +47,13 @@ func appEntries(src fs.FS, rt *plan.Runtime, virtualenvs []string) ([]layer.Entr
 		if p == root {
 			return nil
 		}
-		if alwaysExcluded(src, p, d, venvs) {
+		excluded, err := alwaysExcluded(src, p, d, fixed, venvs)
+		if err != nil {
+			return err
+		}
+		if excluded {
+			// Unlike a .dockerignore's "!pattern", the fixed list's exceptions (.env.example)
+			// bring nothing back from inside a folder it excludes.
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -76,11 +88,16 @@ func appEntries(src fs.FS, rt *plan.Runtime, virtualenvs []string) ([]layer.Entr
 			if err != nil {
 				return fmt.Errorf("stat %s: %w", p, err)
 			}
-			data, err := fs.ReadFile(src, p)
-			if err != nil {
-				return fmt.Errorf("read %s: %w", p, err)
+			// Streamed into the layer when it is written: memory does not grow with the context.
+			name := p
+			open := func() (io.ReadCloser, error) {
+				f, err := src.Open(name)
+				if err != nil {
+					return nil, fmt.Errorf("read %s: %w", name, err)
+				}
+				return f, nil
 			}
-			entries = append(entries, owner(layer.Entry{Path: dest, Mode: info.Mode() & 0o755, Data: data}))
+			entries = append(entries, owner(layer.Entry{Path: dest, Mode: info.Mode() & 0o755, Open: open, Size: info.Size()}))
 		}
 		// Sockets, pipes and devices are not copied (Docker refuses most of them too).
 		return nil
@@ -112,23 +129,25 @@ func dockerignore(src fs.FS) (*patternmatcher.PatternMatcher, error) {
 	return pm, nil
 }
 
-// envExamples are .env.* files meant to be shared, which the generated .dockerignore keeps too.
-var envExamples = map[string]bool{".env.example": true, ".env.sample": true, ".env.template": true, ".env.dist": true}
-
-func alwaysExcluded(src fs.FS, p string, d fs.DirEntry, venvs map[string]bool) bool {
-	name := d.Name()
-	switch {
-	case name == ".env" || (strings.HasPrefix(name, ".env.") && !envExamples[name]):
-		return true
-	case name == ".git" || (d.IsDir() && (name == ".hg" || name == ".svn")): // .git is a file in worktrees
-		return true
-	case d.IsDir() && venvs[p]:
-		return true
-	case d.IsDir():
-		_, err := fs.Stat(src, path.Join(p, "pyvenv.cfg"))
-		return err == nil
+// alwaysExcluded says whether p is left out whatever the .dockerignore says: the fixed exclusions, the
+// project's virtualenvs, and folders that are a virtualenv or an OCI layout.
+func alwaysExcluded(src fs.FS, p string, d fs.DirEntry, fixed *patternmatcher.PatternMatcher, venvs map[string]bool) (bool, error) {
+	excluded, err := fixed.MatchesOrParentMatches(p)
+	if err != nil || excluded {
+		return excluded, err
 	}
-	return false
+	if !d.IsDir() {
+		return false, nil
+	}
+	if venvs[p] {
+		return true, nil
+	}
+	for _, marker := range []string{"pyvenv.cfg", "oci-layout"} {
+		if _, err := fs.Stat(src, path.Join(p, marker)); err == nil {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // relTo makes p relative to dir (both clean slash paths, "." for the root, p inside dir).

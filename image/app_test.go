@@ -48,11 +48,11 @@ func TestAppEntries(t *testing.T) {
 		want  []string
 	}{
 		{
-			name: "no .dockerignore: secrets, version control and virtualenvs still stay out",
+			name: "no .dockerignore: the fixed exclusions (secrets, version control, local data, virtualenvs) still apply",
 			fsys: tree(nil),
-			want: []string{"bin", "bin/run", "data", "data/db.sqlite3", "data/fixtures", "data/fixtures/a.json",
+			want: []string{"bin", "bin/run", "data", "data/fixtures", "data/fixtures/a.json",
 				"docs", "docs/api", "docs/api/keep.md", "docs/api/skip.md", "docs/guide.md", ".env.sample", "link",
-				"node_modules", "node_modules/x", "node_modules/x/a.js", "app.py", "pyproject.toml",
+				"app.py", "pyproject.toml",
 				"static", "static/site.css", "tools", "tools/venvlike", "tools/venvlike/x.py"},
 		},
 		{

@@ -1,7 +1,6 @@
 package image
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -80,17 +79,35 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var appData bytes.Buffer
-	appBlob, err := layer.Write(&appData, appFiles, layer.Options{ModTime: epoch, ParentUID: rt.UID, ParentGID: rt.GID})
+	// Written through gzip to a temporary file (in the cache when there is one), digests computed on the
+	// way: memory does not grow with the context's size.
+	appFile, err := tempLayerFile(o.CacheDir)
+	if err != nil {
+		return nil, fmt.Errorf("application layer: %w", err)
+	}
+	defer os.Remove(appFile.Name())
+	appBlob, err := layer.Write(appFile, appFiles, layer.Options{ModTime: epoch, ParentUID: rt.UID, ParentGID: rt.GID})
+	if cerr := appFile.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return nil, fmt.Errorf("application layer: %w", err)
 	}
 	logf("app: %d entries from %s → %s (%s)", len(appFiles), rt.SourceDir, AppDir, short(appBlob.Digest))
 
 	b := &builder{o: &o, rt: rt, epoch: epoch, source: source, revision: revision, logf: logf,
-		app: appBlob, appData: appData.Bytes(), cache: depsCache{}}
+		app: appBlob, appPath: appFile.Name(), cache: depsCache{}}
 	if o.CacheDir != "" {
 		b.cache.dir = filepath.Join(o.CacheDir, "layers")
+	} else {
+		// Without a cache the dependency layers still go to disk, not memory: into a folder of this
+		// build's own, removed when it returns.
+		tmp, err := os.MkdirTemp("", ".containerize-layers-*.tmp")
+		if err != nil {
+			return nil, fmt.Errorf("dependency layers: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		b.cache.dir = tmp
 	}
 	res := &Result{Tag: tag.String()}
 	var built []*platformImage
@@ -127,7 +144,7 @@ type builder struct {
 	source, revision string
 	logf             func(string, ...any)
 	app              layer.Blob
-	appData          []byte
+	appPath          string // the application layer's blob, removed when Build returns
 	cache            depsCache
 	// client is the package index client, made from the first platform's lock (see index).
 	client *indexClient
@@ -195,7 +212,7 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 	if err != nil {
 		return nil, fmt.Errorf("user layer: %w", err)
 	}
-	appLayer := layer.Open(b.app, mt, func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b.appData)), nil })
+	appLayer := layer.Open(b.app, mt, func() (io.ReadCloser, error) { return os.Open(b.appPath) })
 
 	history := func(by string) v1.History {
 		return v1.History{Created: v1.Time{Time: b.epoch}, CreatedBy: "containerize build: " + by}
@@ -301,4 +318,18 @@ func progressOr(w io.Writer) io.Writer {
 		return io.Discard
 	}
 	return w
+}
+
+// tempLayerFile creates a file for a layer being written: under cacheDir/tmp when there is a cache (the
+// disk that holds the layers), else in the system's temporary directory. It is 0600 and named as a
+// temporary file.
+func tempLayerFile(cacheDir string) (*os.File, error) {
+	dir := os.TempDir()
+	if cacheDir != "" {
+		dir = filepath.Join(cacheDir, "tmp")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	return os.CreateTemp(dir, ".layer-*.tmp")
 }

@@ -1,12 +1,12 @@
 package image
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -58,7 +58,7 @@ func install(ctx context.Context, client *indexClient, choices []choice, l wheel
 			if prev.e.Mode.IsDir() && e.Mode.IsDir() {
 				continue
 			}
-			if prev.e.Mode == e.Mode && bytes.Equal(prev.e.Data, e.Data) {
+			if prev.e.Mode == e.Mode && prev.e.Size == e.Size && prev.e.SHA256 == e.SHA256 {
 				continue // the same file from two wheels (a shared namespace __init__.py)
 			}
 			return nil, fmt.Errorf("%s and %s both install %s, differently: the two cannot be installed together; drop one of them from the dependencies", prev.owner, choices[i].file.Filename, e.Path)
@@ -66,7 +66,7 @@ func install(ctx context.Context, client *indexClient, choices []choice, l wheel
 	}
 	entries := make([]layer.Entry, 0, len(byPath))
 	for _, o := range byPath {
-		entries = append(entries, layer.Entry{Path: o.e.Path, Mode: o.e.Mode, Data: o.e.Data, Link: o.e.Link})
+		entries = append(entries, layer.Entry{Path: o.e.Path, Mode: o.e.Mode, Data: o.e.Data, Open: o.e.Open, Size: o.e.Size, Link: o.e.Link})
 	}
 	return entries, nil
 }
@@ -79,14 +79,12 @@ func installOne(ctx context.Context, client *indexClient, c choice, l wheel.Layo
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", c.req.Name, c.req.Version, err)
 	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: read downloaded %s: %w", c.req.Name, c.req.Version, c.file.Filename, err)
-	}
-	if err := checkLocked(data, c); err != nil {
+	// The wheel is never read whole into memory: hashed as a stream, installed with its large members
+	// streamed from the cached file when the layer is written.
+	if err := checkLocked(p, c); err != nil {
 		return nil, err
 	}
-	entries, err := wheel.Install(bytes.NewReader(data), int64(len(data)), c.file.Filename, l, wheel.InstallOptions{Requested: c.req.Requested, Project: c.req.Name})
+	entries, err := wheel.InstallFile(p, c.file.Filename, l, wheel.InstallOptions{Requested: c.req.Requested, Project: c.req.Name})
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", c.req.Name, c.req.Version, err)
 	}
@@ -95,17 +93,25 @@ func installOne(ctx context.Context, client *indexClient, c choice, l wheel.Layo
 
 // checkLocked verifies the downloaded bytes against every hash the lock allows for the distribution: the
 // lock, not the index, is what the build must reproduce.
-func checkLocked(data []byte, c choice) error {
+func checkLocked(file string, c choice) error {
 	if c.allowed.empty() {
 		return nil
 	}
-	sum := sha256.Sum256(data)
-	got := hex.EncodeToString(sum[:])
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("%s %s: read downloaded %s: %w", c.req.Name, c.req.Version, c.file.Filename, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return fmt.Errorf("%s %s: read downloaded %s: %w", c.req.Name, c.req.Version, c.file.Filename, err)
+	}
+	got := hex.EncodeToString(h.Sum(nil))
 	if c.allowed.sha256[got] {
 		return nil
 	}
-	for _, h := range c.allowed.other {
-		if wheel.VerifyHash(data, h) == nil {
+	for _, want := range c.allowed.other {
+		if _, err := f.Seek(0, io.SeekStart); err == nil && wheel.VerifyHashReader(f, want) == nil {
 			return nil
 		}
 	}

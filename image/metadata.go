@@ -29,11 +29,16 @@ const maxMetadata = 16 << 20
 // wheelMetadata reads the METADATA of the wheel data named filename: the one in its .dist-info folder whose
 // name matches the file name's distribution.
 func wheelMetadata(data []byte, filename string) (pep.Metadata, error) {
+	return wheelMetadataAt(bytes.NewReader(data), int64(len(data)), filename)
+}
+
+// wheelMetadataAt is wheelMetadata on a wheel read from r (size bytes); only METADATA is read.
+func wheelMetadataAt(r io.ReaderAt, size int64, filename string) (pep.Metadata, error) {
 	fn, err := pep.ParseWheelFilename(filename)
 	if err != nil {
 		return pep.Metadata{}, err
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return pep.Metadata{}, fmt.Errorf("%s: not a zip archive: %w", filename, err)
 	}

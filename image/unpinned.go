@@ -596,12 +596,17 @@ func (r *resolver) metadata(ctx context.Context, c choice) (pep.Metadata, error)
 	if err != nil {
 		return pep.Metadata{}, err
 	}
-	data, err := os.ReadFile(p)
+	if err := checkLocked(p, c); err != nil {
+		return pep.Metadata{}, err
+	}
+	wf, err := os.Open(p)
 	if err != nil {
 		return pep.Metadata{}, fmt.Errorf("read downloaded %s: %w", f.Filename, err)
 	}
-	if err := checkLocked(data, c); err != nil {
-		return pep.Metadata{}, err
+	defer wf.Close()
+	st, err := wf.Stat()
+	if err != nil {
+		return pep.Metadata{}, fmt.Errorf("read downloaded %s: %w", f.Filename, err)
 	}
-	return wheelMetadata(data, f.Filename)
+	return wheelMetadataAt(wf, st.Size(), f.Filename)
 }

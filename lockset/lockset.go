@@ -230,7 +230,7 @@ func (l *loader) lockfile(file string) (*Set, error) {
 		}
 		sel = l.pylock
 	}
-	data, err := fs.ReadFile(l.fsys, file)
+	data, err := manifest.ReadFile(l.fsys, file)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}

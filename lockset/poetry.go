@@ -78,7 +78,7 @@ func (l *loader) poetrySelect(lock *manifest.Lock) ([]int, map[string]bool, erro
 		recorded = recorded || len(p.Groups) > 0 || p.Markers != ""
 	}
 	pyprojectFile := path.Join(path.Dir(file), "pyproject.toml")
-	pyData, err := fs.ReadFile(l.fsys, pyprojectFile)
+	pyData, err := manifest.ReadFile(l.fsys, pyprojectFile)
 	if !recorded && err == nil {
 		pp, err := manifest.ParsePyproject(pyData, pyprojectFile)
 		if err != nil {

@@ -141,7 +141,7 @@ func fragmentHash(u string) string {
 // file (pip-compile, uv pip compile / uv export, pdm export): those list
 // every transitive dependency.
 func generated(fsys fs.FS, file string) bool {
-	data, err := fs.ReadFile(fsys, file)
+	data, err := manifest.ReadFile(fsys, file)
 	if err != nil {
 		return false
 	}

@@ -2,9 +2,6 @@ package manifest
 
 import (
 	"cmp"
-
-	"github.com/containerize/containerize/internal/excerpt"
-
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/containerize/containerize/internal/excerpt"
 	"github.com/containerize/containerize/pep"
 )
 
@@ -90,7 +88,7 @@ func (st *reqFileState) file(name string, constraint bool, from string, fromLine
 	if depth > maxIncludeDepth {
 		return errorf(from, fromLine, "requirements files nested more than %d deep", maxIncludeDepth)
 	}
-	data, err := fs.ReadFile(st.fsys, name)
+	data, err := ReadFile(st.fsys, name)
 	if err != nil {
 		if from == "" {
 			return fmt.Errorf("read %s: %w", name, err)
@@ -465,12 +463,12 @@ func parseRequirementLine(s string) (Requirement, error) {
 	}
 	if marker != "" {
 		if _, err := pep.ParseRequirementMarker(marker); err != nil {
-			return Requirement{}, fmt.Errorf("invalid requirement %q: marker %q: %w", s, marker, err)
+			return Requirement{}, fmt.Errorf("invalid requirement %.200q: marker %.200q: %w", s, marker, err)
 		}
 	}
 	r, err := urlRequirement(loc)
 	if err != nil {
-		return Requirement{}, fmt.Errorf("invalid requirement %q: %w", s, err)
+		return Requirement{}, fmt.Errorf("invalid requirement %.200q: %w", s, err)
 	}
 	r.Marker = marker
 	return r, nil

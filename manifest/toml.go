@@ -17,6 +17,12 @@ import (
 // wrong value types are reported later by the callers, with lines from
 // tomlIndex.
 func decodeTOML(data []byte, path string) (map[string]any, error) {
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(path)
+	}
+	if err := checkTOMLDepth(data, path); err != nil {
+		return nil, err
+	}
 	var v map[string]any
 	if _, err := toml.Decode(string(data), &v); err != nil {
 		var pe toml.ParseError

@@ -1,11 +1,11 @@
 package pep
 
 import (
-	"github.com/containerize/containerize/internal/excerpt"
-
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/containerize/containerize/internal/excerpt"
 )
 
 // Env maps marker variables (python_version, python_full_version, sys_platform,

@@ -1,10 +1,10 @@
 package pep
 
 import (
-	"github.com/containerize/containerize/internal/excerpt"
-
 	"fmt"
 	"strings"
+
+	"github.com/containerize/containerize/internal/excerpt"
 )
 
 // Requirement is one parsed PEP 508 requirement.

@@ -210,6 +210,9 @@ type Patch struct {
 	// SecretKeyEnv and HostsEnv are the variables SECRET_KEY and ALLOWED_HOSTS are read from.
 	SecretKeyEnv string `json:"secret_key_env"`
 	HostsEnv     string `json:"hosts_env"`
+	// FailClosedEnv is the variable the image sets (to 1) so that the block falls back to
+	// nothing the settings above say: DEBUG is off unless set, and SECRET_KEY must be set.
+	FailClosedEnv string `json:"fail_closed_env"`
 	// BeginMarker and EndMarker delimit the block, so a re-run replaces it in place.
 	BeginMarker string `json:"-"`
 	EndMarker   string `json:"-"`
@@ -229,22 +232,20 @@ type Patch struct {
 }
 
 // Ignore is what .dockerignore (and the daemonless build's context) leaves out besides
-// the fixed list: the project's virtualenvs and its local data folders.
+// the fixed list, Exclusions: the project's virtualenvs and its local data folders.
 type Ignore struct {
 	Virtualenvs []string `json:"virtualenvs"`
 	LocalData   []string `json:"local_data"`
 }
 
-// UsualVirtualenvs are the virtualenv folder names .dockerignore leaves out at any depth,
-// found or not.
-func (Ignore) UsualVirtualenvs() []string { return []string{".venv", "venv"} }
-
 // VirtualenvLines are the found virtualenvs that need a .dockerignore line of their own: those
-// the usual names do not already cover, so a .venv made between two runs changes nothing.
+// no fixed exclusion ("**/.venv", "**/venv") already covers at any depth, so a .venv made
+// between two runs changes nothing.
 func (i Ignore) VirtualenvLines() []string {
+	fixed := ExclusionPatterns()
 	var out []string
 	for _, v := range i.Virtualenvs {
-		if !slices.Contains(i.UsualVirtualenvs(), path.Base(v)) {
+		if !slices.Contains(fixed, "**/"+path.Base(v)) {
 			out = append(out, v)
 		}
 	}

@@ -167,6 +167,9 @@ func envGroups(f *facts, name string, s Compose) []EnvGroup {
 	}})
 }
 
+// failClosedEnv, set in the image, makes the settings block fail closed.
+const failClosedEnv = "CONTAINERIZE_FAIL_CLOSED"
+
 // settings decides the settings block (nil when not chosen) and what collecting static
 // files needs.
 func settings(f *facts, rt *Runtime, s Compose) (*Patch, []string) {
@@ -193,12 +196,16 @@ func settings(f *facts, rt *Runtime, s Compose) (*Patch, []string) {
 		EndMarker:      django.OwnBlockEnd,
 		SecretKeyEnv:   f.secretKeyEnv,
 		HostsEnv:       f.hostsEnv,
+		FailClosedEnv:  failClosedEnv,
 		PostgresEngine: "django.db.backends.postgresql",
 		Celery:         p.Has("celery"),
 		Mail:           s.Mail,
 		StaticRoot:     !d.StaticRoot,
 		Whitenoise:     !d.Whitenoise,
 	}
+	// The image's processes (the dev stage's too: compose gives it .env) get no development
+	// fallbacks; outside containers the block falls back to the settings, as before.
+	rt.Env = append(rt.Env, failClosedEnv+"=1")
 	// STATIC_ROOT goes next to manage.py: parents[N] of the settings file.
 	if dir := path.Dir(file); dir != p.AppRoot && relTo(p.AppRoot, dir) != "" {
 		pt.SettingsDepth = strings.Count(relTo(p.AppRoot, dir), "/") + 1

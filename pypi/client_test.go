@@ -361,7 +361,7 @@ func TestFilesBoundsPageSize(t *testing.T) {
 	ti := newTestIndex(t, fixtures())
 	c := newTestClient(t, Options{IndexURL: ti.url(""), HTTP: ti.srv.Client(), MaxPageBytes: 100})
 	_, err := c.Files(t.Context(), "django")
-	if err == nil || !strings.Contains(err.Error(), "larger than 100 bytes") {
+	if err == nil || !strings.Contains(err.Error(), "larger than the 100-byte limit") {
 		t.Errorf("err = %v, want a size error", err)
 	}
 }

@@ -137,7 +137,11 @@ func (c *Client) cached(sum string) (string, bool, error) {
 // fetchFile downloads u into a temporary file while hashing it, checks the hashes, and
 // moves the file into place under its sha256.
 func (c *Client) fetchFile(ctx context.Context, u *url.URL, user *url.Userinfo, f File, checks map[string]string) (string, error) {
-	resp, err := c.get(ctx, u, "", user, false)
+	limit, limitText := c.maxFile, fmt.Sprintf("the %d-byte limit", c.maxFile)
+	if f.Size > 0 && f.Size < limit {
+		limit, limitText = f.Size, fmt.Sprintf("the %d bytes the index gives as its size", f.Size)
+	}
+	resp, err := c.get(ctx, u, "", user, false, limit, limitText)
 	if err != nil {
 		return "", err
 	}
@@ -174,10 +178,6 @@ func (c *Client) fetchFile(ctx context.Context, u *url.URL, user *url.Userinfo, 
 		writers = append(writers, hashers[a])
 	}
 
-	limit := c.maxFile
-	if f.Size > 0 && f.Size < limit {
-		limit = f.Size
-	}
 	n, err := io.Copy(io.MultiWriter(writers...), io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return "", fmt.Errorf("GET %s: %w", redact(u), err)

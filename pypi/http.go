@@ -33,6 +33,9 @@ func transient(err error) bool {
 	if errors.As(err, &he) {
 		return he.StatusCode >= 500
 	}
+	if errors.Is(err, errStalled) {
+		return true
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
@@ -67,7 +70,26 @@ func (c *Client) withRetry(ctx context.Context, op func() error) error {
 // get sends one GET for u (which must have no userinfo) with basic auth from user, and
 // returns the response when its status is 2xx, or 404 when allow404 is set (its body
 // already read and closed); other statuses become *HTTPError.
-func (c *Client) get(ctx context.Context, u *url.URL, accept string, user *url.Userinfo, allow404 bool) (*http.Response, error) {
+//
+// limit is the most bytes the caller will read (limitText says why, for the error): a Content-Length above it is refused before the body is
+// read, and the body is read under a watchdog (see watchdog) that gives up on a stalled or trickling body.
+func (c *Client) get(ctx context.Context, u *url.URL, accept string, user *url.Userinfo, allow404 bool, limit int64, limitText string) (*http.Response, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	resp, err := c.send(ctx, u, accept, user, allow404)
+	if err != nil || resp.StatusCode == http.StatusNotFound {
+		cancel()
+		return resp, err
+	}
+	if resp.ContentLength > limit {
+		resp.Body.Close()
+		cancel()
+		return nil, fmt.Errorf("GET %s: the server announces %d bytes, larger than %s", redact(u), resp.ContentLength, limitText)
+	}
+	resp.Body = newWatchdog(resp.Body, cancel, c.idle, c.bodyBase)
+	return resp, nil
+}
+
+func (c *Client) send(ctx context.Context, u *url.URL, accept string, user *url.Userinfo, allow404 bool) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", redact(u), err)
@@ -101,7 +123,7 @@ func (c *Client) get(ctx context.Context, u *url.URL, accept string, user *url.U
 
 // fetchPage gets and parses one project page; a 404 is an empty page.
 func (c *Client) fetchPage(ctx context.Context, ix index, page *url.URL) ([]File, error) {
-	resp, err := c.get(ctx, page, acceptHeader, ix.user, true)
+	resp, err := c.get(ctx, page, acceptHeader, ix.user, true, c.maxPage, fmt.Sprintf("the %d-byte limit", c.maxPage))
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +164,7 @@ func (c *Client) readBounded(r io.Reader, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if n > limit {
-		return nil, fmt.Errorf("response larger than %d bytes", limit)
+		return nil, fmt.Errorf("response larger than the %d-byte limit", limit)
 	}
 	return buf.Bytes(), nil
 }

@@ -70,6 +70,13 @@ type Options struct {
 	// MaxFileBytes bounds a downloaded file; 0 means 4 GiB (the largest CUDA wheels are
 	// about 2.5 GiB).
 	MaxFileBytes int64
+	// IdleTimeout is how long a response body may send nothing before the request is given up
+	// on (and retried); 0 means 30s.
+	IdleTimeout time.Duration
+	// BodyTimeout plus one second per 64 KiB of its size is the longest a response body may
+	// take, so a server that trickles bytes just inside IdleTimeout is still given up on;
+	// 0 means 5 minutes.
+	BodyTimeout time.Duration
 }
 
 // OptionsFromEnv reads IndexURL and ExtraIndexURLs the way pip reads PIP_INDEX_URL and
@@ -124,6 +131,8 @@ type Client struct {
 	backoff       time.Duration
 	maxPage       int64
 	maxFile       int64
+	idle          time.Duration
+	bodyBase      time.Duration
 
 	requests  atomic.Int64
 	bytes     atomic.Int64
@@ -153,6 +162,14 @@ func New(opts Options) (*Client, error) {
 		backoff:       opts.RetryBackoff,
 		maxPage:       opts.MaxPageBytes,
 		maxFile:       opts.MaxFileBytes,
+		idle:          opts.IdleTimeout,
+		bodyBase:      opts.BodyTimeout,
+	}
+	if c.bodyBase <= 0 {
+		c.bodyBase = bodyCeilingBase
+	}
+	if c.idle <= 0 {
+		c.idle = defaultIdleTimeout
 	}
 	if c.http == nil {
 		// No overall timeout (a large wheel may take minutes; ctx bounds that), but a

@@ -9,11 +9,11 @@ package safewrite
 
 import (
 	"bytes"
-	"errors"
+	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
-	"slices"
 )
 
 // DefaultMode is the permission of a created file whose File.Mode is 0.
@@ -89,6 +89,16 @@ type Options struct {
 	// Confirm is asked for each Update when !Force; nil means "never overwrite": such files
 	// become Skip.
 	Confirm Confirmer
+	// Context, when done before the new contents are committed (SIGINT, SIGTERM), stops
+	// the write and rolls it back; once committed, the write finishes. nil: never.
+	Context context.Context
+	// Log is where Apply says that it finished or rolled back a write an earlier, killed
+	// run left unfinished, and removed its temp files. nil: not said.
+	Log io.Writer
+	// Step, when set, is called after each step of the write phase with its name. Tests use
+	// it to slow a run down, or to stop it there: an error returned is returned at once,
+	// leaving the disk as a kill at that moment would.
+	Step func(step string) error
 }
 
 // Result lists what Apply did, by File.Path, in the order of the changes.
@@ -183,16 +193,36 @@ func Plan(root string, files []File) ([]Change, error) {
 // (see Result.Backups), so consenting to an overwrite never loses the old content.
 //
 // Writing is atomic per file (temp file in the same directory, fsync, rename; an updated file
-// keeps its permission bits; parent directories are created) and all-or-nothing for the set:
-// all temp files are written first and only then renamed into place. If anything fails, files
-// already replaced are restored, created files, backups, temp files and new directories are
-// removed, and the error is returned.
+// keeps its permission bits, a created one gets File.Mode exactly; parent directories are
+// created) and all-or-nothing for the set, also when the process is killed: the write phase
+// is journaled (see journal.go), and the next Apply or Recover completes or rolls back a
+// write a killed run left. If anything fails, files already replaced are restored, created
+// files, backups, temp files and new directories are removed, and the error is returned.
+// Temp files are named TempPrefix+"*.tmp" and created 0600.
+//
+// Callers that may run concurrently on one project hold its Lock from before Plan (and
+// every Read the plan depends on) until Apply returns.
 func Apply(root string, changes []Change, opts Options) (Result, error) {
 	t, err := openTree(root)
 	if err != nil {
 		return Result{}, err
 	}
 	defer t.close()
+	log := opts.Log
+	if log == nil {
+		log = io.Discard
+	}
+	if !opts.DryRun {
+		var dirs []string // where an interrupted run of this plan left its temp files
+		for _, c := range changes {
+			if p, err := cleanPath(c.File.Path); err == nil {
+				dirs = append(dirs, path.Dir(p))
+			}
+		}
+		if err := t.recover(log, dirs, noStep); err != nil {
+			return Result{}, err
+		}
+	}
 	return t.apply(changes, opts)
 }
 
@@ -204,8 +234,6 @@ type write struct {
 	mode   fs.FileMode
 	update bool // replaces an existing file (so mode is exact and a backup is made)
 	keep   bool // keep the backup after success
-	backup string
-	temp   string
 }
 
 func (t *tree) apply(changes []Change, opts Options) (Result, error) {
@@ -311,107 +339,18 @@ func (t *tree) apply(changes []Change, opts Options) (Result, error) {
 		return res, nil
 	}
 
-	x := &txn{t: t, writes: writes}
-	if err := x.run(); err != nil {
-		return Result{}, errors.Join(err, x.abort())
+	if err := t.commit(writes, opts); err != nil {
+		return Result{}, err
 	}
-	// Every file is in place. Each overwritten file's old content becomes its one backup,
-	// replacing an older one; an additive change needs no copy of the old file.
-	var errs []error
 	for _, w := range writes {
 		if !w.update {
 			res.Created = append(res.Created, w.path)
 			continue
 		}
 		res.Updated = append(res.Updated, w.path)
-		if !w.keep {
-			if err := t.remove(w.backup); err != nil {
-				errs = append(errs, fmt.Errorf("remove the temporary copy %s: %w", w.backup, err))
-			}
-			continue
-		}
-		name := backupName(w.real)
-		if err := t.rename(w.backup, name); err != nil {
-			errs = append(errs, fmt.Errorf("%s was written; its old content is kept in %s, not %s: %w", w.path, w.backup, name, err))
-			res.Backups = append(res.Backups, w.backup)
-			continue
-		}
-		res.Backups = append(res.Backups, name)
-	}
-	return res, errors.Join(errs...)
-}
-
-// txn puts a set of writes in place, all or nothing.
-type txn struct {
-	t       *tree
-	writes  []*write
-	dirs    []string // directories created, parents first
-	renamed int      // how many writes are in place
-}
-
-// run makes parent directories, copies each file it replaces to a temp file beside it,
-// writes every new content to a temp file, and only when all of that succeeded renames the
-// new contents into place.
-func (x *txn) run() error {
-	for _, w := range x.writes {
-		made, err := x.t.mkdirs(path.Dir(w.real))
-		x.dirs = append(x.dirs, made...)
-		if err != nil {
-			return fmt.Errorf("create directory for %s: %w", w.path, err)
-		}
-		if w.update {
-			if w.backup, err = x.t.copyTemp(w.real, w.mode); err != nil {
-				return fmt.Errorf("back up %s: %w", w.path, err)
-			}
-		}
-		if w.temp, err = x.t.writeTemp(w.real, w.data, w.mode, w.update); err != nil {
-			return fmt.Errorf("write %s: %w", w.path, err)
+		if w.keep {
+			res.Backups = append(res.Backups, backupName(w.real))
 		}
 	}
-	for _, w := range x.writes {
-		if err := x.t.rename(w.temp, w.real); err != nil {
-			return fmt.Errorf("write %s: %w", w.path, err)
-		}
-		w.temp = ""
-		x.renamed++
-	}
-	x.t.syncDirs(x.writes)
-	return nil
-}
-
-// abort undoes a failed run: files already replaced get their old content back, created
-// files, temp files, backups and created directories are removed. What cannot be undone is
-// reported, naming where the old content is kept.
-func (x *txn) abort() error {
-	var errs []error
-	for _, w := range slices.Backward(x.writes[:x.renamed]) {
-		if w.update {
-			// The backup is an exact copy with the same mode: moving it back restores the
-			// file and removes the backup in one step.
-			if err := x.t.rename(w.backup, w.real); err != nil {
-				errs = append(errs, fmt.Errorf("restore %s (its old content is kept in %s): %w", w.path, w.backup, err))
-			}
-			w.backup = "" // moved back, or kept where the message says
-		} else if err := x.t.remove(w.real); err != nil {
-			errs = append(errs, fmt.Errorf("remove %s: %w", w.path, err))
-		}
-	}
-	for _, w := range x.writes {
-		if w.temp != "" {
-			if err := x.t.remove(w.temp); err != nil {
-				errs = append(errs, fmt.Errorf("remove temp file %s: %w", w.temp, err))
-			}
-		}
-		if w.backup != "" {
-			if err := x.t.remove(w.backup); err != nil {
-				errs = append(errs, fmt.Errorf("remove backup %s: %w", w.backup, err))
-			}
-		}
-	}
-	for _, d := range slices.Backward(x.dirs) {
-		if err := x.t.remove(d); err != nil {
-			errs = append(errs, fmt.Errorf("remove directory %s: %w", d, err))
-		}
-	}
-	return errors.Join(errs...)
+	return res, nil
 }

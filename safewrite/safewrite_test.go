@@ -570,6 +570,9 @@ func TestApplyRollsBackWhenRenameFails(t *testing.T) {
 	real := tr.rename
 	calls := 0
 	tr.rename = func(oldpath, newpath string) error {
+		if newpath == JournalName {
+			return real(oldpath, newpath)
+		}
 		if calls++; calls == 3 {
 			return errors.New("disk on fire")
 		}
@@ -598,13 +601,16 @@ func TestApplyReportsFailedRestore(t *testing.T) {
 	real := tr.rename
 	calls := 0
 	tr.rename = func(oldpath, newpath string) error {
+		if newpath == JournalName {
+			return real(oldpath, newpath)
+		}
 		if calls++; calls >= 2 { // b's rename and a's restore fail
 			return errors.New("read-only file system")
 		}
 		return real(oldpath, newpath)
 	}
 	_, err = tr.apply(changes, Options{Force: true})
-	kept := regexp.MustCompile(`restore a\.txt \(its old content is kept in (\.a\.txt\.bak\.tmp-[0-9a-f]+)\)`).FindStringSubmatch(fmt.Sprint(err))
+	kept := regexp.MustCompile(`restore a\.txt \(its old content is kept in (\.containerize-[0-9a-f]+\.tmp)\)`).FindStringSubmatch(fmt.Sprint(err))
 	if kept == nil {
 		t.Fatalf("apply error = %v, want it to name the copy of a.txt", err)
 	}
@@ -613,9 +619,20 @@ func TestApplyReportsFailedRestore(t *testing.T) {
 	}
 	got := snapshot(t, root)
 	for name := range got {
-		if strings.Contains(name, ".tmp-") && name != kept[1] || name == "b.txt" {
+		if strings.HasPrefix(name, TempPrefix) && name != kept[1] && name != JournalName || name == "b.txt" {
 			t.Errorf("%s left behind", name)
 		}
+	}
+	// The journal stays, and the next run puts the old content back.
+	var log strings.Builder
+	if err := Recover(root, &log); err != nil {
+		t.Fatalf("Recover: %v", err)
+	}
+	if got := get(t, root, "a.txt"); got != "a old\n" || exists(t, root, kept[1]) || exists(t, root, JournalName) {
+		t.Errorf("after Recover: a.txt = %q, copy kept: %v, journal kept: %v", got, exists(t, root, kept[1]), exists(t, root, JournalName))
+	}
+	if !strings.Contains(log.String(), "rolled back") {
+		t.Errorf("Recover said %q, want it to say it rolled back", log.String())
 	}
 }
 

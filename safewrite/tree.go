@@ -1,8 +1,6 @@
 package safewrite
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -197,108 +195,16 @@ func (t *tree) state(p, real string) (fileState, error) {
 	return fileState{exists: true, data: data, mode: mode}, nil
 }
 
-// mkdirs creates dir (a resolved slash path) and its missing parents, returning those it
-// created, parents first, so a failed run can remove exactly them.
-func (t *tree) mkdirs(dir string) ([]string, error) {
-	if dir == "." {
-		return nil, nil
-	}
-	var made []string
-	parts := strings.Split(dir, "/")
-	for i := range parts {
-		d := path.Join(parts[:i+1]...)
-		err := t.root.Mkdir(filepath.FromSlash(d), 0o755)
-		if err == nil {
-			made = append(made, d)
-			continue
-		}
-		if errors.Is(err, fs.ErrExist) {
-			fi, serr := t.root.Stat(filepath.FromSlash(d))
-			if serr == nil && fi.IsDir() {
-				continue
-			}
-			return made, fmt.Errorf("%s exists and is not a directory", d)
-		}
-		return made, err
-	}
-	return made, nil
-}
-
 // backupName is where the old content of an overwritten file is kept: one backup per
 // file, the content the last overwrite replaced.
 func backupName(real string) string { return real + ".bak" }
 
-// copyTemp copies the current file at real to a new temp file beside it, with mode, and
-// returns its name.
-func (t *tree) copyTemp(real string, mode fs.FileMode) (string, error) {
-	data, err := t.root.ReadFile(filepath.FromSlash(real))
-	if err != nil {
-		return "", err
-	}
-	return t.writeTemp(backupName(real), data, mode, true)
-}
-
-// writeTemp writes data to a new temp file beside real and returns its name. exact means
-// mode is applied as is (an update keeps the old bits); otherwise the umask applies.
-func (t *tree) writeTemp(real string, data []byte, mode fs.FileMode, exact bool) (string, error) {
-	dir, base := path.Split(real)
-	for range 100 {
-		var rnd [6]byte
-		rand.Read(rnd[:])
-		name := dir + "." + base + ".tmp-" + hex.EncodeToString(rnd[:])
-		f, err := t.root.OpenFile(filepath.FromSlash(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode.Perm())
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return "", err
-		}
-		if err := finish(f, data, mode, exact); err != nil {
-			t.root.Remove(filepath.FromSlash(name))
-			return "", err
-		}
-		return name, nil
-	}
-	return "", fmt.Errorf("cannot create a temp file beside %s", real)
-}
-
-// finish writes data to f, sets its mode if exact, flushes it to disk and closes it.
-func finish(f *os.File, data []byte, mode fs.FileMode, exact bool) error {
-	_, err := f.Write(data)
-	if err == nil && exact {
-		err = f.Chmod(mode)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
+// remove removes name; a name that is not there (or whose parent is not a directory) is
+// already removed.
 func (t *tree) remove(name string) error {
 	err := t.root.Remove(filepath.FromSlash(name))
-	if errors.Is(err, fs.ErrNotExist) {
+	if err == nil || errors.Is(err, fs.ErrNotExist) || !t.exists(name) {
 		return nil
 	}
 	return err
-}
-
-// syncDirs flushes the directories that received renames, so the new names survive a
-// crash. Errors are ignored: the files are in place, and some systems cannot sync a
-// directory at all.
-func (t *tree) syncDirs(writes []*write) {
-	seen := map[string]bool{}
-	for _, w := range writes {
-		d := path.Dir(w.real)
-		if seen[d] {
-			continue
-		}
-		seen[d] = true
-		if f, err := t.root.Open(filepath.FromSlash(d)); err == nil {
-			f.Sync()
-			f.Close()
-		}
-	}
 }

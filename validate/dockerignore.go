@@ -288,3 +288,32 @@ func (s *scope) has(k string) bool           { _, ok := s.vars[k]; return ok }
 func (s *scope) get(k string) string         { return s.vars[k] }
 func (s *scope) Get(k string) (string, bool) { v, ok := s.vars[k]; return v, ok }
 func (s *scope) Keys() []string              { return s.keys }
+
+// DockerignoreAdmits returns the paths (relative to the build context, slash-separated) that the
+// .dockerignore leaves in the context, matched as BuildKit matches them: a path is out when it or a
+// folder above it is excluded.
+func DockerignoreAdmits(dockerignore []byte, paths []string) ([]string, error) {
+	pats, err := readIgnorePatterns(dockerignore)
+	if err != nil {
+		return nil, err
+	}
+	texts := make([]string, len(pats))
+	for i, p := range pats {
+		texts[i] = p.text
+	}
+	matcher, err := patternmatcher.New(texts)
+	if err != nil {
+		return nil, fmt.Errorf("bad pattern: %w", err)
+	}
+	var in []string
+	for _, p := range paths {
+		excluded, err := matcher.MatchesOrParentMatches(p)
+		if err != nil {
+			return nil, fmt.Errorf("bad pattern: %w", err)
+		}
+		if !excluded {
+			in = append(in, p)
+		}
+	}
+	return in, nil
+}

@@ -2,12 +2,15 @@ package wheel
 
 import (
 	"archive/zip"
+	"bytes"
 	"cmp"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"maps"
+	"os"
 	"path"
 	"slices"
 	"sort"
@@ -84,8 +87,13 @@ func within(dir, p string) bool {
 type Entry struct {
 	Path string      // absolute, slash-separated, clean
 	Mode fs.FileMode // fs.ModeDir|0755 for directories; 0644 or 0755 for files
-	Data []byte      // file content; nil for directories
-	Link string      // symlink target, if any (Install never produces symlinks; see Install)
+	Data []byte      // file content, when held in memory; nil for directories
+	// Open, when set, streams the content instead of Data (members above holdLimit are never held):
+	// Size bytes, whose sha256 is SHA256. See Install for how long it stays valid.
+	Open   func() (io.ReadCloser, error)
+	Size   int64
+	SHA256 [32]byte // of the content, for files
+	Link   string   // symlink target, if any (Install never produces symlinks; see Install)
 }
 
 // InstallOptions tunes the install metadata.
@@ -101,9 +109,22 @@ type InstallOptions struct {
 // DefaultInstaller is written to INSTALLER when InstallOptions.Installer is empty.
 const DefaultInstaller = "containerize"
 
-// maxUncompressed bounds the declared uncompressed size of a wheel; the largest real wheels (CUDA builds)
-// unpack to a few GiB, so anything beyond this is a zip bomb, not a package.
-const maxUncompressed = 16 << 30
+// Bounds on what a wheel may unpack to, checked against the sizes the archive declares before any member is
+// read (archive/zip fails a read that outgrows the declared size, so the declarations bind):
+//
+//   - maxUncompressed bounds the total: the CUDA builds of torch, the largest wheels there are, unpack to
+//     about 5 GiB. Members above holdLimit stream into the layer, so this bounds disk and time, not memory.
+//   - maxHeld bounds the members held in memory (those up to holdLimit, .dist-info files and .data
+//     scripts): botocore, a wheel of many small files, holds about 100 MiB.
+//   - maxRatio bounds how much one member may expand: deflate reaches about 1000:1 on runs of zeros, real
+//     files (even sparse data tables) stay below 30:1, so 200:1 is a zip bomb. Members under ratioFloor are
+//     exempt, as tiny files compress oddly and cannot hurt.
+const (
+	maxUncompressed = 8 << 30
+	maxHeld         = 512 << 20
+	maxRatio        = 200
+	ratioFloor      = 1 << 20
+)
 
 // Install reads a wheel (r, size) named filename and returns the entries to add to the image: every parent
 // directory, the installed files, generated scripts and install metadata, sorted by path. It follows the
@@ -137,32 +158,106 @@ const maxUncompressed = 16 << 30
 // callers install by name and version from an index.
 //
 // Errors name the wheel and the member, and wrap ErrInvalidWheel, ErrUnsafePath or ErrHashMismatch.
+//
+// Members larger than 1 MiB are not held: their entries' Open reads them from r again, so r must stay
+// readable until the entries have been written (InstallFile reopens the file instead).
 func Install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallOptions) ([]Entry, error) {
-	entries, err := install(r, size, filename, l, opts)
+	entries, err := install(r, size, filename, l, opts, nil)
 	if err != nil {
 		return nil, fmt.Errorf("install %s: %w", path.Base(filename), err)
 	}
 	return entries, nil
 }
 
-// member is a regular file of the archive, read and validated.
+// member is a regular file of the archive. Its content is read and checked against RECORD once; it is held
+// (data) when small or needed as text, else streamed again from the archive (open) when the layer is written.
 type member struct {
-	name string
-	data []byte
-	exec bool
+	name  string
+	data  []byte
+	exec  bool
+	f     *zip.File
+	index int // in the archive's directory, for reopen
+	size  int64
+	sum   [32]byte // sha256, once verified
+	open  func() (io.ReadCloser, error)
 }
 
-// installed is a file on its way into the layer.
+// holdLimit is the largest member held in memory; larger ones (shared libraries, data files) stream from the
+// archive into the layer, so memory does not grow with a wheel's size.
+const holdLimit = 1 << 20
+
+// installed is a file on its way into the layer: data, or open streaming size bytes with sha256 sum.
 type installed struct {
 	dest string
 	data []byte
+	open func() (io.ReadCloser, error)
+	size int64
+	sum  [32]byte
 	exec bool
 	from string // the archive member or generator, for error messages
 }
 
 var schemeKeys = map[string]bool{"purelib": true, "platlib": true, "headers": true, "scripts": true, "data": true}
 
-func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallOptions) ([]Entry, error) {
+// InstallFile is Install on the wheel file at path. Entries that stream a large member open the file again
+// when read, so nothing stays open and the file must stay in place until the entries have been written.
+func InstallFile(file, filename string, l Layout, opts InstallOptions) ([]Entry, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("install %s: %w", path.Base(filename), err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("install %s: %w", path.Base(filename), err)
+	}
+	size := st.Size()
+	reopen := func(i int) (io.ReadCloser, error) {
+		g, err := os.Open(file)
+		if err != nil {
+			return nil, err
+		}
+		zr, err := zip.NewReader(g, size)
+		if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
+			g.Close()
+			return nil, fmt.Errorf("%s changed since it was checked: %w", filename, err)
+		}
+		if i >= len(zr.File) {
+			g.Close()
+			return nil, fmt.Errorf("%s changed since it was checked", filename)
+		}
+		rc, err := zr.File[i].Open()
+		if err != nil {
+			g.Close()
+			return nil, err
+		}
+		return readCloser{rc, closers{rc, g}}, nil
+	}
+	entries, err := install(f, size, filename, l, opts, reopen)
+	if err != nil {
+		return nil, fmt.Errorf("install %s: %w", path.Base(filename), err)
+	}
+	return entries, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+type closers []io.Closer
+
+func (cs closers) Close() error {
+	var first error
+	for _, c := range cs {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallOptions, reopen func(int) (io.ReadCloser, error)) ([]Entry, error) {
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
@@ -170,7 +265,7 @@ func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallO
 		pep.NormalizeName(fn.Name) != pep.NormalizeName(opts.Project) {
 		return nil, fmt.Errorf("%w: the file is for project %s, not %s", ErrInvalidWheel, fn.Name, opts.Project)
 	}
-	w, err := openWheel(r, size, filename)
+	w, err := openWheel(r, size, filename, reopen)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +286,11 @@ func install(r io.ReaderAt, size int64, filename string, l Layout, opts InstallO
 	recordDest := path.Join(root, w.distInfo, "RECORD")
 	rows := []recordRow{{path: relPath(root, recordDest)}}
 	for _, f := range files {
-		rows = append(rows, rowFor(relPath(root, f.dest), f.data))
+		if f.open != nil {
+			rows = append(rows, rowForSum(relPath(root, f.dest), f.sum, f.size))
+		} else {
+			rows = append(rows, rowFor(relPath(root, f.dest), f.data))
+		}
 	}
 	files = append(files, installed{dest: recordDest, data: writeRecord(rows), from: "RECORD"})
 	return toEntries(files)
@@ -209,7 +308,7 @@ type wheelArchive struct {
 
 // openWheel reads the archive, its WHEEL, METADATA and RECORD files and entry points, and
 // checks every member against RECORD's hash and size.
-func openWheel(r io.ReaderAt, size int64, filename string) (*wheelArchive, error) {
+func openWheel(r io.ReaderAt, size int64, filename string, reopen func(int) (io.ReadCloser, error)) (*wheelArchive, error) {
 	fn, err := pep.ParseWheelFilename(filename)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidWheel, err)
@@ -225,6 +324,27 @@ func openWheel(r io.ReaderAt, size int64, filename string) (*wheelArchive, error
 	byName := map[string]*member{}
 	for i := range members {
 		byName[members[i].name] = &members[i]
+	}
+	// Text the installer reads (.dist-info files, .data scripts whose shebang it rewrites) and small
+	// members are held; the rest is streamed when checked and again when the layer is written.
+	var held int64
+	for i := range members {
+		m := &members[i]
+		if m.size <= holdLimit || strings.HasPrefix(m.name, w.distInfo+"/") ||
+			(w.dataDir != "" && strings.HasPrefix(m.name, w.dataDir+"/scripts/")) {
+			if held += m.size; held > maxHeld {
+				return nil, fmt.Errorf("%w: more than %d MiB of small files and metadata", ErrInvalidWheel, maxHeld>>20)
+			}
+			if m.data, err = readZipFile(m.f); err != nil {
+				return nil, fmt.Errorf("%w: member %q: %v", ErrInvalidWheel, m.name, err)
+			}
+			continue
+		}
+		f, index := m.f, m.index
+		m.open = f.Open
+		if reopen != nil {
+			m.open = func() (io.ReadCloser, error) { return reopen(index) }
+		}
 	}
 	required := func(base string) ([]byte, error) {
 		m := byName[w.distInfo+"/"+base]
@@ -255,7 +375,8 @@ func openWheel(r io.ReaderAt, size int64, filename string) (*wheelArchive, error
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s/%w", ErrInvalidWheel, w.distInfo, err)
 	}
-	for _, m := range members {
+	for i := range members {
+		m := &members[i]
 		switch m.name {
 		case w.distInfo + "/RECORD", w.distInfo + "/RECORD.jws", w.distInfo + "/RECORD.p7s":
 			continue
@@ -264,7 +385,16 @@ func openWheel(r io.ReaderAt, size int64, filename string) (*wheelArchive, error
 		if !ok {
 			return nil, fmt.Errorf("%w: %s is not listed in %s/RECORD", ErrInvalidWheel, m.name, w.distInfo)
 		}
-		if err := e.check(m.name, m.data); err != nil {
+		var content io.Reader = bytes.NewReader(m.data)
+		if m.open != nil {
+			rc, err := m.f.Open()
+			if err != nil {
+				return nil, fmt.Errorf("%w: member %q: %v", ErrInvalidWheel, m.name, err)
+			}
+			content = rc
+			defer rc.Close()
+		}
+		if m.sum, m.size, err = e.verify(m.name, content); err != nil {
 			return nil, err
 		}
 	}
@@ -325,6 +455,10 @@ func (w *wheelArchive) place(l Layout, root string) ([]installed, error) {
 		if !within(dir, dest) || dest == dir {
 			return nil, fmt.Errorf("%w: %s would be installed at %s, outside %s", ErrUnsafePath, m.name, dest, dir)
 		}
+		if m.open != nil {
+			files = append(files, installed{dest: dest, open: m.open, size: m.size, sum: m.sum, exec: exec, from: m.name})
+			continue
+		}
 		files = append(files, installed{dest: dest, data: data, exec: exec, from: m.name})
 	}
 	for _, s := range w.scripts {
@@ -336,8 +470,8 @@ func (w *wheelArchive) place(l Layout, root string) ([]installed, error) {
 	return files, nil
 }
 
-// readMembers reads every regular file of the archive after checking every name, so a hostile archive is
-// rejected before any content is looked at.
+// readMembers lists every regular file of the archive after checking every name and declared size, so a
+// hostile archive is rejected before any content is looked at; openWheel reads the content.
 func readMembers(r io.ReaderAt, size int64) ([]member, error) {
 	zr, err := zip.NewReader(r, size)
 	// With GODEBUG=zipinsecurepath=0 the reader flags unsafe names itself; they are checked below anyway.
@@ -366,20 +500,19 @@ func readMembers(r io.ReaderAt, size int64) ([]member, error) {
 			return nil, fmt.Errorf("%w: member %q is encrypted", ErrInvalidWheel, f.Name)
 		}
 		if f.UncompressedSize64 > maxUncompressed-total {
-			return nil, fmt.Errorf("%w: archive unpacks to more than %d bytes", ErrInvalidWheel, uint64(maxUncompressed))
+			return nil, fmt.Errorf("%w: archive unpacks to more than %d MiB (the largest wheel containerize installs)", ErrInvalidWheel, maxUncompressed>>20)
+		}
+		if f.UncompressedSize64 > ratioFloor && f.UncompressedSize64/max(f.CompressedSize64, 1) > maxRatio {
+			return nil, fmt.Errorf("%w: member %q expands %d bytes to %d (more than %d:1): a zip bomb, not a package", ErrInvalidWheel, f.Name, f.CompressedSize64, f.UncompressedSize64, maxRatio)
 		}
 		total += f.UncompressedSize64
 	}
 	var out []member
-	for _, f := range zr.File {
+	for i, f := range zr.File {
 		if f.Mode().IsDir() {
 			continue
 		}
-		data, err := readZipFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("%w: member %q: %v", ErrInvalidWheel, f.Name, err)
-		}
-		out = append(out, member{name: f.Name, data: data, exec: f.Mode()&0o111 != 0})
+		out = append(out, member{name: f.Name, exec: f.Mode()&0o111 != 0, f: f, index: i, size: int64(f.UncompressedSize64)})
 	}
 	return out, nil
 }
@@ -573,7 +706,11 @@ func toEntries(files []installed) ([]Entry, error) {
 		if f.exec {
 			mode = 0o755
 		}
-		entries = append(entries, Entry{Path: f.dest, Mode: mode, Data: f.data})
+		if f.open != nil {
+			entries = append(entries, Entry{Path: f.dest, Mode: mode, Open: f.open, Size: f.size, SHA256: f.sum})
+			continue
+		}
+		entries = append(entries, Entry{Path: f.dest, Mode: mode, Data: f.data, Size: int64(len(f.data)), SHA256: sha256.Sum256(f.data)})
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Path < entries[j].Path })
 	return entries, nil

@@ -544,3 +544,10 @@ func TestInstallRefusesAnotherProjectsWheel(t *testing.T) {
 		t.Errorf("METADATA naming another project: err = %v", err)
 	}
 }
+
+// A RECORD that is not CSV is an error, not a panic (csv.Reader.FieldPos panics after a failed Read).
+func TestParseRecordMalformedCSV(t *testing.T) {
+	if _, err := parseRecord([]byte("\x00\xff\"unterminated,\n,,,\n")); err == nil || !strings.Contains(err.Error(), "RECORD") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -45,6 +45,11 @@ func newHash(algo string) (hash.Hash, bool) {
 // VerifyHash checks data against a lockfile-style digest, "sha256:<hex>" (also "sha256=<hex>", and
 // sha384/sha512), and returns an error wrapping ErrHashMismatch that shows both digests on mismatch.
 func VerifyHash(data []byte, want string) error {
+	return VerifyHashReader(bytes.NewReader(data), want)
+}
+
+// VerifyHashReader is VerifyHash on what r yields, read once and never held.
+func VerifyHashReader(r io.Reader, want string) error {
 	algo, digest, ok := strings.Cut(want, ":")
 	if !ok {
 		algo, digest, ok = strings.Cut(want, "=")
@@ -60,7 +65,9 @@ func VerifyHash(data []byte, want string) error {
 	if err != nil || len(wantSum) != h.Size() {
 		return fmt.Errorf("hash %q: %q is not a %d-byte hex digest", want, digest, h.Size())
 	}
-	h.Write(data)
+	if _, err := io.Copy(h, r); err != nil {
+		return err
+	}
 	got := h.Sum(nil)
 	if !bytes.Equal(got, wantSum) {
 		return fmt.Errorf("%w: want %s:%s, got %s:%x", ErrHashMismatch, strings.ToLower(algo), strings.ToLower(digest), strings.ToLower(algo), got)
@@ -86,10 +93,11 @@ func parseRecord(data []byte) (map[string]recordEntry, error) {
 		if err == io.EOF {
 			return out, nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			// FieldPos panics after a failed Read; the *csv.ParseError names the line.
 			return nil, fmt.Errorf("RECORD: %w", err)
 		}
+		line, _ := r.FieldPos(0)
 		if len(row) != 3 {
 			return nil, fmt.Errorf("RECORD line %d: want 3 fields (path,hash,size), got %d", line, len(row))
 		}
@@ -121,31 +129,41 @@ func parseRecord(data []byte) (map[string]recordEntry, error) {
 }
 
 // check verifies a member's content against its RECORD row.
-func (e recordEntry) check(member string, data []byte) error {
+// verify reads r to its end, checking it against e, and returns its sha256 and size (for the RECORD the
+// installer writes). Nothing is held: a member of any size streams through.
+func (e recordEntry) verify(member string, r io.Reader) (sum [32]byte, n int64, err error) {
 	if e.digest == nil {
-		return fmt.Errorf("%w: RECORD line %d: %s has no hash (every file but RECORD must have one)", ErrInvalidWheel, e.line, member)
+		return sum, 0, fmt.Errorf("%w: RECORD line %d: %s has no hash (every file but RECORD must have one)", ErrInvalidWheel, e.line, member)
 	}
 	h, ok := newHash(e.algo)
 	if !ok {
-		return fmt.Errorf("%w: RECORD line %d: %s uses hash algorithm %q; the wheel spec requires sha256 or stronger", ErrInvalidWheel, e.line, member, e.algo)
+		return sum, 0, fmt.Errorf("%w: RECORD line %d: %s uses hash algorithm %q; the wheel spec requires sha256 or stronger", ErrInvalidWheel, e.line, member, e.algo)
 	}
-	h.Write(data)
+	s256 := sha256.New()
+	n, err = io.Copy(io.MultiWriter(h, s256), r)
+	if err != nil {
+		return sum, n, fmt.Errorf("%w: member %q: %v", ErrInvalidWheel, member, err)
+	}
 	if got := h.Sum(nil); !bytes.Equal(got, e.digest) {
-		return fmt.Errorf("%w: %s: RECORD line %d says %s=%s, content is %s=%s", ErrHashMismatch, member, e.line,
+		return sum, n, fmt.Errorf("%w: %s: RECORD line %d says %s=%s, content is %s=%s", ErrHashMismatch, member, e.line,
 			e.algo, base64.RawURLEncoding.EncodeToString(e.digest), e.algo, base64.RawURLEncoding.EncodeToString(got))
 	}
-	if e.size >= 0 && e.size != int64(len(data)) {
-		return fmt.Errorf("%w: %s: RECORD line %d says %d bytes, content is %d bytes", ErrHashMismatch, member, e.line, e.size, len(data))
+	if e.size >= 0 && e.size != n {
+		return sum, n, fmt.Errorf("%w: %s: RECORD line %d says %d bytes, content is %d bytes", ErrHashMismatch, member, e.line, e.size, n)
 	}
-	return nil
+	copy(sum[:], s256.Sum(nil))
+	return sum, n, nil
 }
 
 // recordRow is one line of the RECORD an installer writes.
 type recordRow struct{ path, hash, size string }
 
 func rowFor(relPath string, data []byte) recordRow {
-	sum := sha256.Sum256(data)
-	return recordRow{relPath, "sha256=" + base64.RawURLEncoding.EncodeToString(sum[:]), strconv.Itoa(len(data))}
+	return rowForSum(relPath, sha256.Sum256(data), int64(len(data)))
+}
+
+func rowForSum(relPath string, sum [32]byte, size int64) recordRow {
+	return recordRow{relPath, "sha256=" + base64.RawURLEncoding.EncodeToString(sum[:]), strconv.FormatInt(size, 10)}
 }
 
 // writeRecord renders rows sorted by path (as pip does), so the layer bytes do not depend on archive order.

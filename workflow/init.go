@@ -10,7 +10,11 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -204,6 +208,20 @@ func PrepareInit(o Init) (*Changes, error) {
 			c.Consent[ch.File.Path] = reasonForeign
 		}
 	}
+	// A .dockerignore left as it is must still keep secrets out of docker build's context.
+	// The reason to replace the user's says so; a kept one gets a note.
+	if name := pl.Files.Dockerignore; c.Consent[name] != "" || slices.Contains(kept, name) {
+		leak, err := leakyDockerignore(o.Dir, name)
+		switch {
+		case err != nil:
+			return nil, err
+		case leak == "":
+		case c.Consent[name] != "":
+			c.Consent[name] += " and " + leak
+		default:
+			c.Notes = append(c.Notes, fmt.Sprintf("%s %s; add these lines, or remove it from keep in %s and run init again to replace it", name, leak, config.FileName))
+		}
+	}
 	return c, nil
 }
 
@@ -326,7 +344,7 @@ func merge(dir string, out *generate.Output, compose string) ([]safewrite.File, 
 	for _, f := range out.Files {
 		files = append(files, safewrite.File{Path: f.Path, Data: f.Data})
 		if f.Path == ".env.example" && !hasEnv {
-			files = append(files, safewrite.File{Path: ".env", Data: out.Env})
+			files = append(files, safewrite.File{Path: ".env", Data: out.Env, Mode: EnvMode})
 		}
 	}
 	for _, b := range out.Blocks {
@@ -341,6 +359,10 @@ func merge(dir string, out *generate.Output, compose string) ([]safewrite.File, 
 		approved[b.Path] = true
 	}
 	if hasEnv {
+		// An existing .env keeps its permission; one others can read is worth a word.
+		if fi, err := os.Stat(filepath.Join(dir, ".env")); err == nil && fi.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
+			notes = append(notes, fmt.Sprintf(".env holds secrets and other users can read it (%v): chmod 600 .env", fi.Mode().Perm()))
+		}
 		merged, added := generate.MergeEnv(oldEnv, out.Env)
 		if len(added) > 0 {
 			files = append(files, appended(".env", oldEnv, merged))
@@ -364,6 +386,9 @@ func merge(dir string, out *generate.Output, compose string) ([]safewrite.File, 
 func appended(path string, old, data []byte) safewrite.File {
 	return safewrite.File{Path: path, Data: data, NoBackup: bytes.HasPrefix(data, old)}
 }
+
+// EnvMode is the permission of a new .env: it holds the secrets, for its owner alone.
+const EnvMode fs.FileMode = 0o600
 
 // Confirmer asks before overwriting a file the user owns, unless the answers already said
 // yes. A run applies all of its changes or none: without a Prompter, or when the answer is

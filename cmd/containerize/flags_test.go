@@ -2,13 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/wizard"
 )
 
 // execute runs a command built around a stand-in run function with args; the flags are
@@ -131,3 +134,19 @@ func TestDoctorFlags(t *testing.T) {
 		}
 	}
 }
+
+// An interrupt while a question waits for its answer aborts the run.
+func TestInterruptibleConfirm(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	block := make(chan struct{})
+	defer close(block)
+	c := interruptible{ctx, confirmFunc(func(string, string) (bool, error) { <-block; return true, nil })}
+	time.AfterFunc(10*time.Millisecond, cancel)
+	if ok, err := c.ConfirmOverwrite("Dockerfile", ""); ok || !errors.Is(err, wizard.ErrAborted) {
+		t.Fatalf("ConfirmOverwrite = %v, %v; want aborted", ok, err)
+	}
+}
+
+type confirmFunc func(path, diff string) (bool, error)
+
+func (f confirmFunc) ConfirmOverwrite(path, diff string) (bool, error) { return f(path, diff) }

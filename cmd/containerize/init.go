@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"os"
+	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -124,6 +129,11 @@ func initRun(opts *initOptions) (err error) {
 		return err
 	}
 	defer done(&err)
+	unlock, err := lockProject(io, opts.Dir, opts.Write)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	changes, err := workflow.PrepareInit(workflow.Init{Dir: opts.Dir, Flags: opts.Flags, Prompter: prompter,
 		Rand: io.Rand, UID: io.UID, GID: io.GID, Getenv: io.Getenv, Log: io.ErrOut})
 	if err != nil {
@@ -161,9 +171,16 @@ func write(io *IO, dir string, w writeFlags, prompter wizard.Prompter, c *workfl
 			return err
 		}
 	}
+	// SIGINT or SIGTERM while writing rolls the write back (or, once committed, lets it
+	// finish) before the process exits.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	res, err := safewrite.Apply(dir, c.Changes, safewrite.Options{
 		Force:   w.force,
-		Confirm: workflow.Confirmer{Prompter: prompter, Changes: c, Out: io.ErrOut},
+		Confirm: interruptible{ctx, workflow.Confirmer{Prompter: prompter, Changes: c, Out: io.ErrOut}},
+		Context: ctx,
+		Log:     io.ErrOut,
+		Step:    io.WriteStep,
 	})
 	if err != nil {
 		return abortOr(err)
@@ -198,6 +215,55 @@ func write(io *IO, dir string, w writeFlags, prompter wizard.Prompter, c *workfl
 		printNext(out, c)
 	}
 	return nil
+}
+
+// lockWait is how long a run waits for another run on the same project to finish.
+const lockWait = 30 * time.Second
+
+// lockProject takes the project's write lock, from before the files are read that the plan
+// compares against until they are written, so two runs never interleave; then finishes or
+// rolls back a write a killed run left, so the plan starts from one run's whole result.
+// A dry run in a project it cannot write to (a read-only checkout) goes on unlocked.
+func lockProject(io *IO, dir string, w writeFlags) (unlock func(), err error) {
+	l, err := safewrite.LockProject(dir, lockWait, func() {
+		fmt.Fprintf(io.ErrOut, "waiting for another containerize run to finish writing in %s (up to %v)...\n", dir, lockWait)
+	})
+	if err != nil && w.dryRun && !errors.Is(err, safewrite.ErrBusy) {
+		return func() {}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := safewrite.Recover(dir, io.ErrOut); err != nil {
+		l.Unlock()
+		return nil, err
+	}
+	return func() { l.Unlock() }, nil
+}
+
+// interruptible stops waiting for an answer when ctx ends (SIGINT, SIGTERM): the write is
+// then aborted and nothing is written.
+type interruptible struct {
+	ctx context.Context
+	c   safewrite.Confirmer
+}
+
+func (c interruptible) ConfirmOverwrite(path, diff string) (bool, error) {
+	type answer struct {
+		ok  bool
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		ok, err := c.c.ConfirmOverwrite(path, diff)
+		ch <- answer{ok, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.ok, a.err
+	case <-c.ctx.Done():
+		return false, wizard.ErrAborted
+	}
 }
 
 // printNext says what to run now: for init, the documented commands of the development

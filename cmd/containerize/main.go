@@ -41,6 +41,9 @@ type IO struct {
 	// UID and GID are the user's (os.Getuid, os.Getgid), whom the development containers
 	// run as.
 	UID, GID int
+	// WriteStep, when set, is called after each step of the write phase (safewrite's
+	// Options.Step): the kill test slows the write down with it and records where it was.
+	WriteStep func(step string) error
 }
 
 func stdIO() *IO {

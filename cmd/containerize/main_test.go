@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -18,12 +19,37 @@ const mainEnv = "CONTAINERIZE_TEST_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(mainEnv) != "" {
-		// The pseudo-terminal tests run the test binary as containerize.
-		os.Exit(run(os.Args[1:], stdIO()))
+		// The pseudo-terminal, kill and race tests run the test binary as containerize.
+		io := stdIO()
+		io.WriteStep = stepLogger(os.Getenv(stepLogEnv))
+		os.Exit(run(os.Args[1:], io))
 	}
 	testscript.Main(m, map[string]func(){
 		"containerize": func() { os.Exit(run(os.Args[1:], stdIO())) },
 	})
+}
+
+// stepLogEnv names a file to which the test binary, run as containerize, appends each step
+// of the write phase, sleeping a moment after each so a kill lands inside it more often.
+const stepLogEnv = "CONTAINERIZE_TEST_STEP_LOG"
+
+// fullEnv set to 1 runs the kill and race tests at full count (200 kills, 100 pairs).
+const fullEnv = "CONTAINERIZE_TEST_FULL"
+
+func stepLogger(name string) func(string) error {
+	if name == "" {
+		return nil
+	}
+	return func(step string) error {
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return err
+		}
+		f.WriteString(step + "\n")
+		f.Close()
+		time.Sleep(time.Millisecond)
+		return nil
+	}
 }
 
 // TestScripts runs the CLI end to end on copies of the sample projects:

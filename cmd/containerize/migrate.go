@@ -48,6 +48,11 @@ func migrateRun(opts *migrateOptions) (err error) {
 		return err
 	}
 	defer done(&err)
+	unlock, err := lockProject(io, opts.Dir, opts.Write)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	changes, err := workflow.PrepareMigrate(workflow.Migrate{Dir: opts.Dir, Venv: opts.Venv, Format: opts.Format,
 		Prompter: prompter, Getenv: io.Getenv, Log: io.ErrOut})
 	if err != nil {

@@ -28,10 +28,14 @@ import (
 
 // Entry is one file, directory or symlink of a layer.
 type Entry struct {
-	Path     string      // absolute, clean, slash-separated ("/opt/venv/bin/python")
-	Mode     fs.FileMode // fs.ModeDir, fs.ModeSymlink or a regular file; only the exec bits of the permissions count
-	Data     []byte      // file content
-	Link     string      // symlink target
+	Path string      // absolute, clean, slash-separated ("/opt/venv/bin/python")
+	Mode fs.FileMode // fs.ModeDir, fs.ModeSymlink or a regular file; only the exec bits of the permissions count
+	Data []byte      // file content, when it is held in memory
+	// Open, when set, gives the content instead of Data: the file is streamed into the layer, never held
+	// in memory, and must yield exactly Size bytes (a file that changed in between is an error).
+	Open     func() (io.ReadCloser, error)
+	Size     int64
+	Link     string // symlink target
 	UID, GID int
 }
 
@@ -82,6 +86,9 @@ func Write(w io.Writer, entries []Entry, opts Options) (Blob, error) {
 			hdr.Typeflag, hdr.Linkname, hdr.Mode = tar.TypeSymlink, e.Link, 0o777
 		default:
 			hdr.Typeflag, hdr.Size = tar.TypeReg, int64(len(e.Data))
+			if e.Open != nil {
+				hdr.Size = e.Size
+			}
 			if e.Mode&0o111 != 0 {
 				hdr.Mode = 0o755
 			}
@@ -90,7 +97,7 @@ func Write(w io.Writer, entries []Entry, opts Options) (Blob, error) {
 			return Blob{}, fmt.Errorf("layer entry %s: %w", e.Path, err)
 		}
 		if hdr.Typeflag == tar.TypeReg {
-			if _, err := tw.Write(e.Data); err != nil {
+			if err := writeContent(tw, e); err != nil {
 				return Blob{}, fmt.Errorf("layer entry %s: %w", e.Path, err)
 			}
 		}
@@ -106,6 +113,30 @@ func Write(w io.Writer, entries []Entry, opts Options) (Blob, error) {
 		DiffID: v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(uncompressed.h.Sum(nil))},
 		Size:   compressed.n,
 	}, nil
+}
+
+// writeContent writes e's content: Data, or what Open streams, which must be Size bytes long.
+func writeContent(w io.Writer, e Entry) error {
+	if e.Open == nil {
+		_, err := w.Write(e.Data)
+		return err
+	}
+	rc, err := e.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	n, err := io.Copy(w, io.LimitReader(rc, e.Size))
+	if err != nil {
+		return err
+	}
+	if n != e.Size {
+		return fmt.Errorf("file shrank from %d to %d bytes while the layer was written", e.Size, n)
+	}
+	if extra, _ := rc.Read(make([]byte, 1)); extra > 0 {
+		return fmt.Errorf("file grew beyond %d bytes while the layer was written", e.Size)
+	}
+	return nil
 }
 
 type countingHash struct {
@@ -162,7 +193,7 @@ func normalize(entries []Entry, opts Options) ([]Entry, error) {
 
 func same(a, b Entry) bool {
 	return a.Mode.Type() == b.Mode.Type() && a.Mode&0o111 == b.Mode&0o111 && a.Link == b.Link &&
-		a.UID == b.UID && a.GID == b.GID && string(a.Data) == string(b.Data)
+		a.UID == b.UID && a.GID == b.GID && a.Open == nil && b.Open == nil && string(a.Data) == string(b.Data)
 }
 
 func checkPath(p string) error {

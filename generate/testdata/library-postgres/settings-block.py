@@ -1,13 +1,21 @@
 # >>> containerize: settings from the environment >>>
 # Added by `containerize init`; delete the block to undo. Each value falls back to what the
-# settings above say, so the project still runs unchanged outside Docker.
+# settings above say, so the project still runs unchanged outside Docker. The image sets
+# CONTAINERIZE_FAIL_CLOSED=1: there DEBUG is off unless set, and SECRET_KEY must be set.
 import os as _os
 import re as _re
 from pathlib import Path as _Path
 from urllib.parse import unquote as _unquote, urlsplit as _urlsplit
 
-SECRET_KEY = _os.environ.get("SECRET_KEY", globals().get("SECRET_KEY"))
-DEBUG = _os.environ.get("DEBUG", str(globals().get("DEBUG", False))).lower() in ("1", "true", "yes", "on")
+_fail_closed = _os.environ.get("CONTAINERIZE_FAIL_CLOSED") == "1"
+if _os.environ.get("SECRET_KEY"):
+    SECRET_KEY = _os.environ["SECRET_KEY"]
+elif _fail_closed:
+    raise RuntimeError(
+        "SECRET_KEY is not set: the image does not use the key in the settings. Give it one "
+        "(docker run --env-file .env, or -e SECRET_KEY=...; docker compose reads .env)."
+    )
+DEBUG = _os.environ.get("DEBUG", "False" if _fail_closed else str(globals().get("DEBUG", False))).lower() in ("1", "true", "yes", "on")
 # Lists are separated by commas or spaces.
 if _os.environ.get("ALLOWED_HOSTS"):
     ALLOWED_HOSTS = [_h for _h in _re.split(r"[\s,]+", _os.environ["ALLOWED_HOSTS"]) if _h]
