@@ -121,9 +121,9 @@ func CheckKeep(paths []string) error {
 	for i, p := range paths {
 		switch {
 		case p == "" || strings.HasPrefix(p, "/") || strings.Contains(p, "\\") || p != path.Clean(p) || p == ".." || strings.HasPrefix(p, "../"):
-			errs = append(errs, fmt.Errorf("%q is not a clean slash path inside the project, like \"Dockerfile\" or \"docker/compose.yaml\"", p))
+			errs = append(errs, fmt.Errorf("%s is not a clean slash path inside the project, like \"Dockerfile\" or \"docker/compose.yaml\"", excerpt.Quote(p)))
 		case slices.Contains(paths[:i], p):
-			errs = append(errs, fmt.Errorf("%q is listed twice: remove one", p))
+			errs = append(errs, fmt.Errorf("%s is listed twice: remove one", excerpt.Quote(p)))
 		}
 	}
 	return errors.Join(errs...)
@@ -156,9 +156,9 @@ func CheckServices(services []detect.Service) error {
 		case s == detect.ServiceSQLite || s == detect.ServiceChannels:
 			errs = append(errs, fmt.Errorf("%s needs no container of its own: leave it out", s))
 		case !slices.Contains(ComposeServices, s):
-			errs = append(errs, fmt.Errorf("unknown service %q: use %s", s, strings.Join(detect.Strings(ComposeServices), ", ")))
+			errs = append(errs, fmt.Errorf("unknown service %s: use %s", excerpt.Quote(string(s)), strings.Join(detect.Strings(ComposeServices), ", ")))
 		case seen[s]:
-			errs = append(errs, fmt.Errorf("%q is listed twice: remove one", s))
+			errs = append(errs, fmt.Errorf("%s is listed twice: remove one", excerpt.Quote(string(s))))
 		}
 		seen[s] = true
 	}
@@ -249,8 +249,8 @@ func decodeError(data []byte, path string, err error) error {
 		errs := make([]error, 0, len(strict.Errors))
 		for _, e := range strict.Errors {
 			row, _ := e.Position()
-			errs = append(errs, fmt.Errorf("%s:%d: unknown key %q: remove it or fix the spelling (known keys: %s)",
-				path, row, strings.Join(e.Key(), "."), strings.Join(keys, ", ")))
+			errs = append(errs, fmt.Errorf("%s:%d: unknown key %s: remove it or fix the spelling (known keys: %s)",
+				path, row, excerpt.Quote(strings.Join(e.Key(), ".")), strings.Join(keys, ", ")))
 		}
 		return errors.Join(errs...)
 	}

@@ -63,6 +63,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/containerize/containerize/internal/excerpt"
 	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/pep"
@@ -412,7 +413,7 @@ func newPinSet() *pinSet { return &pinSet{byName: map[string]*Pin{}} }
 func (ps *pinSet) add(p Pin) error {
 	// The name (normalised by the lock readers) ends up in index URLs.
 	if !pep.ValidName(p.Name) {
-		return fmt.Errorf("%s: %q is not a valid project name — regenerate the lockfile", p.Source, p.Name)
+		return fmt.Errorf("%s: %s is not a valid project name — regenerate the lockfile", p.Source, excerpt.Quote(p.Name))
 	}
 	if p.Version == "" {
 		return fmt.Errorf("%s: %s has no version — regenerate the lockfile", p.Source, p.Name)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/containerize/containerize/internal/excerpt"
 	"github.com/containerize/containerize/pep"
 )
 
@@ -124,7 +125,7 @@ func pipfileSpecifier(s string) (string, error) {
 func pipfileRequirement(name string, v any) (Requirement, error) {
 	nr, err := ParseRequirement(name)
 	if err != nil || nr.RawName != strings.TrimSpace(name) {
-		return Requirement{}, fmt.Errorf("%q is not a valid package name", name)
+		return Requirement{}, fmt.Errorf("%s is not a valid package name", excerpt.Quote(name))
 	}
 	r := Requirement{RawName: name, Name: pep.NormalizeName(name)}
 	switch t := v.(type) {
@@ -160,7 +161,7 @@ func pipfileRequirement(name string, v any) (Requirement, error) {
 		r.Marker = andMarkers(markers...)
 		if r.Marker != "" {
 			if _, err := pep.ParseRequirementMarker(r.Marker); err != nil {
-				return r, fmt.Errorf("markers %q: %v", r.Marker, err)
+				return r, fmt.Errorf("markers %s: %v", excerpt.Quote(r.Marker), err)
 			}
 		}
 		for _, vcs := range []string{"git", "hg", "svn", "bzr"} {

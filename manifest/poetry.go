@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/containerize/containerize/internal/excerpt"
 	"github.com/containerize/containerize/pep"
 )
 
@@ -12,7 +13,7 @@ import (
 // of tables (multiple-constraint dependencies) gives one requirement each.
 func poetryRequirements(name string, v any) ([]Requirement, error) {
 	if !validName(name) {
-		return nil, fmt.Errorf("%q is not a valid package name", name)
+		return nil, fmt.Errorf("%s is not a valid package name", excerpt.Quote(name))
 	}
 	base := Requirement{RawName: name, Name: pep.NormalizeName(name)}
 	switch t := v.(type) {
@@ -70,7 +71,7 @@ func poetryTable(r Requirement, t map[string]any) (Requirement, error) {
 	if py := str(t, "python"); py != "" {
 		m, err := pep.PoetryPythonMarker(py)
 		if err != nil {
-			return r, fmt.Errorf("python = %q: %v", py, err)
+			return r, fmt.Errorf("python = %s: %v", excerpt.Quote(py), err)
 		}
 		markers = append(markers, m)
 	}
@@ -80,7 +81,7 @@ func poetryTable(r Requirement, t map[string]any) (Requirement, error) {
 	r.Marker = andMarkers(markers...)
 	if r.Marker != "" {
 		if _, err := pep.ParseRequirementMarker(r.Marker); err != nil {
-			return r, fmt.Errorf("markers %q: %v", r.Marker, err)
+			return r, fmt.Errorf("markers %s: %v", excerpt.Quote(r.Marker), err)
 		}
 	}
 	switch {

@@ -230,7 +230,7 @@ func parseOptions(toks []string) ([]optValue, error) {
 	for i := 0; i < len(toks); i++ {
 		tok := toks[i]
 		if !strings.HasPrefix(tok, "-") || tok == "-" {
-			return nil, fmt.Errorf("unexpected %q among options", tok)
+			return nil, fmt.Errorf("unexpected %s among options", excerpt.Quote(tok))
 		}
 		name, val, hasVal := tok, "", false
 		if strings.HasPrefix(tok, "--") {
@@ -482,7 +482,7 @@ func urlRequirement(loc string) (Requirement, error) {
 		return Requirement{}, errors.New("empty URL or path")
 	}
 	if strings.ContainsAny(loc, " \t") {
-		return Requirement{}, fmt.Errorf("unexpected space in URL or path %q", loc)
+		return Requirement{}, fmt.Errorf("unexpected space in URL or path %s", excerpt.Quote(loc))
 	}
 	var r Requirement
 	if !isURLish(loc) {

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/containerize/containerize/internal/excerpt"
 	"github.com/containerize/containerize/internal/lazy"
 )
 
@@ -116,7 +117,7 @@ func (l Locator) Read(v Venv) ([]Dist, error) {
 // checked returns l with a clean Project, or why l cannot be used.
 func (l Locator) checked(what string) (Locator, error) {
 	if project := slashPath(l.Project); !path.IsAbs(project) {
-		return l, fmt.Errorf("%s: project path %q is not absolute", what, l.Project)
+		return l, fmt.Errorf("%s: project path %s is not absolute", what, excerpt.Quote(l.Project))
 	}
 	if l.FS == nil {
 		return l, fmt.Errorf("%s: no file system to read", what)
