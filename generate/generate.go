@@ -133,10 +133,11 @@ type view struct {
 // parsed are the templates, parsed on first use: the CLI's other commands never pay for it.
 var parsed = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("").Funcs(template.FuncMap{
-		"join":      strings.Join,
-		"execArray": execArray,
-		"json":      jsonValue,
-		"dir":       path.Dir,
+		"join":         strings.Join,
+		"execArray":    execArray,
+		"composeArray": composeArray,
+		"json":         jsonValue,
+		"dir":          path.Dir,
 	}).ParseFS(templates.FS, "*.tmpl"))
 })
 
@@ -158,6 +159,12 @@ func execArray(args []string) string {
 	enc.SetEscapeHTML(false) // keep ">=" readable
 	enc.Encode(args)
 	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), `","`, `", "`)
+}
+
+// composeArray renders a command for a compose file: the exec form with each $ doubled, so
+// that Compose leaves the shell's variables to the shell instead of interpolating them.
+func composeArray(args []string) string {
+	return strings.ReplaceAll(execArray(args), "$", "$$")
 }
 
 func render(name, file string, data any) ([]byte, error) {

@@ -51,7 +51,9 @@ func configure(cf *v1.ConfigFile, b *base.Base, rt *plan.Runtime, source, revisi
 		if !b.Shell {
 			return nil, fmt.Errorf("the project collects static files, which this build does when the container starts, with /bin/sh; the base image has no /bin/sh: use a base with a shell (python:%s-slim has one)", b.MinorVersion())
 		}
-		c.Cmd = append([]string{"sh", "-c", collectstaticScript}, rt.Command...)
+		// After the start check: collectstatic imports the settings, which need the key.
+		check, server := rt.SplitStart()
+		c.Cmd = append(append(check, "sh", "-c", collectstaticScript), server...)
 	}
 	hc := rt.Healthcheck
 	c.Healthcheck = &v1.HealthConfig{

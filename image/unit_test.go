@@ -107,6 +107,18 @@ func TestConfigure(t *testing.T) {
 	if _, err := configure(cf, b, rt, "", "", DefaultEpoch); err == nil || !strings.Contains(err.Error(), "has no /bin/sh") {
 		t.Errorf("collectstatic without a shell: %v", err)
 	}
+	// Behind the start check, collectstatic runs after it: it imports the settings, which need the key.
+	rt.RequiredEnv = "DJANGO_SECRET_KEY"
+	rt.Command = plan.StartCheck(rt.RequiredEnv, []string{"daphne", "app.asgi:application"})
+	b.Shell = true
+	got, err = configure(cf, b, rt, "", "", DefaultEpoch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append(append(slices.Clone(rt.Command[:4]), "sh", "-c", collectstaticScript), "daphne", "app.asgi:application")
+	if !slices.Equal(got.Config.Cmd, want) {
+		t.Errorf("cmd %q, want %q", got.Config.Cmd, want)
+	}
 }
 
 func TestEpochFromEnv(t *testing.T) {

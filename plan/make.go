@@ -87,6 +87,7 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 		return nil, err
 	}
 	pl.Notes = append(pl.Notes, notes...)
+	failClosed(f, pl)
 	return pl, nil
 }
 

@@ -94,8 +94,11 @@ type Dependencies struct {
 // Runtime is what the image's runtime stage sets up: the Dockerfile's last stage, and the
 // image the daemonless builder assembles.
 type Runtime struct {
-	// Command is the CMD: the server command.
+	// Command is the CMD: the server command, behind the start check when RequiredEnv is set.
 	Command []string `json:"command"`
+	// RequiredEnv is the variable the start check requires, set and not empty, before it
+	// execs the server: the one the settings read SECRET_KEY from ("" when they read none).
+	RequiredEnv string `json:"required_env,omitempty"`
 	// Env are the KEY=VALUE pairs set besides PATH and VIRTUAL_ENV, in Dockerfile order.
 	Env []string `json:"env"`
 	// SourceDir is the folder copied to /app, relative to the project root ("." for the root).
@@ -163,9 +166,11 @@ type Compose struct {
 	Beat          bool   `json:"beat"`
 	CeleryApp     string `json:"celery_app"`
 	BeatScheduler string `json:"beat_scheduler"`
-	// WorkerCommand and BeatCommand run them.
-	WorkerCommand []string `json:"worker_command"`
-	BeatCommand   []string `json:"beat_command"`
+	// WorkerCommand and BeatCommand run them; MigrateCommand runs the migrate service. Each
+	// starts with the image's start check, as the runtime's Command does.
+	MigrateCommand []string `json:"migrate_command"`
+	WorkerCommand  []string `json:"worker_command"`
+	BeatCommand    []string `json:"beat_command"`
 	// The data services and their images.
 	Postgres      bool   `json:"postgres"`
 	PostgresImage string `json:"postgres_image"`
