@@ -14,6 +14,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -233,8 +234,8 @@ func orphanedVolumes(p *detect.Project, saved *config.Config, pl *plan.Plan) []s
 		return nil
 	}
 	prevCfg, err := wizard.Resolve(p, saved, wizard.Flags{}, nil)
-	if err != nil {
-		return nil
+	if err != nil || reflect.DeepEqual(prevCfg, pl.Answers) {
+		return nil // the same answers: the same stack, and no second plan to make
 	}
 	prev, err := plan.Make(p, prevCfg)
 	if err != nil {
