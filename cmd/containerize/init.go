@@ -57,18 +57,24 @@ func newInitCmd(io *IO, runF func(*initOptions) error) *cobra.Command {
 		Short: "Detect the project, ask what is open, and write its container files",
 		Long: `init detects the project in DIR (default: the current directory), asks only what detection
 cannot decide (services, Python version, port, web server, the settings block), and writes
-Dockerfile, docker-compose.yml, .dockerignore, .env.example, .env (when missing) and
-containerize.toml with the answers, so the next run asks nothing.
+Dockerfile, docker-compose.yml (production), docker-compose.override.yml (the development
+environment), .devcontainer/devcontainer.json, .dockerignore, .env.example, .env (when
+missing, with this machine's DEV_UID/DEV_GID), containerize.toml with the answers, so the
+next run asks nothing, and containerize.sum, the record of what it wrote.
 
 Every question has a flag. --yes takes the detected defaults for whatever is still open.
 Without a terminal, questions are read line by line from standard input.
 
-An existing file is never overwritten silently: init asks for each changed file, --force
-replaces them and keeps a backup (FILE.bak), --dry-run prints a unified diff and writes nothing.`,
+A file containerize wrote and nobody edited follows the answers (its diff is printed). A file
+someone edited, or that containerize never wrote, is only replaced with consent: init asks,
+--force replaces it and keeps a backup (FILE.bak), keep = ["FILE"] in containerize.toml
+leaves it alone. Without consent nothing at all is written and init exits with 3.
+--dry-run prints a unified diff and writes nothing.`,
 		Example: `  containerize init                         # ask on the terminal
   containerize init --yes                   # take the detected defaults (onboarding scripts)
   containerize init --services postgres,redis --python 3.12 --yes
-  containerize init --dry-run               # show what would change`,
+  containerize init --dry-run               # show what would change
+  containerize init --yes --json            # a teammate's clone: only .env is written; JSON for scripts`,
 		Args: dirArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
