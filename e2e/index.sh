@@ -22,7 +22,7 @@ start)
 		die "something else answers on port $E2E_INDEX_PORT; set E2E_INDEX_PORT"
 	fi
 	setsid nohup "$E2E_BIN/pyindex" -dir "$E2E_WHEELS" -port "$E2E_INDEX_PORT" \
-		>>"$E2E_LOGS/pyindex.log" 2>&1 </dev/null &
+		>>"$E2E_LOGS/pyindex.log" 2>&1 </dev/null 9>&- &
 	echo $! >"$pidfile"
 	wait_until 20 "the index on $E2E_INDEX_URL" answers ||
 		{ tail -n 20 "$E2E_LOGS/pyindex.log" >&2; die "the index did not start"; }

@@ -171,12 +171,28 @@ copy_sample() {
 # harness_lock waits (at most an hour, saying so) until no other run of the harness on this
 # machine holds the cache: runs share the containerize binary, the index, the ports and the
 # engine, and two at once overwrite each other's binary and fight over ports. The lock is
-# released when the process exits.
+# released when the process exits, so every daemon the harness leaves running (dockerd, the
+# index, the registry) is started with `9>&-`: one that inherited fd 9 would hold the lock for
+# its whole life and make the next run of the harness wait for nothing.
+# lock_holders names the processes (pid and command) with the file open, for the message.
+lock_holders() {
+	local f fd pid out=
+	f=$(readlink -f "$1")
+	for fd in /proc/[0-9]*/fd/*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = "$f" ] || continue
+		pid=${fd#/proc/}
+		pid=${pid%%/*}
+		[ "$pid" = $$ ] && continue
+		out="$out${out:+, }$pid $(cat "/proc/$pid/comm" 2>/dev/null)"
+	done
+	echo "${out:-holder unknown}"
+}
+
 harness_lock() {
 	mkdir -p "$E2E_CACHE"
 	exec 9>"$E2E_CACHE/harness.lock"
 	if ! flock -n 9; then
-		log "another e2e run holds $E2E_CACHE/harness.lock; waiting for it (at most 60 min)"
+		log "another e2e run holds $E2E_CACHE/harness.lock ($(lock_holders "$E2E_CACHE/harness.lock")); waiting for it (at most 60 min)"
 		flock -w 3600 9 || die "the other e2e run did not end within 60 min"
 	fi
 }

@@ -69,7 +69,7 @@ step_docker() {
 	log "docker: starting dockerd (log: $E2E_LOGS/dockerd.log)"
 	# setsid + nohup: the daemon outlives this script and its terminal, for warm runs.
 	# teardown.sh --daemon stops it by the PID recorded here.
-	setsid nohup dockerd >>"$E2E_LOGS/dockerd.log" 2>&1 </dev/null &
+	setsid nohup dockerd >>"$E2E_LOGS/dockerd.log" 2>&1 </dev/null 9>&- &
 	echo $! >"$E2E_RUN/dockerd.pid"
 	if ! wait_until 60 "dockerd to answer" "$DOCKER" info; then
 		tail -n 30 "$E2E_LOGS/dockerd.log" >&2

@@ -104,7 +104,7 @@ fi
 
 # The registry: blobs on disk under $E2E_CACHE/registry, so a warm run's push finds the base's
 # layers there; manifests in memory.
-setsid nohup "$E2E_BIN/registry" -addr "$REGISTRY" -dir "$E2E_CACHE/registry" >>"$E2E_LOGS/registry.log" 2>&1 </dev/null &
+setsid nohup "$E2E_BIN/registry" -addr "$REGISTRY" -dir "$E2E_CACHE/registry" >>"$E2E_LOGS/registry.log" 2>&1 </dev/null 9>&- &
 registry_pid=$!
 echo "$registry_pid" >"$E2E_RUN/registry.pid"
 wait_until 20 "the registry on $REGISTRY" curl -fsS -m 2 "http://$REGISTRY/v2/" ||
