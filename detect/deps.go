@@ -76,6 +76,7 @@ func readDependencies(t *tree, p *Project) error {
 	}
 	p.DependencyDir = m.dir
 	choose(m, p)
+	tomlBOMWarnings(t, p)
 	if err := readDevDependencies(t, m, p); err != nil {
 		return err
 	}

@@ -1,8 +1,6 @@
 package detect
 
 import (
-	"bufio"
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -12,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/containerize/containerize/internal/lazy"
+	"github.com/containerize/containerize/manifest"
 	"github.com/containerize/containerize/pep"
 )
 
@@ -152,26 +151,34 @@ func candidate(spec, source string) PythonCandidate {
 	return c
 }
 
-func readOptional(t *tree, name string) ([]byte, bool, error) {
+// readOptional reads a small version file (runtime.txt, .python-version, .tool-versions) decoded as pip
+// decodes requirements files, so one saved by a Windows editor (BOM, UTF-16, CRLF) reads as written.
+func readOptional(t *tree, name string) (string, bool, error) {
 	if !t.files[name] {
-		return nil, false, nil
+		return "", false, nil
 	}
 	b, err := t.readFile(name)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
+		return "", false, nil
 	}
-	return b, err == nil, err
+	if err != nil {
+		return "", false, err
+	}
+	text, err := manifest.DecodeText(b, name)
+	if err != nil {
+		return "", false, err
+	}
+	return text, true, nil
 }
 
 // eachLine calls fn with every non-empty line that is not a comment, 1-based.
-func eachLine(b []byte, fn func(line string, n int) bool) {
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
+func eachLine(text string, fn func(line string, n int) bool) {
+	for i, line := range manifest.SplitLines(text) {
+		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		if !fn(line, n) {
+		if !fn(line, i+1) {
 			return
 		}
 	}

@@ -1,8 +1,6 @@
 package lockset
 
 import (
-	"bufio"
-	"bytes"
 	"io/fs"
 	"strings"
 
@@ -141,13 +139,13 @@ func fragmentHash(u string) string {
 // file (pip-compile, uv pip compile / uv export, pdm export): those list
 // every transitive dependency.
 func generated(fsys fs.FS, file string) bool {
-	data, err := manifest.ReadFile(fsys, file)
+	text, err := manifest.ReadText(fsys, file)
 	if err != nil {
 		return false
 	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 0; n < 10 && sc.Scan(); n++ {
-		line := strings.ToLower(sc.Text())
+	lines := manifest.SplitLines(text)
+	for _, line := range lines[:min(10, len(lines))] {
+		line = strings.ToLower(line)
 		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
 			continue
 		}

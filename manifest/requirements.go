@@ -99,9 +99,13 @@ func (st *reqFileState) file(name string, constraint bool, from string, fromLine
 		}
 		return &ParseError{File: from, Line: fromLine, Msg: msg, Err: err}
 	}
+	text, err := DecodeText(data, name)
+	if err != nil {
+		return err
+	}
 	st.seen[name] = true
 	st.rs.Files = append(st.rs.Files, name)
-	for _, ll := range logicalLines(data) {
+	for _, ll := range logicalLines(text) {
 		if err := st.line(name, ll.line, ll.text, constraint, depth); err != nil {
 			return err
 		}
@@ -117,10 +121,10 @@ type logicalLine struct {
 // logicalLines joins continuation lines (ending in '\') the way pip does —
 // a full-line comment never continues — and strips comments: '#' at the
 // start of the line or after whitespace, to the end of the line. Each line
-// keeps the number of its first physical line.
-func logicalLines(data []byte) []logicalLine {
-	text := strings.TrimPrefix(string(data), "\ufeff")
-	phys := strings.Split(text, "\n")
+// keeps the number of its first physical line. text is decoded (DecodeText); lines end as
+// Python's str.splitlines ends them (CRLF, lone CR, LF, …), as pip's do.
+func logicalLines(text string) []logicalLine {
+	phys := SplitLines(text)
 	var out []logicalLine
 	var buf []string
 	start := 0
@@ -131,7 +135,6 @@ func logicalLines(data []byte) []logicalLine {
 		}
 	}
 	for i, l := range phys {
-		l = strings.TrimSuffix(l, "\r")
 		comment := strings.HasPrefix(strings.TrimLeft(l, " \t"), "#")
 		if strings.HasSuffix(l, `\`) && !comment {
 			if buf == nil {

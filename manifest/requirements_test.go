@@ -322,7 +322,7 @@ func TestParseRequirementsFileErrors(t *testing.T) {
 func TestLogicalLines(t *testing.T) {
 	in := "a \\\n b\\\n\\\nc\n# x \\\nd # y\ne\\\n# z\nf"
 	want := []logicalLine{{1, "a  b" + "c"}, {6, "d"}, {7, "e"}, {9, "f"}}
-	if diff := cmp.Diff(want, logicalLines([]byte(in)), cmp.AllowUnexported(logicalLine{})); diff != "" {
+	if diff := cmp.Diff(want, logicalLines(in), cmp.AllowUnexported(logicalLine{})); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
