@@ -35,7 +35,7 @@ func TestTOMLBOM(t *testing.T) {
 			if got != tc.warn {
 				t.Errorf("toml-bom warning = %v, want %v: %+v", got, tc.warn, p.Warnings)
 			}
-			if name == "runtime" && len(p.Python.Candidates) != 1 || p.Python.Candidates[0].Pin != "3.11" {
+			if name == "runtime" && (len(p.Python.Candidates) != 1 || p.Python.Candidates[0].Pin != "3.11") {
 				t.Errorf("runtime.txt with a BOM: python = %+v, want 3.11", p.Python)
 			}
 		})
