@@ -150,7 +150,7 @@ func (pol PythonPolicy) Choose(py detect.Python) (version, reason string) {
 	nearest := pol.Nearest(ch.Version)
 	switch {
 	case ch.Version == "" || nearest == "":
-		return pol.Default, "no version found in the project; " + pol.Default + " is the default"
+		return pol.Undeclared(py.Django)
 	case nearest == ch.Version && ch.Source == "":
 		return nearest, "detected"
 	case nearest == ch.Version:
@@ -170,4 +170,46 @@ func (pol PythonPolicy) Choose(py detect.Python) (version, reason string) {
 		return nearest, fmt.Sprintf("the project names %s, newer than the newest supported Python; using %s", named, nearest)
 	}
 	return nearest, fmt.Sprintf("the project names %s, which is not supported; using %s, the nearest supported", named, nearest)
+}
+
+// Undeclared is the image's Python when the project names no version, with the reason: the newest
+// supported version that the project's Django release supports (dj, nil when unknown), else the
+// supported version nearest to the newest it supports (a Django too old for every supported Python:
+// the plan warns), else Default.
+func (pol PythonPolicy) Undeclared(dj *detect.DjangoPython) (version, reason string) {
+	if dj == nil || len(dj.Python) == 0 {
+		return pol.Default, "no version found in the project; " + pol.Default + " is the default"
+	}
+	supports := fmt.Sprintf("Django %s (%s) supports Python %s", dj.Spec, dj.Source, PythonSpan(dj.Python))
+	for _, v := range slices.Backward(pol.Supported) {
+		if slices.Contains(dj.Python, v) {
+			return v, fmt.Sprintf("no version found in the project; %s, and %s is the newest of those with a maintained python image", supports, v)
+		}
+	}
+	v := pol.Nearest(dj.Python[len(dj.Python)-1])
+	return v, fmt.Sprintf("no version found in the project; %s, none of which has a maintained python image (%s–%s); using %s, the nearest", supports, pol.Supported[0], pol.Supported[len(pol.Supported)-1], v)
+}
+
+// PythonSpan writes a sorted list of minor versions as "3.8–3.12" (or "2.7, 3.4–3.7" across majors).
+func PythonSpan(vs []string) string {
+	var parts []string
+	for i := 0; i < len(vs); {
+		j := i
+		for j+1 < len(vs) && consecutive(vs[j], vs[j+1]) {
+			j++
+		}
+		if i == j {
+			parts = append(parts, vs[i])
+		} else {
+			parts = append(parts, vs[i]+"–"+vs[j])
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+func consecutive(a, b string) bool {
+	va, ok1 := detect.ParsePythonMinor(a)
+	vb, ok2 := detect.ParsePythonMinor(b)
+	return ok1 && ok2 && va.Major == vb.Major && vb.Minor == va.Minor+1
 }

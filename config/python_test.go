@@ -142,6 +142,12 @@ func TestPythonChoose(t *testing.T) {
 			"3.10", "the project names 3.8 (venv/pyvenv.cfg:3), older than the oldest supported Python; using 3.10"},
 		{"newer", detect.Python{Candidates: []detect.PythonCandidate{pin("3.15", "3.15", ".python-version:1")}},
 			"3.14", "the project names 3.15 (.python-version:1), newer than the newest supported Python; using 3.14"},
+		{"nothing declared, Django 4.2", detect.Python{Django: &detect.DjangoPython{Spec: "4.2.16", Source: "requirements.txt:2", Python: []string{"3.8", "3.9", "3.10", "3.11", "3.12"}}},
+			"3.12", "no version found in the project; Django 4.2.16 (requirements.txt:2) supports Python 3.8–3.12, and 3.12 is the newest of those with a maintained python image"},
+		{"nothing declared, Django 3.2", detect.Python{Django: &detect.DjangoPython{Spec: "3.2.25", Source: "Pipfile:7", Python: []string{"3.6", "3.7", "3.8", "3.9", "3.10"}}},
+			"3.10", "no version found in the project; Django 3.2.25 (Pipfile:7) supports Python 3.6–3.10, and 3.10 is the newest of those with a maintained python image"},
+		{"nothing declared, Django 1.11", detect.Python{Django: &detect.DjangoPython{Spec: "1.11.29", Source: "requirements.txt:1", Python: []string{"2.7", "3.4", "3.5", "3.6", "3.7"}}},
+			"3.10", "no version found in the project; Django 1.11.29 (requirements.txt:1) supports Python 2.7, 3.4–3.7, none of which has a maintained python image (3.10–3.14); using 3.10, the nearest"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v, reason := Python.Choose(tc.py)

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 )
@@ -11,6 +12,9 @@ var djangoReleases = []struct {
 	django string
 	python []string
 }{
+	{"1.11", []string{"2.7", "3.4", "3.5", "3.6", "3.7"}},
+	{"2.0", []string{"3.4", "3.5", "3.6", "3.7"}},
+	{"2.1", []string{"3.5", "3.6", "3.7"}},
 	{"2.2", []string{"3.5", "3.6", "3.7", "3.8", "3.9"}},
 	{"3.0", []string{"3.6", "3.7", "3.8", "3.9"}},
 	{"3.1", []string{"3.6", "3.7", "3.8", "3.9"}},
@@ -35,16 +39,19 @@ func djangoPython(p *Project) *DjangoPython {
 	}
 	dep := deps[i]
 	dj := &DjangoPython{Spec: dep.Specifier, Source: dep.Source}
-	if dep.Version != "" {
-		dj.Spec = dep.Version
+	// A requirements pin ("==4.2.16") names one release as a lock does; a range that admits
+	// neither X.Y.0 nor X.Y.99 would otherwise exclude the release it pins.
+	version := cmp.Or(dep.Version, exactPin(dep.Specifier))
+	if version != "" {
+		dj.Spec = version
 	}
 	if dj.Spec == "" {
 		return nil
 	}
 	for _, rel := range djangoReleases {
 		admitted := rangeAllows(dep.Specifier, rel.django)
-		if dep.Version != "" {
-			admitted = strings.HasPrefix(dep.Version+".", rel.django+".")
+		if version != "" {
+			admitted = strings.HasPrefix(version+".", rel.django+".")
 		}
 		if !admitted {
 			continue
@@ -64,4 +71,20 @@ func djangoPython(p *Project) *DjangoPython {
 		return va.Compare(vb)
 	})
 	return dj
+}
+
+// exactPin is the version an exact specifier ("==4.2.16", "===4.2.16") names; "" for anything else.
+func exactPin(spec string) string {
+	spec = strings.TrimSpace(spec)
+	if strings.ContainsAny(spec, ",*") {
+		return ""
+	}
+	v, ok := strings.CutPrefix(spec, "===")
+	if !ok {
+		v, ok = strings.CutPrefix(spec, "==")
+	}
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(v)
 }

@@ -1,6 +1,7 @@
 package detect_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -39,5 +40,20 @@ func TestTOMLBOM(t *testing.T) {
 				t.Errorf("runtime.txt with a BOM: python = %+v, want 3.11", p.Python)
 			}
 		})
+	}
+}
+
+// TestPythonJSONNull: an unknown Python version is null in `detect --json`, never "".
+func TestPythonJSONNull(t *testing.T) {
+	b, err := json.Marshal(detect.Python{Candidates: []detect.PythonCandidate{}, Conflicts: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"version":null,"source":null,"candidates":[],"conflicts":[]}`; string(b) != want {
+		t.Errorf("got %s, want %s", b, want)
+	}
+	b, _ = json.Marshal(detect.Python{Version: "3.12", Source: ".python-version:1", Candidates: []detect.PythonCandidate{{Spec: ">=3.11"}}})
+	if !strings.Contains(string(b), `"version":"3.12","source":".python-version:1"`) {
+		t.Errorf("known version: %s", b)
 	}
 }

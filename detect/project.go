@@ -4,6 +4,8 @@
 package detect
 
 import (
+	"bytes"
+	"encoding/json"
 	"slices"
 
 	"github.com/containerize/containerize/django"
@@ -153,3 +155,25 @@ func (p *Project) Has(name string) bool {
 
 // HasService reports whether detection found the service.
 func (p *Project) HasService(s Service) bool { return slices.Contains(p.Services, s) }
+
+// MarshalJSON writes an unknown Version or Source as null, not "": scripts reading `detect --json` test
+// for a missing version, and "" is not a version.
+func (py Python) MarshalJSON() ([]byte, error) {
+	type plain Python // without this method
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // specs such as ">=3.11" stay readable; the caller's encoder decides escaping
+	err := enc.Encode(struct {
+		Version *string `json:"version"`
+		Source  *string `json:"source"`
+		plain
+	}{nilIfEmpty(py.Version), nilIfEmpty(py.Source), plain(py)})
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
+}
+
+func nilIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

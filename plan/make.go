@@ -56,6 +56,7 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 	pl := &Plan{Name: c.Name, Answers: c, Ignore: Ignore{Virtualenvs: p.Virtualenvs}}
 	pl.Image = Image{Python: c.Python, Base: "python:" + c.Python + "-slim", SystemEvidence: p.SystemPackages.Evidence}
 	var notes []string
+	pl.Notes = append(pl.Notes, pythonNotes(p, c)...)
 	pl.Files, notes = files(p.Docker)
 	pl.Notes = append(pl.Notes, notes...)
 

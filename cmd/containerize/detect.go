@@ -109,6 +109,10 @@ func printProject(w io.Writer, p *detect.Project, external []venv.Venv) {
 		row("  not used", fmt.Sprintf("%s: %s", f.Name, f.Detail))
 	}
 	row("Python", fmt.Sprintf("%s (%s)", or(p.Python.Version, "not specified"), or(p.Python.Source, "no source names a version")))
+	if p.Python.Version == "" {
+		v, why := config.Python.Undeclared(p.Python.Django)
+		row("  image", fmt.Sprintf("%s: %s", v, why))
+	}
 	for _, c := range p.Python.Candidates {
 		row("  candidate", fmt.Sprintf("%s: %q → %s", c.Source, c.Spec, or(c.Version, "none supported")))
 	}

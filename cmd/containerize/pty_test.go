@@ -226,12 +226,12 @@ func sameFiles(t *testing.T, got, want string) {
 }
 
 // answers is every key of one pass through channels-asgi's form: services (postgres and
-// redis are pre-selected), python (3.12 is), port, server (daphne is), the settings block,
-// then, at the recap, back twice with shift+tab to change the server, forward again and
+// redis are pre-selected), python (3.13 is: the newest Django 5.1 supports), port, server (daphne
+// is), the settings block, then, at the recap, back twice with shift+tab to change the server, forward again and
 // write.
 const answers = "" +
 	space + down + down + down + down + down + space + enter + // services: postgres off, mail on → redis, mail
-	down + enter + // python: 3.13
+	up + enter + // python: 3.12
 	"8080" + enter + // port
 	up + enter + // server: uvicorn
 	"n" + // settings block: no (n answers and moves on)
@@ -241,7 +241,7 @@ const answers = "" +
 	"y" // recap: write
 
 // answersAsFlags are the same answers given as flags.
-var answersAsFlags = []string{"--services", "redis,mail", "--python", "3.13", "--port", "8080", "--server", "gunicorn", "--no-settings-patch"}
+var answersAsFlags = []string{"--services", "redis,mail", "--python", "3.12", "--port", "8080", "--server", "gunicorn", "--no-settings-patch"}
 
 func TestTerminalTypedAtOnce(t *testing.T) {
 	dir := copySample(t, "channels-asgi")
