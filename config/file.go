@@ -153,6 +153,9 @@ func CheckServices(services []detect.Service) error {
 	seen := map[detect.Service]bool{}
 	for _, s := range services {
 		switch {
+		case s == "none":
+			// --services none means none; in the file, none is the empty list.
+			errs = append(errs, errors.New(`"none" is not a service: write services = [] for no services`))
 		case s == detect.ServiceSQLite || s == detect.ServiceChannels:
 			errs = append(errs, fmt.Errorf("%s needs no container of its own: leave it out", s))
 		case !slices.Contains(ComposeServices, s):

@@ -82,9 +82,13 @@ leaves it alone. Without consent nothing at all is written and init exits with 3
 				return err
 			}
 			f := cmd.Flags()
+			if err := checkInitFlags(f, &flagValues{port: opts.Flags.Port, services: services,
+				python: opts.Flags.Python, server: opts.Flags.Server, name: opts.Flags.Name}); err != nil {
+				return err
+			}
 			opts.Flags.Yes = opts.Write.yes
 			if opts.Flags.ServicesSet = f.Changed("services"); opts.Flags.ServicesSet {
-				opts.Flags.Services = serviceList(services)
+				opts.Flags.Services, _ = parseServices(services) // checked above
 			}
 			switch {
 			case f.Changed("settings-patch") && f.Changed("no-settings-patch"):
@@ -112,17 +116,6 @@ leaves it alone. Without consent nothing at all is written and init exits with 3
 	f.BoolVar(&patch, "settings-patch", false, "append the block that reads SECRET_KEY, DEBUG, ALLOWED_HOSTS and DATABASE_URL from the environment to the settings module")
 	f.BoolVar(&noPatch, "no-settings-patch", false, "do not touch the settings module")
 	return cmd
-}
-
-// serviceList reads --services: names separated by commas, "none" for none.
-func serviceList(s string) []detect.Service {
-	out := []detect.Service{}
-	for x := range strings.SplitSeq(s, ",") {
-		if x = strings.TrimSpace(x); x != "" && x != "none" {
-			out = append(out, detect.Service(x))
-		}
-	}
-	return out
 }
 
 func initRun(opts *initOptions) (err error) {
