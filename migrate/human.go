@@ -58,6 +58,11 @@ func (r *Report) Human(w io.Writer) {
 			fmt.Fprintf(&b, "  %s %s: Requires-Python %s (%s)\n", bl.Name, bl.Version, bl.RequiresPython, bl.Source)
 		}
 	})
+	section(fmt.Sprintf("Conflicts: requirements the installed packages do not satisfy (pip check, Python %s)", r.CheckedPython), len(r.Conflicts), func() {
+		for _, c := range r.Conflicts {
+			fmt.Fprintf(&b, "  %s\n", c)
+		}
+	})
 	section("Installed, not declared", len(r.InstalledNotDeclared), func() {
 		for _, d := range r.InstalledNotDeclared {
 			fmt.Fprintf(&b, "  %s %s (%s)\n", d.Name, d.Installed, d.Source)

@@ -74,6 +74,12 @@ type Report struct {
 	// Imports are every module the code imports from outside the project
 	// and the standard library: the evidence behind UnprovidedImports.
 	Imports []Import
+	// Conflicts are the Requires-Dist the installed set does not satisfy (`pip check`), markers
+	// evaluated for CheckedPython on Linux: with any, the lock Plan writes does not install as it is.
+	Conflicts []venv.Conflict
+	// CheckedPython is the Python the conflicts are checked for: the image's, the supported
+	// version nearest to Python.
+	CheckedPython string
 	// TopLevel are the installed distributions a manifest should declare
 	// (PEP 503 names, sorted): those asked for (venv.TopLevel, which leaves
 	// pip, setuptools and wheel out unless imported) and those the manifest
@@ -181,7 +187,43 @@ func Analyze(in Input) (*Report, error) {
 	}
 
 	r.pythonCheck(in.Dists, in.Python.Nearest(r.Python))
+	r.CheckedPython = cmp.Or(in.Python.Nearest(r.Python), r.Python)
+	for _, c := range venv.Check(in.Dists, r.CheckedPython, declaredExtras(declared)) {
+		// The installer tools are locked only when something needs them (Plan's lock): their own
+		// requirements do not stop the lock from installing otherwise.
+		if name := pep.NormalizeName(c.Dist); pep.IsInstallerTool(name) && !top[name] {
+			continue
+		}
+		r.Conflicts = append(r.Conflicts, c)
+	}
 	return r, nil
+}
+
+// ConflictError refuses to write a lock that does not install: the virtualenv's distributions do
+// not satisfy each other's Requires-Dist.
+type ConflictError struct {
+	Venv      string
+	Python    string
+	Conflicts []venv.Conflict
+}
+
+func (e *ConflictError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the packages installed in %s do not satisfy each other's requirements (as `pip check` reports) on Python %s, so a lock pinning them would not install:", e.Venv, e.Python)
+	for _, c := range e.Conflicts {
+		b.WriteString("\n  " + c.String())
+	}
+	b.WriteString("\nfix the virtualenv (pip install the versions required, then pip check) and run migrate again, or run containerize migrate --allow-conflicts to write the lock anyway, with these conflicts listed in it")
+	return b.String()
+}
+
+// CheckInstallable returns a *ConflictError when r has conflicts: the lock Plan would write does
+// not install.
+func (r *Report) CheckInstallable() error {
+	if len(r.Conflicts) == 0 {
+		return nil
+	}
+	return &ConflictError{Venv: r.Venv.Path, Python: r.CheckedPython, Conflicts: r.Conflicts}
 }
 
 // declaredDeps indexes the project's dependencies by name, keeping the

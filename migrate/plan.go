@@ -367,6 +367,13 @@ func (pl *planner) lock(manifestName string) File {
 	comment(&b, "", fmt.Sprintf("Every package installed in %s that %s needs, pinned: the top-level ones of %s and what they require (\"via\").",
 		pl.source(), pl.projectName(), manifestName))
 	comment(&b, "", fmt.Sprintf("Written by containerize migrate. Requires-Dist markers are evaluated for CPython %s on Linux. No hashes: a virtualenv does not keep its packages' archives.", pl.r.Python))
+	if len(pl.r.Conflicts) > 0 {
+		// Written anyway (--allow-conflicts): say so where pip's error will send people.
+		comment(&b, "", fmt.Sprintf("WARNING: this lock does not install as it is: the virtualenv's packages conflict on Python %s (pip check):", pl.r.CheckedPython))
+		for _, c := range pl.r.Conflicts {
+			comment(&b, "", "- "+c.String())
+		}
+	}
 	b.WriteString("# Install with: pip install -r " + LockFile + "\n\n")
 	for _, d := range pl.all {
 		if !included(d.Name) {

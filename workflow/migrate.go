@@ -30,6 +30,9 @@ type Migrate struct {
 	Getenv func(string) string
 	// Log receives the drift report and notes, for people.
 	Log io.Writer
+	// AllowConflicts writes the lock even when the virtualenv's packages do not satisfy each
+	// other's requirements (it then lists the conflicts); without it that is an error.
+	AllowConflicts bool
 }
 
 // PrepareMigrate detects the project, reads its virtualenv, writes the drift report to
@@ -86,6 +89,9 @@ func prepareMigrate(o Migrate, p *detect.Project) ([]safewrite.File, error) {
 		return nil, err
 	}
 	rep.Human(log)
+	if err := rep.CheckInstallable(); err != nil && !o.AllowConflicts {
+		return nil, err
+	}
 	planned, err := migrate.Plan(in, rep, cmp.Or(o.Format, migrate.DefaultFormat(p)))
 	if err != nil {
 		return nil, err

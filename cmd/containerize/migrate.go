@@ -12,6 +12,8 @@ type migrateOptions struct {
 	Write  writeFlags
 	Venv   string
 	Format string
+	// AllowConflicts writes the lock although the virtualenv's packages conflict.
+	AllowConflicts bool
 }
 
 // newMigrateCmd builds the migrate command; runF runs it (migrateRun, or a test's stand-in).
@@ -27,7 +29,13 @@ not declared, versions that differ, and imports in the project's code that nothi
 
 It then writes the manifest you pick, with the top-level packages pinned to their installed
 versions, and requirements.lock with every package pinned. Existing files are never
-overwritten without consent (--force keeps FILE.bak, --dry-run shows a diff).`,
+overwritten without consent (--force keeps FILE.bak, --dry-run shows a diff).
+
+The lock must install: when the installed packages do not satisfy each other's requirements
+(what pip check reports — a package missing, or installed at a version another one's
+Requires-Dist excludes, markers evaluated for the image's Python on Linux), migrate names each
+conflict and exits 1 without writing. Fix the virtualenv, or pass --allow-conflicts to write
+the files anyway, with the conflicts listed at the top of requirements.lock.`,
 		Example: `  containerize migrate                       # report, then write requirements.txt + requirements.lock
   containerize migrate --format pyproject --dry-run
   containerize migrate --venv ~/.virtualenvs/shop`,
@@ -37,6 +45,7 @@ overwritten without consent (--force keeps FILE.bak, --dry-run shows a diff).`,
 	f := cmd.Flags()
 	f.StringVar(&opts.Venv, "venv", "", "the virtualenv to read (default: the one found; asked when several are found)")
 	f.StringVar(&opts.Format, "format", "", "manifest to write: requirements, pipfile or pyproject (default: what the project uses, else requirements)")
+	f.BoolVar(&opts.AllowConflicts, "allow-conflicts", false, "write the lock even though the installed packages conflict (pip check); it lists the conflicts and will not install as it is")
 	opts.Write.register(f, "never prompt: take the first virtualenv found and keep existing files unless --force")
 	return cmd
 }
@@ -54,7 +63,7 @@ func migrateRun(opts *migrateOptions) (err error) {
 	}
 	defer unlock()
 	changes, err := workflow.PrepareMigrate(workflow.Migrate{Dir: opts.Dir, Venv: opts.Venv, Format: opts.Format,
-		Prompter: prompter, Getenv: io.Getenv, Log: io.ErrOut})
+		Prompter: prompter, Getenv: io.Getenv, Log: io.ErrOut, AllowConflicts: opts.AllowConflicts})
 	if err != nil {
 		return abortOr(err)
 	}
