@@ -5,11 +5,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io/fs"
-	"regexp"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/containerize/containerize/internal/lazy"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/ianaindex"
 	"golang.org/x/text/encoding/unicode"
@@ -43,7 +43,7 @@ var boms = []struct {
 }
 
 // codingRE is pip's ENCODING_RE, applied to the first two lines when they are comments.
-var codingRE = regexp.MustCompile(`coding[:=]\s*([-\w.]+)`)
+var codingRE = lazy.Regexp(`coding[:=]\s*([-\w.]+)`)
 
 // DecodeText decodes data (the contents of the file name, for messages) as pip's auto_decode does; see
 // ReadText. Undecodable input is an error naming the file and, where it helps, the line.
@@ -67,7 +67,7 @@ func DecodeText(data []byte, name string) (string, error) {
 		if !bytes.HasPrefix(line, []byte("#")) {
 			continue
 		}
-		if m := codingRE.FindSubmatch(line); m != nil {
+		if m := codingRE().FindSubmatch(line); m != nil {
 			return decodeNamed(data, name, string(m[1]))
 		}
 	}
