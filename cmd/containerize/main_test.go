@@ -132,6 +132,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"init", "--yes", "--services", "postgres,,redis", dir}, exitUsage, "empty service name"},
 		{[]string{"init", "--yes", "--services", "redis,redis", dir}, exitUsage, "listed twice"},
 		{[]string{"init", "--yes", "--server", "", dir}, exitUsage, "--server"},
+		{[]string{"migrate", "--yes", "--format", "setup.py", dir}, exitUsage, "--format: unknown format"},
 		{[]string{"init", "--yes", dir, dir}, exitUsage, "at most one directory"},
 		{[]string{"init", "--yes", filepath.Join(dir, "missing")}, exitError, "missing does not exist"},
 		{[]string{"init", "--yes", "--dry-run", dir}, exitOK, ""},

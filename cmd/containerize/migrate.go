@@ -1,8 +1,12 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
+	"github.com/containerize/containerize/internal/excerpt"
+	"github.com/containerize/containerize/migrate"
 	"github.com/containerize/containerize/workflow"
 )
 
@@ -40,7 +44,15 @@ the files anyway, with the conflicts listed at the top of requirements.lock.`,
   containerize migrate --format pyproject --dry-run
   containerize migrate --venv ~/.virtualenvs/shop`,
 		Args: dirArg,
-		RunE: inDir(&opts.Dir, func() error { return runF(opts) }),
+		RunE: inDir(&opts.Dir, func() error {
+			switch opts.Format {
+			case "", migrate.FormatRequirements, migrate.FormatPipfile, migrate.FormatPyproject:
+			default:
+				return usageError{fmt.Errorf("--format: unknown format %s: use %s, %s or %s", excerpt.Quote(opts.Format),
+					migrate.FormatRequirements, migrate.FormatPipfile, migrate.FormatPyproject)}
+			}
+			return runF(opts)
+		}),
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Venv, "venv", "", "the virtualenv to read (default: the one found; asked when several are found)")
