@@ -18,7 +18,7 @@ func (r *reader) extract(s *settings, root string, isPkg bool) error {
 	r.broker(s)
 	r.resultBackend(s)
 	r.channels(s)
-	r.email(s)
+	r.email(s, apps)
 	r.secrets(s)
 	r.beat(s, apps)
 	pkgs := ancestors(r.info.SettingsModule, isPkg)
@@ -31,7 +31,10 @@ func (r *reader) extract(s *settings, root string, isPkg bool) error {
 // setting returns a setting's binding and notes when it is only set conditionally.
 func (r *reader) setting(s *settings, names ...string) (string, *binding) {
 	name, b := s.get(names...)
-	if b != nil && b.cond {
+	switch {
+	case b != nil && b.debugOnly:
+		r.note(b.at.String(), "%s is only set when DEBUG is on; that value was used, but production runs without it", name)
+	case b != nil && b.cond:
 		r.note(b.at.String(), "%s is only set inside an if/try block; that value was used", name)
 	}
 	return name, b
@@ -520,36 +523,6 @@ func (r *reader) channels(s *settings) {
 		return
 	}
 	r.info.ChannelLayerSource = src.String()
-}
-
-func (r *reader) email(s *settings) {
-	_, b := r.setting(s, "EMAIL_BACKEND")
-	if b == nil {
-		return
-	}
-	v := s.resolve(b.val)
-	t, ok := text(v)
-	if !ok {
-		r.note(b.at.String(), "EMAIL_BACKEND cannot be read without running the code: %s", describe(b.at.file, b.val))
-		return
-	}
-	r.info.EmailBackend, r.info.EmailBackendSource = emailFamily(t), b.at.String()
-}
-
-func emailFamily(backend string) string {
-	switch b := strings.ToLower(backend); {
-	case strings.Contains(b, "backends.smtp"):
-		return "smtp"
-	case strings.Contains(b, "backends.console"):
-		return "console"
-	case strings.Contains(b, "backends.filebased"):
-		return "file"
-	case strings.Contains(b, "backends.locmem"):
-		return "locmem"
-	case strings.Contains(b, "backends.dummy"):
-		return "dummy"
-	}
-	return "other"
 }
 
 func (r *reader) secrets(s *settings) {

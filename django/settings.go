@@ -61,6 +61,8 @@ type binding struct {
 	touched map[string]origin
 	// alts are conditional assignments that did not replace the value.
 	alts []alt
+	// debugOnly marks a value set only in an `if DEBUG:` branch: not what production runs.
+	debugOnly bool
 }
 
 type alt struct {
@@ -101,16 +103,52 @@ func (b *binding) originOf(keys []string, v pyscan.Value) origin {
 // settings evaluates the module-level statements of the settings, in order.
 type settings struct {
 	vars map[string]*binding
+	// emailURL is the first mail configuration parsed from a URL outside a DEBUG branch
+	// (env.email_url(), dj_email_url.config()), nil when there is none.
+	emailURL *urlCall
+}
+
+// urlCall is a call that reads a setting group from a URL, with where it was written.
+type urlCall struct {
+	v  pyscan.Value
+	at origin
 }
 
 func newSettings() *settings { return &settings{vars: map[string]*binding{}} }
 
 func (s *settings) apply(e event) {
 	if e.a != nil {
+		s.findEmailURL(e.file, e.a.Value, e.a.Guard)
 		s.assign(e.file, *e.a)
 	} else if e.c != nil {
+		s.findEmailURL(e.file, e.c.Value, e.c.Guard)
 		s.call(e.file, *e.c)
 	}
+}
+
+// debugGuard reads an if test: 1 when the branch runs only with DEBUG on (`if DEBUG:`,
+// `if settings.DEBUG and …:`), -1 when only with DEBUG off (`if not DEBUG:`, the else of
+// `if DEBUG:`), 0 for any other test.
+func debugGuard(test string) int {
+	t, sign := strings.Join(strings.Fields(test), " "), 1
+	for i := 0; i < 8; i++ {
+		switch {
+		case strings.HasPrefix(t, "not (") && strings.HasSuffix(t, ")"):
+			t, sign = t[len("not ("):len(t)-1], -sign
+		case strings.HasPrefix(t, "not "):
+			t, sign = t[len("not "):], -sign
+		case strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")"):
+			t = t[1 : len(t)-1]
+		}
+	}
+	if first, _, ok := strings.Cut(t, " and "); ok && sign > 0 {
+		t = first // DEBUG and X runs only with DEBUG on; not (DEBUG and X) says nothing
+	}
+	t = strings.TrimSuffix(strings.TrimSuffix(t, " is True"), " == True")
+	if t == "DEBUG" || t == "settings.DEBUG" {
+		return sign
+	}
+	return 0
 }
 
 func (s *settings) assign(file string, a pyscan.Assignment) {
@@ -121,7 +159,8 @@ func (s *settings) assign(file string, a pyscan.Assignment) {
 	o := origin{file, a.Line}
 	b := s.vars[name]
 	cond := a.Indent > 0
-	if cond && (len(keys) > 0 || a.Op != "=" || b != nil && !b.cond) {
+	debug := cond && debugGuard(a.Guard) > 0
+	if debug && b != nil && !b.debugOnly || cond && (len(keys) > 0 || a.Op != "=" || b != nil && !b.cond) {
 		// A conditional change of a setting that has a module-level value: keep the
 		// module-level value, remember the alternative.
 		if b != nil {
@@ -140,7 +179,7 @@ func (s *settings) assign(file string, a pyscan.Assignment) {
 		b.readsEnv = b.readsEnv || s.readsEnv(a.Value)
 	case a.Op == "=":
 		nb := s.bind(file, a.Value, o)
-		nb.cond = cond
+		nb.cond, nb.debugOnly = cond, debug
 		if cond && b != nil {
 			nb.alts = append(append(nb.alts, b.alts...), alt{b.val, nil, b.at})
 		}

@@ -184,7 +184,8 @@ func (t *tokenizer) name() {
 
 func isStringPrefix(p string) bool {
 	switch strings.ToLower(p) {
-	case "r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt":
+	case "r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt",
+		"ur": // Python 2 only; read for facts all the same
 		return true
 	}
 	return false
