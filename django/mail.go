@@ -111,6 +111,9 @@ func (r *reader) email(s *settings, apps []listItem) {
 		if !found {
 			break
 		}
+		if prod == "" {
+			prod = "django.core.mail.backends.smtp.EmailBackend" // the queues' default
+		}
 	}
 
 	for _, p := range mailProviders {
@@ -140,7 +143,7 @@ func (r *reader) email(s *settings, apps []listItem) {
 		r.info.EmailSMTPSource = src.String()
 	case set && prod != "":
 		// console, file, locmem, dummy or a backend of its own: no SMTP server.
-	case s.emailURL != nil && r.info.EmailURLEnv != "" && (backend == "" || queue != ""):
+	case s.emailURL != nil && r.info.EmailURLEnv != "" && backend == "":
 		url := ""
 		if _, def, ok := pyscan.EnvDefault(s.emailURL.v); ok {
 			url = def

@@ -180,6 +180,15 @@ func (s *settings) assign(file string, a pyscan.Assignment) {
 	case a.Op == "=":
 		nb := s.bind(file, a.Value, o)
 		nb.cond, nb.debugOnly = cond, debug
+		if !nb.isList && a.Value.Kind == pyscan.CallExpr && b != nil && b.isList && !b.debugOnly {
+			// INSTALLED_APPS = get_apps(): what the function returns cannot be read, but
+			// settings helpers extend the list they are given far more often than they
+			// drop it; keep the earlier entries rather than lose every app.
+			nb.isList = true
+			nb.list = append([]listItem(nil), b.list...)
+			nb.unknown = append(append([]string(nil), b.unknown...),
+				"the value of "+describe(file, a.Value)+", which replaced the entries before it (they were kept)")
+		}
 		if cond && b != nil {
 			nb.alts = append(append(nb.alts, b.alts...), alt{b.val, nil, b.at})
 		}
@@ -258,8 +267,21 @@ func (s *settings) list0(file string, v pyscan.Value, depth int) (items []listIt
 			return append([]listItem(nil), b.list...), append([]string(nil), b.unknown...), true
 		}
 	case pyscan.CallExpr:
-		if (v.Func == "list" || v.Func == "tuple") && len(v.Args) == 1 && len(v.Kwargs) == 0 {
+		switch {
+		case (v.Func == "list" || v.Func == "tuple" || v.Func == "sorted" || v.Func == "set" ||
+			v.Func == "frozenset") && len(v.Args) == 1 && len(v.Kwargs) == 0:
 			return s.list(file, v.Args[0], depth+1)
+		case len(v.Args) > 0:
+			// A function of lists (add_apps(BASE_APPS, ["x"])): keep what its arguments
+			// hold and say the call may change it.
+			for _, a := range v.Args {
+				if sub, unk, ok := s.list(file, a, depth+1); ok {
+					items, unknown, isList = append(items, sub...), append(unknown, unk...), true
+				}
+			}
+			if isList {
+				return items, append(unknown, "what "+describe(file, v)+" does with its arguments"), true
+			}
 		}
 	case pyscan.Subscript:
 		// MIDDLEWARE[:1] + [...] + MIDDLEWARE[1:] inserts into a list.

@@ -1,0 +1,145 @@
+package django
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestMail(t *testing.T) {
+	tests := []struct {
+		name, settings string
+		want           map[string]string
+	}{
+		{"smtp backend", `EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"`,
+			map[string]string{"email_smtp": `"EMAIL_BACKEND sends mail over SMTP"`, "email_smtp_source": `"proj/settings.py:1"`}},
+		{"console only", `EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"`,
+			map[string]string{"email_smtp": ``, "email_backend": `"console"`}},
+		{"external host from env", `import os
+EMAIL_HOST = os.environ.get("SMTP_HOST", "smtp.example.com")`,
+			map[string]string{"email_host_env": `"SMTP_HOST"`, "email_host": `"smtp.example.com"`,
+				"email_smtp": `"EMAIL_HOST is set and Django's default backend sends mail over SMTP"`, "email_smtp_source": `"proj/settings.py:2"`}},
+		{"literal localhost is the default", `EMAIL_HOST = "localhost"`,
+			map[string]string{"email_smtp": ``, "email_host": `"localhost"`}},
+		{"literal provider host", `EMAIL_HOST = "smtp.sendgrid.net"`,
+			map[string]string{"email_smtp_source": `"proj/settings.py:1"`}},
+		{"console in DEBUG, smtp in else", `DEBUG = False
+if DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"`,
+			map[string]string{"email_backend": `"smtp"`, "email_smtp_source": `"proj/settings.py:5"`, "email_backend_debug_only": ``}},
+		{"smtp in not DEBUG, console in else", `if not DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"`,
+			map[string]string{"email_backend": `"smtp"`, "email_smtp_source": `"proj/settings.py:2"`}},
+		{"console only in DEBUG, host from env", `import os
+if DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = os.environ["EMAIL_HOST"]`,
+			map[string]string{"email_backend_debug_only": `true`, "email_smtp_source": `"proj/settings.py:4"`,
+				"email_smtp": `"EMAIL_BACKEND is only set when DEBUG is on; in production Django's default backend sends mail over SMTP to EMAIL_HOST"`}},
+		{"django-environ email_url", `import environ
+env = environ.Env()
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+vars().update(EMAIL_CONFIG)`,
+			map[string]string{"email_url_env": `"EMAIL_URL"`, "email_url_source": `"proj/settings.py:3"`, "email_smtp_source": `"proj/settings.py:3"`}},
+		{"dj-email-url", `import dj_email_url
+email_config = dj_email_url.config()
+EMAIL_BACKEND = email_config["EMAIL_BACKEND"]`,
+			map[string]string{"email_url_env": `"EMAIL_URL"`, "email_smtp": `"the mail settings are read from $EMAIL_URL, an SMTP URL"`}},
+		{"console email_url", `env = environ.Env()
+vars().update(env.email("MAIL_URL", default="consolemail://"))`,
+			map[string]string{"email_url_env": `"MAIL_URL"`, "email_smtp": ``}},
+		{"anymail", `import os
+INSTALLED_APPS = ["anymail"]
+EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
+ANYMAIL = {"MAILGUN_API_KEY": os.environ["MAILGUN_API_KEY"], "MAILGUN_SENDER_DOMAIN": os.getenv("MAILGUN_DOMAIN")}
+EMAIL_HOST = "smtp.mailgun.org"`,
+			map[string]string{"email_provider": `"anymail:mailgun"`, "email_provider_env": `["MAILGUN_API_KEY","MAILGUN_DOMAIN"]`, "email_smtp": ``}},
+		{"django-ses", `import os
+EMAIL_BACKEND = "django_ses.SESBackend"
+AWS_SES_REGION_NAME = os.environ.get("AWS_SES_REGION", "eu-west-1")`,
+			map[string]string{"email_provider": `"amazon-ses"`, "email_provider_env": `["AWS_SES_REGION"]`}},
+		{"django-mailer over smtp", `EMAIL_BACKEND = "mailer.backend.DbBackend"
+MAILER_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"`,
+			map[string]string{"email_smtp": `"EMAIL_BACKEND sends mail over SMTP through django-mailer"`}},
+		{"post-office over anymail", `EMAIL_BACKEND = "post_office.EmailBackend"
+POST_OFFICE = {"BACKENDS": {"default": "anymail.backends.sendgrid.EmailBackend"}}`,
+			map[string]string{"email_provider": `"anymail:sendgrid"`, "email_smtp": ``}},
+		{"post-office default", `EMAIL_BACKEND = "post_office.EmailBackend"`,
+			map[string]string{"email_smtp": `"EMAIL_BACKEND sends mail over SMTP through django-post-office"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			info, err := Read(project(tc.settings), "manage.py")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{}
+			for k, v := range tc.want {
+				want[k] = v
+				if v == "" {
+					want[k] = "" // absent (omitempty)
+				}
+			}
+			if got := fields(t, info, want); !reflect.DeepEqual(got, want) {
+				t.Errorf("got %v\nwant %v\nnotes:\n%s", got, want, notes(info))
+			}
+		})
+	}
+}
+
+func TestDebugGuard(t *testing.T) {
+	for test, want := range map[string]int{
+		"DEBUG": 1, "settings.DEBUG": 1, "DEBUG is True": 1, "not DEBUG": -1, "not (DEBUG)": -1,
+		"DEBUG and HAS_TOOLBAR": 1, "not (DEBUG and X)": 0, "X": 0, "not (not DEBUG)": 1, "DEBUGGING": 0,
+	} {
+		if got := debugGuard(test); got != want {
+			t.Errorf("debugGuard(%q) = %d, want %d", test, got, want)
+		}
+	}
+}
+
+func TestRebuiltLists(t *testing.T) {
+	tests := []struct {
+		name, settings string
+		want           []string
+		note           string
+	}{
+		{"cookiecutter concatenation", `DJANGO_APPS = ["django.contrib.admin"]
+THIRD_PARTY_APPS = ("rest_framework",)
+LOCAL_APPS = ["shop"]
+INSTALLED_APPS = DJANGO_APPS + list(THIRD_PARTY_APPS) + LOCAL_APPS`, []string{"django.contrib.admin", "rest_framework", "shop"}, ""},
+		{"augmented tuple and methods", `INSTALLED_APPS = ("a",)
+INSTALLED_APPS += ("b",)
+INSTALLED_APPS.append("c")
+INSTALLED_APPS.extend(["d", "e"])
+INSTALLED_APPS.insert(0, "z")
+if DEBUG:
+    INSTALLED_APPS += ["debug_toolbar"]`, []string{"z", "a", "b", "c", "d", "e"}, ""},
+		{"list call plus literal", `BASE = ["a"]
+INSTALLED_APPS = list(BASE) + ["b"]
+INSTALLED_APPS = tuple(INSTALLED_APPS)
+INSTALLED_APPS = sorted(set(INSTALLED_APPS))`, []string{"a", "b"}, ""},
+		{"opaque function keeps what was known", `INSTALLED_APPS = ["a", "b"]
+INSTALLED_APPS = get_apps()`, []string{"a", "b"}, "get_apps() (proj/settings.py:2), which replaced the entries before it"},
+		{"function of lists", `BASE = ["a"]
+INSTALLED_APPS = add_apps(BASE, ["b"])`, []string{"a", "b"}, "what add_apps"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			info, err := Read(project(tc.settings), "manage.py")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(info.InstalledApps, tc.want) {
+				t.Errorf("apps %q, want %q\nnotes:\n%s", info.InstalledApps, tc.want, notes(info))
+			}
+			if !strings.Contains(notes(info), tc.note) {
+				t.Errorf("notes lack %q:\n%s", tc.note, notes(info))
+			}
+		})
+	}
+}
