@@ -143,3 +143,26 @@ INSTALLED_APPS = add_apps(BASE, ["b"])`, []string{"a", "b"}, "what add_apps"},
 		})
 	}
 }
+
+func TestPython2Settings(t *testing.T) {
+	fsys := project("", "proj/settings/__init__.py", "from production import *\n",
+		"proj/settings/base.py", "print \"loading base\"\nINSTALLED_APPS = (\n    'django.contrib.admin',\n    'shop',\n)\ntry:\n    import raven\nexcept ImportError, e:\n    pass\nSECRET_KEY = `42`\nFILE_UPLOAD_PERMISSIONS = 0644\nSTATIC_URL = ur'/static/'\nexec \"X = 1\"\nDEBUG = False\n",
+		"proj/settings/production.py", "from base import *\nINSTALLED_APPS += ('gunicorn',)\nEMAIL_HOST = 'smtp.example.com'\n")
+	delete(fsys, "proj/settings.py")
+	info, err := Read(fsys, "manage.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"django.contrib.admin", "shop", "gunicorn"}; !reflect.DeepEqual(info.InstalledApps, want) {
+		t.Errorf("apps %q, want %q\n%s", info.InstalledApps, want, notes(info))
+	}
+	if want := []string{"proj/settings/__init__.py", "proj/settings/production.py", "proj/settings/base.py"}; !reflect.DeepEqual(info.SettingsFiles, want) {
+		t.Errorf("files %q, want %q", info.SettingsFiles, want)
+	}
+	if info.StaticURL != "/static/" || info.DebugSource != "proj/settings/base.py:14" || info.EmailSMTPSource != "proj/settings/production.py:3" {
+		t.Errorf("static %q debug %q mail %q", info.StaticURL, info.DebugSource, info.EmailSMTPSource)
+	}
+	if !strings.Contains(notes(info), "proj/settings/__init__.py:1: `from production import *` is a Python 2 implicit relative import; read it as proj.settings.production") {
+		t.Errorf("notes:\n%s", notes(info))
+	}
+}
