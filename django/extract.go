@@ -766,32 +766,51 @@ func (r *reader) applications(s *settings, root string, pkgs []string, apps []li
 			}
 			continue
 		}
-		file := strings.ToLower(kind) + ".py"
+		mod := strings.ToLower(kind)
 		for _, pkg := range pkgs {
-			f := path.Join(root, strings.ReplaceAll(pkg, ".", "/"), file)
-			m, err := r.parse(f)
-			if err != nil {
-				return err
+			dir := path.Join(root, strings.ReplaceAll(pkg, ".", "/"))
+			// A module (asgi.py) or a package (asgi/__init__.py), as Python imports either.
+			f, m := "", (*pyscan.Module)(nil)
+			for _, cand := range []string{path.Join(dir, mod+".py"), path.Join(dir, mod, "__init__.py")} {
+				var err error
+				if m, err = r.parse(cand); err != nil {
+					return err
+				}
+				if m != nil {
+					f = cand
+					break
+				}
 			}
 			if m == nil {
 				continue
 			}
-			if kind == "ASGI" && !asgiInUse(m, apps, r.info.ChannelLayer) {
+			if kind == "ASGI" && !asgiInUse(m, apps, r.info.ChannelLayer, r.info.WSGIApplication == nil) {
 				break
 			}
 			name, line := appCallable(m)
-			a := pkg + "." + strings.TrimSuffix(file, ".py") + ":" + name
+			a := pkg + "." + mod + ":" + name
 			*app, *src = &a, at(f, line)
 			r.note(at(f, line), "%s is not set; using %s from %s", setting, a, f)
+			if kind == "ASGI" && r.info.WSGIApplication == nil {
+				r.note(at(f, line), "no WSGI application was found, so the ASGI application %s is what serves the project", a)
+			}
 			break
 		}
 	}
 	return nil
 }
 
-func asgiInUse(m *pyscan.Module, apps []listItem, layer string) bool {
-	if layer != "" {
+// asgiInUse reports whether an asgi module without ASGI_APPLICATION is what serves the
+// project: there is no WSGI application, or the module does more than startproject's
+// (a ProtocolTypeRouter, Channels), or Channels is configured.
+func asgiInUse(m *pyscan.Module, apps []listItem, layer string, noWSGI bool) bool {
+	if layer != "" || noWSGI {
 		return true
+	}
+	for _, a := range m.Assignments {
+		if !a.Local && strings.HasSuffix(a.Value.Func, "ProtocolTypeRouter") {
+			return true
+		}
 	}
 	if _, ok := find(apps, func(s string) bool { return s == "channels" || s == "daphne" }); ok {
 		return true

@@ -356,7 +356,7 @@ func (r *reader) findServerFiles() error {
 		return err
 	}
 	for _, d := range dirs {
-		for _, name := range []string{"wsgi.py", "asgi.py"} {
+		for _, name := range []string{"wsgi.py", "asgi.py", "wsgi/__init__.py", "asgi/__init__.py"} {
 			f := path.Join(d, name)
 			ok, err := isFile(r.fsys, f)
 			if err != nil {
