@@ -310,6 +310,11 @@ func scanString(s string, q int, raw, isBytes, format bool) (end int, val string
 			if i+1 >= len(s) {
 				return len(s), b.String(), fields, false
 			}
+			if raw && format && (s[i+1] == '{' || s[i+1] == '}') {
+				b.WriteByte('\\') // rf"\{{": the backslash is literal, the braces still count
+				i++
+				continue
+			}
 			if raw {
 				// A raw string keeps the backslash, but it still stops the next
 				// character from ending the literal.
