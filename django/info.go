@@ -126,6 +126,11 @@ type Info struct {
 	AllowedHostsSource  string `json:"allowed_hosts_source,omitempty"`
 	AllowedHostsFromEnv bool   `json:"allowed_hosts_from_env"`
 
+	// SettingsErrors are the settings files Python 3 would refuse to compile (a syntax
+	// error, Python 2 code, bytes that are not text), each with the first reason and its
+	// "path:line". Facts are still read from them; init appends nothing to them.
+	SettingsErrors []Note `json:"settings_errors,omitempty"`
+
 	// OwnBlock is where the block containerize init appended starts ("path:line"), "" when
 	// the settings have none.
 	OwnBlock string `json:"own_block,omitempty"`

@@ -29,6 +29,11 @@ func (r *reader) addSettingsFile(file string) {
 		}
 	}
 	r.info.SettingsFiles = append(r.info.SettingsFiles, file)
+	if e := r.syntax[file]; e != nil {
+		src := at(file, e.Line)
+		r.info.SettingsErrors = append(r.info.SettingsErrors, Note{Message: e.Msg, Source: src})
+		r.note(src, "Python 3 cannot compile this settings file: %s; its facts were read as far as possible, but containerize will not append to it", e.Msg)
+	}
 }
 
 // events returns the statements of a settings file with its star imports spliced in where
