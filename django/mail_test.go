@@ -166,3 +166,29 @@ func TestPython2Settings(t *testing.T) {
 		t.Errorf("notes:\n%s", notes(info))
 	}
 }
+
+func TestSettingsErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, settings, want string
+	}{
+		{"valid", "X = 1\n", "null"},
+		{"unclosed bracket", "A = 1\nINSTALLED_APPS = [\n    'a',\n", `[{"message":"'[' was never closed","source":"proj/settings.py:2"}]`},
+		{"NUL bytes", "A = 1\nB = 2\x00\n", `[{"message":"the file contains NUL bytes: it is not Python source text","source":"proj/settings.py:2"}]`},
+		{"latin-1 without a cookie", "A = 1\nB = 'caf\xe9'\n", `[{"message":"the file is not UTF-8 and declares no encoding (a ` + "`# -*- coding: … -*-`" + ` line)","source":"proj/settings.py:2"}]`},
+		{"latin-1 with a cookie", "# -*- coding: latin-1 -*-\nB = 'caf\xe9'\n", "null"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			info, err := Read(project(tc.settings), "manage.py")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{"settings_errors": tc.want}
+			if tc.want == "null" {
+				want["settings_errors"] = ""
+			}
+			if got := fields(t, info, want); !reflect.DeepEqual(got, want) {
+				t.Errorf("got %v, want %v", got, want)
+			}
+		})
+	}
+}

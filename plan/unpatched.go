@@ -7,17 +7,21 @@ import (
 	"github.com/containerize/containerize/django"
 )
 
-// patchable refuses to append the settings block to a settings file Python 3 cannot
-// compile: appending would hide the file's own error behind ours, and a Python 2 file
-// would not run in the image whatever is appended. Init writes nothing when it refuses.
+// patchable refuses to append the settings block when Python 3 cannot compile a settings
+// file: the file itself (appending would hide its own error behind ours), or one it
+// star-imports, since the module then fails on import whatever is appended. A Python 2
+// settings file is refused too: the image runs Python 3. Init writes nothing when it
+// refuses.
 func patchable(d *django.Info, file string) error {
 	for _, e := range d.SettingsErrors {
-		if f, _, _ := strings.Cut(e.Source, ":"); f != file {
-			continue
+		broken, _, _ := strings.Cut(e.Source, ":")
+		where, target := "this settings file", "it"
+		if broken != file {
+			where, target = "this settings file (which "+file+" imports)", file
 		}
-		return fmt.Errorf("%s: %s. Python 3 cannot compile this settings file, so containerize will not append its settings block to it, and wrote nothing. "+
+		return fmt.Errorf("%s: %s. Python 3 cannot compile %s, so containerize will not append its settings block to %s, and wrote nothing. "+
 			"Fix the file (python3 -m py_compile %s shows the error) and run init again, "+
-			"or decline the settings block (--no-settings-patch, or settings_patch = false in containerize.toml)", e.Source, e.Message, file)
+			"or decline the settings block (--no-settings-patch, or settings_patch = false in containerize.toml)", e.Source, e.Message, where, target, broken)
 	}
 	return nil
 }
