@@ -35,4 +35,3 @@ func TestInitRefusesBadSettings(t *testing.T) {
 		t.Errorf("without the settings block: %v", err)
 	}
 }
-
