@@ -3,9 +3,10 @@ package pyscan
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/containerize/containerize/internal/lazy"
 )
 
 // SyntaxError is a reason Python 3 would refuse to compile a file, at a 1-based line.
@@ -17,7 +18,7 @@ type SyntaxError struct {
 func (e *SyntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
 
 // codingRE is PEP 263's encoding declaration, valid on the first two lines.
-var codingRE = regexp.MustCompile(`^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`)
+var codingRE = lazy.Regexp(`^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`)
 
 // Check reports the first reason Python 3 would refuse to compile src, nil when it finds
 // none. Parse reads what it can of any file (Python 2 settings included); Check is the
@@ -69,7 +70,7 @@ func Check(src []byte) *SyntaxError {
 
 func declaresEncoding(src []byte) bool {
 	for i, l := range bytes.SplitN(src, []byte("\n"), 3) {
-		if i < 2 && codingRE.Match(l) {
+		if i < 2 && codingRE().Match(l) {
 			return true
 		}
 	}
