@@ -34,6 +34,8 @@ func (r *reader) setting(s *settings, names ...string) (string, *binding) {
 	switch {
 	case b != nil && b.debugOnly:
 		r.note(b.at.String(), "%s is only set when DEBUG is on; that value was used, but production runs without it", name)
+	case b != nil && b.prodBranch:
+		r.note(b.at.String(), "%s is set in the branch that runs with DEBUG off; that value was used", name)
 	case b != nil && b.cond:
 		r.note(b.at.String(), "%s is only set inside an if/try block; that value was used", name)
 	}

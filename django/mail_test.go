@@ -192,3 +192,24 @@ func TestSettingsErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestDebugBranchNotes(t *testing.T) {
+	info, err := Read(project(`if DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+if DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+`), "manage.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"proj/settings.py:4: EMAIL_BACKEND is set in the branch that runs with DEBUG off; that value was used",
+		"proj/settings.py:6: CACHES is only set when DEBUG is on; that value was used, but production runs without it",
+	} {
+		if !strings.Contains(notes(info), want) {
+			t.Errorf("notes lack %q:\n%s", want, notes(info))
+		}
+	}
+}

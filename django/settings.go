@@ -61,8 +61,9 @@ type binding struct {
 	touched map[string]origin
 	// alts are conditional assignments that did not replace the value.
 	alts []alt
-	// debugOnly marks a value set only in an `if DEBUG:` branch: not what production runs.
-	debugOnly bool
+	// debugOnly marks a value set only in an `if DEBUG:` branch: not what production runs;
+	// prodBranch one set where DEBUG is off (`else:` of it, `if not DEBUG:`).
+	debugOnly, prodBranch bool
 }
 
 type alt struct {
@@ -179,7 +180,7 @@ func (s *settings) assign(file string, a pyscan.Assignment) {
 		b.readsEnv = b.readsEnv || s.readsEnv(a.Value)
 	case a.Op == "=":
 		nb := s.bind(file, a.Value, o)
-		nb.cond, nb.debugOnly = cond, debug
+		nb.cond, nb.debugOnly, nb.prodBranch = cond, debug, cond && debugGuard(a.Guard) < 0
 		if !nb.isList && a.Value.Kind == pyscan.CallExpr && b != nil && b.isList && !b.debugOnly {
 			// INSTALLED_APPS = get_apps(): what the function returns cannot be read, but
 			// settings helpers extend the list they are given far more often than they
