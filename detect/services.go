@@ -73,8 +73,9 @@ func findServices(p *Project) {
 		if slices.Contains(d.InstalledApps, "channels") || slices.Contains(d.InstalledApps, "daphne") {
 			add(ServiceChannels, d.SettingsModuleSource, "channels is in INSTALLED_APPS")
 		}
-		if d.EmailBackend == "smtp" {
-			add(ServiceMail, d.EmailBackendSource, "EMAIL_BACKEND sends mail over SMTP")
+		if d.EmailSMTP != "" {
+			// Mailpit stands in for the SMTP server in development.
+			add(ServiceMail, d.EmailSMTPSource, d.EmailSMTP)
 		}
 	}
 	for _, dep := range p.dependencies() {

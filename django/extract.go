@@ -18,7 +18,7 @@ func (r *reader) extract(s *settings, root string, isPkg bool) error {
 	r.broker(s)
 	r.resultBackend(s)
 	r.channels(s)
-	r.email(s)
+	r.email(s, apps)
 	r.secrets(s)
 	r.beat(s, apps)
 	pkgs := ancestors(r.info.SettingsModule, isPkg)
@@ -31,7 +31,12 @@ func (r *reader) extract(s *settings, root string, isPkg bool) error {
 // setting returns a setting's binding and notes when it is only set conditionally.
 func (r *reader) setting(s *settings, names ...string) (string, *binding) {
 	name, b := s.get(names...)
-	if b != nil && b.cond {
+	switch {
+	case b != nil && b.debugOnly:
+		r.note(b.at.String(), "%s is only set when DEBUG is on; that value was used, but production runs without it", name)
+	case b != nil && b.prodBranch:
+		r.note(b.at.String(), "%s is set in the branch that runs with DEBUG off; that value was used", name)
+	case b != nil && b.cond:
 		r.note(b.at.String(), "%s is only set inside an if/try block; that value was used", name)
 	}
 	return name, b
@@ -522,36 +527,6 @@ func (r *reader) channels(s *settings) {
 	r.info.ChannelLayerSource = src.String()
 }
 
-func (r *reader) email(s *settings) {
-	_, b := r.setting(s, "EMAIL_BACKEND")
-	if b == nil {
-		return
-	}
-	v := s.resolve(b.val)
-	t, ok := text(v)
-	if !ok {
-		r.note(b.at.String(), "EMAIL_BACKEND cannot be read without running the code: %s", describe(b.at.file, b.val))
-		return
-	}
-	r.info.EmailBackend, r.info.EmailBackendSource = emailFamily(t), b.at.String()
-}
-
-func emailFamily(backend string) string {
-	switch b := strings.ToLower(backend); {
-	case strings.Contains(b, "backends.smtp"):
-		return "smtp"
-	case strings.Contains(b, "backends.console"):
-		return "console"
-	case strings.Contains(b, "backends.filebased"):
-		return "file"
-	case strings.Contains(b, "backends.locmem"):
-		return "locmem"
-	case strings.Contains(b, "backends.dummy"):
-		return "dummy"
-	}
-	return "other"
-}
-
 func (r *reader) secrets(s *settings) {
 	if _, b := r.setting(s, "SECRET_KEY"); b != nil {
 		v := s.resolve(b.val)
@@ -793,32 +768,51 @@ func (r *reader) applications(s *settings, root string, pkgs []string, apps []li
 			}
 			continue
 		}
-		file := strings.ToLower(kind) + ".py"
+		mod := strings.ToLower(kind)
 		for _, pkg := range pkgs {
-			f := path.Join(root, strings.ReplaceAll(pkg, ".", "/"), file)
-			m, err := r.parse(f)
-			if err != nil {
-				return err
+			dir := path.Join(root, strings.ReplaceAll(pkg, ".", "/"))
+			// A module (asgi.py) or a package (asgi/__init__.py), as Python imports either.
+			f, m := "", (*pyscan.Module)(nil)
+			for _, cand := range []string{path.Join(dir, mod+".py"), path.Join(dir, mod, "__init__.py")} {
+				var err error
+				if m, err = r.parse(cand); err != nil {
+					return err
+				}
+				if m != nil {
+					f = cand
+					break
+				}
 			}
 			if m == nil {
 				continue
 			}
-			if kind == "ASGI" && !asgiInUse(m, apps, r.info.ChannelLayer) {
+			if kind == "ASGI" && !asgiInUse(m, apps, r.info.ChannelLayer, r.info.WSGIApplication == nil) {
 				break
 			}
 			name, line := appCallable(m)
-			a := pkg + "." + strings.TrimSuffix(file, ".py") + ":" + name
+			a := pkg + "." + mod + ":" + name
 			*app, *src = &a, at(f, line)
 			r.note(at(f, line), "%s is not set; using %s from %s", setting, a, f)
+			if kind == "ASGI" && r.info.WSGIApplication == nil {
+				r.note(at(f, line), "no WSGI application was found, so the ASGI application %s is what serves the project", a)
+			}
 			break
 		}
 	}
 	return nil
 }
 
-func asgiInUse(m *pyscan.Module, apps []listItem, layer string) bool {
-	if layer != "" {
+// asgiInUse reports whether an asgi module without ASGI_APPLICATION is what serves the
+// project: there is no WSGI application, or the module does more than startproject's
+// (a ProtocolTypeRouter, Channels), or Channels is configured.
+func asgiInUse(m *pyscan.Module, apps []listItem, layer string, noWSGI bool) bool {
+	if layer != "" || noWSGI {
 		return true
+	}
+	for _, a := range m.Assignments {
+		if !a.Local && strings.HasSuffix(a.Value.Func, "ProtocolTypeRouter") {
+			return true
+		}
 	}
 	if _, ok := find(apps, func(s string) bool { return s == "channels" || s == "daphne" }); ok {
 		return true

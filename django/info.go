@@ -85,6 +85,30 @@ type Info struct {
 	// EmailBackend is the EMAIL_BACKEND family: smtp, console, file, locmem, dummy, other.
 	EmailBackend       string `json:"email_backend,omitempty"`
 	EmailBackendSource string `json:"email_backend_source,omitempty"`
+	// EmailBackendDebugOnly is true when EMAIL_BACKEND is set only inside an `if DEBUG:`
+	// branch: production runs with Django's default, the SMTP backend.
+	EmailBackendDebugOnly bool `json:"email_backend_debug_only,omitempty"`
+	// EmailHost is EMAIL_HOST as written, or the default of the variable EmailHostEnv it
+	// is read from.
+	EmailHost       string `json:"email_host,omitempty"`
+	EmailHostEnv    string `json:"email_host_env,omitempty"`
+	EmailHostSource string `json:"email_host_source,omitempty"`
+	// EmailURLEnv is the variable the mail settings are parsed from as a URL (django-environ's
+	// env.email_url(), dj-email-url), EmailURLSource where.
+	EmailURLEnv    string `json:"email_url_env,omitempty"`
+	EmailURLSource string `json:"email_url_source,omitempty"`
+	// EmailSMTP says why the production settings send mail over SMTP ("" when they do not
+	// or it cannot be told): an SMTP EMAIL_BACKEND, also behind a queue (django-mailer,
+	// django-post-office, django-celery-email), Django's default backend with EMAIL_HOST
+	// configured, or an smtp:// EMAIL_URL. EmailSMTPSource is its evidence.
+	EmailSMTP       string `json:"email_smtp,omitempty"`
+	EmailSMTPSource string `json:"email_smtp_source,omitempty"`
+	// EmailProvider is the HTTP API that sends the mail when one does ("anymail:mailgun",
+	// "amazon-ses", "sendgrid"), EmailProviderSource where; EmailProviderEnv are the
+	// variables its settings (ANYMAIL, SENDGRID_API_KEY, AWS_SES_…) read.
+	EmailProvider       string   `json:"email_provider,omitempty"`
+	EmailProviderSource string   `json:"email_provider_source,omitempty"`
+	EmailProviderEnv    []string `json:"email_provider_env,omitempty"`
 
 	// SecretKeyHardcoded is true when SECRET_KEY is a literal string (not read from the
 	// environment); DebugHardcoded when DEBUG = True literally.
@@ -101,6 +125,11 @@ type Info struct {
 	// the environment.
 	AllowedHostsSource  string `json:"allowed_hosts_source,omitempty"`
 	AllowedHostsFromEnv bool   `json:"allowed_hosts_from_env"`
+
+	// SettingsErrors are the settings files Python 3 would refuse to compile (a syntax
+	// error, Python 2 code, bytes that are not text), each with the first reason and its
+	// "path:line". Facts are still read from them; init appends nothing to them.
+	SettingsErrors []Note `json:"settings_errors,omitempty"`
 
 	// OwnBlock is where the block containerize init appended starts ("path:line"), "" when
 	// the settings have none.

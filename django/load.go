@@ -29,6 +29,11 @@ func (r *reader) addSettingsFile(file string) {
 		}
 	}
 	r.info.SettingsFiles = append(r.info.SettingsFiles, file)
+	if e := r.syntax[file]; e != nil {
+		src := at(file, e.Line)
+		r.info.SettingsErrors = append(r.info.SettingsErrors, Note{Message: e.Msg, Source: src})
+		r.note(src, "Python 3 cannot compile this settings file: %s; its facts were read as far as possible, but containerize will not append to it", e.Msg)
+	}
 }
 
 // events returns the statements of a settings file with its star imports spliced in where
@@ -97,6 +102,22 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 			r.note(src, "the relative star import here reaches above the top-level package; skipped")
 			continue
 		}
+		tf, _, tpkg, err := r.resolveModule(target)
+		if err != nil {
+			return nil, 0, err
+		}
+		implicit := false
+		if tf == "" && imp.Level == 0 && pkg != "" {
+			// Python 2's implicit relative import: `from base import *` inside the
+			// settings package means its sibling base.py.
+			sibling := pkg + "." + imp.Module
+			if tf, _, tpkg, err = r.resolveModule(sibling); err != nil {
+				return nil, 0, err
+			}
+			if tf != "" {
+				target, implicit = sibling, true
+			}
+		}
 		if isDevModule(target) {
 			r.note(src, "skipped the star import of %s: development settings", target)
 			continue
@@ -104,9 +125,8 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 		if imp.Indent > 0 && !isProdModule(target) {
 			continue // a conditional import; only production settings are worth following
 		}
-		tf, _, tpkg, err := r.resolveModule(target)
-		if err != nil {
-			return nil, 0, err
+		if implicit {
+			r.note(src, "`from %s import *` is a Python 2 implicit relative import; read it as %s", imp.Module, target)
 		}
 		if tf == "" {
 			if imp.Level > 0 || r.isProjectModule(target) {

@@ -19,6 +19,7 @@ func Read(fsys fs.FS, managePy string) (*Info, error) {
 		fsys:   fsys,
 		appDir: path.Dir(managePy),
 		parsed: map[string]*pyscan.Module{},
+		syntax: map[string]*pyscan.SyntaxError{},
 		noted:  map[Note]bool{},
 		info: &Info{ManagePy: managePy, SettingsFiles: []string{}, InstalledApps: []string{},
 			Notes: []Note{}},
@@ -53,6 +54,8 @@ type reader struct {
 	// folder, folders manage.py adds to sys.path, and src/.
 	roots  []string
 	parsed map[string]*pyscan.Module // nil for a missing file
+	// syntax holds, per parsed file, why Python 3 would refuse to compile it (nil: no reason found).
+	syntax map[string]*pyscan.SyntaxError
 	info   *Info
 	noted  map[Note]bool
 	loads  int
@@ -97,6 +100,9 @@ func (r *reader) parse(file string) (*pyscan.Module, error) {
 	src, err := fs.ReadFile(r.fsys, file)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	if e := pyscan.Check(src); e != nil {
+		r.syntax[file] = e
 	}
 	src, line := blankOwnBlock(src)
 	if line > 0 {
@@ -356,7 +362,7 @@ func (r *reader) findServerFiles() error {
 		return err
 	}
 	for _, d := range dirs {
-		for _, name := range []string{"wsgi.py", "asgi.py"} {
+		for _, name := range []string{"wsgi.py", "asgi.py", "wsgi/__init__.py", "asgi/__init__.py"} {
 			f := path.Join(d, name)
 			ok, err := isFile(r.fsys, f)
 			if err != nil {

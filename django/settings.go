@@ -61,6 +61,9 @@ type binding struct {
 	touched map[string]origin
 	// alts are conditional assignments that did not replace the value.
 	alts []alt
+	// debugOnly marks a value set only in an `if DEBUG:` branch: not what production runs;
+	// prodBranch one set where DEBUG is off (`else:` of it, `if not DEBUG:`).
+	debugOnly, prodBranch bool
 }
 
 type alt struct {
@@ -101,16 +104,52 @@ func (b *binding) originOf(keys []string, v pyscan.Value) origin {
 // settings evaluates the module-level statements of the settings, in order.
 type settings struct {
 	vars map[string]*binding
+	// emailURL is the first mail configuration parsed from a URL outside a DEBUG branch
+	// (env.email_url(), dj_email_url.config()), nil when there is none.
+	emailURL *urlCall
+}
+
+// urlCall is a call that reads a setting group from a URL, with where it was written.
+type urlCall struct {
+	v  pyscan.Value
+	at origin
 }
 
 func newSettings() *settings { return &settings{vars: map[string]*binding{}} }
 
 func (s *settings) apply(e event) {
 	if e.a != nil {
+		s.findEmailURL(e.file, e.a.Value, e.a.Guard)
 		s.assign(e.file, *e.a)
 	} else if e.c != nil {
+		s.findEmailURL(e.file, e.c.Value, e.c.Guard)
 		s.call(e.file, *e.c)
 	}
+}
+
+// debugGuard reads an if test: 1 when the branch runs only with DEBUG on (`if DEBUG:`,
+// `if settings.DEBUG and …:`), -1 when only with DEBUG off (`if not DEBUG:`, the else of
+// `if DEBUG:`), 0 for any other test.
+func debugGuard(test string) int {
+	t, sign := strings.Join(strings.Fields(test), " "), 1
+	for i := 0; i < 8; i++ {
+		switch {
+		case strings.HasPrefix(t, "not (") && strings.HasSuffix(t, ")"):
+			t, sign = t[len("not ("):len(t)-1], -sign
+		case strings.HasPrefix(t, "not "):
+			t, sign = t[len("not "):], -sign
+		case strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")"):
+			t = t[1 : len(t)-1]
+		}
+	}
+	if first, _, ok := strings.Cut(t, " and "); ok && sign > 0 {
+		t = first // DEBUG and X runs only with DEBUG on; not (DEBUG and X) says nothing
+	}
+	t = strings.TrimSuffix(strings.TrimSuffix(t, " is True"), " == True")
+	if t == "DEBUG" || t == "settings.DEBUG" {
+		return sign
+	}
+	return 0
 }
 
 func (s *settings) assign(file string, a pyscan.Assignment) {
@@ -121,7 +160,8 @@ func (s *settings) assign(file string, a pyscan.Assignment) {
 	o := origin{file, a.Line}
 	b := s.vars[name]
 	cond := a.Indent > 0
-	if cond && (len(keys) > 0 || a.Op != "=" || b != nil && !b.cond) {
+	debug := cond && debugGuard(a.Guard) > 0
+	if debug && b != nil && !b.debugOnly || cond && (len(keys) > 0 || a.Op != "=" || b != nil && !b.cond) {
 		// A conditional change of a setting that has a module-level value: keep the
 		// module-level value, remember the alternative.
 		if b != nil {
@@ -140,7 +180,16 @@ func (s *settings) assign(file string, a pyscan.Assignment) {
 		b.readsEnv = b.readsEnv || s.readsEnv(a.Value)
 	case a.Op == "=":
 		nb := s.bind(file, a.Value, o)
-		nb.cond = cond
+		nb.cond, nb.debugOnly, nb.prodBranch = cond, debug, cond && debugGuard(a.Guard) < 0
+		if !nb.isList && a.Value.Kind == pyscan.CallExpr && b != nil && b.isList && !b.debugOnly {
+			// INSTALLED_APPS = get_apps(): what the function returns cannot be read, but
+			// settings helpers extend the list they are given far more often than they
+			// drop it; keep the earlier entries rather than lose every app.
+			nb.isList = true
+			nb.list = append([]listItem(nil), b.list...)
+			nb.unknown = append(append([]string(nil), b.unknown...),
+				"the value of "+describe(file, a.Value)+", which replaced the entries before it (they were kept)")
+		}
 		if cond && b != nil {
 			nb.alts = append(append(nb.alts, b.alts...), alt{b.val, nil, b.at})
 		}
@@ -219,8 +268,21 @@ func (s *settings) list0(file string, v pyscan.Value, depth int) (items []listIt
 			return append([]listItem(nil), b.list...), append([]string(nil), b.unknown...), true
 		}
 	case pyscan.CallExpr:
-		if (v.Func == "list" || v.Func == "tuple") && len(v.Args) == 1 && len(v.Kwargs) == 0 {
+		switch {
+		case (v.Func == "list" || v.Func == "tuple" || v.Func == "sorted" || v.Func == "set" ||
+			v.Func == "frozenset") && len(v.Args) == 1 && len(v.Kwargs) == 0:
 			return s.list(file, v.Args[0], depth+1)
+		case len(v.Args) > 0:
+			// A function of lists (add_apps(BASE_APPS, ["x"])): keep what its arguments
+			// hold and say the call may change it.
+			for _, a := range v.Args {
+				if sub, unk, ok := s.list(file, a, depth+1); ok {
+					items, unknown, isList = append(items, sub...), append(unknown, unk...), true
+				}
+			}
+			if isList {
+				return items, append(unknown, "what "+describe(file, v)+" does with its arguments"), true
+			}
 		}
 	case pyscan.Subscript:
 		// MIDDLEWARE[:1] + [...] + MIDDLEWARE[1:] inserts into a list.

@@ -82,7 +82,9 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 	notes = packages(f, &pl.Image, pl.Compose)
 	pl.Notes = append(pl.Notes, notes...)
 	pl.Env = envGroups(f, pl.Name, pl.Compose)
-	pl.Patch, notes = settings(f, rt, pl.Compose)
+	if pl.Patch, notes, err = settings(f, rt, pl.Compose); err != nil {
+		return nil, err
+	}
 	pl.Notes = append(pl.Notes, notes...)
 	if pl.Dev, notes, err = dev(f, pl); err != nil {
 		return nil, err

@@ -65,6 +65,10 @@ func TestMakeRefuses(t *testing.T) {
 			p.PackageManager, p.Virtualenvs = "none", []string{"venv"}
 		}, "run containerize migrate to declare what venv/ has installed"},
 		{"asgi server without asgi", func(_ *detect.Project, c *config.Config) { c.Server = config.ServerDaphne }, "no ASGI application found"},
+		{"settings block on a file python 3 refuses", func(p *detect.Project, c *config.Config) {
+			c.SettingsPatch = true
+			p.Django.SettingsErrors = []django.Note{{Message: "Missing parentheses in call to 'print'", Source: "shop/settings.py:3"}}
+		}, "shop/settings.py:3: Missing parentheses in call to 'print'. Python 3 cannot compile this settings file, so containerize will not append its settings block to it, and wrote nothing"},
 		{"celery without celery", func(_ *detect.Project, c *config.Config) {
 			c.Services = []detect.Service{"redis", "celery-worker"}
 		}, "celery-worker was chosen but requirements.txt does not depend on celery"},
@@ -113,5 +117,38 @@ func TestInstallers(t *testing.T) {
 		if noted != (tc.lockfile == "") {
 			t.Errorf("%s (lock %q): lockfile note %v, notes %q", tc.manager, tc.lockfile, noted, pl.Notes)
 		}
+	}
+}
+
+// TestDeclinedSettingsBlock checks that declining the block says which answers then do
+// nothing, and that an error in a file the settings import also stops the block.
+func TestDeclinedSettingsBlock(t *testing.T) {
+	p, c := project(), answers()
+	c.Services = []detect.Service{detect.ServicePostgres, detect.ServiceMail}
+	p.Dependencies = append(p.Dependencies, detect.Dependency{Name: "psycopg"})
+	p.Django.SecretKeySource, p.Django.AllowedHostsSource = "shop/settings.py:4", "shop/settings.py:6"
+	pl, err := plan.Make(p, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(pl.Notes, "\n")
+	for _, want := range []string{"without the settings block these answers have no effect: the database service",
+		"the secret key in .env (SECRET_KEY at shop/settings.py:4 is used)", "the allowed hosts in .env (ALLOWED_HOSTS at shop/settings.py:6 is used)",
+		"the mail service"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+	p.Django.SecretKeyEnv, p.Django.AllowedHostsEnv, p.Django.DatabaseURLEnv, p.Django.EmailHostEnv = "SECRET_KEY", "HOSTS", "DATABASE_URL", "EMAIL_HOST"
+	if pl, err = plan.Make(p, c); err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(pl.Notes, "\n"); strings.Contains(notes, "no effect") {
+		t.Errorf("settings that read everything got: %s", notes)
+	}
+	c.SettingsPatch = true
+	p.Django.SettingsErrors = []django.Note{{Message: "unexpected indent", Source: "shop/base.py:3"}}
+	if _, err := plan.Make(p, c); err == nil || !strings.Contains(err.Error(), "shop/base.py:3: unexpected indent. Python 3 cannot compile this settings file (which shop/settings.py imports)") {
+		t.Errorf("an error in a file the settings star-import: %v", err)
 	}
 }

@@ -172,7 +172,7 @@ const failClosedEnv = "CONTAINERIZE_FAIL_CLOSED"
 
 // settings decides the settings block (nil when not chosen) and what collecting static
 // files needs.
-func settings(f *facts, rt *Runtime, s Compose) (*Patch, []string) {
+func settings(f *facts, rt *Runtime, s Compose) (*Patch, []string, error) {
 	p, d, c := f.p, f.d, f.c
 	var notes []string
 	rt.Collectstatic = d.StaticRoot || c.SettingsPatch
@@ -187,9 +187,12 @@ func settings(f *facts, rt *Runtime, s Compose) (*Patch, []string) {
 		rt.CollectstaticEnv += " " + d.DatabaseURLEnv + "=sqlite:////tmp/collectstatic.sqlite3"
 	}
 	if !c.SettingsPatch {
-		return nil, notes
+		return nil, append(notes, unpatched(f, s)...), nil
 	}
 	file := cmp.Or(d.SettingsFile, path.Join(p.AppRoot, strings.ReplaceAll(d.SettingsModule, ".", "/")+".py"))
+	if err := patchable(d, file); err != nil {
+		return nil, nil, err
+	}
 	pt := &Patch{
 		Path:           file,
 		BeginMarker:    django.OwnBlockBegin,
@@ -223,5 +226,5 @@ func settings(f *facts, rt *Runtime, s Compose) (*Patch, []string) {
 		pt.ChannelLayer = p.Has("channels-redis")
 	}
 	notes = append(notes, fmt.Sprintf("%s gets a marked block that reads SECRET_KEY, DEBUG, ALLOWED_HOSTS and DATABASE_URL from the environment", file))
-	return pt, notes
+	return pt, notes, nil
 }

@@ -20,7 +20,7 @@ var envURLDefaults = map[string]string{
 //	env("X", default="d")  env.str("X", "d")  env.bool(…)  env.db("DATABASE_URL", default="…")
 //	config("X", default="d")                    (python-decouple)
 //	dj_database_url.config(default="…")  dj_database_url.parse(<any of these>)
-//	django_cache_url.config(default="…")
+//	django_cache_url.config(default="…")  dj_email_url.config(default="…")
 //
 // also through a cast (bool(…), int(…), str(…)), a method on the result
 // (….split(",")) and `… or "d"`.
@@ -81,9 +81,11 @@ func envCall(v Value, depth int) (name, def string, ok bool) {
 		return envName(v, "DATABASE_URL"), templateOf(kwarg(v, "default")), true
 	case f == "dj_database_url.config" || f == "db_url.config":
 		return envName(v, "DATABASE_URL"), templateOf(arg(v, 1, "default")), true
+	case f == "dj_email_url.config":
+		return envName(v, "EMAIL_URL"), templateOf(arg(v, 1, "default")), true
 	case f == "django_cache_url.config":
 		return envName(v, "CACHE_URL"), templateOf(arg(v, 1, "default")), true
-	case f == "dj_database_url.parse" || f == "django_cache_url.parse":
+	case f == "dj_database_url.parse" || f == "django_cache_url.parse" || f == "dj_email_url.parse":
 		return envDefault(arg(v, 0, "url"), depth+1)
 
 	case len(v.Args) == 1 && len(v.Kwargs) == 0 && (f == "bool" || f == "int" || f == "str" ||

@@ -27,6 +27,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m := Parse(src)
+		_ = Check(src) // the strict side must not panic either
 		lines := strings.Count(normalize(src), "\n") + 1
 		check := func(what string, line, indent int) {
 			if line < 1 || line > lines || indent < 0 {

@@ -34,6 +34,7 @@ var augOps = map[string]bool{
 type block struct {
 	indent int
 	local  bool
+	guard  string
 }
 
 // Parse scans Python source. It never fails and never panics.
@@ -41,12 +42,17 @@ func Parse(src []byte) *Module {
 	s := normalize(src)
 	m := &Module{}
 	var stack []block
+	// lastIf is the test of the last if/elif header at each indentation, so that an
+	// else: branch knows what it is the else of.
+	lastIf := map[int]string{}
 	for _, ll := range tokenize(s) {
 		for len(stack) > 0 && stack[len(stack)-1].indent >= ll.indent {
 			stack = stack[:len(stack)-1]
 		}
-		local := len(stack) > 0 && stack[len(stack)-1].local
-		st := stmt{src: s, m: m, indent: ll.indent, local: local}
+		st := stmt{src: s, m: m, indent: ll.indent, lastIf: lastIf}
+		if len(stack) > 0 {
+			st.local, st.guard = stack[len(stack)-1].local, stack[len(stack)-1].guard
+		}
 		if b, ok := st.logical(ll.toks); ok {
 			stack = append(stack, b)
 		}
@@ -59,11 +65,16 @@ type stmt struct {
 	m      *Module
 	indent int
 	local  bool
+	guard  string
+	lastIf map[int]string
 }
 
 // logical handles one logical line; it returns the block a compound statement opens.
 func (st stmt) logical(toks []token) (block, bool) {
 	first := toks[0]
+	if first.kind != tName || first.text != "if" && first.text != "elif" && first.text != "else" {
+		delete(st.lastIf, st.indent) // an else: after this belongs to try/for/while
+	}
 	if first.kind == tOp && first.text == "@" {
 		return block{}, false // decorator
 	}
@@ -80,9 +91,22 @@ func (st stmt) logical(toks []token) (block, bool) {
 	}
 	local := st.local || first.text == "def" || first.text == "class" ||
 		first.text == "async" && len(toks) > 1 && toks[1].text == "def"
-	b := block{indent: st.indent, local: local}
+	guard := st.guard
+	switch first.text {
+	case "if", "elif":
+		if colon > 1 {
+			guard = st.src[toks[1].start:toks[colon-1].end]
+			st.lastIf[st.indent] = guard
+		}
+	case "else":
+		if test, ok := st.lastIf[st.indent]; ok {
+			guard = "not (" + test + ")"
+			delete(st.lastIf, st.indent)
+		}
+	}
+	b := block{indent: st.indent, local: local, guard: guard}
 	if colon+1 < len(toks) {
-		body := stmt{src: st.src, m: st.m, indent: st.indent + 1, local: local}
+		body := stmt{src: st.src, m: st.m, indent: st.indent + 1, local: local, guard: guard, lastIf: st.lastIf}
 		body.simple(toks[colon+1:])
 	}
 	return b, true
@@ -196,7 +220,7 @@ func (st stmt) statement(toks []token) {
 		}
 		if v != nil && v.Kind == CallExpr {
 			st.m.Calls = append(st.m.Calls, Call{Func: v.Func, Args: v.Args, Kwargs: v.Kwargs,
-				Line: v.Line, Indent: st.indent, Local: st.local, Value: *v})
+				Line: v.Line, Indent: st.indent, Local: st.local, Guard: st.guard, Value: *v})
 		}
 	}
 }
@@ -222,7 +246,7 @@ func (st stmt) emit(t Value, op string, value Value) {
 	switch t.Kind {
 	case Name, Attribute, Subscript:
 		st.m.Assignments = append(st.m.Assignments, Assignment{Target: canonOrText(t), TargetValue: t,
-			Op: op, Value: value, Line: t.Line, Indent: st.indent, Local: st.local})
+			Op: op, Value: value, Line: t.Line, Indent: st.indent, Local: st.local, Guard: st.guard})
 	case Tuple, List:
 		if op != "=" {
 			return

@@ -446,3 +446,51 @@ func TestNamedEscapeKeptAsWritten(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestGuard(t *testing.T) {
+	src := `A = 1
+if DEBUG:
+    B = 1
+    try:
+        C = 1
+    except ImportError:
+        pass
+elif os.environ.get("X"):
+    D = 1
+else:
+    E = 1
+try:
+    pass
+except Exception:
+    pass
+else:
+    F = 1
+if not DEBUG: G = 1
+`
+	want := map[string]string{"A": "", "B": "DEBUG", "C": "DEBUG", "D": `os.environ.get("X")`,
+		"E": `not (os.environ.get("X"))`, "F": "", "G": "not DEBUG"}
+	m := Parse([]byte(src))
+	if len(m.Assignments) != len(want) {
+		t.Fatalf("got %d assignments, want %d", len(m.Assignments), len(want))
+	}
+	for _, a := range m.Assignments {
+		if a.Guard != want[a.Target] {
+			t.Errorf("%s: guard %q, want %q", a.Target, a.Guard, want[a.Target])
+		}
+	}
+}
+
+func TestPython2Tolerated(t *testing.T) {
+	src := "from base import *\nprint \"hello\"\nA = 1\ntry:\n    import x\nexcept ImportError, e:\n    pass\nB = `A`\nC = 0777\nD = ur\"abc\"\nexec \"E=1\"\nF = ['a',\n 'b']\n"
+	m := Parse([]byte(src))
+	got := map[string]Value{}
+	for _, a := range m.Assignments {
+		got[a.Target] = a.Value
+	}
+	if got["A"].Kind != Number || got["D"].Kind != String || got["D"].Str != "abc" || len(got["F"].Items) != 2 {
+		t.Errorf("python 2 settings not read: %+v", got)
+	}
+	if len(m.Imports) < 1 || m.Imports[0].Module != "base" || m.Imports[0].Names[0] != "*" {
+		t.Errorf("imports %+v", m.Imports)
+	}
+}

@@ -184,7 +184,8 @@ func (t *tokenizer) name() {
 
 func isStringPrefix(p string) bool {
 	switch strings.ToLower(p) {
-	case "r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt":
+	case "r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt",
+		"ur": // Python 2 only; read for facts all the same
 		return true
 	}
 	return false
@@ -308,6 +309,11 @@ func scanString(s string, q int, raw, isBytes, format bool) (end int, val string
 		case c == '\\':
 			if i+1 >= len(s) {
 				return len(s), b.String(), fields, false
+			}
+			if raw && format && (s[i+1] == '{' || s[i+1] == '}') {
+				b.WriteByte('\\') // rf"\{{": the backslash is literal, the braces still count
+				i++
+				continue
 			}
 			if raw {
 				// A raw string keeps the backslash, but it still stops the next

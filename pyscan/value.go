@@ -113,6 +113,11 @@ type Assignment struct {
 	Indent int
 	// Local is true inside a def or class body, where names are not module globals.
 	Local bool
+	// Guard is the test of the innermost if/elif around the statement, as written
+	// ("DEBUG"); in an else branch it is "not (TEST)" of the if it belongs to. "" at
+	// module level and inside blocks that are not if statements (try, for, with …)
+	// unless an if encloses them.
+	Guard string
 }
 
 // Import is one import statement (one per module for `import a, b`).
@@ -138,6 +143,8 @@ type Call struct {
 	Line   int
 	Indent int
 	Local  bool
+	// Guard is as for Assignment.
+	Guard string
 	// Value is the whole call expression; Value.Left is the callee.
 	Value Value
 }

@@ -118,7 +118,11 @@ func defaultServer(p *detect.Project) (string, string) {
 		}
 		return config.ServerGunicorn, "no ASGI_APPLICATION in the settings; gunicorn serves the WSGI application"
 	}
-	asgi := withSource("ASGI_APPLICATION is set", p.Django.ASGIApplicationSource)
+	what := "ASGI_APPLICATION is set"
+	if file, _, _ := strings.Cut(p.Django.ASGIApplicationSource, ":"); file == "asgi.py" || strings.HasSuffix(file, "/asgi.py") || strings.HasSuffix(file, "asgi/__init__.py") {
+		what = "an ASGI application is defined" // found in asgi.py, not named by the settings
+	}
+	asgi := withSource(what, p.Django.ASGIApplicationSource)
 	switch {
 	case p.Has("daphne"):
 		return config.ServerDaphne, asgi + " and the project depends on daphne"

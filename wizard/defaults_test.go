@@ -90,6 +90,10 @@ func TestDefaults(t *testing.T) {
 	asgiUvicorn := channelsProject()
 	asgiUvicorn.Django.InstalledApps = nil
 	asgiUvicorn.Dependencies = append(asgiUvicorn.Dependencies, detect.Dependency{Name: "uvicorn"})
+	asgiOnly := channelsProject()
+	asgiOnly.Django.InstalledApps, asgiOnly.Django.WSGIApplication = nil, nil
+	asgiOnly.Django.ASGIApplicationSource = "chat/asgi/__init__.py:9"
+	asgiOnly.Dependencies = append(asgiOnly.Dependencies, detect.Dependency{Name: "uvicorn"})
 	asgiDaphneDep := channelsProject()
 	asgiDaphneDep.Django.InstalledApps = nil
 	asgiDaphneDep.Dependencies = append(asgiDaphneDep.Dependencies, detect.Dependency{Name: "daphne"}, detect.Dependency{Name: "uvicorn"})
@@ -131,6 +135,12 @@ func TestDefaults(t *testing.T) {
 				"server":         "ASGI_APPLICATION is set (config/settings.py:50) and daphne is in INSTALLED_APPS",
 				"settings_patch": "SECRET_KEY is hard-coded (config/settings.py:20)",
 			},
+		},
+		{
+			name:    "ASGI application found in an asgi package, not named by the settings",
+			p:       asgiOnly,
+			want:    config.Config{Python: "3.13", Port: 8000, Server: "uvicorn", Services: []detect.Service{"redis"}, SettingsPatch: true},
+			reasons: map[string]string{"server": "an ASGI application is defined (chat/asgi/__init__.py:9) and the project depends on uvicorn"},
 		},
 		{
 			name:    "ASGI without a server dependency",

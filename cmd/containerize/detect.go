@@ -138,6 +138,14 @@ func printProject(w io.Writer, p *detect.Project, external []venv.Venv) {
 		if d.Whitenoise {
 			row("  whitenoise", d.WhitenoiseSource)
 		}
+		if d.EmailProvider != "" {
+			// Mail over an HTTP API is no service, so the Services rows do not show it.
+			mail := fmt.Sprintf("%s, an HTTP API (%s)", d.EmailProvider, d.EmailProviderSource)
+			if len(d.EmailProviderEnv) > 0 {
+				mail += "; reads " + strings.Join(d.EmailProviderEnv, ", ")
+			}
+			row("  mail", mail)
+		}
 		row("  apps", or(strings.Join(d.InstalledApps, ", "), "none"))
 	} else {
 		row("Django", "no manage.py found")

@@ -1,0 +1,234 @@
+package django
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/containerize/containerize/pyscan"
+)
+
+// Mail is read as production runs it: a backend set only in an `if DEBUG:` branch is not
+// the production backend (production then runs Django's default, SMTP); a queue such as
+// django-mailer wraps the backend that really sends; an HTTP API provider (django-anymail,
+// django-ses, SendGrid's backends) sends without SMTP. Whether the settings send over SMTP
+// decides the development mail catcher (see detect's mail service).
+
+// findEmailURL remembers the first call outside a DEBUG branch that reads the mail
+// settings from a URL: env.email_url() / env.email() (django-environ) or
+// dj_email_url.config() / parse().
+func (s *settings) findEmailURL(file string, v pyscan.Value, guard string) {
+	if s.emailURL != nil || debugGuard(guard) > 0 {
+		return
+	}
+	budget := 10000
+	v.Walk(func(x pyscan.Value) bool {
+		budget--
+		if s.emailURL != nil || budget <= 0 {
+			return false
+		}
+		if x.Kind == pyscan.CallExpr && isEmailURLCall(x.Func) {
+			s.emailURL = &urlCall{x, origin{file, x.Line}}
+			return false
+		}
+		return true
+	})
+}
+
+func isEmailURLCall(f string) bool {
+	if f == "dj_email_url.config" || f == "dj_email_url.parse" {
+		return true
+	}
+	i := strings.LastIndexByte(f, '.')
+	if i <= 0 {
+		return false
+	}
+	recv, method := strings.ToLower(f[:i]), f[i+1:]
+	return method == "email_url" || method == "email" && strings.Contains(recv, "env")
+}
+
+// mailQueues are backends that store mail and hand it to another backend later: the
+// setting naming that backend, and Django's default (SMTP) when it is unset.
+var mailQueues = []struct {
+	match, name string
+	inner       []string // setting, then dict keys
+}{
+	{"mailer.backend", "django-mailer", []string{"MAILER_EMAIL_BACKEND"}},
+	{"post_office", "django-post-office", []string{"POST_OFFICE", "BACKENDS", "default"}},
+	{"djcelery_email", "django-celery-email", []string{"CELERY_EMAIL_BACKEND"}},
+}
+
+// mailProviders are backends that send through an HTTP API, and the prefixes of the
+// settings that configure them.
+var mailProviders = []struct {
+	match, name string
+	prefixes    []string
+}{
+	{"anymail.backends.", "anymail", []string{"ANYMAIL"}},
+	{"django_ses", "amazon-ses", []string{"AWS_SES_", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}},
+	{"sgbackend", "sendgrid", []string{"SENDGRID_"}},
+	{"sendgrid_backend", "sendgrid", []string{"SENDGRID_"}},
+	{"postmarker", "postmark", []string{"POSTMARK"}},
+	{"django_mailgun", "mailgun", []string{"MAILGUN_"}},
+}
+
+func (r *reader) email(s *settings, apps []listItem) {
+	backend, src, debugOnly, set := "", origin{}, false, false
+	if _, b := r.setting(s, "EMAIL_BACKEND"); b != nil {
+		set, src, debugOnly = true, b.at, b.debugOnly
+		if t, ok := text(s.resolve(b.val)); ok {
+			backend = t
+			r.info.EmailBackend, r.info.EmailBackendSource = emailFamily(t), b.at.String()
+		} else if s.emailURL == nil {
+			r.note(b.at.String(), "EMAIL_BACKEND cannot be read without running the code: %s", describe(b.at.file, b.val))
+		}
+		if debugOnly {
+			r.info.EmailBackendDebugOnly = true
+			backend, set = "", false // production runs Django's default
+		}
+	}
+	r.emailHost(s)
+	r.emailURL(s)
+
+	// Unwrap queues to the backend that sends.
+	prod, queue := backend, ""
+	for range mailQueues {
+		found := false
+		for _, q := range mailQueues {
+			if !strings.Contains(prod, q.match) {
+				continue
+			}
+			found, queue, prod = true, q.name, ""
+			if _, b := s.get(q.inner[0]); b != nil {
+				if v, ok := getPath(s.resolve(b.val), q.inner[1:]); ok {
+					if t, ok := text(s.resolve(v)); ok {
+						prod = t
+					}
+				}
+			}
+			break
+		}
+		if !found {
+			break
+		}
+		if prod == "" {
+			prod = "django.core.mail.backends.smtp.EmailBackend" // the queues' default
+		}
+	}
+
+	for _, p := range mailProviders {
+		if !strings.Contains(prod, p.match) {
+			continue
+		}
+		name := p.name
+		if p.name == "anymail" {
+			rest := prod[strings.Index(prod, p.match)+len(p.match):]
+			name += ":" + strings.SplitN(rest, ".", 2)[0]
+		}
+		r.info.EmailProvider, r.info.EmailProviderSource = name, src.String()
+		r.info.EmailProviderEnv = providerEnv(s, p.prefixes)
+		return
+	}
+	if it, ok := find(apps, func(a string) bool { return a == "anymail" }); ok && prod == "" && set {
+		r.note(it.at.String(), "anymail is installed but EMAIL_BACKEND is not an anymail backend; it sends nothing")
+	}
+
+	via := ""
+	if queue != "" {
+		via = " through " + queue
+	}
+	switch {
+	case set && prod != "" && emailFamily(prod) == "smtp":
+		r.info.EmailSMTP = "EMAIL_BACKEND sends mail over SMTP" + via
+		r.info.EmailSMTPSource = src.String()
+	case set && prod != "":
+		// console, file, locmem, dummy or a backend of its own: no SMTP server.
+	case s.emailURL != nil && r.info.EmailURLEnv != "" && backend == "":
+		url := ""
+		if _, def, ok := pyscan.EnvDefault(s.emailURL.v); ok {
+			url = def
+		}
+		switch scheme := urlScheme(url); scheme {
+		case "", "smtp", "smtps", "submission", "smtp+tls", "smtp+ssl":
+			r.info.EmailSMTP = "the mail settings are read from $" + r.info.EmailURLEnv + ", an SMTP URL" + via
+			r.info.EmailSMTPSource = s.emailURL.at.String()
+		}
+	case r.info.EmailHostSource != "" && (r.info.EmailHostEnv != "" || !isLocalHost(r.info.EmailHost)):
+		why := "EMAIL_HOST is set and Django's default backend sends mail over SMTP"
+		if debugOnly {
+			why = "EMAIL_BACKEND is only set when DEBUG is on; in production Django's default backend sends mail over SMTP to EMAIL_HOST"
+		}
+		r.info.EmailSMTP, r.info.EmailSMTPSource = why+via, r.info.EmailHostSource
+	}
+}
+
+// emailHost reads EMAIL_HOST: a literal, or the variable it is read from and its default.
+func (r *reader) emailHost(s *settings) {
+	_, b := s.get("EMAIL_HOST")
+	if b == nil || b.debugOnly {
+		return
+	}
+	v := s.resolve(b.val)
+	if name, def, ok := pyscan.EnvDefault(v); ok {
+		r.info.EmailHost, r.info.EmailHostEnv, r.info.EmailHostSource = def, name, b.at.String()
+	} else if t, ok := text(v); ok {
+		r.info.EmailHost, r.info.EmailHostSource = t, b.at.String()
+	}
+}
+
+func (r *reader) emailURL(s *settings) {
+	if s.emailURL == nil {
+		return
+	}
+	if name, _, ok := pyscan.EnvDefault(s.emailURL.v); ok && name != "" {
+		r.info.EmailURLEnv, r.info.EmailURLSource = name, s.emailURL.at.String()
+	}
+}
+
+func isLocalHost(h string) bool {
+	switch strings.ToLower(h) {
+	case "", "localhost", "127.0.0.1", "::1":
+		return true
+	}
+	return false
+}
+
+// providerEnv lists the variables the provider's settings read, sorted.
+func providerEnv(s *settings, prefixes []string) []string {
+	var out []string
+	names := make([]string, 0, len(s.vars))
+	for n := range s.vars {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(n, p) }) {
+			continue
+		}
+		budget := 10000
+		s.resolve(s.vars[n].val).Walk(func(x pyscan.Value) bool {
+			budget--
+			if name, _, ok := pyscan.EnvDefault(x); ok && name != "" && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+			return budget > 0
+		})
+	}
+	return out
+}
+
+func emailFamily(backend string) string {
+	switch b := strings.ToLower(backend); {
+	case strings.Contains(b, "backends.smtp"):
+		return "smtp"
+	case strings.Contains(b, "backends.console"):
+		return "console"
+	case strings.Contains(b, "backends.filebased"):
+		return "file"
+	case strings.Contains(b, "backends.locmem"):
+		return "locmem"
+	case strings.Contains(b, "backends.dummy"):
+		return "dummy"
+	}
+	return "other"
+}

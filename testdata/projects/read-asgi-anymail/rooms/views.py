@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+async def index(request):
+    return HttpResponse("rooms")

@@ -1,0 +1,2 @@
+# Python 2: an implicit relative import of the sibling module production.py.
+from production import *
