@@ -228,7 +228,7 @@ func (r *reader) findSettingsModule(opts ReadOptions) error {
 			}
 		}
 		if empty {
-			expand = append(expand, expansion{c.Module, path.Dir(file), c.Module + " is a package whose __init__.py is empty"})
+			expand = append(expand, expansion{c.Module, path.Dir(file), fmt.Sprintf("%s (named at %s) is a package whose __init__.py is empty", c.Module, c.Evidence[0])})
 			continue
 		}
 		k := kept.get(c.Module)
@@ -295,8 +295,12 @@ func (r *reader) findSettingsModule(opts ReadOptions) error {
 	r.info.SettingsModule, r.info.SettingsModuleSource = c.Module, c.Evidence[0]
 	switch {
 	case managed != nil && managed.Module != c.Module && opts.Settings == "":
-		r.note(managed.Evidence[0], "manage.py defaults to %s (%s settings); the image runs %s (%s), the first of the settings candidates: choose another with --settings",
-			managed.Module, managed.Role, c.Module, c.Evidence[0])
+		role := ""
+		if managed.Role != RoleUnknown {
+			role = " (" + managed.Role + " settings)"
+		}
+		r.note(managed.Evidence[0], "manage.py defaults to %s%s; the image runs %s (%s), the first of the settings candidates: choose another with --settings",
+			managed.Module, role, c.Module, c.Evidence[0])
 	case distinct(named) > 1:
 		r.note(named[0].src, "DJANGO_SETTINGS_MODULE is set to %s in different places; %s was read", strings.Join(modules(named), ", "), c.Module)
 	}
@@ -403,6 +407,9 @@ func (r *reader) addModules(set *candidateSet, pkg, dir, why string) error {
 		role := roleOf(mod)
 		if !settingsPkg && !affixed || role == RoleUnknown && why == "" {
 			continue
+		}
+		if slices.ContainsFunc(set.list, func(c candidate) bool { return c.Module == mod }) {
+			continue // named already: that is its evidence
 		}
 		file := path.Join(dir, e.Name())
 		ok, err := r.looksLikeSettings(file)

@@ -101,7 +101,7 @@ func TestSettingsPackages(t *testing.T) {
 			[]string{"config/settings/production.py", "config/settings/base.py"},
 			map[string]string{"debug_hardcoded": "false", "database": `"postgres"`, "installed_apps": `["a"]`,
 				"settings_module": `"config.settings.production"`},
-			"config.settings is a package whose __init__.py is empty"},
+			"config.settings (named at manage.py:1) is a package whose __init__.py is empty"},
 		{"__init__ choosing by env var, prod.py, common.py", mapFS("manage.py", manage,
 			"config/settings/__init__.py", "import os\nENV = os.environ.get('ENV', 'dev')\nif ENV == 'dev':\n    from .dev import *\n",
 			"config/settings/common.py", "SECRET_KEY = 'x'\n",
