@@ -23,11 +23,11 @@ type tree struct {
 	// settingsEvidence are the files where a deployment may set DJANGO_SETTINGS_MODULE
 	// (django.SettingsEvidenceFile), in walk order.
 	settingsEvidence []string
-	venvs     []string
-	venvInfo  map[string]venv.Venv // venv dir -> what venv.Inspect read of it (tree.virtualenv)
-	files     map[string]bool      // every regular file seen outside skipped dirs
-	conftests []string             // every conftest.py, in walk order
-	manifests map[string]*manifests
+	venvs            []string
+	venvInfo         map[string]venv.Venv // venv dir -> what venv.Inspect read of it (tree.virtualenv)
+	files            map[string]bool      // every regular file seen outside skipped dirs
+	conftests        []string             // every conftest.py, in walk order
+	manifests        map[string]*manifests
 }
 
 // Detect scans the project in fsys. root is how the caller names the directory; it is
