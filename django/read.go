@@ -250,20 +250,11 @@ func lastPart(mod string) string { return mod[strings.LastIndexByte(mod, '.')+1:
 
 // isDevModule reports whether a module's name says it holds development or test settings.
 func isDevModule(mod string) bool {
-	p := strings.ToLower(lastPart(mod))
-	p = strings.TrimSuffix(strings.TrimPrefix(p, "settings_"), "_settings")
-	switch p {
-	case "local", "dev", "develop", "development", "test", "tests", "testing", "ci":
-		return true
-	}
-	return false
+	r := roleOf(mod)
+	return r == RoleDevelopment || r == RoleTest
 }
 
-func isProdModule(mod string) bool {
-	p := strings.ToLower(lastPart(mod))
-	p = strings.TrimSuffix(strings.TrimPrefix(p, "settings_"), "_settings")
-	return p == "production" || p == "prod"
-}
+func isProdModule(mod string) bool { return roleOf(mod) == RoleProduction }
 
 // dsm is one place that sets DJANGO_SETTINGS_MODULE.
 type dsm struct {
