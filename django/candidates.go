@@ -482,6 +482,8 @@ func SettingsEvidenceFile(p string) bool {
 	base := strings.ToLower(path.Base(p))
 	dir := path.Dir(p)
 	switch {
+	case strings.HasSuffix(base, ".bak") || strings.HasSuffix(base, ".orig") || strings.HasSuffix(base, "~"):
+		return false // a backup (init --force keeps Dockerfile.bak) is not what deploys
 	case base == "procfile" || strings.HasPrefix(base, "procfile."):
 	case base == "dockerfile" || strings.HasPrefix(base, "dockerfile.") || strings.HasSuffix(base, ".dockerfile"):
 	case (strings.HasPrefix(base, "docker-compose") || strings.HasPrefix(base, "compose")) &&

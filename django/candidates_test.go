@@ -71,7 +71,7 @@ func TestSettingsEvidenceFile(t *testing.T) {
 		"web.dockerfile": true, "docker-compose.yml": true, "compose.production.yaml": true,
 		"scripts/deploy.sh": true, "entrypoint": true, "docker/start-web": true, "bin/run": true,
 		".env.example": true, ".envs/.production/.django": true, "app.json": true, "render.yaml": true,
-		"fly.toml": true, ".env": false, "settings.py": false, "README.md": false, "compose.txt": false,
+		"fly.toml": true, ".env": false, "Dockerfile.bak": false, "Procfile~": false, "settings.py": false, "README.md": false, "compose.txt": false,
 	} {
 		if got := SettingsEvidenceFile(p); got != want {
 			t.Errorf("SettingsEvidenceFile(%s) = %v, want %v", p, got, want)
