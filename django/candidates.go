@@ -516,8 +516,9 @@ func devFile(p string) bool {
 const maxEvidenceFile = 256 << 10
 
 var (
-	// dsmRE finds DJANGO_SETTINGS_MODULE=mod, : mod, "…": "mod", ENV … mod.
-	dsmRE = lazy.Regexp(`DJANGO_SETTINGS_MODULE["']?(?:\s*[:=]\s*|\s+)["']?([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)`)
+	// dsmRE finds DJANGO_SETTINGS_MODULE=mod, : mod, "…": "mod", a Dockerfile's
+	// ENV DJANGO_SETTINGS_MODULE mod, and a shell default ${DJANGO_SETTINGS_MODULE:-mod}.
+	dsmRE = lazy.Regexp(`(?:DJANGO_SETTINGS_MODULE["']?\s*[:=]\s*["']?|(?i:\bENV)\s+DJANGO_SETTINGS_MODULE\s+["']?|\$\{DJANGO_SETTINGS_MODULE:?-)([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)`)
 	// settingsFlagRE finds manage.py's and django-admin's --settings mod.
 	settingsFlagRE = lazy.Regexp(`--settings(?:=|\s+)["']?([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)`)
 	// valueRE finds the value of a key/value pair on the line after the key

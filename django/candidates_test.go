@@ -137,9 +137,12 @@ func TestCandidatesFromDeploymentFiles(t *testing.T) {
 		{"a file containerize wrote is not evidence", settingsTree("p/settings/live.py", "from .base import *\n",
 			"Dockerfile", "# Dockerfile for p, written by containerize from requirements.txt.\nENV DJANGO_SETTINGS_MODULE=p.settings.base\n"),
 			[]string{"p.settings.live:production", "p.settings.base:base", "p.settings.dev:development"}, "p.settings.live", "p/settings/live.py"},
-		{"start script export, comment ignored", settingsTree("p/settings/prod.py", "from .base import *\n",
-			"bin/start", "#!/bin/sh\n# export DJANGO_SETTINGS_MODULE=p.settings.base\nexport DJANGO_SETTINGS_MODULE=p.settings.prod\n"),
+		{"start script export, comment and prose ignored", settingsTree("p/settings/prod.py", "from .base import *\n",
+			"bin/start", "#!/bin/sh\n# export DJANGO_SETTINGS_MODULE=p.settings.base\nexport DJANGO_SETTINGS_MODULE=p.settings.prod\necho \"DJANGO_SETTINGS_MODULE is $DJANGO_SETTINGS_MODULE\"\n"),
 			[]string{"p.settings.prod:production", "p.settings.base:base", "p.settings.dev:development"}, "p.settings.prod", "bin/start:3"},
+		{"shell default", settingsTree("p/settings/prod.py", "from .base import *\n",
+			"entrypoint.sh", "#!/bin/sh\nexport DJANGO_SETTINGS_MODULE=\"${DJANGO_SETTINGS_MODULE:-p.settings.prod}\"\n"),
+			[]string{"p.settings.prod:production", "p.settings.base:base", "p.settings.dev:development"}, "p.settings.prod", "entrypoint.sh:2"},
 		{"two production modules", settingsTree("p/settings/production.py", "from .base import *\n", "p/settings/prod.py", "from .base import *\n",
 			"Procfile", "web: DJANGO_SETTINGS_MODULE=p.settings.prod gunicorn p.wsgi\n"),
 			[]string{"p.settings.prod:production", "p.settings.production:production", "p.settings.base:base", "p.settings.dev:development"}, "p.settings.prod", "Procfile:1"},
@@ -162,6 +165,9 @@ func TestCandidatesFromDeploymentFiles(t *testing.T) {
 			}
 			if info.SettingsModule != tt.chosen || info.SettingsModuleSource != tt.src {
 				t.Errorf("settings module %s (%s), want %s (%s)", info.SettingsModule, info.SettingsModuleSource, tt.chosen, tt.src)
+			}
+			if n := notes(info); strings.Contains(n, "not in the project") {
+				t.Errorf("a module that is not one was taken from the files:\n%s", n)
 			}
 		})
 	}
