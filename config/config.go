@@ -34,6 +34,10 @@ type Config struct {
 	// Services chosen for compose, in the detection vocabulary (postgres, mysql, redis,
 	// celery-worker, celery-beat, mail; sqlite and channels need no container of their own).
 	Services []detect.Service `toml:"services" json:"services"`
+	// Settings is the Django settings module the image runs (DJANGO_SETTINGS_MODULE), one
+	// of the project's: detection ranks the candidates and init saves the one used, so a
+	// user can correct it here or with --settings. "" in a file means the top-ranked one.
+	Settings string `toml:"settings" json:"settings"`
 	// SettingsPatch appends the environment-reading block to the settings module.
 	SettingsPatch bool `toml:"settings_patch" json:"settings_patch"`
 	// Keep lists generated files (slash paths from the project root) that containerize

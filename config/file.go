@@ -32,11 +32,11 @@ var Servers = []string{ServerGunicorn, ServerUvicorn, ServerDaphne}
 const header = "# containerize.toml: the answers containerize init used. Edit a value or delete the file to be asked again."
 
 // keys are the file's keys in the order Marshal writes them.
-var keys = []string{"name", "python", "port", "server", "services", "settings_patch", "keep"}
+var keys = []string{"name", "python", "port", "server", "services", "settings", "settings_patch", "keep"}
 
 // optional reports the keys a file may lack: files written before they existed are still
 // read (init then saves the value it decided).
-func optional(key string) bool { return key == "name" || key == "keep" }
+func optional(key string) bool { return key == "name" || key == "keep" || key == "settings" }
 
 // problem is one invalid value, named by its key so Parse can add the line.
 type problem struct {
@@ -79,6 +79,9 @@ func (c *Config) problems() []problem {
 	add("port", "", CheckPort(c.Port))
 	add("server", "", CheckServer(c.Server))
 	add("services", "services: ", CheckServices(c.Services))
+	if c.Settings != "" {
+		add("settings", "", CheckSettings(c.Settings))
+	}
 	add("keep", "keep: ", CheckKeep(c.Keep))
 	return ps
 }
@@ -127,6 +130,37 @@ func CheckKeep(paths []string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// CheckSettings accepts what can be a dotted Python module name ("config.settings.production");
+// whether the project has that module is for detection to say.
+func CheckSettings(module string) error {
+	for _, part := range strings.Split(module, ".") {
+		if !identifier(part) {
+			return fmt.Errorf("settings must be a dotted Python module like \"config.settings.production\", got %s", excerpt.Quote(module))
+		}
+	}
+	return nil
+}
+
+func identifier(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// KeyLine is the line of a top-level key in a containerize.toml, 0 when it has none: for
+// messages about a value that only a later step finds wrong.
+func KeyLine(data []byte, key string) int {
+	for _, e := range scan(data) {
+		if len(e.key) == 1 && e.key[0] == key {
+			return e.line
+		}
+	}
+	return 0
 }
 
 // CheckPort accepts 1-65535.
@@ -284,6 +318,8 @@ func wants(key string) string {
 		return "true or false"
 	case "name":
 		return `a quoted name like "library"`
+	case "settings":
+		return `a quoted module like "config.settings.production"`
 	case "keep":
 		return `a list of quoted paths like ["Dockerfile"]`
 	}
@@ -358,7 +394,7 @@ func scan(data []byte) []entry {
 // fits reports whether the node has the TOML type key needs.
 func fits(key string, n *unstable.Node) bool {
 	switch key {
-	case "name", "python", "server":
+	case "name", "python", "server", "settings":
 		return n.Kind == unstable.String
 	case "port":
 		return n.Kind == unstable.Integer
@@ -410,6 +446,8 @@ func Marshal(c *Config) []byte {
 	fmt.Fprintf(&b, "server = %s\n", quote(c.Server))
 	fmt.Fprintf(&b, "# Compose services next to web, any of: %s\n", strings.Join(detect.Strings(ComposeServices), ", "))
 	fmt.Fprintf(&b, "services = [%s]\n", strings.Join(quoteAll(detect.Strings(OrderServices(c.Services))), ", "))
+	b.WriteString("# The Django settings module the image runs (DJANGO_SETTINGS_MODULE); containerize detect lists the candidates\n")
+	fmt.Fprintf(&b, "settings = %s\n", quote(c.Settings))
 	b.WriteString("# Append the block that reads DATABASE_URL, SECRET_KEY, DEBUG and ALLOWED_HOSTS from the environment to the settings\n")
 	fmt.Fprintf(&b, "settings_patch = %t\n", c.SettingsPatch)
 	b.WriteString("# Generated files you edit by hand, which containerize init leaves alone, e.g. [\"Dockerfile\"]\n")

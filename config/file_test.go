@@ -34,6 +34,17 @@ func TestParseValid(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Parse = %#v, want %#v", got, want)
 	}
+	// settings is optional too (files written before it existed); given, it is kept.
+	got, err = Parse([]byte(valid+"settings = \"proj.settings.prod\"\n"), FileName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Settings != "proj.settings.prod" {
+		t.Errorf("Settings = %q, want proj.settings.prod", got.Settings)
+	}
+	if line := KeyLine([]byte(valid+"settings = \"proj.settings.prod\"\n"), "settings"); line != 6 {
+		t.Errorf("KeyLine(settings) = %d, want 6", line)
+	}
 }
 
 func TestParseEmptyServices(t *testing.T) {
@@ -55,18 +66,18 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "unknown key",
 			doc:  "python = \"3.11\"\nport = 8000\nportt = 8001\n",
-			want: `containerize.toml:3: unknown key "portt": remove it or fix the spelling (known keys: name, python, port, server, services, settings_patch, keep)`,
+			want: `containerize.toml:3: unknown key "portt": remove it or fix the spelling (known keys: name, python, port, server, services, settings, settings_patch, keep)`,
 		},
 		{
 			name: "unknown table",
 			doc:  valid + "[docker]\nimage = \"x\"\n",
-			want: `containerize.toml:6: unknown key "docker": remove it or fix the spelling (known keys: name, python, port, server, services, settings_patch, keep)`,
+			want: `containerize.toml:6: unknown key "docker": remove it or fix the spelling (known keys: name, python, port, server, services, settings, settings_patch, keep)`,
 		},
 		{
 			name: "two unknown keys",
 			doc:  "a = 1\n" + valid + "b = 2\n",
-			want: "containerize.toml:1: unknown key \"a\": remove it or fix the spelling (known keys: name, python, port, server, services, settings_patch, keep)\n" +
-				"containerize.toml:7: unknown key \"b\": remove it or fix the spelling (known keys: name, python, port, server, services, settings_patch, keep)",
+			want: "containerize.toml:1: unknown key \"a\": remove it or fix the spelling (known keys: name, python, port, server, services, settings, settings_patch, keep)\n" +
+				"containerize.toml:7: unknown key \"b\": remove it or fix the spelling (known keys: name, python, port, server, services, settings, settings_patch, keep)",
 		},
 		{
 			name: "port is a string",
@@ -140,6 +151,16 @@ func TestParseErrors(t *testing.T) {
 				`containerize.toml:3: server must be one of gunicorn, uvicorn, daphne, got "waitress"`,
 		},
 		{
+			name: "settings not a module",
+			doc:  valid + "settings = \"proj/settings.py\"\n",
+			want: `containerize.toml:6: settings must be a dotted Python module like "config.settings.production", got "proj/settings.py"`,
+		},
+		{
+			name: "settings not a string",
+			doc:  valid + "settings = 3\n",
+			want: `containerize.toml:6: settings must be a quoted module like "config.settings.production", got 3`,
+		},
+		{
 			name: "celery without redis",
 			doc:  strings.Replace(valid, `["redis", "postgres"]`, `["celery-worker"]`, 1),
 			want: `containerize.toml:4: services: celery-worker needs redis, the broker the generated setup provides: add redis`,
@@ -205,7 +226,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestMarshal(t *testing.T) {
-	c := &Config{Name: "library", Python: "3.12", Port: 8080, Server: "uvicorn", Services: []detect.Service{"redis", "mail", "postgres"}, SettingsPatch: false, Keep: []string{"Dockerfile"}}
+	c := &Config{Name: "library", Python: "3.12", Port: 8080, Server: "uvicorn", Services: []detect.Service{"redis", "mail", "postgres"}, Settings: "library.settings.prod", SettingsPatch: false, Keep: []string{"Dockerfile"}}
 	want := `# containerize.toml: the answers containerize init used. Edit a value or delete the file to be asked again.
 
 # The image, compose project and default database name (the same in every clone)
@@ -218,6 +239,8 @@ port = 8080
 server = "uvicorn"
 # Compose services next to web, any of: postgres, mysql, redis, celery-worker, celery-beat, mail
 services = ["postgres", "redis", "mail"]
+# The Django settings module the image runs (DJANGO_SETTINGS_MODULE); containerize detect lists the candidates
+settings = "library.settings.prod"
 # Append the block that reads DATABASE_URL, SECRET_KEY, DEBUG and ALLOWED_HOSTS from the environment to the settings
 settings_patch = false
 # Generated files you edit by hand, which containerize init leaves alone, e.g. ["Dockerfile"]
@@ -241,6 +264,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 				Port:          1 + i*1000 + j,
 				Server:        server,
 				Services:      [][]detect.Service{{}, {"postgres"}, {"mysql", "redis", "celery-worker", "celery-beat", "mail"}}[j],
+				Settings:      []string{"", "config.settings", "proj.settings.production"}[j],
 				SettingsPatch: i%2 == 0,
 				Keep:          [][]string{{}, {"Dockerfile"}, {"docker/compose.yaml", ".dockerignore"}}[j],
 			})

@@ -20,16 +20,33 @@ import (
 type tree struct {
 	fsys      fs.FS
 	managePys []string
-	venvs     []string
-	venvInfo  map[string]venv.Venv // venv dir -> what venv.Inspect read of it (tree.virtualenv)
-	files     map[string]bool      // every regular file seen outside skipped dirs
-	conftests []string             // every conftest.py, in walk order
-	manifests map[string]*manifests
+	// settingsEvidence are the files where a deployment may set DJANGO_SETTINGS_MODULE
+	// (django.SettingsEvidenceFile), in walk order.
+	settingsEvidence []string
+	venvs            []string
+	venvInfo         map[string]venv.Venv // venv dir -> what venv.Inspect read of it (tree.virtualenv)
+	files            map[string]bool      // every regular file seen outside skipped dirs
+	conftests        []string             // every conftest.py, in walk order
+	manifests        map[string]*manifests
 }
 
 // Detect scans the project in fsys. root is how the caller names the directory; it is
 // only reported, never opened.
 func Detect(fsys fs.FS, root string) (*Project, error) {
+	return DetectWith(fsys, root, Options{})
+}
+
+// Options are what DetectWith takes besides the project.
+type Options struct {
+	// Settings is the Django settings module to read the settings facts from instead of the
+	// top-ranked candidate: the user's choice (init --settings, containerize.toml), given to
+	// detection as the project's folder is, so that the facts are those of the module the
+	// image runs. It must be one of the project's modules (else a *django.UnknownModuleError).
+	Settings string
+}
+
+// DetectWith is Detect with options.
+func DetectWith(fsys fs.FS, root string, o Options) (*Project, error) {
 	t, err := walk(fsys)
 	if err != nil {
 		return nil, err
@@ -56,7 +73,7 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 			p.warn("several-manage-py", mp, fmt.Sprintf("found %d manage.py files (%s); using the shallowest, %s",
 				len(t.managePys), strings.Join(t.managePys, ", "), mp))
 		}
-		info, err := django.Read(fsys, mp)
+		info, err := django.ReadWith(fsys, mp, django.ReadOptions{Settings: o.Settings, Files: t.settingsEvidence})
 		if err != nil {
 			return nil, err
 		}
@@ -141,6 +158,9 @@ func walk(fsys fs.FS) (*tree, error) {
 	t := &tree{fsys: fsys, venvInfo: map[string]venv.Venv{}, files: map[string]bool{}, manifests: map[string]*manifests{}}
 	err := WalkProject(fsys, func(p string, d fs.DirEntry) error {
 		t.files[p] = true
+		if django.SettingsEvidenceFile(p) {
+			t.settingsEvidence = append(t.settingsEvidence, p)
+		}
 		switch d.Name() {
 		case "manage.py":
 			t.managePys = append(t.managePys, p)

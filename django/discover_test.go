@@ -43,13 +43,13 @@ func TestSettingsModuleDiscovery(t *testing.T) {
 else:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "a.settings.production")
 `, "a/settings/production.py", ""),
-			"a.settings.production", "manage.py:4", []string{"a/settings/production.py"}, "chooses between a.settings.dev, a.settings.production"},
+			"a.settings.production", "manage.py:4", []string{"a/settings/production.py"}, "set to a.settings.dev, a.settings.production in different places"},
 		{"development settings only", mapFS("manage.py", "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'a.settings.local')\n", "a/settings/local.py", ""),
-			"a.settings.local", "manage.py:1", []string{"a/settings/local.py"}, "names development settings"},
+			"a.settings.local", "manage.py:1", []string{"a/settings/local.py"}, "holds development settings and no production module was found"},
 		{"guess from layout", mapFS("manage.py", "", "docs/readme.txt", "", "site/settings/__init__.py", "DEBUG = True\n"),
 			"site.settings", "site/settings/__init__.py", []string{"site/settings/__init__.py"}, "guessed site.settings"},
 		{"nothing to guess", mapFS("manage.py", "", "a/models.py", ""),
-			"", "", []string{}, "no settings.py was found"},
+			"", "", []string{}, "no settings module was found"},
 		{"missing settings file", mapFS("manage.py", "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'gone.settings')\n"),
 			"gone.settings", "manage.py:1", []string{}, "settings module gone.settings not found"},
 		{"manage.py in a subfolder", mapFS("backend/manage.py", "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'a.settings')\n", "backend/a/settings.py", "", "a/settings.py", ""),
@@ -93,14 +93,15 @@ func TestSettingsPackages(t *testing.T) {
 		want  map[string]string
 		note  string
 	}{
-		{"empty __init__ reads base then production", mapFS("manage.py", manage,
+		{"empty __init__ is never the answer: its production module is", mapFS("manage.py", manage,
 			"config/settings/__init__.py", "",
 			"config/settings/base.py", "DEBUG = True\nINSTALLED_APPS = ['a']\nDATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3'}}\n",
 			"config/settings/production.py", "from .base import *\nDEBUG = False\nDATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\n",
 			"config/settings/dev.py", "from .base import *\nINSTALLED_APPS += ['dev']\n"),
-			[]string{"config/settings/__init__.py", "config/settings/base.py", "config/settings/production.py"},
-			map[string]string{"debug_hardcoded": "false", "database": `"postgres"`, "installed_apps": `["a"]`},
-			"read base.py then production.py"},
+			[]string{"config/settings/production.py", "config/settings/base.py"},
+			map[string]string{"debug_hardcoded": "false", "database": `"postgres"`, "installed_apps": `["a"]`,
+				"settings_module": `"config.settings.production"`},
+			"config.settings (named at manage.py:1) is a package whose __init__.py is empty"},
 		{"__init__ choosing by env var, prod.py, common.py", mapFS("manage.py", manage,
 			"config/settings/__init__.py", "import os\nENV = os.environ.get('ENV', 'dev')\nif ENV == 'dev':\n    from .dev import *\n",
 			"config/settings/common.py", "SECRET_KEY = 'x'\n",

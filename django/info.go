@@ -18,6 +18,10 @@ type Info struct {
 	// SettingsModule is the dotted module DJANGO_SETTINGS_MODULE names ("config.settings").
 	SettingsModule       string `json:"settings_module"`
 	SettingsModuleSource string `json:"settings_module_source"`
+	// SettingsCandidates are every settings module the project names or holds beside one
+	// it names, best first (see compareCandidates), with their evidence; the one read is
+	// Chosen. The image runs SettingsModule, the chosen one.
+	SettingsCandidates []SettingsCandidate `json:"settings_candidates"`
 	// SettingsFiles are the files read for settings, in the order they were read
 	// (a package's __init__.py, then what it star-imports, e.g. base.py then production.py).
 	SettingsFiles []string `json:"settings_files"`

@@ -15,13 +15,20 @@ import (
 // relative to the root of fsys). Only I/O failures are errors: a settings module that
 // cannot be found or read statically leaves fields empty and adds a Note.
 func Read(fsys fs.FS, managePy string) (*Info, error) {
+	return ReadWith(fsys, managePy, ReadOptions{})
+}
+
+// ReadWith is Read with the project's files searched for where DJANGO_SETTINGS_MODULE is
+// set, and the settings module to read chosen by the caller when opts.Settings is set (an
+// *UnknownModuleError when the project has no such module).
+func ReadWith(fsys fs.FS, managePy string, opts ReadOptions) (*Info, error) {
 	r := &reader{
 		fsys:   fsys,
 		appDir: path.Dir(managePy),
 		parsed: map[string]*pyscan.Module{},
 		syntax: map[string]*pyscan.SyntaxError{},
 		noted:  map[Note]bool{},
-		info: &Info{ManagePy: managePy, SettingsFiles: []string{}, InstalledApps: []string{},
+		info: &Info{ManagePy: managePy, SettingsFiles: []string{}, InstalledApps: []string{}, SettingsCandidates: []SettingsCandidate{},
 			Notes: []Note{}},
 	}
 	mp, err := r.parse(managePy)
@@ -34,7 +41,7 @@ func Read(fsys fs.FS, managePy string) (*Info, error) {
 	if err := r.findRoots(mp); err != nil {
 		return nil, err
 	}
-	if err := r.findSettingsModule(mp); err != nil {
+	if err := r.findSettingsModule(opts); err != nil {
 		return nil, err
 	}
 	if r.info.SettingsModule == "" {
@@ -249,20 +256,11 @@ func lastPart(mod string) string { return mod[strings.LastIndexByte(mod, '.')+1:
 
 // isDevModule reports whether a module's name says it holds development or test settings.
 func isDevModule(mod string) bool {
-	p := strings.ToLower(lastPart(mod))
-	p = strings.TrimSuffix(strings.TrimPrefix(p, "settings_"), "_settings")
-	switch p {
-	case "local", "dev", "develop", "development", "test", "tests", "testing", "ci":
-		return true
-	}
-	return false
+	r := roleOf(mod)
+	return r == RoleDevelopment || r == RoleTest
 }
 
-func isProdModule(mod string) bool {
-	p := strings.ToLower(lastPart(mod))
-	p = strings.TrimSuffix(strings.TrimPrefix(p, "settings_"), "_settings")
-	return p == "production" || p == "prod"
-}
+func isProdModule(mod string) bool { return roleOf(mod) == RoleProduction }
 
 // dsm is one place that sets DJANGO_SETTINGS_MODULE.
 type dsm struct {
@@ -315,19 +313,6 @@ func (r *reader) settingsCandidates(file string, m *pyscan.Module) []dsm {
 	return out
 }
 
-// pick prefers a module that is not development settings.
-func pick(cands []dsm) (dsm, bool) {
-	if len(cands) == 0 {
-		return dsm{}, false
-	}
-	for _, c := range cands {
-		if !isDevModule(c.module) {
-			return c, true
-		}
-	}
-	return cands[0], true
-}
-
 // notPackages are folders beside manage.py that cannot be the project package holding
 // wsgi.py / asgi.py (dot-folders are skipped too).
 var notPackages = map[string]bool{"node_modules": true, "__pycache__": true, "venv": true, "env": true, "site-packages": true}
@@ -376,47 +361,6 @@ func (r *reader) findServerFiles() error {
 	return nil
 }
 
-// findSettingsModule reads DJANGO_SETTINGS_MODULE from manage.py, else from the project's
-// wsgi.py / asgi.py; only when none sets it, it guesses from the layout and says so.
-func (r *reader) findSettingsModule(mp *pyscan.Module) error {
-	managed := r.settingsCandidates(r.info.ManagePy, mp)
-	if err := r.findServerFiles(); err != nil {
-		return err
-	}
-	var served []dsm
-	for _, f := range r.serverFiles {
-		m, err := r.parse(f)
-		if err != nil {
-			return err
-		}
-		if m != nil {
-			served = append(served, r.settingsCandidates(f, m)...)
-		}
-	}
-	mc, hasManaged := pick(managed)
-	sc, hasServed := pick(served)
-	if distinct(managed) > 1 {
-		r.note(mc.src, "manage.py chooses between %s at run time; using %s", strings.Join(modules(managed), ", "), mc.module)
-	}
-	var chosen dsm
-	switch {
-	case hasManaged && hasServed && isDevModule(mc.module) && !isDevModule(sc.module) && sc.module != mc.module:
-		chosen = sc
-		r.note(mc.src, "manage.py sets DJANGO_SETTINGS_MODULE to development settings (%s); the web server loads %s (%s), so that is what was read", mc.module, sc.module, sc.src)
-	case hasManaged:
-		chosen = mc
-		if isDevModule(mc.module) {
-			r.note(mc.src, "DJANGO_SETTINGS_MODULE names development settings (%s); set it to your production settings in the container's environment", mc.module)
-		}
-	case hasServed:
-		chosen = sc
-	default:
-		return r.guessSettingsModule()
-	}
-	r.info.SettingsModule, r.info.SettingsModuleSource = chosen.module, chosen.src
-	return nil
-}
-
 func distinct(c []dsm) int { return len(modules(c)) }
 
 func modules(c []dsm) []string {
@@ -453,7 +397,6 @@ func (r *reader) guessSettingsModule() error {
 			}
 		}
 	}
-	r.note(r.info.ManagePy, "DJANGO_SETTINGS_MODULE is not set in manage.py, wsgi.py or asgi.py and no settings.py was found; set it in manage.py")
 	return nil
 }
 

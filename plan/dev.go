@@ -8,6 +8,7 @@ import (
 
 	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/django"
 )
 
 // Dev is the development environment: the Dockerfile's dev stage (the runtime system with
@@ -38,8 +39,12 @@ type Dev struct {
 	Volumes []string `json:"volumes"`
 	// VolumeNames are the named volumes the dev services use that production does not.
 	VolumeNames []string `json:"volume_names"`
-	// Environment is what the dev services set beyond production's: DEBUG on.
+	// Environment is what the dev services set beyond production's: DEBUG on, and
+	// DJANGO_SETTINGS_MODULE when Settings is set.
 	Environment []EnvVar `json:"environment"`
+	// Settings is the development settings module the dev services run instead of the
+	// image's, "" when they run the image's: see devSettings.
+	Settings string `json:"settings,omitempty"`
 	// Command is the web service's: a server that reloads on code changes, as Reload says.
 	Command []string `json:"command"`
 	Reload  string   `json:"reload"`
@@ -125,6 +130,7 @@ func dev(f *facts, pl *Plan) (Dev, []string, error) {
 	}
 	d.Watch = watchFiles(f.p, installed)
 
+	devModule, devSource := devSettings(f.d)
 	// DEBUG on, with the variable and value the settings read.
 	switch {
 	case f.c.SettingsPatch:
@@ -135,8 +141,16 @@ func dev(f *facts, pl *Plan) (Dev, []string, error) {
 			on = "1" // taken as it is: "1" is true to bool casts, int() and env.bool alike
 		}
 		d.Environment = append(d.Environment, EnvVar{f.d.DebugEnv, `"` + on + `"`})
+	case devModule != "":
+		// The development settings set DEBUG themselves, as they do for runserver.
 	default:
 		notes = append(notes, fmt.Sprintf("DEBUG is not read from the environment (%s): the development environment runs with the settings' own DEBUG; accept the settings block to switch it on there", orUnknown(f.d.DebugSource)))
+	}
+
+	if devModule != "" {
+		d.Settings = devModule
+		d.Environment = append(d.Environment, EnvVar{"DJANGO_SETTINGS_MODULE", devModule})
+		notes = append(notes, fmt.Sprintf("the development environment runs %s, the settings manage.py defaults to (%s), as manage.py runserver does; the image runs %s", devModule, devSource, f.d.SettingsModule))
 	}
 
 	usesWatchdog := false
@@ -345,4 +359,24 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// devSettings is the settings module manage.py defaults to when the image runs another one
+// (and it is not production settings), with where manage.py names it; "" when there is
+// none. The development environment runs it because that is what the developers run today
+// (manage.py runserver): production settings would break it on http://localhost (SSL
+// redirects, secure cookies, strict hosts) and lack the development apps (debug toolbar)
+// the dev image installs.
+func devSettings(d *django.Info) (module, source string) {
+	for _, c := range d.SettingsCandidates {
+		if c.Chosen || c.Role == django.RoleProduction {
+			continue
+		}
+		for _, e := range c.Evidence {
+			if strings.HasPrefix(e, d.ManagePy+":") {
+				return c.Module, e
+			}
+		}
+	}
+	return "", ""
 }

@@ -46,7 +46,7 @@ func TestHuhAccessibleResolve(t *testing.T) {
 		"Port [8000]:", `port must be a number between 1 and 65535, got "abc"`, "port must be between 1 and 65535, got 70000",
 		TitleServer, "2. daphne: ASGI, the Channels server [default]",
 		TitleSettingsPatch, "SECRET_KEY is hard-coded (config/settings.py:20)", "[Y/n]",
-		"Recap:\nServices        postgres, redis, celery-worker\nPython          3.13\nPort            8080\nWeb server      daphne\nSettings block  no\n",
+		"Recap:\nServices        postgres, redis, celery-worker\nPython          3.13\nPort            8080\nWeb server      daphne\nSettings module none\nSettings block  no\n",
 		TitleWrite + " [Y/n]",
 	} {
 		if !strings.Contains(transcript, s) {

@@ -5,6 +5,7 @@
 package wizard
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -114,6 +115,8 @@ type Flags struct {
 	// Services replaces the detected set when ServicesSet; an empty list means "none".
 	Services    []detect.Service
 	ServicesSet bool
+	// Settings is the Django settings module the image runs (--settings); Settings decides it.
+	Settings string
 	// SettingsPatch is nil when the flag was not given.
 	SettingsPatch *bool
 	// Yes takes the detected defaults for everything still open; nothing is asked.
@@ -162,6 +165,19 @@ func Resolve(p *detect.Project, saved *config.Config, flags Flags, pr Prompter) 
 	}
 	if err := applyFlags(p, &cfg, flags, from); err != nil {
 		return config.Config{}, &FlagError{err}
+	}
+
+	// The settings module was decided (Settings) before p was read with it: p's is the one.
+	if p.Django != nil {
+		cfg.Settings = p.Django.SettingsModule
+	}
+	switch {
+	case flags.Settings != "":
+		from["settings"] = "--settings"
+	case saved != nil && saved.Settings != "":
+		from["settings"] = config.FileName
+	case cfg.Settings != "":
+		from["settings"] = "detected"
 	}
 
 	if pr != nil && !flags.Yes {
@@ -310,6 +326,7 @@ func recap(cfg config.Config, from map[string]string) string {
 		{"Python", "python", cfg.Python},
 		{"Port", "port", strconv.Itoa(cfg.Port)},
 		{"Web server", "server", cfg.Server},
+		{"Settings module", "settings", cmp.Or(cfg.Settings, "none")},
 		{"Settings block", "settings_patch", patch},
 	} {
 		fmt.Fprintf(&b, "%-15s %s", row.name, row.value)

@@ -270,6 +270,7 @@ func TestResolveRecap(t *testing.T) {
 Python          3.12 (--python)
 Port            8080
 Web server      uvicorn (--server)
+Settings module none
 Settings block  no (--no-settings-patch)
 They are saved in containerize.toml, so the next run asks nothing.`
 	if got := pr.Recaps(); !reflect.DeepEqual(got, []string{want}) {
@@ -296,6 +297,7 @@ They are saved in containerize.toml, so the next run asks nothing.`
 Python          3.11 (--python)
 Port            9000 (--port)
 Web server      gunicorn (the only server without an ASGI application)
+Settings module none
 Settings block  yes
 They are saved in containerize.toml, so the next run asks nothing.`
 	if got := pr.Recaps(); !reflect.DeepEqual(got, []string{want}) {

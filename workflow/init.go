@@ -135,6 +135,7 @@ func PrepareInit(o Init) (*Changes, error) {
 	// A project whose dependencies live only in its virtualenv gets them declared first, in
 	// the same write: detection then reads the project as migrate leaves it.
 	var migrated []safewrite.File
+	detectFS := fs.FS(fsys)
 	if p.PackageManager == detect.ManagerNone && len(p.Virtualenvs) > 0 {
 		if o.Prompter != nil {
 			run, err := wizard.Confirm(o.Prompter, "Declare the dependencies first?",
@@ -153,9 +154,13 @@ func PrepareInit(o Init) (*Changes, error) {
 		for _, f := range migrated {
 			planned[f.Path] = f.Data
 		}
-		if p, err = detect.Detect(fsoverlay.New(fsys, planned), o.Dir); err != nil {
+		detectFS = fsoverlay.New(fsys, planned)
+		if p, err = detect.Detect(detectFS, o.Dir); err != nil {
 			return nil, err
 		}
+	}
+	if p, err = settle(detectFS, o.Dir, p, saved, o.Flags, o.Prompter, o.Log); err != nil {
+		return nil, err
 	}
 
 	cfg, err := wizard.Resolve(p, saved, o.Flags, o.Prompter)
@@ -311,6 +316,9 @@ func SavedPlan(dir string, log io.Writer) (*plan.Plan, error) {
 	}
 	saved, err := LoadSaved(dir)
 	if err != nil {
+		return nil, err
+	}
+	if p, err = settle(fsys, dir, p, saved, wizard.Flags{Yes: true}, nil, log); err != nil {
 		return nil, err
 	}
 	cfg, err := wizard.Resolve(p, saved, wizard.Flags{Yes: true}, nil)

@@ -121,6 +121,15 @@ func printProject(w io.Writer, p *detect.Project, external []venv.Venv) {
 	}
 	if d := p.Django; d != nil {
 		row("Django", fmt.Sprintf("settings %s (%s)", or(d.SettingsModule, "not found"), or(d.SettingsModuleSource, d.ManagePy)))
+		if len(d.SettingsCandidates) > 1 { // one is the settings row itself
+			for _, c := range d.SettingsCandidates {
+				chosen := ""
+				if c.Chosen {
+					chosen = ", chosen"
+				}
+				row("  settings candidate", fmt.Sprintf("%s: %s%s (%s)", c.Module, c.Role, chosen, strings.Join(c.Evidence, ", ")))
+			}
+		}
 		app := func(a *string, src string) string {
 			if a == nil {
 				return "none"

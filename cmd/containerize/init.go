@@ -73,6 +73,7 @@ leaves it alone. Without consent nothing at all is written and init exits with 3
 		Example: `  containerize init                         # ask on the terminal
   containerize init --yes                   # take the detected defaults (onboarding scripts)
   containerize init --services postgres,redis --python 3.12 --yes
+  containerize init --settings config.settings.production --yes
   containerize init --dry-run               # show what would change
   containerize init --yes --json            # a teammate's clone: only .env is written; JSON for scripts`,
 		Args: dirArg,
@@ -113,6 +114,7 @@ leaves it alone. Without consent nothing at all is written and init exits with 3
 	cmd.RegisterFlagCompletionFunc("python", completeOneOf(config.Python.Supported...))
 	cmd.RegisterFlagCompletionFunc("server", completeOneOf(config.Servers...))
 	cmd.RegisterFlagCompletionFunc("services", completeList(append(detect.Strings(config.ComposeServices), "none")...))
+	f.StringVar(&opts.Flags.Settings, "settings", "", "the Django settings module the image runs, e.g. config.settings.production (default: the first of the candidates containerize detect lists)")
 	f.BoolVar(&patch, "settings-patch", false, "append the block that reads SECRET_KEY, DEBUG, ALLOWED_HOSTS and DATABASE_URL from the environment to the settings module")
 	f.BoolVar(&noPatch, "no-settings-patch", false, "do not touch the settings module")
 	return cmd

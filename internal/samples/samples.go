@@ -85,6 +85,8 @@ func Variants(t testing.TB) []Variant {
 		Variant{Name: "library-postgres", Sample: "library", Flags: wizard.Flags{Yes: true, Services: []detect.Service{detect.ServicePostgres}, ServicesSet: true}},
 		Variant{Name: "channels-uvicorn", Sample: "channels-asgi", Flags: wizard.Flags{Yes: true, Server: config.ServerUvicorn, Port: 8080}},
 		Variant{Name: "requirements-celery-minimal", Sample: "requirements-celery", Flags: wizard.Flags{Yes: true, Services: []detect.Service{detect.ServicePostgres}, ServicesSet: true, SettingsPatch: &no}},
+		// The user overrides the ranking: the image runs the base settings.
+		Variant{Name: "module-dev-default-base", Sample: "module-dev-default", Flags: wizard.Flags{Yes: true, Settings: "proj.settings.base"}},
 		Variant{Name: "library-mail-mysql", Sample: "library", Flags: wizard.Flags{Yes: true, Services: []detect.Service{detect.ServiceMySQL, detect.ServiceMail}, ServicesSet: true, Python: "3.10"}},
 	)
 }
@@ -93,7 +95,8 @@ func Variants(t testing.TB) []Variant {
 func Load(t testing.TB, v Variant) (*detect.Project, config.Config) {
 	t.Helper()
 	dir := filepath.Join(Dir(), v.Sample)
-	p, err := detect.Detect(os.DirFS(dir), dir)
+	// A chosen settings module is read as init reads it (workflow's settle).
+	p, err := detect.DetectWith(os.DirFS(dir), dir, detect.Options{Settings: v.Flags.Settings})
 	if err != nil {
 		t.Fatalf("detect: %v", err)
 	}

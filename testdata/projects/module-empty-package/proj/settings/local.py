@@ -1,0 +1,6 @@
+"""Development settings: what manage.py runserver uses."""
+from .base import *  # noqa: F401,F403
+
+DEBUG = True
+ALLOWED_HOSTS = ["*"]
+
