@@ -182,7 +182,11 @@ func TestDevEnvironment(t *testing.T) {
 					t.Errorf("%s runs the production image in development", name)
 				}
 			}
-			for _, name := range []string{"web", "migrate", "worker", "beat"} {
+			names := []string{"web", "migrate"}
+			for _, w := range pl.Compose.Workers {
+				names = append(names, w.Name)
+			}
+			for _, name := range names {
 				svc, ok := dev.Services[name]
 				if !ok {
 					continue

@@ -161,16 +161,20 @@ type Compose struct {
 	AppVolumes []string `json:"app_volumes"`
 	// DependsOn are the services the application waits for (healthy).
 	DependsOn []string `json:"depends_on"`
-	// Worker and Beat run Celery with CeleryApp; BeatScheduler is beat's --scheduler.
-	Worker        bool   `json:"worker"`
-	Beat          bool   `json:"beat"`
+	// CeleryApp is what Celery's worker and beat take as --app; BeatScheduler is beat's
+	// --scheduler.
 	CeleryApp     string `json:"celery_app"`
 	BeatScheduler string `json:"beat_scheduler"`
-	// WorkerCommand and BeatCommand run them; MigrateCommand runs the migrate service. Each
-	// starts with the image's start check, as the runtime's Command does.
+	// MigrateCommand runs the migrate service; it starts with the image's start check, as
+	// the runtime's Command and every worker's do.
 	MigrateCommand []string `json:"migrate_command"`
-	WorkerCommand  []string `json:"worker_command"`
-	BeatCommand    []string `json:"beat_command"`
+	// Workers are the services beside web that run the application image: Celery's worker
+	// and beat, other task queues' workers, the project's own long-running commands.
+	Workers []Worker `json:"workers"`
+	// Media is the named volume MEDIA_ROOT is kept in, mounted into web and every worker
+	// at MediaDir; "" when uploads are stored elsewhere or MEDIA_ROOT cannot be read.
+	Media    string `json:"media"`
+	MediaDir string `json:"media_dir,omitempty"`
 	// The data services and their images.
 	Postgres      bool   `json:"postgres"`
 	PostgresImage string `json:"postgres_image"`
