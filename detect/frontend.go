@@ -24,6 +24,8 @@ type Frontend struct {
 	// Manager is npm, yarn or pnpm, from the lockfile (Lockfile, "" when there is none).
 	Manager  string `json:"manager"`
 	Lockfile string `json:"lockfile,omitempty"`
+	// YarnBerry is true for Yarn 2 or later (a .yarnrc.yml beside package.json).
+	YarnBerry bool `json:"yarn_berry,omitempty"`
 	// Node is the Node.js major version the project names (.nvmrc, .node-version, an exact
 	// engines.node), "" when it names none; NodeSource where.
 	Node       string `json:"node,omitempty"`
@@ -94,6 +96,7 @@ func findFrontend(t *tree, p *Project) (*Frontend, error) {
 				break
 			}
 		}
+		fe.YarnBerry = fe.Manager == "yarn" && t.files[path.Join(dir, ".yarnrc.yml")]
 		if err := fe.nodeVersion(t, p, pj); err != nil {
 			return nil, err
 		}

@@ -157,8 +157,13 @@ func processKey(cmd []string) string {
 var shellNeeded = regexp.MustCompile("[$&|;<>()`'\"*?~]|^cd |^export |^[A-Za-z_][A-Za-z0-9_]*=")
 
 // commandWords splits a command line into words when no shell is needed, else wraps it.
+// A program named by its path in a virtualenv or a deployment folder
+// (/srv/app/venv/bin/gunicorn) is named by its name: the image has it on PATH.
 func commandWords(line string) []string {
 	line = strings.TrimSpace(line)
+	if first, rest, _ := strings.Cut(line, " "); strings.Contains(first, "/bin/") {
+		line = strings.TrimSpace(path.Base(first) + " " + rest)
+	}
 	if shellNeeded.MatchString(line) {
 		return []string{"sh", "-c", line}
 	}

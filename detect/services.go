@@ -13,7 +13,7 @@ func depService(dep string) Service {
 		return ServicePostgres
 	case "mysqlclient", "pymysql", "mysql-connector-python":
 		return ServiceMySQL
-	case "redis", "django-redis", "channels-redis", "hiredis":
+	case "redis", "django-redis", "channels-redis", "hiredis", "rq", "django-rq", "rq-scheduler":
 		return ServiceRedis
 	case "celery":
 		return ServiceCeleryWorker

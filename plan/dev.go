@@ -112,6 +112,9 @@ func dev(f *facts, pl *Plan) (Dev, []string, error) {
 			d.WritableDirs = append(d.WritableDirs, target)
 		}
 	}
+	if a := pl.Image.Assets; a != nil && a.Watch != nil {
+		d.VolumeNames = append(d.VolumeNames, a.NodeModules)
+	}
 	for _, dir := range rt.OwnedDirs {
 		if dir != d.Target && !strings.HasPrefix(dir, d.Target+"/") {
 			d.WritableDirs = append(d.WritableDirs, dir)

@@ -55,7 +55,9 @@ type Image struct {
 	RuntimePackages DebianPackages `json:"runtime_packages"`
 	// SystemEvidence are the dependencies behind the Debian packages, as detected.
 	SystemEvidence []detect.Finding `json:"system_evidence"`
-	Runtime        Runtime          `json:"runtime"`
+	// Assets is the Node stage that builds the project's static assets; nil for none.
+	Assets  *Assets `json:"assets"`
+	Runtime Runtime `json:"runtime"`
 }
 
 // DebianPackages are Debian packages one stage installs, and whom they are for.
@@ -119,6 +121,9 @@ type Runtime struct {
 	// set for that one command (the settings may insist on a key at import time).
 	Collectstatic    bool   `json:"collectstatic"`
 	CollectstaticEnv string `json:"collectstatic_env"`
+	// Compress runs django-compressor's offline compression after collectstatic
+	// (COMPRESS_OFFLINE = True: the templates' {% compress %} blocks are built ahead).
+	Compress bool `json:"compress"`
 	// Healthcheck is the HEALTHCHECK.
 	Healthcheck Healthcheck `json:"healthcheck"`
 }
