@@ -114,11 +114,8 @@ func classify(name string, cmd []string) (ProcessKind, bool) {
 			return "", false
 		}
 	}
-	for _, w := range words {
-		switch path.Base(w) {
-		case "gunicorn", "uwsgi", "daphne", "uvicorn", "hypercorn", "granian", "waitress-serve", "nginx":
-			return ProcessWeb, true
-		}
+	if servesPython(words) || slices.ContainsFunc(words, func(w string) bool { return path.Base(w) == "nginx" }) {
+		return ProcessWeb, true
 	}
 	switch name {
 	case "web":
@@ -127,6 +124,17 @@ func classify(name string, cmd []string) (ProcessKind, bool) {
 		return ProcessRelease, true
 	}
 	return ProcessWorker, true
+}
+
+// servesPython reports whether a command runs a Python web server.
+func servesPython(cmd []string) bool {
+	return slices.ContainsFunc(strings.Fields(strings.Join(cmd, " ")), func(w string) bool {
+		switch path.Base(w) {
+		case "gunicorn", "uwsgi", "daphne", "uvicorn", "hypercorn", "granian", "waitress-serve":
+			return true
+		}
+		return false
+	})
 }
 
 // manageCommand is the management command a command line runs ("" for none).
@@ -196,7 +204,7 @@ func readProcfile(t *tree, name string, add func(Process)) error {
 			continue
 		}
 		add(Process{Name: proc, Kind: kind, Command: words, Source: fmt.Sprintf("%s:%d", name, n),
-			Detail: "the Procfile's " + proc + " process"})
+			Detail: "The Procfile's " + proc + " process"})
 	}
 	return sc.Err()
 }
@@ -227,11 +235,11 @@ func readSupervisor(t *tree, name string, add func(Process)) error {
 		}
 		words := commandWords(val)
 		kind, ok := classify(program, words)
-		if !ok || kind != ProcessWorker {
-			continue // supervisor's web server is replaced by the image's
+		if !ok || kind == ProcessRelease || kind == ProcessWeb && !servesPython(words) {
+			continue
 		}
 		add(Process{Name: program, Kind: kind, Command: words, Source: fmt.Sprintf("%s:%d", name, n),
-			Detail: "supervisor's program " + program})
+			Detail: "Supervisor's program " + program})
 	}
 	return sc.Err()
 }
@@ -266,15 +274,15 @@ func readComposeCommands(t *tree, name string, add func(Process)) error {
 				words = append(words, w.Value)
 			}
 		}
-		if manageCommand(strings.Fields(strings.Join(words, " "))) == "" {
-			continue // another image's service (a database, a proxy)
-		}
 		kind, ok := classify(svc, words)
-		if !ok || kind != ProcessWorker {
+		if !ok || kind == ProcessRelease {
 			continue
 		}
+		if manageCommand(strings.Fields(strings.Join(words, " "))) == "" && !servesPython(words) {
+			continue // another image's service (a database, a proxy)
+		}
 		add(Process{Name: svc, Kind: kind, Command: words, Source: fmt.Sprintf("%s:%d", name, c.Line),
-			Detail: "the compose service " + svc})
+			Detail: "The compose service " + svc})
 	}
 	return nil
 }

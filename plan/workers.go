@@ -77,6 +77,10 @@ func workers(f *facts, s *Compose, celeryWorker, celeryBeat bool) []string {
 		case detect.ProcessWorker:
 			add(Worker{Name: pr.Name, Command: slices.Clone(pr.Command), Source: pr.Source, Why: pr.Detail})
 		case detect.ProcessRelease:
+			if words := strings.Fields(strings.Join(pr.Command, " ")); len(words) > 0 && slices.Contains(words, "migrate") && !slices.ContainsFunc(words, func(w string) bool { return strings.ContainsAny(w, "&;|") }) {
+				notes = append(notes, fmt.Sprintf("%s: the release command `%s` is what the migrate service does before web and the workers start", pr.Source, strings.Join(pr.Command, " ")))
+				continue
+			}
 			notes = append(notes, fmt.Sprintf("%s: the release command `%s` is not run; the migrate service runs `%s` before web and the workers start: add any other release step to it", pr.Source, strings.Join(pr.Command, " "), strings.Join(migrateCommand, " ")))
 		case detect.ProcessWeb:
 			notes = append(notes, webDifference(f, pr)...)
