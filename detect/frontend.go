@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/containerize/containerize/internal/lazy"
 )
 
 // Frontend is the project's own Node build of static assets: a package.json whose build
@@ -40,6 +42,18 @@ type Frontend struct {
 // naming several is attributed (a bundler before the CSS tool it calls).
 var frontendTools = []string{"vite", "webpack", "esbuild", "rollup", "parcel", "tailwindcss", "sass", "gulp", "grunt"}
 
+// buildTool is the first of frontendTools the script runs ("" for none): a word of the
+// script, or its file name (node_modules/.bin/webpack).
+func buildTool(script string) string {
+	words := strings.FieldsFunc(script, func(r rune) bool { return strings.ContainsRune(" \t&;|()", r) })
+	for _, name := range frontendTools {
+		if slices.ContainsFunc(words, func(w string) bool { return path.Base(w) == name }) {
+			return name
+		}
+	}
+	return ""
+}
+
 type packageJSON struct {
 	Scripts map[string]string `json:"scripts"`
 	Engines struct {
@@ -72,13 +86,7 @@ func findFrontend(t *tree, p *Project) (*Frontend, error) {
 			continue
 		}
 		build := pj.Scripts["build"]
-		tool := ""
-		for _, name := range frontendTools {
-			if regexp.MustCompile(`(^|[\s/&;|])` + regexp.QuoteMeta(name) + `(\s|$)`).MatchString(build) {
-				tool = name
-				break
-			}
-		}
+		tool := buildTool(build)
 		if tool == "" {
 			continue
 		}
@@ -120,7 +128,7 @@ func lineOf(b []byte, needle string) int {
 	return strings.Count(string(b[:i]), "\n") + 1
 }
 
-var nodeMajor = regexp.MustCompile(`^v?(\d+)(\.\d+){0,2}$`)
+var nodeMajor = lazy.Regexp(`^v?(\d+)(\.\d+){0,2}$`)
 
 // nodeVersion reads the Node.js major version from .nvmrc or .node-version (beside
 // package.json, then at the root) or an exact engines.node.
@@ -136,14 +144,14 @@ func (fe *Frontend) nodeVersion(t *tree, p *Project, pj packageJSON) error {
 				return err
 			}
 			v := strings.TrimSpace(string(b))
-			if m := nodeMajor.FindStringSubmatch(v); m != nil {
+			if m := nodeMajor().FindStringSubmatch(v); m != nil {
 				fe.Node, fe.NodeSource = m[1], f+":1"
 				return nil
 			}
 			p.warn("node-version", f+":1", fmt.Sprintf("%q is not a Node.js version the image can be chosen by; the current LTS is used", v))
 		}
 	}
-	if m := nodeMajor.FindStringSubmatch(strings.TrimSpace(pj.Engines.Node)); m != nil {
+	if m := nodeMajor().FindStringSubmatch(strings.TrimSpace(pj.Engines.Node)); m != nil {
 		fe.Node, fe.NodeSource = m[1], path.Join(fe.Dir, "package.json")
 	}
 	return nil
@@ -152,15 +160,15 @@ func (fe *Frontend) nodeVersion(t *tree, p *Project, pj packageJSON) error {
 // Output flags of the build tools' command lines, and the output settings of their
 // configuration files.
 var (
-	outFlag   = regexp.MustCompile(`(?:--outdir|--out-dir|--dist-dir|--output-path|--output|-o)[= ]+['"]?([^\s'"]+)`)
-	sassPair  = regexp.MustCompile(`\S+\.s?[ac]ss:(\S+)|\s[^\s:]+:([^\s:]+/)`)
+	outFlag   = lazy.Regexp(`(?:--outdir|--out-dir|--dist-dir|--output-path|--output|-o)[= ]+['"]?([^\s'"]+)`)
+	sassPair  = lazy.Regexp(`\S+\.s?[ac]ss:(\S+)|\s[^\s:]+:([^\s:]+/)`)
 	configOut = []struct {
 		files []string
-		re    *regexp.Regexp
+		re    func() *regexp.Regexp
 	}{
-		{[]string{"vite.config.js", "vite.config.ts", "vite.config.mjs", "vite.config.mts"}, regexp.MustCompile(`outDir\s*:\s*(?:resolve\([^'"]*)?['"]([^'"]+)['"]`)},
-		{[]string{"webpack.config.js", "webpack.config.cjs", "webpack.config.mjs", "webpack.config.ts"}, regexp.MustCompile(`(?s)output\s*:\s*\{.*?path\s*:\s*[^'"]*['"]([^'"]+)['"]`)},
-		{[]string{"rollup.config.js", "rollup.config.mjs"}, regexp.MustCompile(`dir\s*:\s*['"]([^'"]+)['"]`)},
+		{[]string{"vite.config.js", "vite.config.ts", "vite.config.mjs", "vite.config.mts"}, lazy.Regexp(`outDir\s*:\s*(?:resolve\([^'"]*)?['"]([^'"]+)['"]`)},
+		{[]string{"webpack.config.js", "webpack.config.cjs", "webpack.config.mjs", "webpack.config.ts"}, lazy.Regexp(`(?s)output\s*:\s*\{.*?path\s*:\s*[^'"]*['"]([^'"]+)['"]`)},
+		{[]string{"rollup.config.js", "rollup.config.mjs"}, lazy.Regexp(`dir\s*:\s*['"]([^'"]+)['"]`)},
 	}
 )
 
@@ -177,11 +185,11 @@ func (fe *Frontend) output(t *tree) error {
 		}
 		fe.Output, fe.OutputSource = path.Clean(path.Join(fe.Dir, p)), src
 	}
-	if m := outFlag.FindStringSubmatch(fe.Build); m != nil {
+	if m := outFlag().FindStringSubmatch(fe.Build); m != nil {
 		set(m[1], fe.BuildSource)
 		return nil
 	}
-	if m := sassPair.FindStringSubmatch(fe.Build); fe.Tool == "sass" && m != nil {
+	if m := sassPair().FindStringSubmatch(fe.Build); fe.Tool == "sass" && m != nil {
 		set(m[1]+m[2], fe.BuildSource)
 		return nil
 	}
@@ -195,7 +203,7 @@ func (fe *Frontend) output(t *tree) error {
 			if err != nil {
 				return err
 			}
-			if m := c.re.FindSubmatchIndex(b); m != nil {
+			if m := c.re().FindSubmatchIndex(b); m != nil {
 				set(string(b[m[2]:m[3]]), fmt.Sprintf("%s:%d", f, strings.Count(string(b[:m[2]]), "\n")+1))
 				return nil
 			}

@@ -5,10 +5,10 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/containerize/containerize/internal/lazy"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -87,13 +87,26 @@ func findProcesses(t *tree, p *Project) error {
 			}
 		}
 	}
+	// The compose file Compose loads first, then the project's other compose files
+	// (docker-compose.production.yml, compose/local.yaml …).
+	composeFiles := []string{}
 	if p.Docker.Compose != "" {
-		if err := readComposeCommands(t, p.Docker.Compose, add); err != nil {
+		composeFiles = append(composeFiles, p.Docker.Compose)
+	}
+	for _, f := range sortedFiles(t) {
+		if composeFileName().MatchString(path.Base(f)) && f != p.Docker.Compose {
+			composeFiles = append(composeFiles, f)
+		}
+	}
+	for _, f := range composeFiles {
+		if err := readComposeCommands(t, f, add); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+var composeFileName = lazy.Regexp(`^(docker-)?compose([._-][A-Za-z0-9_.-]+)?\.ya?ml$`)
 
 // classify tells a command's kind, and whether it is someone else's to run: a Celery
 // process is the celery services', a one-off management command is nobody's service.
@@ -162,7 +175,7 @@ func processKey(cmd []string) string {
 }
 
 // shellNeeded matches what only a shell understands.
-var shellNeeded = regexp.MustCompile("[$&|;<>()`'\"*?~]|^cd |^export |^[A-Za-z_][A-Za-z0-9_]*=")
+var shellNeeded = lazy.Regexp("[$&|;<>()`'\"*?~]|^cd |^export |^[A-Za-z_][A-Za-z0-9_]*=")
 
 // commandWords splits a command line into words when no shell is needed, else wraps it.
 // A program named by its path in a virtualenv or a deployment folder
@@ -172,7 +185,7 @@ func commandWords(line string) []string {
 	if first, rest, _ := strings.Cut(line, " "); strings.Contains(first, "/bin/") {
 		line = strings.TrimSpace(path.Base(first) + " " + rest)
 	}
-	if shellNeeded.MatchString(line) {
+	if shellNeeded().MatchString(line) {
 		return []string{"sh", "-c", line}
 	}
 	return strings.Fields(line)
@@ -250,6 +263,9 @@ func readComposeCommands(t *tree, name string, add func(Process)) error {
 	b, err := t.readFile(name)
 	if err != nil {
 		return err
+	}
+	if first, _, _ := bytes.Cut(b, []byte("\n")); bytes.Contains(first, []byte("written by containerize")) {
+		return nil // its workers came from the other sources, read again on every run
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil || len(doc.Content) == 0 {

@@ -58,7 +58,9 @@ func TestBrokerWithoutClient(t *testing.T) {
 		warn bool
 	}{{"django\ncelery\n", true}, {"django\ncelery[redis]\n", false}, {"django\ncelery\nredis\n", false}} {
 		p := detectFiles(t, settings, map[string]string{"requirements.txt": tc.reqs})
-		got := slices.ContainsFunc(p.Warnings, func(f detect.Finding) bool { return f.Name == "broker-client-missing" && f.Source == "proj/settings.py:2" })
+		got := slices.ContainsFunc(p.Warnings, func(f detect.Finding) bool {
+			return f.Name == "broker-client-missing" && f.Source == "proj/settings.py:2"
+		})
 		if got != tc.warn {
 			t.Errorf("%q: broker warning %v, want %v (%v)", tc.reqs, got, tc.warn, p.Warnings)
 		}
@@ -68,10 +70,10 @@ func TestBrokerWithoutClient(t *testing.T) {
 func TestProcessesFromSettingsAndFiles(t *testing.T) {
 	settings := "INSTALLED_APPS = ['django_q', 'huey.contrib.djhuey', 'django_dramatiq']\nRQ_QUEUES = {'high': {}, 'low': {}}\n"
 	p := detectFiles(t, settings, map[string]string{
-		"requirements.txt": "django\ndjango-rq\n",
-		"Procfile":         "release: ./release.sh && python manage.py migrate\nweb: gunicorn proj.wsgi -w 3\nworker: celery -A proj worker\nrq: python manage.py rqworker high low\nmailer: python manage.py send_mail_loop --every 5\n",
+		"requirements.txt":        "django\ndjango-rq\n",
+		"Procfile":                "release: ./release.sh && python manage.py migrate\nweb: gunicorn proj.wsgi -w 3\nworker: celery -A proj worker\nrq: python manage.py rqworker high low\nmailer: python manage.py send_mail_loop --every 5\n",
 		"deploy/supervisord.conf": "[supervisord]\nnodaemon=true\n[program:feeds]\ncommand=/srv/venv/bin/python manage.py poll_feeds\n[program:nginx]\ncommand=nginx -g 'daemon off;'\n",
-		"compose.yaml": "services:\n  thumbs:\n    command: python manage.py make_thumbnails\n  cache:\n    image: redis\n    command: redis-server --save 60 1\n  migrate:\n    command: python manage.py migrate\n",
+		"compose.yaml":            "services:\n  thumbs:\n    command: python manage.py make_thumbnails\n  cache:\n    image: redis\n    command: redis-server --save 60 1\n  migrate:\n    command: python manage.py migrate\n",
 	})
 	var got []string
 	for _, pr := range p.Processes {
@@ -102,7 +104,9 @@ func TestSystemPackagesBuildOnlyInBuild(t *testing.T) {
 	if !slices.Equal(sp.Build, []string{"build-essential", "libpcre2-dev"}) || !slices.Equal(sp.Runtime, []string{"libmagic1", "libpcre2-8-0", "tesseract-ocr"}) {
 		t.Errorf("build %v, runtime %v", sp.Build, sp.Runtime)
 	}
-	if !slices.ContainsFunc(p.Warnings, func(f detect.Finding) bool { return f.Name == "system-package-missing" && f.Source == "requirements.txt:5" }) {
+	if !slices.ContainsFunc(p.Warnings, func(f detect.Finding) bool {
+		return f.Name == "system-package-missing" && f.Source == "requirements.txt:5"
+	}) {
 		t.Errorf("no wkhtmltopdf warning: %v", p.Warnings)
 	}
 }
@@ -137,5 +141,18 @@ func TestFrontendOutput(t *testing.T) {
 				t.Errorf("frontend %+v", fe)
 			}
 		})
+	}
+}
+
+// TestOwnComposeFileIsNotASource: the compose file init wrote lists the workers the other
+// sources gave, wrapped in the start check; read again it would wrap them twice.
+func TestOwnComposeFileIsNotASource(t *testing.T) {
+	p := detectFiles(t, "INSTALLED_APPS = []\n", map[string]string{
+		"requirements.txt":   "django\n",
+		"docker-compose.yml": "# Compose file for app, written by containerize: the production setup.\nservices:\n  poll:\n    command: [\"sh\", \"-c\", \"check\", \"start\", \"python\", \"manage.py\", \"poll\"]\n",
+		"compose.local.yaml": "services:\n  poll:\n    command: python manage.py poll\n",
+	})
+	if len(p.Processes) != 1 || p.Processes[0].Source != "compose.local.yaml:3" || strings.Join(p.Processes[0].Command, " ") != "python manage.py poll" {
+		t.Errorf("processes %+v", p.Processes)
 	}
 }

@@ -2,11 +2,11 @@ package plan
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/internal/lazy"
 )
 
 // Worker is a compose service that runs the application image beside web: Celery's worker
@@ -33,14 +33,14 @@ type Worker struct {
 // reservedServices are the compose services containerize writes besides workers.
 var reservedServices = []string{"web", "migrate", "db", "redis", "mail", "assets"}
 
-var serviceNameRE = regexp.MustCompile(`[^a-z0-9_-]+`)
+var serviceNameRE = lazy.Regexp(`[^a-z0-9_-]+`)
 
 // workers lists the worker services: Celery's when chosen, then the project's own
 // processes as detected. A name already taken gets a numbered suffix.
 func workers(f *facts, s *Compose, celeryWorker, celeryBeat bool) []string {
 	var notes []string
 	add := func(w Worker) {
-		name := strings.Trim(serviceNameRE.ReplaceAllString(strings.ToLower(w.Name), "-"), "-")
+		name := strings.Trim(serviceNameRE().ReplaceAllString(strings.ToLower(w.Name), "-"), "-")
 		if name == "" {
 			name = "worker"
 		}
