@@ -86,11 +86,12 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 			return nil, err
 		}
 	}
-	findServices(p)
-	findSystemPackages(p)
+	// Before the services: a Procfile's `celery --app X worker` names the Celery app.
 	if err := findProcesses(t, p); err != nil {
 		return nil, err
 	}
+	findServices(p)
+	findSystemPackages(p)
 	if p.Frontend, err = findFrontend(t, p); err != nil {
 		return nil, err
 	}

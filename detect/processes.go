@@ -43,6 +43,10 @@ type Process struct {
 // run. One management command is listed once, from the first source that names it.
 func findProcesses(t *tree, p *Project) error {
 	add := func(pr Process) {
+		if pr.Kind == "" {
+			celeryAppFrom(p, pr)
+			return
+		}
 		key := processKey(pr.Command)
 		if pr.Kind == ProcessWorker && slices.ContainsFunc(p.Processes, func(o Process) bool {
 			return o.Kind == ProcessWorker && processKey(o.Command) == key
@@ -107,6 +111,36 @@ func findProcesses(t *tree, p *Project) error {
 }
 
 var composeFileName = lazy.Regexp(`^(docker-)?compose([._-][A-Za-z0-9_.-]+)?\.ya?ml$`)
+
+// runsCelery reports whether a command runs celery (a worker or beat: the celery services').
+func runsCelery(cmd []string) bool {
+	return slices.ContainsFunc(strings.Fields(strings.Join(cmd, " ")), func(w string) bool { return path.Base(w) == "celery" })
+}
+
+// celeryAppFrom takes the Celery app from a celery command's --app (-A) when the
+// settings and the project's files did not tell it.
+func celeryAppFrom(p *Project, pr Process) {
+	d := p.Django
+	if d == nil || d.CeleryApp != "" {
+		return
+	}
+	words := strings.Fields(strings.Join(pr.Command, " "))
+	for i, w := range words {
+		app := ""
+		switch {
+		case (w == "-A" || w == "--app") && i+1 < len(words):
+			app = words[i+1]
+		case strings.HasPrefix(w, "--app="):
+			app = strings.TrimPrefix(w, "--app=")
+		case strings.HasPrefix(w, "-A") && len(w) > 2:
+			app = w[2:]
+		}
+		if app = strings.Trim(app, `"'`); app != "" {
+			d.CeleryApp, d.CeleryAppSource = app, pr.Source
+			return
+		}
+	}
+}
 
 // classify tells a command's kind, and whether it is someone else's to run: a Celery
 // process is the celery services', a one-off management command is nobody's service.
@@ -213,7 +247,7 @@ func readProcfile(t *tree, name string, add func(Process)) error {
 		proc = strings.TrimSpace(proc)
 		words := commandWords(cmd)
 		kind, ok := classify(proc, words)
-		if !ok {
+		if !ok && !runsCelery(words) {
 			continue
 		}
 		add(Process{Name: proc, Kind: kind, Command: words, Source: fmt.Sprintf("%s:%d", name, n),
@@ -248,7 +282,7 @@ func readSupervisor(t *tree, name string, add func(Process)) error {
 		}
 		words := commandWords(val)
 		kind, ok := classify(program, words)
-		if !ok || kind == ProcessRelease || kind == ProcessWeb && !servesPython(words) {
+		if !ok && !runsCelery(words) || kind == ProcessRelease || kind == ProcessWeb && !servesPython(words) {
 			continue
 		}
 		add(Process{Name: program, Kind: kind, Command: words, Source: fmt.Sprintf("%s:%d", name, n),
@@ -291,10 +325,10 @@ func readComposeCommands(t *tree, name string, add func(Process)) error {
 			}
 		}
 		kind, ok := classify(svc, words)
-		if !ok || kind == ProcessRelease {
+		if !ok && !runsCelery(words) || kind == ProcessRelease {
 			continue
 		}
-		if manageCommand(strings.Fields(strings.Join(words, " "))) == "" && !servesPython(words) {
+		if manageCommand(strings.Fields(strings.Join(words, " "))) == "" && !servesPython(words) && !runsCelery(words) {
 			continue // another image's service (a database, a proxy)
 		}
 		add(Process{Name: svc, Kind: kind, Command: words, Source: fmt.Sprintf("%s:%d", name, c.Line),

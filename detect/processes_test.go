@@ -156,3 +156,18 @@ func TestOwnComposeFileIsNotASource(t *testing.T) {
 		t.Errorf("processes %+v", p.Processes)
 	}
 }
+
+// TestCeleryAppFromProcfile: when no file creates Celery(…) where it can be found, the
+// worker command the project runs names the app.
+func TestCeleryAppFromProcfile(t *testing.T) {
+	p := detectFiles(t, "INSTALLED_APPS = []\n", map[string]string{
+		"requirements.txt": "django\ncelery\n",
+		"Procfile":         "web: gunicorn proj.wsgi\nworker: celery -A proj.taskapp worker -l info\n",
+	})
+	if p.Django.CeleryApp != "proj.taskapp" || p.Django.CeleryAppSource != "Procfile:2" || !p.HasService(detect.ServiceCeleryWorker) {
+		t.Errorf("celery app %q (%s), services %v", p.Django.CeleryApp, p.Django.CeleryAppSource, p.Services)
+	}
+	if slices.ContainsFunc(p.Processes, func(pr detect.Process) bool { return pr.Name == "worker" }) {
+		t.Errorf("the celery worker is the celery service's, not a process: %+v", p.Processes)
+	}
+}
