@@ -111,6 +111,9 @@ func findFrontend(t *tree, p *Project) (*Frontend, error) {
 		if err := fe.output(t); err != nil {
 			return nil, err
 		}
+		if d := p.Django; fe.Output != "" && d != nil && d.Tasks.StaticDirsSource != "" && !slices.Contains(d.Tasks.StaticDirs, path.Base(fe.Output)) {
+			p.warn("frontend-output", fe.OutputSource, fmt.Sprintf("the %s build writes %s, which STATICFILES_DIRS (%s) does not list, so collectstatic will not gather it unless an app's static folder holds it", tool, fe.Output, d.Tasks.StaticDirsSource))
+		}
 		if fe.Output == "" {
 			p.warn("frontend-output", fe.BuildSource, fmt.Sprintf("the %s build's output folder cannot be read from its script or configuration, so the image does not build it; run the build before `docker build`, or set the output folder in the script (--outdir, -o)", tool))
 		}

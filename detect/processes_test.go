@@ -171,3 +171,22 @@ func TestCeleryAppFromProcfile(t *testing.T) {
 		t.Errorf("the celery worker is the celery service's, not a process: %+v", p.Processes)
 	}
 }
+
+func TestFrontendOutputNotInStaticfilesDirs(t *testing.T) {
+	files := map[string]string{"package.json": `{"scripts": {"build": "esbuild app.js --outdir=build/js"}}`}
+	for _, tc := range []struct {
+		settings string
+		warn     bool
+	}{
+		{"INSTALLED_APPS = []\nSTATICFILES_DIRS = [BASE_DIR / 'build' / 'js']\n", false},
+		{"INSTALLED_APPS = []\nSTATICFILES_DIRS = [('bundles', os.path.join(BASE_DIR, 'build/js'))]\n", false},
+		{"INSTALLED_APPS = []\nSTATICFILES_DIRS = [BASE_DIR / 'static']\n", true},
+		{"INSTALLED_APPS = []\n", false},
+	} {
+		p := detectFiles(t, "import os\nBASE_DIR = 'x'\n"+tc.settings, files)
+		got := slices.ContainsFunc(p.Warnings, func(f detect.Finding) bool { return f.Name == "frontend-output" })
+		if got != tc.warn {
+			t.Errorf("%q: warning %v, want %v (%v)", tc.settings, got, tc.warn, p.Warnings)
+		}
+	}
+}

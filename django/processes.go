@@ -23,6 +23,11 @@ type Tasks struct {
 	// CompressOffline is where COMPRESS_OFFLINE = True is set: django-compressor then
 	// needs `manage.py compress` at build time.
 	CompressOffline string `json:"compress_offline,omitempty"`
+	// StaticDirs are the last folder names of STATICFILES_DIRS' entries ("dist" for
+	// BASE_DIR / "assets" / "dist"; a (prefix, path) pair's path), StaticDirsSource where
+	// it is set; nil when it is not set or cannot be read.
+	StaticDirs       []string `json:"static_dirs,omitempty"`
+	StaticDirsSource string   `json:"static_dirs_source,omitempty"`
 	// MediaStorage is the default file storage backend when the settings name one
 	// (DEFAULT_FILE_STORAGE or STORAGES["default"]["BACKEND"]), MediaStorageSource where.
 	MediaStorage       string `json:"media_storage,omitempty"`
@@ -69,6 +74,19 @@ func (r *reader) tasks(s *settings, apps []listItem) {
 	if _, b := s.get("COMPRESS_OFFLINE"); b != nil {
 		if v := s.resolve(b.val); v.Kind == pyscan.Bool && v.Str == "True" {
 			t.CompressOffline = b.at.String()
+		}
+	}
+	if _, b := s.get("STATICFILES_DIRS"); b != nil {
+		if v := s.resolve(b.val); v.Kind == pyscan.List || v.Kind == pyscan.Tuple {
+			for _, it := range v.Items {
+				if it = s.resolve(it); it.Kind == pyscan.Tuple && len(it.Items) == 2 {
+					it = it.Items[1] // ("prefix", path)
+				}
+				if dir := s.mediaDir(it); dir != "" {
+					t.StaticDirs = append(t.StaticDirs, dir)
+				}
+			}
+			t.StaticDirsSource = b.at.String()
 		}
 	}
 	if _, b := s.get("STORAGES"); b != nil {
