@@ -36,6 +36,8 @@ type Process struct {
 	Command []string `json:"command"`
 	Source  string   `json:"source"`
 	Detail  string   `json:"detail"`
+	// Needs are the services it cannot run without (redis for RQ).
+	Needs []Service `json:"needs,omitempty"`
 }
 
 // findProcesses lists the project's own processes: task queue workers the settings
@@ -60,10 +62,11 @@ func findProcesses(t *tree, p *Project) error {
 		tk := d.Tasks
 		if tk.RQ != "" {
 			add(Process{Name: "rqworker", Kind: ProcessWorker, Command: manage(append([]string{"rqworker"}, tk.RQQueues...)...),
-				Source: tk.RQ, Detail: "django-rq runs its jobs in rqworker (queues " + strings.Join(tk.RQQueues, ", ") + ")"})
+				Source: tk.RQ, Detail: "django-rq runs its jobs in rqworker (queues " + strings.Join(tk.RQQueues, ", ") + ")",
+				Needs: []Service{ServiceRedis}})
 			if dep, ok := p.dependency("rq-scheduler"); ok {
 				add(Process{Name: "rqscheduler", Kind: ProcessWorker, Command: manage("rqscheduler"), Source: dep.Source,
-					Detail: "rq-scheduler queues scheduled jobs from rqscheduler"})
+					Detail: "rq-scheduler queues scheduled jobs from rqscheduler", Needs: []Service{ServiceRedis}})
 			}
 		}
 		if tk.Q != "" {

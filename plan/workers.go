@@ -76,6 +76,11 @@ func workers(f *facts, s *Compose, celeryWorker, celeryBeat bool) []string {
 		switch pr.Kind {
 		case detect.ProcessWorker:
 			add(Worker{Name: pr.Name, Command: slices.Clone(pr.Command), Source: pr.Source, Why: pr.Detail})
+			for _, svc := range pr.Needs {
+				if !f.c.Has(svc) {
+					notes = append(notes, fmt.Sprintf("%s: %s needs %s, which is not among the chosen services; add it, or point the settings at yours", pr.Source, pr.Name, svc))
+				}
+			}
 		case detect.ProcessRelease:
 			if words := strings.Fields(strings.Join(pr.Command, " ")); len(words) > 0 && slices.Contains(words, "migrate") && !slices.ContainsFunc(words, func(w string) bool { return strings.ContainsAny(w, "&;|") }) {
 				notes = append(notes, fmt.Sprintf("%s: the release command `%s` is what the migrate service does before web and the workers start", pr.Source, strings.Join(pr.Command, " ")))

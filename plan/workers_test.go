@@ -15,7 +15,7 @@ func TestWorkersAreOneList(t *testing.T) {
 	p.Dependencies = append(p.Dependencies, detect.Dependency{Name: "celery"})
 	p.Django.CeleryApp = "shop"
 	p.Processes = []detect.Process{
-		{Name: "worker", Kind: detect.ProcessWorker, Command: []string{"python", "manage.py", "rqworker"}, Source: "Procfile:2"},
+		{Name: "worker", Kind: detect.ProcessWorker, Command: []string{"python", "manage.py", "rqworker"}, Source: "Procfile:2", Needs: []detect.Service{detect.ServiceRedis, detect.ServiceMySQL}},
 		{Name: "Mail Queue", Kind: detect.ProcessWorker, Command: []string{"python", "manage.py", "send_queued"}, Source: "conf.d/x.conf:3"},
 		{Name: "web", Kind: detect.ProcessWeb, Command: []string{"gunicorn", "shop.wsgi", "--timeout", "90"}, Source: "Procfile:1"},
 		{Name: "release", Kind: detect.ProcessRelease, Command: []string{"sh", "-c", "python manage.py migrate && python manage.py loaddata seed"}, Source: "Procfile:3"},
@@ -39,7 +39,7 @@ func TestWorkersAreOneList(t *testing.T) {
 		t.Errorf("workers %q", names)
 	}
 	notes := strings.Join(pl.Notes, "\n")
-	for _, want := range []string{"Procfile:1: the project serves with `gunicorn shop.wsgi --timeout 90`", "without its --timeout 90", "Procfile:3: the release command"} {
+	for _, want := range []string{"Procfile:1: the project serves with `gunicorn shop.wsgi --timeout 90`", "without its --timeout 90", "Procfile:3: the release command", "Procfile:2: worker needs mysql, which is not among the chosen services"} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
 		}
