@@ -27,6 +27,7 @@ type tree struct {
 	venvInfo         map[string]venv.Venv // venv dir -> what venv.Inspect read of it (tree.virtualenv)
 	files            map[string]bool      // every regular file seen outside skipped dirs
 	conftests        []string             // every conftest.py, in walk order
+	pyFiles          []string             // every *.py file, in walk order
 	manifests        map[string]*manifests
 }
 
@@ -60,6 +61,7 @@ func DetectWith(fsys fs.FS, root string, o Options) (*Project, error) {
 		Services:             []Service{},
 		ServiceEvidence:      []Finding{},
 		Virtualenvs:          t.venvs,
+		Processes:            []Process{},
 		Warnings:             []Finding{},
 		SystemPackages:       SystemPackages{Build: []string{}, Runtime: []string{}, Evidence: []Finding{}},
 	}
@@ -96,9 +98,22 @@ func DetectWith(fsys fs.FS, root string, o Options) (*Project, error) {
 	if p.Docker, err = findDockerFiles(fsys); err != nil {
 		return nil, err
 	}
+	if p.Django != nil && p.Django.CeleryApp == "" && p.hasDependency("celery") {
+		if err := django.FindCeleryApp(fsys, p.Django, t.pyFiles); err != nil {
+			return nil, err
+		}
+	}
+	// Before the services: a Procfile's `celery --app X worker` names the Celery app.
+	if err := findProcesses(t, p); err != nil {
+		return nil, err
+	}
 	findServices(p)
 	findSystemPackages(p)
+	if p.Frontend, err = findFrontend(t, p); err != nil {
+		return nil, err
+	}
 	djangoWarnings(p)
+	brokerWarnings(p)
 	return p, nil
 }
 
@@ -166,6 +181,9 @@ func walk(fsys fs.FS) (*tree, error) {
 			t.managePys = append(t.managePys, p)
 		case "conftest.py":
 			t.conftests = append(t.conftests, p)
+		}
+		if strings.HasSuffix(p, ".py") {
+			t.pyFiles = append(t.pyFiles, p)
 		}
 		return nil
 	}, func(dir, _ string) {

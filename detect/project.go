@@ -56,6 +56,13 @@ type Project struct {
 
 	SystemPackages SystemPackages `json:"system_packages"`
 
+	// Processes are the project's own commands besides Celery's: task queue workers its
+	// settings configure, and the web, release and worker commands of its Procfile,
+	// supervisor configuration or compose file.
+	Processes []Process `json:"processes"`
+	// Frontend is the project's Node build of static assets, nil when it has none.
+	Frontend *Frontend `json:"frontend"`
+
 	// Virtualenvs are folders (relative to Root) that hold a virtualenv.
 	Virtualenvs []string `json:"virtualenvs"`
 	// VenvPackages are the distributions installed in VenvPackagesFrom, read only when no

@@ -13,7 +13,7 @@ func depService(dep string) Service {
 		return ServicePostgres
 	case "mysqlclient", "pymysql", "mysql-connector-python":
 		return ServiceMySQL
-	case "redis", "django-redis", "channels-redis", "hiredis":
+	case "redis", "django-redis", "channels-redis", "hiredis", "rq", "django-rq", "rq-scheduler":
 		return ServiceRedis
 	case "celery":
 		return ServiceCeleryWorker
@@ -93,24 +93,44 @@ func findServices(p *Project) {
 	}
 }
 
-// syspkg is what one dependency needs from Debian.
+// syspkg is what one dependency needs from Debian: build packages (compilers are added
+// with them) go into the build stage only, runtime packages (shared libraries, tools it
+// runs) into the image; missing says why Debian cannot provide it.
 type syspkg struct {
 	dep            string
 	build, runtime []string
 	why            string
+	missing        string
 }
 
-// depSystemPackages are the Debian packages (bookworm and trixie names, which the
-// python:*-slim images are built on) that dependencies need to build and to run.
+// depSystemPackages is the one map from dependencies to Debian packages. Names are
+// bookworm's that trixie (which the python:*-slim images are built on since 3.9's last
+// releases) still installs: its 64-bit time_t renames (libmagic1t64, libzbar0t64,
+// libxmlsec1t64-openssl) provide the old names on 64-bit architectures. The LDAP library
+// changed its name (libldap-2.5-0 → libldap2), so ldap-utils, in both, pulls in the right one.
 var depSystemPackages = []syspkg{
-	{"psycopg2", []string{"libpq-dev"}, []string{"libpq5"}, "psycopg2 compiles against libpq (psycopg2-binary would not)"},
-	{"psycopg", nil, []string{"libpq5"}, "psycopg 3 without the [binary] extra loads the system libpq"},
-	{"psycopg-c", []string{"libpq-dev"}, []string{"libpq5"}, "psycopg-c compiles against libpq"},
-	{"mysqlclient", []string{"default-libmysqlclient-dev", "pkg-config"}, []string{"libmariadb3"}, "mysqlclient compiles against the MySQL client library"},
-	{"pillow", []string{"libjpeg-dev", "zlib1g-dev"}, []string{"libjpeg62-turbo", "zlib1g"}, "Pillow needs libjpeg and zlib when it is built from source"},
-	{"lxml", []string{"libxml2-dev", "libxslt1-dev"}, []string{"libxml2", "libxslt1.1"}, "lxml links libxml2 and libxslt"},
-	{"gdal", []string{"libgdal-dev"}, []string{"gdal-bin"}, "the GDAL bindings compile against libgdal"},
-	{"pycairo", []string{"libcairo2-dev"}, []string{"libcairo2"}, "pycairo compiles against cairo"},
+	{dep: "psycopg2", build: []string{"libpq-dev"}, runtime: []string{"libpq5"}, why: "psycopg2 compiles against libpq (psycopg2-binary would not)"},
+	{dep: "psycopg", runtime: []string{"libpq5"}, why: "psycopg 3 without the [binary] extra loads the system libpq"},
+	{dep: "psycopg-c", build: []string{"libpq-dev"}, runtime: []string{"libpq5"}, why: "psycopg-c compiles against libpq"},
+	{dep: "mysqlclient", build: []string{"default-libmysqlclient-dev", "pkg-config"}, runtime: []string{"libmariadb3"}, why: "mysqlclient compiles against the MySQL client library"},
+	{dep: "pillow", build: []string{"libjpeg-dev", "zlib1g-dev"}, runtime: []string{"libjpeg62-turbo", "zlib1g"}, why: "Pillow needs libjpeg and zlib when it is built from source"},
+	{dep: "lxml", build: []string{"libxml2-dev", "libxslt1-dev"}, runtime: []string{"libxml2", "libxslt1.1"}, why: "lxml links libxml2 and libxslt"},
+	{dep: "xmlsec", build: []string{"libxmlsec1-dev", "libxml2-dev", "pkg-config"}, runtime: []string{"libxmlsec1-openssl"}, why: "xmlsec compiles against libxmlsec1 (OpenSSL backend)"},
+	{dep: "python3-saml", build: []string{"libxmlsec1-dev", "libxml2-dev", "pkg-config"}, runtime: []string{"libxmlsec1-openssl"}, why: "python3-saml's xmlsec compiles against libxmlsec1"},
+	{dep: "gdal", build: []string{"libgdal-dev"}, runtime: []string{"gdal-bin"}, why: "the GDAL bindings compile against libgdal"},
+	{dep: "pycairo", build: []string{"libcairo2-dev"}, runtime: []string{"libcairo2"}, why: "pycairo compiles against cairo"},
+	{dep: "cairosvg", runtime: []string{"libcairo2"}, why: "CairoSVG loads cairo at run time"},
+	{dep: "python-magic", runtime: []string{"libmagic1"}, why: "python-magic loads libmagic at run time"},
+	{dep: "pytesseract", runtime: []string{"tesseract-ocr"}, why: "pytesseract runs the tesseract program"},
+	{dep: "pdf2image", runtime: []string{"poppler-utils"}, why: "pdf2image runs poppler's pdftoppm"},
+	{dep: "pyzbar", runtime: []string{"libzbar0"}, why: "pyzbar loads libzbar at run time"},
+	{dep: "weasyprint", runtime: []string{"libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"}, why: "WeasyPrint loads Pango and HarfBuzz at run time"},
+	{dep: "django-weasyprint", runtime: []string{"libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"}, why: "WeasyPrint loads Pango and HarfBuzz at run time"},
+	{dep: "uwsgi", build: []string{"libpcre2-dev"}, runtime: []string{"libpcre2-8-0"}, why: "uWSGI is built from source (a C compiler; PCRE for its routing)"},
+	{dep: "python-ldap", build: []string{"libldap-dev", "libsasl2-dev"}, runtime: []string{"ldap-utils"}, why: "python-ldap compiles against OpenLDAP and Cyrus SASL"},
+	{dep: "pdfkit", missing: "pdfkit runs wkhtmltopdf, which Debian trixie (the python:*-slim base) no longer packages; install wkhtmltopdf's own .deb in the Dockerfile or move to WeasyPrint"},
+	{dep: "django-wkhtmltopdf", missing: "django-wkhtmltopdf runs wkhtmltopdf, which Debian trixie (the python:*-slim base) no longer packages; install wkhtmltopdf's own .deb in the Dockerfile or move to WeasyPrint"},
+	{dep: "imgkit", missing: "imgkit runs wkhtmltoimage, which Debian trixie (the python:*-slim base) no longer packages; install wkhtmltopdf's own .deb in the Dockerfile"},
 }
 
 // geoRuntime is what GeoDjango loads at run time (through ctypes): GDAL, GEOS and PROJ.
@@ -140,6 +160,10 @@ func findSystemPackages(p *Project) {
 			continue
 		}
 		sp := depSystemPackages[i]
+		if sp.missing != "" {
+			p.warn("system-package-missing", dep.Source, sp.missing)
+			continue
+		}
 		for _, b := range sp.build {
 			build[b] = true
 		}

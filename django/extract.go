@@ -21,6 +21,7 @@ func (r *reader) extract(s *settings, root string, isPkg bool) error {
 	r.email(s, apps)
 	r.secrets(s)
 	r.beat(s, apps)
+	r.tasks(s, apps)
 	pkgs := ancestors(r.info.SettingsModule, isPkg)
 	if err := r.celery(root, pkgs); err != nil {
 		return err

@@ -83,6 +83,8 @@ type Info struct {
 	// CeleryBeat is true when CELERY_BEAT_SCHEDULE is set or django_celery_beat is installed.
 	CeleryBeat       bool   `json:"celery_beat"`
 	CeleryBeatSource string `json:"celery_beat_source,omitempty"`
+	// Tasks are the other task queues, django-compressor's offline mode and the file storage.
+	Tasks Tasks `json:"tasks"`
 	// ChannelLayer is the CHANNEL_LAYERS default backend family: redis, inmemory.
 	ChannelLayer       string `json:"channel_layer,omitempty"`
 	ChannelLayerSource string `json:"channel_layer_source,omitempty"`

@@ -174,7 +174,11 @@ func TestDevEnvironment(t *testing.T) {
 			if web := prod.Services["web"]; web.Image != pl.Name+":latest" || web.Build.Target != "" || web.User != "" || len(web.Volumes) != len(pl.Compose.AppVolumes) {
 				t.Errorf("production web: image %q, target %q, user %q, volumes %v", web.Image, web.Build.Target, web.User, web.Volumes)
 			}
-			if len(dev.Services) != len(prod.Services) {
+			devOnly := 0
+			if a := pl.Image.Assets; a != nil && a.Watch != nil {
+				devOnly = 1 // the assets watcher
+			}
+			if len(dev.Services) != len(prod.Services)+devOnly {
 				t.Errorf("the override adds services: %d, production has %d", len(dev.Services), len(prod.Services))
 			}
 			for name, svc := range dev.Services {
@@ -182,7 +186,11 @@ func TestDevEnvironment(t *testing.T) {
 					t.Errorf("%s runs the production image in development", name)
 				}
 			}
-			for _, name := range []string{"web", "migrate", "worker", "beat"} {
+			names := []string{"web", "migrate"}
+			for _, w := range pl.Compose.Workers {
+				names = append(names, w.Name)
+			}
+			for _, name := range names {
 				svc, ok := dev.Services[name]
 				if !ok {
 					continue

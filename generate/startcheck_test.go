@@ -74,11 +74,8 @@ func TestImageFailsClosed(t *testing.T) {
 				t.Fatalf("CMD %q does not start with the check", rt.Command)
 			}
 			commands := [][]string{rt.Command, s.MigrateCommand}
-			if s.Worker {
-				commands = append(commands, s.WorkerCommand)
-			}
-			if s.Beat {
-				commands = append(commands, s.BeatCommand)
+			for _, w := range s.Workers {
+				commands = append(commands, w.Command)
 			}
 			for _, c := range commands {
 				if !slices.Equal(c[:4], check) {

@@ -49,6 +49,10 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	epoch = epoch.UTC().Truncate(time.Second)
 	rt := &o.Plan.Image.Runtime
+	if a := o.Plan.Image.Assets; a != nil {
+		// The Dockerfile's assets stage runs Node, which this build has no way to run.
+		return nil, fmt.Errorf("%s: the project's static assets are built with %s in the Dockerfile's Node stage, which containerize build cannot run; build the image with `docker build`", a.Source, a.Build)
+	}
 	if !o.IgnoreSystemPackages {
 		if err := systemPackages(&o.Plan.Image); err != nil {
 			return nil, err

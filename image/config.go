@@ -26,6 +26,10 @@ const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 // time; "$0" "$@" is the server command, passed as arguments so that nothing needs quoting.
 const collectstaticScript = `python manage.py collectstatic --noinput && exec "$0" "$@"`
 
+// compressScript also runs django-compressor's offline compression, as the Dockerfile does
+// after collectstatic when COMPRESS_OFFLINE is on.
+const compressScript = `python manage.py collectstatic --noinput && python manage.py compress --force && exec "$0" "$@"`
+
 // configure sets what the Dockerfile's runtime stage sets, on top of the base's config (whose environment,
 // labels, entrypoint and exposed ports are kept, as they are by a Dockerfile FROM).
 func configure(cf *v1.ConfigFile, b *base.Base, rt *plan.Runtime, source, revision string, epoch time.Time) (*v1.ConfigFile, error) {
@@ -53,7 +57,11 @@ func configure(cf *v1.ConfigFile, b *base.Base, rt *plan.Runtime, source, revisi
 		}
 		// After the start check: collectstatic imports the settings, which need the key.
 		check, server := rt.SplitStart()
-		c.Cmd = append(append(check, "sh", "-c", collectstaticScript), server...)
+		script := collectstaticScript
+		if rt.Compress {
+			script = compressScript
+		}
+		c.Cmd = append(append(check, "sh", "-c", script), server...)
 	}
 	hc := rt.Healthcheck
 	c.Healthcheck = &v1.HealthConfig{

@@ -119,6 +119,14 @@ func TestConfigure(t *testing.T) {
 	if !slices.Equal(got.Config.Cmd, want) {
 		t.Errorf("cmd %q, want %q", got.Config.Cmd, want)
 	}
+	// COMPRESS_OFFLINE: compress after collectstatic, as the Dockerfile does.
+	rt.Compress = true
+	if got, err = configure(cf, b, rt, "", "", DefaultEpoch); err != nil {
+		t.Fatal(err)
+	}
+	if script := got.Config.Cmd[6]; !strings.Contains(script, "collectstatic --noinput && python manage.py compress --force && exec") {
+		t.Errorf("compress: %q", got.Config.Cmd)
+	}
 }
 
 func TestEpochFromEnv(t *testing.T) {
@@ -236,5 +244,15 @@ func TestDepsKey(t *testing.T) {
 	}
 	if _, err := newDepsKey(v, target, []lockset.Pin{{Name: "x", Hashes: []string{"md5:abc"}}}, DefaultEpoch, nil); err == nil {
 		t.Errorf("md5 accepted")
+	}
+}
+
+// TestBuildRefusesNodeAssets: the Dockerfile's Node stage cannot run here; an image without
+// the project's built assets would serve pages whose scripts are missing.
+func TestBuildRefusesNodeAssets(t *testing.T) {
+	pl := &plan.Plan{Image: plan.Image{Assets: &plan.Assets{Source: "assets/package.json:7", Build: "npm run build"}}}
+	_, err := Build(t.Context(), Options{Plan: pl, Requirements: Pinned()})
+	if err == nil || !strings.Contains(err.Error(), "assets/package.json:7: the project's static assets are built with npm run build") {
+		t.Errorf("err = %v", err)
 	}
 }

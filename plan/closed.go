@@ -44,11 +44,8 @@ func failClosed(f *facts, pl *Plan) {
 	rt.RequiredEnv = f.secretKeyEnv
 	rt.Command = StartCheck(rt.RequiredEnv, rt.Command)
 	s.MigrateCommand = StartCheck(rt.RequiredEnv, s.MigrateCommand)
-	if len(s.WorkerCommand) > 0 {
-		s.WorkerCommand = StartCheck(rt.RequiredEnv, s.WorkerCommand)
-	}
-	if len(s.BeatCommand) > 0 {
-		s.BeatCommand = StartCheck(rt.RequiredEnv, s.BeatCommand)
+	for i := range s.Workers {
+		s.Workers[i].Command = StartCheck(rt.RequiredEnv, s.Workers[i].Command)
 	}
 }
 

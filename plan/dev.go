@@ -48,10 +48,6 @@ type Dev struct {
 	// Command is the web service's: a server that reloads on code changes, as Reload says.
 	Command []string `json:"command"`
 	Reload  string   `json:"reload"`
-	// Worker and Beat are the Celery services' commands, restarted on code changes; beat
-	// first removes the pidfile a stopped container leaves behind (its pid may be taken).
-	Worker []string `json:"worker"`
-	Beat   []string `json:"beat"`
 	// Watch are the files whose change rebuilds the dev image (develop.watch).
 	Watch []string `json:"watch"`
 	// Test runs the tests in the web container with the runner the project uses (TestRunner,
@@ -107,11 +103,22 @@ func dev(f *facts, pl *Plan) (Dev, []string, error) {
 	d.Volumes = []string{d.Mount + ":" + d.Target}
 	for _, v := range s.AppVolumes {
 		name, target, _ := strings.Cut(v, ":")
-		if name == "app-data" {
+		switch name {
+		case "app-data":
 			name = devDataVolume
-			d.VolumeNames = append(d.VolumeNames, name)
+		default:
+			name += "-dev"
 		}
+		d.VolumeNames = append(d.VolumeNames, name)
 		d.Volumes = append(d.Volumes, name+":"+target)
+		if strings.HasPrefix(target, d.Target+"/") {
+			// Under the source mount: the image's folder (made by runtime-base) seeds the
+			// new volume, so it must be writable by the developer's ids too.
+			d.WritableDirs = append(d.WritableDirs, target)
+		}
+	}
+	if a := pl.Image.Assets; a != nil && a.Watch != nil {
+		d.VolumeNames = append(d.VolumeNames, a.NodeModules)
 	}
 	for _, dir := range rt.OwnedDirs {
 		if dir != d.Target && !strings.HasPrefix(dir, d.Target+"/") {
@@ -159,15 +166,18 @@ func dev(f *facts, pl *Plan) (Dev, []string, error) {
 		return restartOnChange(d.Target, pl.Ignore.Virtualenvs, rt.SourceDir, cmd)
 	}
 	d.Command, d.Reload = devServer(f, rt, restarting)
-	if s.Worker {
-		d.Worker = restarting(s.WorkerCommand)
-	}
-	if s.Beat {
-		d.Beat = []string{"sh", "-c", "rm -f " + beatPidfile + " && exec " + shellJoin(restarting(s.BeatCommand))}
+	// Every worker restarts on code changes; beat first removes the pidfile a stopped
+	// container leaves behind (its pid may be taken).
+	for i := range pl.Compose.Workers {
+		w := &pl.Compose.Workers[i]
+		w.DevCommand = restarting(w.Command)
+		if slices.Contains(w.Command, beatPidfile) {
+			w.DevCommand = []string{"sh", "-c", "rm -f " + beatPidfile + " && exec " + shellJoin(w.DevCommand)}
+		}
 	}
 	if usesWatchdog && !declared("watchdog") {
 		d.Tools = append(d.Tools, "watchdog")
-		notes = append(notes, "the dev image adds watchdog (watchmedo restarts Celery on code changes), which the project does not declare; add it to the development dependencies to pin its version")
+		notes = append(notes, "the dev image adds watchdog (watchmedo restarts the workers on code changes), which the project does not declare; add it to the development dependencies to pin its version")
 	}
 
 	// pytest runs a Django project's tests only through pytest-django, or a configuration

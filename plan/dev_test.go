@@ -105,12 +105,16 @@ func TestDevServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	restart := "watchmedo auto-restart --directory /app --patterns *.py --recursive --ignore-patterns /app/.venv/* -- "
-	if got := strings.Join(pl.Dev.Worker, " "); got != restart+strings.Join(pl.Compose.WorkerCommand, " ") {
+	if len(pl.Compose.Workers) != 2 || pl.Compose.Workers[0].Name != "worker" || pl.Compose.Workers[1].Name != "beat" || pl.Compose.Workers[1].After != "worker" {
+		t.Fatalf("workers: %+v", pl.Compose.Workers)
+	}
+	worker, beat := pl.Compose.Workers[0], pl.Compose.Workers[1]
+	if got := strings.Join(worker.DevCommand, " "); got != restart+strings.Join(worker.Command, " ") {
 		t.Errorf("worker: %q", got)
 	}
-	if len(pl.Dev.Beat) != 3 || pl.Dev.Beat[0] != "sh" || !strings.HasPrefix(pl.Dev.Beat[2], "rm -f /tmp/celerybeat.pid && exec watchmedo auto-restart ") ||
-		!strings.Contains(pl.Dev.Beat[2], " -- celery --app shop beat ") || !slices.Contains(pl.Compose.BeatCommand, "/tmp/celerybeat.pid") {
-		t.Errorf("beat: %q (production %q)", pl.Dev.Beat, pl.Compose.BeatCommand)
+	if len(beat.DevCommand) != 3 || beat.DevCommand[0] != "sh" || !strings.HasPrefix(beat.DevCommand[2], "rm -f /tmp/celerybeat.pid && exec watchmedo auto-restart ") ||
+		!strings.Contains(beat.DevCommand[2], " -- celery --app shop beat ") || !slices.Contains(beat.Command, "/tmp/celerybeat.pid") {
+		t.Errorf("beat: %q (production %q)", beat.DevCommand, beat.Command)
 	}
 	if len(pl.Dev.Tools) != 0 {
 		t.Errorf("watchdog is declared, yet the dev image adds %q", pl.Dev.Tools)

@@ -86,6 +86,16 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 		return nil, err
 	}
 	pl.Notes = append(pl.Notes, notes...)
+	pl.Image.Assets, notes = assets(f, rt)
+	pl.Notes = append(pl.Notes, notes...)
+	if src := d.Tasks.CompressOffline; src != "" {
+		if rt.Collectstatic {
+			rt.Compress = true
+			pl.Notes = append(pl.Notes, fmt.Sprintf("COMPRESS_OFFLINE is on (%s): the image runs `manage.py compress` after collectstatic", src))
+		} else {
+			pl.Notes = append(pl.Notes, fmt.Sprintf("COMPRESS_OFFLINE is on (%s) but the image collects no static files, so it cannot compress them ahead: set STATIC_ROOT", src))
+		}
+	}
 	if pl.Dev, notes, err = dev(f, pl); err != nil {
 		return nil, err
 	}

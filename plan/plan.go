@@ -55,7 +55,9 @@ type Image struct {
 	RuntimePackages DebianPackages `json:"runtime_packages"`
 	// SystemEvidence are the dependencies behind the Debian packages, as detected.
 	SystemEvidence []detect.Finding `json:"system_evidence"`
-	Runtime        Runtime          `json:"runtime"`
+	// Assets is the Node stage that builds the project's static assets; nil for none.
+	Assets  *Assets `json:"assets"`
+	Runtime Runtime `json:"runtime"`
 }
 
 // DebianPackages are Debian packages one stage installs, and whom they are for.
@@ -119,6 +121,9 @@ type Runtime struct {
 	// set for that one command (the settings may insist on a key at import time).
 	Collectstatic    bool   `json:"collectstatic"`
 	CollectstaticEnv string `json:"collectstatic_env"`
+	// Compress runs django-compressor's offline compression after collectstatic
+	// (COMPRESS_OFFLINE = True: the templates' {% compress %} blocks are built ahead).
+	Compress bool `json:"compress"`
 	// Healthcheck is the HEALTHCHECK.
 	Healthcheck Healthcheck `json:"healthcheck"`
 }
@@ -161,16 +166,20 @@ type Compose struct {
 	AppVolumes []string `json:"app_volumes"`
 	// DependsOn are the services the application waits for (healthy).
 	DependsOn []string `json:"depends_on"`
-	// Worker and Beat run Celery with CeleryApp; BeatScheduler is beat's --scheduler.
-	Worker        bool   `json:"worker"`
-	Beat          bool   `json:"beat"`
+	// CeleryApp is what Celery's worker and beat take as --app; BeatScheduler is beat's
+	// --scheduler.
 	CeleryApp     string `json:"celery_app"`
 	BeatScheduler string `json:"beat_scheduler"`
-	// WorkerCommand and BeatCommand run them; MigrateCommand runs the migrate service. Each
-	// starts with the image's start check, as the runtime's Command does.
+	// MigrateCommand runs the migrate service; it starts with the image's start check, as
+	// the runtime's Command and every worker's do.
 	MigrateCommand []string `json:"migrate_command"`
-	WorkerCommand  []string `json:"worker_command"`
-	BeatCommand    []string `json:"beat_command"`
+	// Workers are the services beside web that run the application image: Celery's worker
+	// and beat, other task queues' workers, the project's own long-running commands.
+	Workers []Worker `json:"workers"`
+	// Media is the named volume MEDIA_ROOT is kept in, mounted into web and every worker
+	// at MediaDir; "" when uploads are stored elsewhere or MEDIA_ROOT cannot be read.
+	Media    string `json:"media"`
+	MediaDir string `json:"media_dir,omitempty"`
 	// The data services and their images.
 	Postgres      bool   `json:"postgres"`
 	PostgresImage string `json:"postgres_image"`

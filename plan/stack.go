@@ -15,13 +15,13 @@ import (
 func stack(f *facts, rt *Runtime) (Compose, []string, error) {
 	p, d, c := f.p, f.d, f.c
 	s := Compose{Postgres: c.Has(detect.ServicePostgres), MySQL: c.Has(detect.ServiceMySQL), Redis: c.Has(detect.ServiceRedis),
-		Mail: c.Has(detect.ServiceMail), Worker: c.Has(detect.ServiceCeleryWorker), Beat: c.Has(detect.ServiceCeleryBeat),
-		PostgresImage: "postgres:17"}
+		Mail: c.Has(detect.ServiceMail), PostgresImage: "postgres:17", Workers: []Worker{}}
+	celeryWorker, celeryBeat := c.Has(detect.ServiceCeleryWorker), c.Has(detect.ServiceCeleryBeat)
 	var notes []string
-	if s.Worker && !p.Has("celery") {
+	if celeryWorker && !p.Has("celery") {
 		return s, nil, fmt.Errorf("celery-worker was chosen but %s does not depend on celery; add celery to the dependencies or drop celery-worker from the services", strings.Join(p.DependencyFiles, ", "))
 	}
-	if s.Worker {
+	if celeryWorker || celeryBeat {
 		s.CeleryApp = d.CeleryApp
 		if s.CeleryApp == "" {
 			s.CeleryApp, _, _ = strings.Cut(d.SettingsModule, ".")
@@ -30,15 +30,9 @@ func stack(f *facts, rt *Runtime) (Compose, []string, error) {
 		if p.Has("django-celery-beat") {
 			s.BeatScheduler = "django_celery_beat.schedulers:DatabaseScheduler"
 		}
-		s.WorkerCommand = []string{"celery", "--app", s.CeleryApp, "worker", "--loglevel", "INFO"}
 	}
-	if s.Beat {
-		// Beat's pidfile and schedule stay in /tmp: never in a mounted source folder.
-		s.BeatCommand = []string{"celery", "--app", s.CeleryApp, "beat", "--loglevel", "INFO", "--pidfile", beatPidfile, "--schedule", "/tmp/celerybeat-schedule"}
-		if s.BeatScheduler != "" {
-			s.BeatCommand = append(s.BeatCommand, "--scheduler", s.BeatScheduler)
-		}
-	}
+	notes = append(notes, workers(f, &s, celeryWorker, celeryBeat)...)
+	notes = append(notes, media(f, &s, rt)...)
 	if d.Database == "postgis" {
 		s.PostgresImage = "postgis/postgis:17-3.5"
 	}
@@ -88,7 +82,7 @@ func stack(f *facts, rt *Runtime) (Compose, []string, error) {
 	}
 	if s.Redis {
 		add("REDIS_URL", `"redis://redis:6379/1"`)
-		if s.Worker || p.Has("celery") {
+		if celeryWorker || p.Has("celery") {
 			add(cmp.Or(d.CeleryBrokerEnv, "CELERY_BROKER_URL"), `"redis://redis:6379/0"`)
 			if d.CeleryResultBackend == "redis" {
 				add(cmp.Or(d.CeleryResultBackendEnv, "CELERY_RESULT_BACKEND"), `"redis://redis:6379/0"`)

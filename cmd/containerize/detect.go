@@ -169,6 +169,16 @@ func printProject(w io.Writer, p *detect.Project, external []venv.Venv) {
 		}
 		row(k, fmt.Sprintf("%s (%s: %s)", s.Name, s.Source, s.Detail))
 	}
+	for i, pr := range p.Processes {
+		k := ""
+		if i == 0 {
+			k = "Processes"
+		}
+		row(k, fmt.Sprintf("%s %s: %s (%s)", pr.Kind, pr.Name, strings.Join(pr.Command, " "), pr.Source))
+	}
+	if fe := p.Frontend; fe != nil {
+		row("Frontend", fmt.Sprintf("%s build in %s (%s), %s, output %s", fe.Tool, fe.Dir, fe.BuildSource, fe.Manager, or(fe.Output, "unknown")))
+	}
 	row("Debian packages", fmt.Sprintf("build: %s; runtime: %s",
 		or(strings.Join(p.SystemPackages.Build, " "), "none"), or(strings.Join(p.SystemPackages.Runtime, " "), "none")))
 	row("Virtualenvs", or(strings.Join(p.Virtualenvs, ", "), "none in the project"))
