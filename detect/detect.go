@@ -48,6 +48,7 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 	}
 	p.HasGitignore = t.files[".gitignore"]
 	p.HasDotEnv = t.files[".env"]
+	p.DotEnvTracked = gitTracks(fsys, ".env")
 
 	if len(t.managePys) > 0 {
 		mp := t.managePys[0]

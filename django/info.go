@@ -118,6 +118,11 @@ type Info struct {
 	// AllowedHostsSeparator is " " when the variable is split on whitespace; "" means commas.
 	AllowedHostsSeparator string `json:"allowed_hosts_separator,omitempty"`
 
+	// EnvReads are the environment variables the settings read, in the order read.
+	EnvReads []EnvRead `json:"env_reads"`
+	// MissingModules are project modules the settings import that are not in the tree.
+	MissingModules []MissingModule `json:"missing_modules,omitempty"`
+
 	// Notes are things a person should know (a settings module that could not be found, a
 	// value that could not be read statically), each with its evidence.
 	Notes []Note `json:"notes"`

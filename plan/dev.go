@@ -138,6 +138,7 @@ func dev(f *facts, pl *Plan) (Dev, []string, error) {
 	default:
 		notes = append(notes, fmt.Sprintf("DEBUG is not read from the environment (%s): the development environment runs with the settings' own DEBUG; accept the settings block to switch it on there", orUnknown(f.d.DebugSource)))
 	}
+	d.Environment = append(d.Environment, devRedirectsOff(f)...)
 
 	usesWatchdog := false
 	restarting := func(cmd []string) []string {
