@@ -25,7 +25,8 @@ func ReadEnv(v Value) (r EnvRead, ok bool) {
 	switch v.Kind {
 	case Subscript:
 		if v.Left != nil && v.Left.Kind == Name && isEnviron(v.Left.Str) && v.Right != nil {
-			return EnvRead{Name: literal(*v.Right), Required: true}, true
+			name := literal(*v.Right)
+			return EnvRead{Name: name, Required: true}, name != ""
 		}
 		return r, false
 	case CallExpr:
@@ -42,7 +43,7 @@ func ReadEnv(v Value) (r EnvRead, ok bool) {
 		r.HasDefault = true // None when not given
 	case f == "env" || f == "env.get_value":
 		r.HasDefault = hasKwarg(v, "default")
-		r.Cast = castName(kwargOrArg(v, 1, "cast"))
+		r.Cast = CastName(kwargOrArg(v, 1, "cast"))
 	case strings.HasPrefix(f, "env.") && strings.Count(f, ".") == 1:
 		r.HasDefault = len(v.Args) > 1 || hasKwarg(v, "default")
 		switch method {
@@ -63,7 +64,7 @@ func ReadEnv(v Value) (r EnvRead, ok bool) {
 			break
 		}
 		r.HasDefault = len(v.Args) > 1 || hasKwarg(v, "default")
-		r.Cast = castName(kwarg(v, "cast"))
+		r.Cast = CastName(kwarg(v, "cast"))
 	case f == "dj_database_url.config" || f == "db_url.config" || f == "django_cache_url.config":
 		r.HasDefault, r.Cast = true, "url" // an empty config when unset
 	default:
@@ -83,9 +84,9 @@ func kwargOrArg(v Value, i int, name string) Value {
 	return Value{}
 }
 
-// castName is the kind of value a cast= argument makes: bool, int, float, list (decouple's
+// CastName is the kind of value a cast= argument makes: bool, int, float, list (decouple's
 // Csv()), "" otherwise.
-func castName(c Value) string {
+func CastName(c Value) string {
 	switch {
 	case c.Kind == Name && (c.Str == "bool" || c.Str == "int" || c.Str == "float" || c.Str == "list" || c.Str == "tuple"):
 		if c.Str == "tuple" {
