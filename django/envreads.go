@@ -325,3 +325,38 @@ func environScheme(evs []event) map[string]schemeEntry {
 	}
 	return out
 }
+
+// Production switches that change how a request is answered, read so that the health
+// check asks in a way the settings accept.
+func (r *reader) production(s *settings) {
+	if _, b := s.get("ALLOWED_HOSTS"); b != nil && b.isList && len(b.unknown) == 0 && !b.readsEnv && !s.readsEnv(b.val) {
+		for _, it := range b.list {
+			r.info.AllowedHosts = append(r.info.AllowedHosts, it.s)
+		}
+		if r.info.AllowedHosts == nil {
+			r.info.AllowedHosts = []string{}
+		}
+	}
+	if _, b := s.get("SECURE_PROXY_SSL_HEADER"); b != nil {
+		if v := s.resolve(b.val); (v.Kind == pyscan.Tuple || v.Kind == pyscan.List) && len(v.Items) == 2 &&
+			v.Items[0].Kind == pyscan.String && v.Items[1].Kind == pyscan.String && strings.HasPrefix(v.Items[0].Str, "HTTP_") {
+			r.info.ProxySSLHeader = []string{v.Items[0].Str, v.Items[1].Str}
+		}
+	}
+	if _, b := s.get("SECURE_SSL_REDIRECT"); b != nil {
+		v := s.resolve(b.val)
+		on := v.Kind == pyscan.Bool && v.Str == "True"
+		if name, def, ok := pyscan.EnvDefault(v); ok {
+			switch strings.ToLower(def) {
+			case "true", "1", "yes", "on":
+				on = true
+			}
+			if name != "" && on {
+				r.info.SSLRedirectEnv = name
+			}
+		}
+		if on {
+			r.info.SSLRedirectSource = b.at.String()
+		}
+	}
+}

@@ -120,6 +120,16 @@ type Info struct {
 
 	// EnvReads are the environment variables the settings read, in the order read.
 	EnvReads []EnvRead `json:"env_reads"`
+	// AllowedHosts are ALLOWED_HOSTS' entries when they are written as literals (nil when the
+	// setting is unset, read from the environment or not readable).
+	AllowedHosts []string `json:"allowed_hosts,omitempty"`
+	// ProxySSLHeader is SECURE_PROXY_SSL_HEADER as written: the META name and the value
+	// that marks a request as https (["HTTP_X_FORWARDED_PROTO", "https"]).
+	ProxySSLHeader []string `json:"proxy_ssl_header,omitempty"`
+	// SSLRedirectSource is where SECURE_SSL_REDIRECT turns on (literally, or by default
+	// when read from the environment); SSLRedirectEnv the variable that can turn it off.
+	SSLRedirectSource string `json:"ssl_redirect_source,omitempty"`
+	SSLRedirectEnv    string `json:"ssl_redirect_env,omitempty"`
 	// MissingModules are project modules the settings import that are not in the tree.
 	MissingModules []MissingModule `json:"missing_modules,omitempty"`
 

@@ -187,6 +187,7 @@ func (r *reader) readSettings() error {
 		return err
 	}
 	r.envReads(evs)
+	r.production(s)
 	return nil
 }
 

@@ -139,6 +139,9 @@ func dev(f *facts, pl *Plan) (Dev, []string, error) {
 		notes = append(notes, fmt.Sprintf("DEBUG is not read from the environment (%s): the development environment runs with the settings' own DEBUG; accept the settings block to switch it on there", orUnknown(f.d.DebugSource)))
 	}
 	d.Environment = append(d.Environment, devRedirectsOff(f)...)
+	if n := redirectNote(f); n != "" {
+		notes = append(notes, n)
+	}
 
 	usesWatchdog := false
 	restarting := func(cmd []string) []string {

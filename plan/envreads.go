@@ -145,3 +145,15 @@ func devRedirectsOff(f *facts) []EnvVar {
 	}
 	return out
 }
+
+// redirectNote says what SECURE_SSL_REDIRECT does to http://localhost, "" when it is off.
+func redirectNote(f *facts) string {
+	d := f.d
+	switch {
+	case d.SSLRedirectSource == "":
+		return ""
+	case d.SSLRedirectEnv != "" && envName(d.SSLRedirectEnv):
+		return fmt.Sprintf("SECURE_SSL_REDIRECT is on (%s): the development stack sets %s=0 so http://localhost:%d answers; the production stack redirects it to https, so put a TLS proxy in front (one that sets the header SECURE_PROXY_SSL_HEADER names), or set %s=0 in .env to try it over http", d.SSLRedirectSource, d.SSLRedirectEnv, f.c.Port, d.SSLRedirectEnv)
+	}
+	return fmt.Sprintf("SECURE_SSL_REDIRECT is on (%s) and not read from the environment: http://localhost:%d redirects to https, in the development stack too; read it from the environment (SECURE_SSL_REDIRECT = os.environ.get(\"DJANGO_SECURE_SSL_REDIRECT\", \"1\") == \"1\") to turn it off there", d.SSLRedirectSource, f.c.Port)
+}
