@@ -2,13 +2,13 @@ package detect_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
 	"testing/fstest"
 
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/internal/samples"
 )
 
 func TestRedisNobodyReads(t *testing.T) {
@@ -50,21 +50,10 @@ SESSION_REDIS = os.environ.get("APPNAME_REDIS", "redis://localhost:6379/2")`, "d
 
 // TestDotEnvTracked reads .git/index as git writes it, in index versions 2 and 4.
 func TestDotEnvTracked(t *testing.T) {
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("no git")
-	}
 	for _, version := range []string{"2", "3", "4"} {
 		t.Run("v"+version, func(t *testing.T) {
 			dir := t.TempDir()
-			run := func(args ...string) {
-				cmd := exec.Command(git, args...)
-				cmd.Dir = dir
-				cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_SYSTEM=/dev/null")
-				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Fatalf("git %v: %v\n%s", args, err, out)
-				}
-			}
+			run := func(args ...string) { samples.Git(t, dir, args...) }
 			for _, f := range []string{"a/deep/.env", "manage.py", ".envrc", "zz.txt"} {
 				if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
 					t.Fatal(err)

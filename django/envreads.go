@@ -216,7 +216,7 @@ func (r *reader) envService(er EnvRead, users func(string) []string) string {
 		er.Setting == "CHANNEL_LAYERS" && d.ChannelLayer == "redis",
 		strings.Contains(strings.ToUpper(er.Name), "REDIS") && (er.Kind == "url" || er.Kind == "string"):
 		return "redis"
-	case er.Setting == "EMAIL_HOST" || er.Setting == "EMAIL_URL" && er.Kind == "url":
+	case er.Setting == "EMAIL_HOST" || er.Setting == "EMAIL_PORT" || er.Setting == "EMAIL_URL" && er.Kind == "url":
 		return "mail"
 	}
 	return ""

@@ -38,9 +38,12 @@ func serviceEnv(f *facts, s Compose, add func(k, val string)) {
 				add(e.Name, `"redis://redis:6379/1"`)
 			}
 		case e.Service == "mail" && s.Mail:
-			if e.Kind == "url" {
+			switch {
+			case e.Kind == "url":
 				add(e.Name, `"smtp://mail:1025"`)
-			} else {
+			case e.Setting == "EMAIL_PORT":
+				add(e.Name, `"1025"`)
+			default:
 				add(e.Name, "mail")
 			}
 		}
