@@ -208,7 +208,11 @@ func (r *reader) envService(er EnvRead, users func(string) []string) string {
 	scheme := urlScheme(er.Default)
 	switch {
 	case er.Setting == "DATABASES":
-		return "database"
+		switch er.Key {
+		case "", "HOST", "PORT", "NAME", "USER", "PASSWORD":
+			return "database"
+		}
+		return "" // CONN_MAX_AGE, OPTIONS: the database's, not its address
 	case cacheSchemeFamily(scheme) == "redis" && scheme != "unix",
 		er.Setting == "CACHES" && d.Cache == "redis",
 		strings.Contains(er.Setting, "BROKER") && d.CeleryBroker == "redis",

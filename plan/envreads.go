@@ -66,8 +66,12 @@ func settingsGroup(f *facts, set func(string) bool) (EnvGroup, bool) {
 		if !e.Required {
 			what = "optional"
 		}
+		setting := e.Setting
+		if setting == "" {
+			setting = "read" // by a call such as sentry_sdk.init(dsn=…)
+		}
 		g.Vars = append(g.Vars, EnvEntry{Key: e.Name, Example: requiredExample(e),
-			Comment: fmt.Sprintf("%s (%s, %s), %s", e.Setting, e.Kind, e.Source, what), Optional: !e.Required})
+			Comment: fmt.Sprintf("%s (%s, %s), %s", setting, e.Kind, e.Source, what), Optional: !e.Required})
 	}
 	return g, len(g.Vars) > 0
 }
