@@ -54,7 +54,7 @@ func serviceEnv(f *facts, s Compose, add func(k, val string)) {
 // the other groups set: required ones as empty placeholders to fill in, the others written
 // commented out. set says which names are already given a value.
 func settingsGroup(f *facts, set func(string) bool) (EnvGroup, bool) {
-	g := EnvGroup{Title: "Read by the settings; containerize cannot know these values: fill them in"}
+	g := EnvGroup{Title: settingsGroupTitle}
 	for _, e := range f.d.EnvReads {
 		if !envName(e.Name) || set(e.Name) || e.HasDefault && !e.Required && e.Default != "" {
 			continue
@@ -163,4 +163,26 @@ func redirectNote(f *facts) string {
 		return fmt.Sprintf("SECURE_SSL_REDIRECT is on (%s): the development stack sets %s=0 so http://localhost:%d answers; the production stack redirects it to https, so put a TLS proxy in front (one that sets the header SECURE_PROXY_SSL_HEADER names), or set %s=0 in .env to try it over http", d.SSLRedirectSource, d.SSLRedirectEnv, f.c.Port, d.SSLRedirectEnv)
 	}
 	return fmt.Sprintf("SECURE_SSL_REDIRECT is on (%s) and not read from the environment: http://localhost:%d redirects to https, in the development stack too; read it from the environment (SECURE_SSL_REDIRECT = os.environ.get(\"DJANGO_SECURE_SSL_REDIRECT\", \"1\") == \"1\") to turn it off there", d.SSLRedirectSource, f.c.Port)
+}
+
+// settingsGroupTitle names the .env group settingsGroup writes.
+const settingsGroupTitle = "Read by the settings; containerize cannot know these values: fill them in"
+
+// placeholderNote names the required variables .env holds only an empty placeholder for.
+func placeholderNote(groups []EnvGroup) []string {
+	var names []string
+	for _, g := range groups {
+		if g.Title != settingsGroupTitle {
+			continue
+		}
+		for _, e := range g.Vars {
+			if !e.Optional && e.Example == "" {
+				names = append(names, e.Key)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("the settings require %s, with no default, and only you know the value: .env sets it empty, with a comment naming the setting and where it is read; fill it in", strings.Join(names, ", "))}
 }

@@ -81,6 +81,7 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 	notes = packages(f, &pl.Image, pl.Compose)
 	pl.Notes = append(pl.Notes, notes...)
 	pl.Env = envGroups(f, pl.Name, pl.Compose)
+	pl.Notes = append(pl.Notes, placeholderNote(pl.Env)...)
 	pl.Patch, notes = settings(f, rt, pl.Compose)
 	pl.Notes = append(pl.Notes, notes...)
 	if pl.Dev, notes, err = dev(f, pl); err != nil {
