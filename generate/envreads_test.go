@@ -73,6 +73,20 @@ func TestSettingsEnvironment(t *testing.T) {
 					t.Errorf(".env does not set %s, which DEBUG is read from (%s)", d.DebugEnv, d.DebugSource)
 				}
 			}
+			// http://localhost answers in development: no redirect to https there.
+			if d.SSLRedirectEnv != "" {
+				var override struct {
+					Services map[string]struct {
+						Environment map[string]string `yaml:"environment"`
+					} `yaml:"services"`
+				}
+				if err := yaml.Unmarshal(fileData(t, out, "docker-compose.override.yml"), &override); err != nil {
+					t.Fatal(err)
+				}
+				if got := override.Services["web"].Environment[d.SSLRedirectEnv]; got != "0" {
+					t.Errorf("the development web sets %s=%q, want 0: SECURE_SSL_REDIRECT is on (%s)", d.SSLRedirectEnv, got, d.SSLRedirectSource)
+				}
+			}
 			if hasService(compose.Services, "redis") {
 				read := d.Cache == "redis" || d.CeleryBroker == "redis" || d.ChannelLayer == "redis" ||
 					pl.Patch != nil && (pl.Patch.Cache || pl.Patch.ChannelLayer || pl.Patch.Celery) || len(pl.Compose.WorkerCommand) > 0

@@ -38,8 +38,11 @@ type Dev struct {
 	Volumes []string `json:"volumes"`
 	// VolumeNames are the named volumes the dev services use that production does not.
 	VolumeNames []string `json:"volume_names"`
-	// Environment is what the dev services set beyond production's: DEBUG on.
-	Environment []EnvVar `json:"environment"`
+	// Environment is what the dev services set beyond production's: DEBUG on, and the
+	// https redirect and secure-only cookies off where the settings read them (RedirectsOff
+	// counts those, the last of Environment).
+	Environment  []EnvVar `json:"environment"`
+	RedirectsOff int      `json:"redirects_off,omitempty"`
 	// Command is the web service's: a server that reloads on code changes, as Reload says.
 	Command []string `json:"command"`
 	Reload  string   `json:"reload"`
@@ -138,7 +141,8 @@ func dev(f *facts, pl *Plan) (Dev, []string, error) {
 	default:
 		notes = append(notes, fmt.Sprintf("DEBUG is not read from the environment (%s): the development environment runs with the settings' own DEBUG; accept the settings block to switch it on there", orUnknown(f.d.DebugSource)))
 	}
-	d.Environment = append(d.Environment, devRedirectsOff(f)...)
+	off := devRedirectsOff(f)
+	d.Environment, d.RedirectsOff = append(d.Environment, off...), len(off)
 	if n := redirectNote(f); n != "" {
 		notes = append(notes, n)
 	}
