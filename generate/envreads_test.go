@@ -34,15 +34,8 @@ func TestSettingsEnvironment(t *testing.T) {
 			for _, e := range ParseEnv(out.Env) {
 				envFile[e.Key] = e.Value
 			}
-			var compose struct {
-				Services map[string]struct {
-					Environment map[string]string `yaml:"environment"`
-				} `yaml:"services"`
-			}
-			if err := yaml.Unmarshal(fileData(t, out, "docker-compose.yml"), &compose); err != nil {
-				t.Fatal(err)
-			}
-			web := compose.Services["web"].Environment
+			services := composeEnv(t, fileData(t, out, "docker-compose.yml"))
+			web := services["web"]
 			value := func(name string) (string, bool) {
 				if v, ok := web[name]; ok {
 					return v, true
@@ -58,11 +51,11 @@ func TestSettingsEnvironment(t *testing.T) {
 			for _, e := range d.EnvReads {
 				val, ok := web[e.Name]
 				switch {
-				case e.Service == "redis" && hasService(compose.Services, "redis"):
+				case e.Service == "redis" && hasService(services, "redis"):
 					if !ok || !strings.Contains(val, "redis") && val != "6379" {
 						t.Errorf("%s feeds %s (%s) but compose gives it %q, not the redis service", e.Name, e.Setting, e.Source, val)
 					}
-				case e.Service == "database" && e.Key == "HOST" && hasService(compose.Services, "db"):
+				case e.Service == "database" && e.Key == "HOST" && hasService(services, "db"):
 					if val != "db" {
 						t.Errorf("%s is DATABASES HOST (%s) but compose gives it %q, not db", e.Name, e.Source, val)
 					}
@@ -75,19 +68,12 @@ func TestSettingsEnvironment(t *testing.T) {
 			}
 			// http://localhost answers in development: no redirect to https there.
 			if d.SSLRedirectEnv != "" {
-				var override struct {
-					Services map[string]struct {
-						Environment map[string]string `yaml:"environment"`
-					} `yaml:"services"`
-				}
-				if err := yaml.Unmarshal(fileData(t, out, "docker-compose.override.yml"), &override); err != nil {
-					t.Fatal(err)
-				}
-				if got := override.Services["web"].Environment[d.SSLRedirectEnv]; got != "0" {
+				dev := composeEnv(t, fileData(t, out, "docker-compose.override.yml"))
+				if got := dev["web"][d.SSLRedirectEnv]; got != "0" {
 					t.Errorf("the development web sets %s=%q, want 0: SECURE_SSL_REDIRECT is on (%s)", d.SSLRedirectEnv, got, d.SSLRedirectSource)
 				}
 			}
-			if hasService(compose.Services, "redis") {
+			if hasService(services, "redis") {
 				read := d.Cache == "redis" || d.CeleryBroker == "redis" || d.ChannelLayer == "redis" ||
 					pl.Patch != nil && (pl.Patch.Cache || pl.Patch.ChannelLayer || pl.Patch.Celery) || len(pl.Compose.WorkerCommand) > 0
 				for _, e := range d.EnvReads {
@@ -121,6 +107,24 @@ func TestSettingsEnvironment(t *testing.T) {
 			}
 		})
 	}
+}
+
+// composeEnv is each service's environment in a compose file (anchors merged).
+func composeEnv(t *testing.T, data []byte) map[string]map[string]string {
+	t.Helper()
+	var doc struct {
+		Services map[string]struct {
+			Environment map[string]string `yaml:"environment"`
+		} `yaml:"services"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]string{}
+	for name, s := range doc.Services {
+		out[name] = s.Environment
+	}
+	return out
 }
 
 func hasService[T any](services map[string]T, name string) bool {
