@@ -108,11 +108,11 @@ func (r *reader) envReads(evs []event) {
 			er.Kind = envKind(er, rd.Cast)
 			if i, ok := seen[er.Name]; ok {
 				r.info.EnvReads[i].Required = r.info.EnvReads[i].Required || er.Required
-				return false
+				return true
 			}
 			seen[er.Name] = len(r.info.EnvReads)
 			r.info.EnvReads = append(r.info.EnvReads, er)
-			return false
+			return true // a default may read another: get("REDIS_TLS_URL", get("REDIS_URL"))
 		})
 	}
 	for i := range r.info.EnvReads {

@@ -95,3 +95,19 @@ func hasNote(info *Info, s string) bool {
 	}
 	return false
 }
+
+func TestEnvReadsNested(t *testing.T) {
+	info, err := Read(project(`import os
+REDIS_URL = os.environ.get("REDIS_TLS_URL", os.environ.get("REDIS_URL"))
+`), "manage.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range info.EnvReads {
+		names = append(names, e.Name+":"+e.Service)
+	}
+	if got := fmt.Sprint(names); got != "[REDIS_TLS_URL:redis REDIS_URL:redis]" {
+		t.Errorf("reads = %s", got)
+	}
+}
