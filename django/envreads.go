@@ -35,33 +35,23 @@ type EnvRead struct {
 // read, in the order of the statements, once per variable (the first read wins; a later
 // module-level read without a default makes it required).
 func (r *reader) envReads(evs []event) {
-	type assigned struct {
-		target string
-		val    pyscan.Value
-	}
-	var all []assigned
+	// usedBy maps a helper name (REDIS_URL) to the first known setting whose value mentions
+	// it (CACHES), in one pass over the statements.
+	usedBy := map[string]string{}
 	for _, e := range evs {
-		if e.a != nil {
-			name, _, _ := e.a.TargetValue.Path()
-			all = append(all, assigned{name, e.a.Value})
+		if e.a == nil {
+			continue
 		}
-	}
-	// users maps a helper name to the settings whose values mention it.
-	users := func(name string) []string {
-		var out []string
-		for _, a := range all {
-			if a.target == name || a.target == "" {
-				continue
+		target, _, _ := e.a.TargetValue.Path()
+		if !knownSetting(target) {
+			continue
+		}
+		e.a.Value.Walk(func(v pyscan.Value) bool {
+			if v.Kind == pyscan.Name && v.Str != target && usedBy[v.Str] == "" {
+				usedBy[v.Str] = target
 			}
-			a.val.Walk(func(v pyscan.Value) bool {
-				if v.Kind == pyscan.Name && v.Str == name {
-					out = append(out, a.target)
-					return false
-				}
-				return true
-			})
-		}
-		return out
+			return true
+		})
 	}
 	r.info.EnvReads = []EnvRead{}
 	scheme := environScheme(evs)
@@ -92,11 +82,8 @@ func (r *reader) envReads(evs []event) {
 			}
 			if target != "" && !knownSetting(target) {
 				// A helper variable: the setting that uses it says what it is for.
-				for _, u := range users(target) {
-					if knownSetting(u) {
-						er.Setting = u
-						break
-					}
+				if u := usedBy[target]; u != "" {
+					er.Setting = u
 				}
 			}
 			if sc, ok := scheme[er.Name]; ok && strings.HasPrefix(v.Func, "env") && !rd.HasDefault {
@@ -116,7 +103,7 @@ func (r *reader) envReads(evs []event) {
 		})
 	}
 	for i := range r.info.EnvReads {
-		r.info.EnvReads[i].Service = r.envService(r.info.EnvReads[i], users)
+		r.info.EnvReads[i].Service = r.envService(r.info.EnvReads[i])
 	}
 }
 
@@ -203,7 +190,7 @@ func envKind(er EnvRead, cast string) string {
 // envService is the compose service a variable points at: the database for DATABASES,
 // redis for a cache, broker, result backend or channel layer that is redis (or a redis
 // default, or a redis-named variable), mail for EMAIL_HOST / EMAIL_URL.
-func (r *reader) envService(er EnvRead, users func(string) []string) string {
+func (r *reader) envService(er EnvRead) string {
 	d := r.info
 	scheme := urlScheme(er.Default)
 	switch {
