@@ -48,7 +48,8 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 	}
 	p.HasGitignore = t.files[".gitignore"]
 	p.HasDotEnv = t.files[".env"]
-	p.DotEnvTracked = gitTracks(fsys, ".env")
+	index, hasIndex := gitIndex(fsys)
+	p.DotEnvTracked = index[".env"]
 
 	if len(t.managePys) > 0 {
 		mp := t.managePys[0]
@@ -83,6 +84,9 @@ func Detect(fsys fs.FS, root string) (*Project, error) {
 	findServices(p)
 	findSystemPackages(p)
 	djangoWarnings(p)
+	if hasIndex {
+		untrackedSettings(p, index)
+	}
 	return p, nil
 }
 

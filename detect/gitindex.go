@@ -11,25 +11,27 @@ import (
 // under this.
 const maxIndexSize = 64 << 20
 
-// gitTracks reports whether git tracks name (a slash path from the root), read from
-// .git/index, the staging area `git ls-files` lists. It is false when the tree has no
-// readable index (no repository, .git a file pointing elsewhere as in a worktree, a
-// split index, an index version it does not know): detection cannot run git.
-func gitTracks(fsys fs.FS, name string) bool {
+// gitIndex is the set of paths git tracks (slash paths from the root), read from
+// .git/index, the staging area `git ls-files` lists. ok is false when the tree has no
+// readable index (no repository, .git a file pointing elsewhere as in a worktree, an index
+// version it does not know): detection cannot run git.
+func gitIndex(fsys fs.FS) (tracked map[string]bool, ok bool) {
 	fi, err := fs.Stat(fsys, ".git/index")
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxIndexSize {
-		return false
+		return nil, false
 	}
 	b, err := fs.ReadFile(fsys, ".git/index")
 	if err != nil {
-		return false
+		return nil, false
 	}
-	found := false
-	_ = indexPaths(b, func(p []byte) bool {
-		found = string(p) == name
-		return !found
-	})
-	return found
+	tracked = map[string]bool{}
+	if indexPaths(b, func(p []byte) bool {
+		tracked[string(p)] = true
+		return true
+	}) != nil {
+		return nil, false
+	}
+	return tracked, true
 }
 
 var errIndex = errors.New("unreadable git index")

@@ -1,6 +1,9 @@
 package detect
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // redisQueues are task queues and layers that reach redis through settings of their own.
 var redisQueues = []string{"celery", "rq", "django-rq", "huey", "django-huey", "dramatiq", "django-q", "django-q2", "channels-redis"}
@@ -35,4 +38,21 @@ func redisUnread(p *Project) string {
 		}
 	}
 	return "no setting reads a redis address (CACHES, the Celery broker, CHANNEL_LAYERS, or a variable such as REDIS_URL) and no task queue uses it, so no redis service is started; add redis to the services if the code connects to it itself"
+}
+
+// untrackedSettings warns about settings files git does not track (a local_settings.py
+// kept out of git): an image built here copies them in, one built from a clone fails to
+// import them or runs without them.
+func untrackedSettings(p *Project, tracked map[string]bool) {
+	d := p.Django
+	if d == nil || len(tracked) == 0 {
+		return
+	}
+	var warned []string
+	for _, f := range append(slices.Clone(d.SettingsFiles), d.ImportedFiles...) {
+		if !tracked[f] && !slices.Contains(warned, f) {
+			warned = append(warned, f)
+			p.warn("untracked-settings", f, f+" is read as settings but git does not track it: an image built here copies it in (with whatever it holds), one built from a clone or in CI does not have it; commit it without secrets, or read its values from the environment")
+		}
+	}
 }

@@ -90,6 +90,41 @@ func TestDotEnvTracked(t *testing.T) {
 			if !tracked() {
 				t.Error(".env is in the index but not reported as tracked")
 			}
+
+			// A settings module git does not track is warned about; a tracked one is not.
+			for f, data := range map[string]string{
+				"manage.py":              "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n",
+				"proj/__init__.py":       "",
+				"proj/settings.py":       "SECRET_KEY = 'x'\nfrom .local_settings import *\n",
+				"proj/local_settings.py": "DEBUG = True\n",
+				"requirements.txt":       "django\n",
+			} {
+				if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, f), []byte(data), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			run("add", "manage.py", "proj/__init__.py", "proj/settings.py", "requirements.txt")
+			run("update-index", "--index-version", version)
+			fsys, err := detect.Dir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := detect.Detect(fsys, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var untracked []string
+			for _, w := range p.Warnings {
+				if w.Name == "untracked-settings" {
+					untracked = append(untracked, w.Source)
+				}
+			}
+			if len(untracked) != 1 || untracked[0] != "proj/local_settings.py" {
+				t.Errorf("untracked settings warned about: %q, want proj/local_settings.py (settings %v, warnings %v, env tracked %v)", untracked, p.Django.SettingsFiles, p.Warnings, p.DotEnvTracked)
+			}
 		})
 	}
 }

@@ -2,6 +2,7 @@ package django
 
 import (
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -252,8 +253,14 @@ func (r *reader) missingImports(file, pkg string, m *pyscan.Module) error {
 			continue
 		}
 		tf, _, _, err := r.resolveModule(target)
-		if err != nil || tf != "" {
+		if err != nil {
 			return err
+		}
+		if tf != "" {
+			if !slices.Contains(r.info.ImportedFiles, tf) {
+				r.info.ImportedFiles = append(r.info.ImportedFiles, tf)
+			}
+			continue
 		}
 		// Where Python would look: beside the importing file for a relative import.
 		want := path.Join(path.Dir(file), lastPart(target)+".py")

@@ -130,6 +130,9 @@ type Info struct {
 	// when read from the environment); SSLRedirectEnv the variable that can turn it off.
 	SSLRedirectSource string `json:"ssl_redirect_source,omitempty"`
 	SSLRedirectEnv    string `json:"ssl_redirect_env,omitempty"`
+	// ImportedFiles are the project's files the settings import at module level (read as
+	// settings or not, as development settings are not); the files Python needs to import them.
+	ImportedFiles []string `json:"-"`
 	// MissingModules are project modules the settings import that are not in the tree.
 	MissingModules []MissingModule `json:"missing_modules,omitempty"`
 
