@@ -65,7 +65,7 @@ func TestDotEnvTracked(t *testing.T) {
 			run("init", "-q")
 			run("add", ".")
 			run("update-index", "--index-version", version)
-			tracked := func() bool {
+			detectDir := func() *detect.Project {
 				fsys, err := detect.Dir(dir)
 				if err != nil {
 					t.Fatal(err)
@@ -74,8 +74,9 @@ func TestDotEnvTracked(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				return p.DotEnvTracked
+				return p
 			}
+			tracked := func() bool { return detectDir().DotEnvTracked }
 			if tracked() {
 				t.Error("a .env in a subfolder and .envrc count as the root's .env")
 			}
@@ -108,14 +109,7 @@ func TestDotEnvTracked(t *testing.T) {
 			}
 			run("add", "manage.py", "proj/__init__.py", "proj/settings.py", "requirements.txt")
 			run("update-index", "--index-version", version)
-			fsys, err := detect.Dir(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := detect.Detect(fsys, dir)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := detectDir()
 			var untracked []string
 			for _, w := range p.Warnings {
 				if w.Name == "untracked-settings" {
