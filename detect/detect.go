@@ -67,6 +67,8 @@ func DetectWith(fsys fs.FS, root string, o Options) (*Project, error) {
 	}
 	p.HasGitignore = t.files[".gitignore"]
 	p.HasDotEnv = t.files[".env"]
+	index, hasIndex := gitIndex(fsys)
+	p.DotEnvTracked = index[".env"]
 
 	if len(t.managePys) > 0 {
 		mp := t.managePys[0]
@@ -114,6 +116,9 @@ func DetectWith(fsys fs.FS, root string, o Options) (*Project, error) {
 	}
 	djangoWarnings(p)
 	brokerWarnings(p)
+	if hasIndex {
+		untrackedSettings(p, index)
+	}
 	return p, nil
 }
 

@@ -73,9 +73,12 @@ type Project struct {
 	// Docker are the container files the project already has (init adopts them).
 	Docker DockerFiles `json:"docker"`
 
-	HasGitignore bool      `json:"has_gitignore"`
-	HasDotEnv    bool      `json:"has_dotenv"`
-	Warnings     []Finding `json:"warnings"`
+	HasGitignore bool `json:"has_gitignore"`
+	HasDotEnv    bool `json:"has_dotenv"`
+	// DotEnvTracked is true when git tracks .env (it is in .git/index), so that whatever
+	// is written into it is committed with the next commit.
+	DotEnvTracked bool      `json:"dotenv_tracked"`
+	Warnings      []Finding `json:"warnings"`
 }
 
 // Finding is one fact or message with its evidence.

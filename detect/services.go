@@ -78,8 +78,14 @@ func findServices(p *Project) {
 			add(ServiceMail, d.EmailSMTPSource, d.EmailSMTP)
 		}
 	}
+	unreadRedis, warned := redisUnread(p), false
 	for _, dep := range p.dependencies() {
-		if svc := depService(dep.Name); svc != "" {
+		if svc := depService(dep.Name); svc == ServiceRedis && unreadRedis != "" && found[svc].Name == "" {
+			if !warned {
+				p.warn("redis-unread", dep.Source, dep.Name+" is declared but "+unreadRedis)
+				warned = true
+			}
+		} else if svc != "" {
 			add(svc, dep.Source, "depends on "+dep.Name)
 		}
 	}

@@ -153,6 +153,24 @@ type Info struct {
 	// AllowedHostsSeparator is " " when the variable is split on whitespace; "" means commas.
 	AllowedHostsSeparator string `json:"allowed_hosts_separator,omitempty"`
 
+	// EnvReads are the environment variables the settings read, in the order read.
+	EnvReads []EnvRead `json:"env_reads"`
+	// AllowedHosts are ALLOWED_HOSTS' entries when they are written as literals (nil when the
+	// setting is unset, read from the environment or not readable).
+	AllowedHosts []string `json:"allowed_hosts,omitempty"`
+	// ProxySSLHeader is SECURE_PROXY_SSL_HEADER as written: the META name and the value
+	// that marks a request as https (["HTTP_X_FORWARDED_PROTO", "https"]).
+	ProxySSLHeader []string `json:"proxy_ssl_header,omitempty"`
+	// SSLRedirectSource is where SECURE_SSL_REDIRECT turns on (literally, or by default
+	// when read from the environment); SSLRedirectEnv the variable that can turn it off.
+	SSLRedirectSource string `json:"ssl_redirect_source,omitempty"`
+	SSLRedirectEnv    string `json:"ssl_redirect_env,omitempty"`
+	// ImportedFiles are the project's files the settings import at module level (read as
+	// settings or not, as development settings are not); the files Python needs to import them.
+	ImportedFiles []string `json:"-"`
+	// MissingModules are project modules the settings import that are not in the tree.
+	MissingModules []MissingModule `json:"missing_modules,omitempty"`
+
 	// Notes are things a person should know (a settings module that could not be found, a
 	// value that could not be read statically), each with its evidence.
 	Notes []Note `json:"notes"`

@@ -59,6 +59,9 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 	if !isPkg {
 		pkg = parent(module)
 	}
+	if err := r.missingImports(file, pkg, m); err != nil {
+		return nil, 0, err
+	}
 
 	type stmt struct {
 		line, order int
@@ -200,7 +203,12 @@ func (r *reader) readSettings() error {
 	for _, e := range evs {
 		s.apply(e)
 	}
-	return r.extract(s, root, isPkg)
+	if err := r.extract(s, root, isPkg); err != nil {
+		return err
+	}
+	r.envReads(evs)
+	r.production(s)
+	return nil
 }
 
 // coreSettings are settings every real settings module sets; a module that sets none of

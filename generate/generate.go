@@ -256,6 +256,9 @@ func exampleEnv(groups []plan.EnvGroup) map[string]string {
 	env := map[string]string{}
 	for _, g := range groups {
 		for _, e := range g.Vars {
+			if e.Optional {
+				continue // written commented out
+			}
 			env[e.Key] = e.Example
 		}
 	}

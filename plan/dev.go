@@ -39,9 +39,12 @@ type Dev struct {
 	Volumes []string `json:"volumes"`
 	// VolumeNames are the named volumes the dev services use that production does not.
 	VolumeNames []string `json:"volume_names"`
-	// Environment is what the dev services set beyond production's: DEBUG on, and
-	// DJANGO_SETTINGS_MODULE when Settings is set.
-	Environment []EnvVar `json:"environment"`
+	// Environment is what the dev services set beyond production's: DEBUG on (Debug), the
+	// https redirect and secure-only cookies off where the settings read them (RedirectsOff
+	// counts those), and DJANGO_SETTINGS_MODULE when Settings is set.
+	Environment  []EnvVar `json:"environment"`
+	Debug        bool     `json:"debug"`
+	RedirectsOff int      `json:"redirects_off,omitempty"`
 	// Settings is the development settings module the dev services run instead of the
 	// image's, "" when they run the image's: see devSettings.
 	Settings string `json:"settings,omitempty"`
@@ -141,17 +144,22 @@ func dev(f *facts, pl *Plan) (Dev, []string, error) {
 	// DEBUG on, with the variable and value the settings read.
 	switch {
 	case f.c.SettingsPatch:
-		d.Environment = append(d.Environment, EnvVar{"DEBUG", `"1"`})
+		d.Environment, d.Debug = append(d.Environment, EnvVar{"DEBUG", `"1"`}), true
 	case f.d.DebugEnv != "":
 		on := f.d.DebugOn
 		if on == "" {
 			on = "1" // taken as it is: "1" is true to bool casts, int() and env.bool alike
 		}
-		d.Environment = append(d.Environment, EnvVar{f.d.DebugEnv, `"` + on + `"`})
+		d.Environment, d.Debug = append(d.Environment, EnvVar{f.d.DebugEnv, `"` + on + `"`}), true
 	case devModule != "":
 		// The development settings set DEBUG themselves, as they do for runserver.
 	default:
 		notes = append(notes, fmt.Sprintf("DEBUG is not read from the environment (%s): the development environment runs with the settings' own DEBUG; accept the settings block to switch it on there", orUnknown(f.d.DebugSource)))
+	}
+	off := devRedirectsOff(f)
+	d.Environment, d.RedirectsOff = append(d.Environment, off...), len(off)
+	if n := redirectNote(f); n != "" {
+		notes = append(notes, n)
 	}
 
 	if devModule != "" {

@@ -69,7 +69,7 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 
 	rt := &pl.Image.Runtime
 	*rt = Runtime{Port: c.Port, User: fmt.Sprintf("%d:%d", runtimeUID, runtimeUID), UserName: runtimeUser,
-		UID: runtimeUID, GID: runtimeUID, Healthcheck: healthcheck(c.Port), WorkDir: "/app", OwnedDirs: []string{"/app"},
+		UID: runtimeUID, GID: runtimeUID, Healthcheck: healthcheck(c.Port, probeHost(f), probeHeader(d)), WorkDir: "/app", OwnedDirs: []string{"/app"},
 		Env: []string{"PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1", "DJANGO_SETTINGS_MODULE=" + d.SettingsModule}}
 	code(f, rt, &pl.Ignore)
 	if err := server(f, rt); err != nil {
@@ -82,6 +82,7 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 	notes = packages(f, &pl.Image, pl.Compose)
 	pl.Notes = append(pl.Notes, notes...)
 	pl.Env = envGroups(f, pl.Name, pl.Compose)
+	pl.Notes = append(pl.Notes, placeholderNote(pl.Env)...)
 	if pl.Patch, notes, err = settings(f, rt, pl.Compose); err != nil {
 		return nil, err
 	}
@@ -104,17 +105,62 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 	return pl, nil
 }
 
-// healthcheck is the image's HEALTHCHECK (the Dockerfile's and the daemonless image's):
-// healthy once the server accepts a connection on its port. It sends no request: any URL
-// would reach Django, and most API projects answer / with a 404 that Django logs as a
-// warning, every interval. gunicorn, uvicorn and daphne all drop a connection that sends
-// nothing without a log line above debug. A short interval makes `docker compose up --wait`
-// return soon.
-func healthcheck(port int) Healthcheck {
+// healthcheck is the image's HEALTHCHECK (the Dockerfile's and the daemonless image's): an
+// HTTP request to / that tells a serving application from a broken one. Any answer the
+// application's own routing gives is serving: a page, a redirect (to https, to a login), or
+// 401/403/404/405 for an API that has nothing at /. A 400 is not: Django answers it when
+// the Host is not in ALLOWED_HOSTS, so every real request would fail too; nor is a 5xx or
+// no answer. The request carries a Host the settings accept and, when they trust a proxy's
+// https header, that header, so SECURE_SSL_REDIRECT serves it rather than redirecting. The
+// price is one access-log line per interval; a short interval makes `docker compose up
+// --wait` return soon.
+func healthcheck(port int, host string, header []string) Healthcheck {
+	headers := fmt.Sprintf("{'Host': %s}", pyQuote(host))
+	if len(header) == 2 {
+		headers = fmt.Sprintf("{'Host': %s, %s: %s}", pyQuote(host), pyQuote(header[0]), pyQuote(header[1]))
+	}
+	probe := fmt.Sprintf("import http.client, sys; c = http.client.HTTPConnection('127.0.0.1', %d, timeout=4); c.request('GET', '/', headers=%s); s = c.getresponse().status; sys.exit(0 if s < 400 or s in (401, 403, 404, 405) else 1)", port, headers)
 	return Healthcheck{
-		Command:  []string{"python", "-c", fmt.Sprintf("import socket; socket.create_connection(('127.0.0.1', %d), timeout=4).close()", port)},
+		Command:  []string{"python", "-c", probe},
 		Interval: 10 * time.Second, Timeout: 5 * time.Second, StartPeriod: 30 * time.Second, Retries: 3,
 	}
+}
+
+// pyQuote is s as a Python string literal in single quotes (the command is JSON in the
+// Dockerfile, where double quotes would need escaping).
+func pyQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(s) + "'"
+}
+
+// probeHost is a Host header ALLOWED_HOSTS accepts in the running container: localhost
+// when the hosts come from .env (which lists it) or the settings list it or "*"; else
+// their first entry (".example.com" as example.com, which it matches).
+func probeHost(f *facts) string {
+	d := f.d
+	if f.c.SettingsPatch || d.AllowedHostsEnv != "" || d.AllowedHostsFromEnv || len(d.AllowedHosts) == 0 {
+		return "localhost"
+	}
+	for _, h := range d.AllowedHosts {
+		if h == "*" || h == "localhost" || h == ".localhost" {
+			return "localhost"
+		}
+	}
+	return strings.TrimPrefix(d.AllowedHosts[0], ".")
+}
+
+// probeHeader is the header SECURE_PROXY_SSL_HEADER names, as a client sends it
+// (HTTP_X_FORWARDED_PROTO → X-Forwarded-Proto), with the value that marks https.
+func probeHeader(d *django.Info) []string {
+	if len(d.ProxySSLHeader) != 2 {
+		return nil
+	}
+	parts := strings.Split(strings.ToLower(strings.TrimPrefix(d.ProxySSLHeader[0], "HTTP_")), "_")
+	for i, p := range parts {
+		if p != "" {
+			parts[i] = strings.ToUpper(p[:1]) + p[1:]
+		}
+	}
+	return []string{strings.Join(parts, "-"), d.ProxySSLHeader[1]}
 }
 
 // code decides where the application's source goes and runs from.

@@ -209,6 +209,11 @@ type EnvEntry struct {
 	Example string `json:"example"`
 	Secret  bool   `json:"secret,omitempty"`
 	Host    string `json:"host,omitempty"`
+	// Comment is written on the line above (what reads the variable, where).
+	Comment string `json:"comment,omitempty"`
+	// Optional lines are written commented out: the settings read the variable but run
+	// without it, and an empty value would not be the same as none.
+	Optional bool `json:"optional,omitempty"`
 }
 
 // The Host values of an EnvEntry.

@@ -94,6 +94,7 @@ func stack(f *facts, rt *Runtime) (Compose, []string, error) {
 		add("EMAIL_HOST", "mail")
 		add("EMAIL_PORT", `"1025"`)
 	}
+	serviceEnv(f, s, add)
 	slices.Sort(s.Volumes)
 	return s, notes, nil
 }
@@ -123,9 +124,14 @@ func envGroups(f *facts, name string, s Compose) []EnvGroup {
 	if f.d.AllowedHostsSeparator == " " {
 		hosts = `"localhost 127.0.0.1"`
 	}
+	// DEBUG under the name the settings read it from, off.
+	debugKey, debugValue := "DEBUG", "False"
+	if name, off := debugOff(f); name != "" {
+		debugKey, debugValue = name, off
+	}
 	groups := []EnvGroup{{Title: "Django", Vars: []EnvEntry{
 		{Key: f.secretKeyEnv, Example: "change-me", Secret: true},
-		{Key: "DEBUG", Example: "False"},
+		{Key: debugKey, Example: debugValue},
 		{Key: f.hostsEnv, Example: hosts},
 	}}}
 	if s.Postgres {
@@ -142,6 +148,15 @@ func envGroups(f *facts, name string, s Compose) []EnvGroup {
 			{Key: "MYSQL_PASSWORD", Example: "change-me", Secret: true},
 			{Key: "MYSQL_ROOT_PASSWORD", Example: "change-me", Secret: true},
 		}})
+	}
+	set := func(name string) bool {
+		return slices.ContainsFunc(s.Environment, func(e EnvVar) bool { return e.Key == name }) ||
+			slices.ContainsFunc(groups, func(g EnvGroup) bool {
+				return slices.ContainsFunc(g.Vars, func(e EnvEntry) bool { return e.Key == name })
+			})
+	}
+	if g, ok := settingsGroup(f, set); ok {
+		groups = append(groups, g)
 	}
 	ports := []EnvEntry{{Key: "WEB_PUBLISH_PORT", Example: fmt.Sprint(f.c.Port)}}
 	for _, svc := range []struct {
@@ -180,6 +195,7 @@ func settings(f *facts, rt *Runtime, s Compose) (*Patch, []string, error) {
 	if d.DatabaseFromEnv && d.DatabaseURLEnv != "" {
 		rt.CollectstaticEnv += " " + d.DatabaseURLEnv + "=sqlite:////tmp/collectstatic.sqlite3"
 	}
+	rt.CollectstaticEnv = buildEnv(d, rt.CollectstaticEnv)
 	if !c.SettingsPatch {
 		return nil, append(notes, unpatched(f, s)...), nil
 	}

@@ -181,6 +181,9 @@ func PrepareInit(o Init) (*Changes, error) {
 		return nil, err
 	}
 	files, approved, notes, err := merge(o.Dir, out, pl.Files.Compose)
+	if err == nil && p.DotEnvTracked {
+		err = trackedEnv(files)
+	}
 	if err != nil {
 		return nil, err
 	}
