@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -40,6 +41,10 @@ const (
 	Bool
 	// Set compares lists of strings ignoring order; null and [] are the same.
 	Set
+	// Version compares a Python version: the expected value is either a version ("3.12",
+	// matched on the parts it gives) or, where the project declares only a range, a
+	// specifier list (">=3.12,<3.13") the detected version must satisfy. null expects null.
+	Version
 )
 
 // Field maps a fact to where `detect --json` reports it. Get is nil while detect has no field
@@ -55,7 +60,7 @@ type Field struct {
 var Fields = []Field{
 	{"app_root", Str, path("app_root")},
 	{"package_manager", Str, path("package_manager")},
-	{"python", Str, path("python.version")},
+	{"python", Version, path("python.version")},
 	{"django_version", Str, djangoVersion},
 	{"settings_module", Str, path("django.settings_module")},
 	{"settings_candidates", Set, nil},
@@ -101,8 +106,8 @@ func path(p string) func(map[string]any) any {
 	}
 }
 
-// djangoVersion is the version detect gives the django dependency: the pinned or locked
-// version, else its specifier as written.
+// djangoVersion is the version detect gives the django dependency: the locked version, else
+// the version an exact pin (==X or ===X) names, else its specifier as written.
 func djangoVersion(out map[string]any) any {
 	deps, _ := out["dependencies"].([]any)
 	for _, d := range deps {
@@ -111,7 +116,15 @@ func djangoVersion(out map[string]any) any {
 			if v, _ := m["version"].(string); v != "" {
 				return v
 			}
-			return m["specifier"]
+			spec, _ := m["specifier"].(string)
+			v, ok := strings.CutPrefix(spec, "===")
+			if !ok {
+				v, ok = strings.CutPrefix(spec, "==")
+			}
+			if ok && !strings.ContainsAny(v, ",*") {
+				return v
+			}
+			return spec
 		}
 	}
 	return nil
@@ -238,9 +251,68 @@ func Equal(kind Kind, want, got any) bool {
 			}
 		}
 		return true
+	case Version:
+		return versionMatches(str(want), str(got))
 	default:
 		return str(want) == str(got)
 	}
+}
+
+// versionMatches tells whether got ("3.12", "" for none) is the version want names or
+// satisfies the specifiers want lists.
+func versionMatches(want, got string) bool {
+	if want == "" || got == "" {
+		return want == got
+	}
+	if !strings.ContainsAny(want[:1], "<>=!~") {
+		return cmpVersion(got, want, len(strings.Split(want, "."))) == 0
+	}
+	for _, spec := range strings.Split(want, ",") {
+		spec = strings.TrimSpace(spec)
+		op := strings.TrimRight(spec[:min(2, len(spec))], "0123456789.")
+		v := strings.TrimSpace(spec[len(op):])
+		c := cmpVersion(got, strings.TrimSuffix(v, ".*"), len(strings.Split(strings.TrimSuffix(v, ".*"), ".")))
+		ok := false
+		switch op {
+		case ">=":
+			ok = c >= 0
+		case ">":
+			ok = c > 0
+		case "<=":
+			ok = c <= 0
+		case "<":
+			ok = c < 0
+		case "==", "~=":
+			ok = c == 0 || (op == "~=" && c > 0)
+		case "!=":
+			ok = c != 0
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// cmpVersion compares the first n dotted numeric parts of a and b.
+func cmpVersion(a, b string, n int) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < n; i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
 }
 
 func str(v any) string {

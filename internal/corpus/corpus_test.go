@@ -87,6 +87,17 @@ func TestEqual(t *testing.T) {
 		{Set, []any{"a", "b"}, []any{"b", "a"}, true},
 		{Set, []any{}, nil, true},
 		{Set, []any{"a"}, []any{"a", "b"}, false},
+		{Version, "3.12", "3.12", true},
+		{Version, "3.12", "3.14", false},
+		{Version, "3", "3.11", true},
+		{Version, ">=3.12", "3.14", true},
+		{Version, ">=3.12", "3.11", false},
+		{Version, ">=3.12,<3.13", "3.12", true},
+		{Version, ">=3.12,<3.13", "3.13", false},
+		{Version, "==3.12.*", "3.12", true},
+		{Version, nil, "", true},
+		{Version, nil, "3.12", false},
+		{Version, ">=3.12", nil, false},
 	}
 	for _, c := range cases {
 		if got := Equal(c.kind, c.want, c.got); got != c.equal {
@@ -117,5 +128,17 @@ func TestCorpusLoads(t *testing.T) {
 	}
 	if len(entries) < 30 {
 		t.Errorf("the corpus has %d repositories; issue 11 asks for at least 30", len(entries))
+	}
+}
+
+func TestDjangoVersion(t *testing.T) {
+	for spec, want := range map[string]any{"==2.2.8": "2.2.8", "===1.8": "1.8", ">=4.2,<5": ">=4.2,<5", "==4.*": "==4.*"} {
+		out := map[string]any{"dependencies": []any{map[string]any{"name": "django", "specifier": spec}}}
+		if got := djangoVersion(out); got != want {
+			t.Errorf("specifier %s: got %v, want %v", spec, got, want)
+		}
+	}
+	if got := djangoVersion(map[string]any{}); got != nil {
+		t.Errorf("no dependencies: got %v", got)
 	}
 }

@@ -78,25 +78,11 @@ func run(e corpus.Entry, mirrors, bin string, timeout time.Duration) (map[string
 		return nil, err.Error()
 	}
 	defer os.RemoveAll(tmp)
-	archive := exec.Command("git", "--git-dir="+gd, "archive", e.Commit)
-	untar := exec.Command("tar", "-x", "-C", tmp)
-	pipe, err := archive.StdoutPipe()
+	missing, err := export(gd, e.Commit, tmp)
 	if err != nil {
 		return nil, err.Error()
 	}
-	untar.Stdin = pipe
-	var aerr, terr bytes.Buffer
-	archive.Stderr, untar.Stderr = &aerr, &terr
-	if err := untar.Start(); err != nil {
-		return nil, err.Error()
-	}
-	if err := archive.Run(); err != nil {
-		_ = untar.Wait()
-		return nil, "git archive " + e.Commit + ": " + strings.TrimSpace(aerr.String())
-	}
-	if err := untar.Wait(); err != nil {
-		return nil, "tar: " + strings.TrimSpace(terr.String())
-	}
+	_ = missing // blobs a snapshot leaves out are large assets detect never reads
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "detect", "--json", tmp)
