@@ -47,42 +47,48 @@ const (
 	Version
 )
 
-// Field maps a fact to where `detect --json` reports it. Get is nil while detect has no field
-// for the fact: the scorer then reports it as "no field yet" instead of scoring it.
+// Field maps a fact to where `detect --json` reports it: Path is a dotted path of object keys,
+// or djangoVersionPath for the django dependency's version. An empty Path means detect has no
+// field for the fact yet: the scorer then reports it as "no field yet" instead of scoring it.
 type Field struct {
 	Fact string
 	Kind Kind
-	Get  func(out map[string]any) any
+	Path string
 }
 
-// Fields is the whole mapping from facts to detect's JSON: one row per fact class. Adding a
-// field to detect means giving its row a Get (usually path("a.b")).
-var Fields = []Field{
-	{"app_root", Str, path("app_root")},
-	{"package_manager", Str, path("package_manager")},
-	{"python", Version, path("python.version")},
-	{"django_version", Str, djangoVersion},
-	{"settings_module", Str, path("django.settings_module")},
-	{"settings_candidates", Set, nil},
-	{"database", Str, path("django.database")},
-	{"services", Set, path("services")},
-	{"wsgi_application", Str, path("django.wsgi_application")},
-	{"asgi_application", Str, path("django.asgi_application")},
-	{"static_root", Bool, path("django.static_root")},
-	{"media_root", Str, path("django.media_root")},
-	{"celery_app", Str, path("django.celery_app")},
-	{"channel_layer", Str, path("django.channel_layer")},
-	{"email_backend", Str, path("django.email_backend")},
-	{"workers", Set, nil},
-	{"frontend_build", Str, nil},
-	{"secret_key_env", Str, path("django.secret_key_env")},
-	{"debug_env", Str, path("django.debug_env")},
-	{"database_url_env", Str, path("django.database_url_env")},
+// djangoVersionPath stands for the django dependency's version (see djangoVersion).
+const djangoVersionPath = "dependencies[name=django]"
+
+// Fields is the whole mapping from facts to detect's JSON: one row per fact class, in the
+// order reports list them. Adding a field to detect means giving its row a Path.
+func Fields() []Field {
+	return []Field{
+		{"app_root", Str, "app_root"},
+		{"package_manager", Str, "package_manager"},
+		{"python", Version, "python.version"},
+		{"django_version", Str, djangoVersionPath},
+		{"settings_module", Str, "django.settings_module"},
+		{"settings_candidates", Set, ""},
+		{"database", Str, "django.database"},
+		{"services", Set, "services"},
+		{"wsgi_application", Str, "django.wsgi_application"},
+		{"asgi_application", Str, "django.asgi_application"},
+		{"static_root", Bool, "django.static_root"},
+		{"media_root", Str, "django.media_root"},
+		{"celery_app", Str, "django.celery_app"},
+		{"channel_layer", Str, "django.channel_layer"},
+		{"email_backend", Str, "django.email_backend"},
+		{"workers", Set, ""},
+		{"frontend_build", Str, ""},
+		{"secret_key_env", Str, "django.secret_key_env"},
+		{"debug_env", Str, "django.debug_env"},
+		{"database_url_env", Str, "django.database_url_env"},
+	}
 }
 
 // FieldOf returns the row of a fact class.
 func FieldOf(fact string) (Field, bool) {
-	for _, f := range Fields {
+	for _, f := range Fields() {
 		if f.Fact == fact {
 			return f, true
 		}
@@ -90,20 +96,25 @@ func FieldOf(fact string) (Field, bool) {
 	return Field{}, false
 }
 
-// path reads a dotted path of object keys; nil when any step is missing.
-func path(p string) func(map[string]any) any {
-	keys := strings.Split(p, ".")
-	return func(out map[string]any) any {
-		var cur any = out
-		for _, k := range keys {
-			m, ok := cur.(map[string]any)
-			if !ok {
-				return nil
-			}
-			cur = m[k]
-		}
-		return cur
+// Get reads the field's value from detect's output; nil when it is missing.
+func (f Field) Get(out map[string]any) any {
+	if f.Path == djangoVersionPath {
+		return djangoVersion(out)
 	}
+	return lookup(out, f.Path)
+}
+
+// lookup reads a dotted path of object keys; nil when any step is missing.
+func lookup(out map[string]any, path string) any {
+	var cur any = out
+	for _, k := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[k]
+	}
+	return cur
 }
 
 // djangoVersion is the version detect gives the django dependency: the locked version, else
@@ -204,7 +215,7 @@ func Score(e Entry, out map[string]any, detectErr string) Result {
 		var want any
 		_ = json.Unmarshal(f.Want, &want)
 		o := Outcome{Fact: name, Want: want, Why: f.Why}
-		if field.Get == nil {
+		if field.Path == "" {
 			o.NoField = true
 			r.NoField++
 			r.Outcomes = append(r.Outcomes, o)
@@ -225,12 +236,12 @@ func Score(e Entry, out map[string]any, detectErr string) Result {
 }
 
 func order(fact string) int {
-	for i, f := range Fields {
+	for i, f := range Fields() {
 		if f.Fact == fact {
 			return i
 		}
 	}
-	return len(Fields)
+	return len(Fields())
 }
 
 // Equal compares an expected and a detected value the way kind says.
@@ -348,7 +359,7 @@ type Totals struct {
 // ByFact sums the results per fact class, in the order of Fields.
 func ByFact(results []Result) []Totals {
 	var out []Totals
-	for _, f := range Fields {
+	for _, f := range Fields() {
 		t := Totals{Fact: f.Fact}
 		for _, r := range results {
 			for _, o := range r.Outcomes {
