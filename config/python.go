@@ -80,7 +80,14 @@ func (pol PythonPolicy) Resolve(py detect.Python) PythonChoice {
 			c.Note = fmt.Sprintf("newest allowed by the range that Django %s (%s) supports", dj.Spec, dj.Source)
 		}
 	}
-	if i := slices.IndexFunc(ch.Candidates, func(c detect.PythonCandidate) bool { return c.Version != "" }); i >= 0 {
+	// The Dockerfile's image narrows the ranges the manifests declare, but gives way to one
+	// it contradicts: the range is the project's statement, a stale FROM line is not.
+	contradicted := func(img detect.PythonCandidate) bool {
+		return img.Image && slices.ContainsFunc(ch.Candidates, func(c detect.PythonCandidate) bool {
+			return c.Range && c.Version != "" && !c.Allows(img.Version)
+		})
+	}
+	if i := slices.IndexFunc(ch.Candidates, func(c detect.PythonCandidate) bool { return c.Version != "" && !contradicted(c) }); i >= 0 {
 		ch.Version, ch.Source = ch.Candidates[i].Version, ch.Candidates[i].Source
 	}
 	for _, c := range ch.Candidates {

@@ -15,6 +15,10 @@ func rng(spec, source string) detect.PythonCandidate {
 	return detect.PythonCandidate{Spec: spec, Range: true, Source: source}
 }
 
+func image(spec, minor, source string) detect.PythonCandidate {
+	return detect.PythonCandidate{Spec: spec, Pin: minor, Source: source, Image: true}
+}
+
 func TestPythonCheck(t *testing.T) {
 	for v, want := range map[string]string{
 		"3.10":    "",
@@ -88,6 +92,13 @@ func TestPythonResolve(t *testing.T) {
 				`runtime.txt:1 says "python-3.11.9", but .python-version:1 chose 3.12 (it takes precedence)`,
 				`setup.cfg:9 says "<3.12", but .python-version:1 chose 3.12 (it takes precedence)`,
 			}},
+		{name: "the Dockerfile's image narrows a range to its own minor",
+			py:      detect.Python{Candidates: []detect.PythonCandidate{image("python:3.7-stretch", "3.7", "Dockerfile:1"), rng(">=3.7", "pyproject.toml:9")}},
+			version: "3.7", source: "Dockerfile:1", versions: []string{"3.7", "3.14"}, conflicts: []string{}},
+		{name: "the Dockerfile's image gives way to a range it contradicts",
+			py:      detect.Python{Candidates: []detect.PythonCandidate{image("python:3.9-slim", "3.9", "Dockerfile:1"), rng(">=3.11", "pyproject.toml:6")}},
+			version: "3.14", source: "pyproject.toml:6", versions: []string{"3.9", "3.14"},
+			conflicts: []string{`Dockerfile:1 says "python:3.9-slim", but pyproject.toml:6 chose 3.14 (it takes precedence)`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

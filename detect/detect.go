@@ -93,13 +93,14 @@ func DetectWith(fsys fs.FS, root string, o Options) (*Project, error) {
 	if err := readVirtualenvs(t, p); err != nil {
 		return nil, err
 	}
+	// Before the Python: the Dockerfile the compose file builds is read first for its version.
+	if p.Docker, err = findDockerFiles(fsys); err != nil {
+		return nil, err
+	}
 	if err := readPython(t, p); err != nil {
 		return nil, err
 	}
 	p.Name, p.NameSource = projectName(t, p)
-	if p.Docker, err = findDockerFiles(fsys); err != nil {
-		return nil, err
-	}
 	if p.Django != nil && p.Django.CeleryApp == "" && p.hasDependency("celery") {
 		if err := django.FindCeleryApp(fsys, p.Django, t.pyFiles); err != nil {
 			return nil, err

@@ -137,6 +137,9 @@ type PythonCandidate struct {
 	// Pin is the minor version an exact Spec names ("3.11" for "3.11.4"); "" for a range
 	// or a text that names none.
 	Pin string `json:"-"`
+	// Image is true for the base image of the project's Dockerfile: a pin that gives way to
+	// a range it contradicts (a Dockerfile left behind by a raised requires-python).
+	Image bool `json:"-"`
 }
 
 // DjangoPython is what the project's Django release supports of Python: the union over

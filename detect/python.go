@@ -45,7 +45,9 @@ func (v PythonMinor) Compare(w PythonMinor) int {
 }
 
 // pythonSource is one place a Python version can be written, in precedence order.
-// Exact pins come before ranges: a range only narrows the choice, a pin makes it.
+// Exact pins come before ranges: a range only narrows the choice, a pin makes it. The
+// project's own Dockerfile comes after the files that only name a version and before the
+// manifests' ranges: it is what the project runs on, which narrows the range it declares.
 type pythonSource struct {
 	name string
 	read func(t *tree, p *Project, dir string) ([]PythonCandidate, error)
@@ -59,6 +61,7 @@ func pythonSources() []pythonSource {
 		{".tool-versions", readToolVersions},
 		{"Pipfile [requires]", readPipfileRequires},
 		{"Pipfile.lock _meta", readLockPython("Pipfile.lock")},
+		{"Dockerfile FROM", readDockerfilePython},
 		{"pyproject.toml", readPyprojectPython},
 		{"uv.lock", readLockPython("uv.lock")},
 		{"poetry.lock", readLockPython("poetry.lock")},

@@ -192,7 +192,7 @@ func (r *reader) findSettingsModule(opts ReadOptions) error {
 			return err
 		}
 		for _, c := range found {
-			set.add(c.module, c.src, true, false, devFile(f))
+			set.add(c.module, c.src, true, false, DevFile(f))
 			named = append(named, c)
 		}
 	}
@@ -485,7 +485,7 @@ func SettingsEvidenceFile(p string) bool {
 	case strings.HasSuffix(base, ".bak") || strings.HasSuffix(base, ".orig") || strings.HasSuffix(base, "~"):
 		return false // a backup (init --force keeps Dockerfile.bak) is not what deploys
 	case base == "procfile" || strings.HasPrefix(base, "procfile."):
-	case base == "dockerfile" || strings.HasPrefix(base, "dockerfile.") || strings.HasSuffix(base, ".dockerfile"):
+	case DockerfileName(p):
 	case (strings.HasPrefix(base, "docker-compose") || strings.HasPrefix(base, "compose")) &&
 		(strings.HasSuffix(base, ".yml") || strings.HasSuffix(base, ".yaml")):
 	case strings.HasSuffix(base, ".sh") || strings.HasPrefix(base, "entrypoint") || strings.HasPrefix(base, "start"):
@@ -498,14 +498,28 @@ func SettingsEvidenceFile(p string) bool {
 	return true
 }
 
-// devFile reports whether a file's path says it is for development or tests
+// DockerfileName reports whether a project file (slash path) is named as a Dockerfile:
+// Dockerfile, Dockerfile.<variant> (Dockerfile.prod, Dockerfile.cabotage) or
+// <variant>.Dockerfile, in any folder.
+func DockerfileName(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	return base == "dockerfile" || strings.HasPrefix(base, "dockerfile.") || strings.HasSuffix(base, ".dockerfile")
+}
+
+// DevFile reports whether a file's path says it is for development or tests
 // (Dockerfile.dev, docker-compose.local.yml, .envs/.local/.django, .env.test).
-func devFile(p string) bool {
+func DevFile(p string) bool { return pathSays(p, "dev", "devel", "develop", "development", "local", "test", "tests", "testing", "ci") }
+
+// ProductionFile reports whether a file's path says it is for production
+// (Dockerfile.prod, docker-compose.production.yml, docker/prod/Dockerfile).
+func ProductionFile(p string) bool { return pathSays(p, "prod", "production", "live", "deploy") }
+
+// pathSays reports whether one of the words of a path (split at / . - _) is one of words.
+func pathSays(p string, words ...string) bool {
 	for _, part := range strings.FieldsFunc(strings.ToLower(p), func(r rune) bool {
 		return r == '/' || r == '.' || r == '-' || r == '_'
 	}) {
-		switch part {
-		case "dev", "devel", "develop", "development", "local", "test", "tests", "testing", "ci":
+		if slices.Contains(words, part) {
 			return true
 		}
 	}
