@@ -50,8 +50,11 @@ var lockfiles = []struct {
 // precedence, and records the others.
 //
 // Precedence: uv.lock > poetry.lock > pdm.lock > Pipfile.lock > pyproject [tool.poetry] >
-// [tool.pdm] > [tool.uv] > Pipfile > requirements files > pyproject [project] (pip) >
-// setup.py / setup.cfg (setuptools) > none.
+// [tool.pdm] > [tool.uv] (either with dependencies declared) > Pipfile > requirements files >
+// pyproject [project] (pip) > pyproject [dependency-groups] (pip --group) > setup.py /
+// setup.cfg (setuptools) > none. A requirements file beside a Pipfile comes before the
+// Pipfile (and its lock) when a deployment file of the project installs it with pip, and
+// before an unlocked Pipfile when it pins every package.
 func readDependencies(t *tree, p *Project) error {
 	var m *manifests
 	for dir := p.AppRoot; ; dir = path.Dir(dir) {
@@ -75,7 +78,11 @@ func readDependencies(t *tree, p *Project) error {
 		return nil
 	}
 	p.DependencyDir = m.dir
-	choose(m, p)
+	in, err := deploymentInstalls(t, m)
+	if err != nil {
+		return err
+	}
+	choose(m, p, in)
 	tomlBOMWarnings(t, p)
 	if err := readDevDependencies(t, m, p); err != nil {
 		return err
@@ -180,13 +187,30 @@ func readManifests(t *tree, dir string) (*manifests, error) {
 }
 
 // choose applies the precedence and fills the package manager, files and dependencies.
-func choose(m *manifests, p *Project) {
+// in is what the project's deployment files install with pip.
+func choose(m *manifests, p *Project, in installs) {
+	installed := in.file
 	rel := func(name string) string { return path.Join(m.dir, name) }
 	set := func(pm PackageManager, why string, files ...string) {
 		p.PackageManager, p.PackageManagerSource = pm, why
 		p.DependencyFiles = files
 	}
 	pp := m.pyproject
+	if m.reqs != nil && m.pipfile != nil && (installed != "" || m.locks["Pipfile.lock"] == nil && m.reqs.FullyPinned) {
+		// A Pipfile beside a requirements file: the requirements file is what gets installed
+		// when the project's own deployment installs it, or when it pins every package and
+		// there is no Pipfile.lock (it is then the lock in effect, often `pipenv requirements`).
+		why := m.reqPath + " pins every package and the Pipfile has no Pipfile.lock"
+		if installed != "" {
+			why = fmt.Sprintf("%s installs %s with pip", installed, m.reqPath)
+		}
+		if m.locks["uv.lock"] == nil && m.locks["poetry.lock"] == nil && m.locks["pdm.lock"] == nil {
+			set(ManagerPip, why, m.reqs.Files...)
+			p.RequirementsFile = m.reqPath
+			p.addRequirements(m.reqs.Requirements)
+			return
+		}
+	}
 	for _, lf := range lockfiles {
 		lock := m.locks[lf.name]
 		if lock == nil {
@@ -205,10 +229,10 @@ func choose(m *manifests, p *Project) {
 	case pp != nil && pp.Poetry != nil:
 		set(ManagerPoetry, rel("pyproject.toml")+" has [tool.poetry] (no poetry.lock)", rel("pyproject.toml"))
 		p.addRequirements(pp.Poetry.Dependencies)
-	case pp != nil && pp.PDM:
+	case pp != nil && pp.PDM && declares(pp):
 		set(ManagerPDM, rel("pyproject.toml")+" has [tool.pdm] (no pdm.lock)", rel("pyproject.toml"))
 		p.addRequirements(pp.Dependencies)
-	case pp != nil && pp.UV:
+	case pp != nil && pp.UV && declares(pp):
 		set(ManagerUV, rel("pyproject.toml")+" has [tool.uv] (no uv.lock)", rel("pyproject.toml"))
 		p.addRequirements(pp.Dependencies)
 	case m.pipfile != nil:
@@ -225,6 +249,17 @@ func choose(m *manifests, p *Project) {
 	case pp != nil && len(pp.Dependencies) > 0:
 		set(ManagerPip, rel("pyproject.toml")+" declares [project] dependencies", rel("pyproject.toml"))
 		p.addRequirements(pp.Dependencies)
+	case pp != nil && len(pp.DependencyGroups) > 0 && len(m.setups) == 0:
+		// Only PEP 735 groups: pip (25.1 and later) installs one with --group.
+		g, why := runtimeGroup(pp, in)
+		if g == "" {
+			set(ManagerNone, rel("pyproject.toml")+" declares its dependencies only in dependency groups, none of them named for production: install one with pip install --group NAME in a Dockerfile")
+			p.DependencyFiles = []string{}
+			return
+		}
+		set(ManagerPip, rel("pyproject.toml")+": "+why, rel("pyproject.toml"))
+		p.DependencyGroup = g
+		p.addRequirements(pp.DependencyGroups[g])
 	case len(m.setups) > 0:
 		files := []string{}
 		for _, n := range []string{"setup.py", "setup.cfg", "pyproject.toml"} {
@@ -247,6 +282,13 @@ func choose(m *manifests, p *Project) {
 		set(ManagerNone, "the dependency files found declare no dependencies")
 		p.DependencyFiles = []string{}
 	}
+}
+
+// declares reports whether a pyproject.toml declares dependencies ([project] dependencies or
+// dependency groups): a [tool.uv] or [tool.pdm] table without them configures the tool (uv
+// used as a faster pip on a requirements file), it does not say the project installs with it.
+func declares(pp *manifest.Pyproject) bool {
+	return len(pp.Dependencies) > 0 || len(pp.DependencyGroups) > 0
 }
 
 func (p *Project) addRequirements(reqs []manifest.Requirement) {

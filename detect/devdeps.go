@@ -103,6 +103,9 @@ func readDevDependencies(t *tree, m *manifests, p *Project) error {
 			}
 		}
 		for _, g := range byFirstLine(pp.DependencyGroups) {
+			if g == p.DependencyGroup {
+				continue // the group the image installs
+			}
 			add(DevGroup, g, pp.DependencyGroups[g])
 		}
 		for _, x := range byFirstLine(pp.OptionalDependencies) {

@@ -36,6 +36,9 @@ type Project struct {
 	Lockfile string `json:"lockfile"`
 	// RequirementsFile is the requirements file a pip project installs (pip only).
 	RequirementsFile string `json:"requirements_file,omitempty"`
+	// DependencyGroup is the PEP 735 dependency group a pip project installs (pip install
+	// --group NAME) when its pyproject.toml declares its dependencies only in groups.
+	DependencyGroup string `json:"dependency_group,omitempty"`
 	// OtherDependencyFiles were found but not chosen, with the reason.
 	OtherDependencyFiles []Finding `json:"other_dependency_files"`
 	// Dependencies are the runtime dependencies declared by the chosen files.

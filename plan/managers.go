@@ -107,6 +107,12 @@ func dependencies(f *facts) (Dependencies, []string, error) {
 		req := relTo(d.Dir, p.RequirementsFile)
 		d.Why = fmt.Sprintf("Install the dependencies %s declares.", path.Join(d.Dir, req))
 		d.Command = "pip install -r " + req
+	case p.PackageManager == detect.ManagerPip && p.DependencyGroup != "":
+		// pip reads PEP 735 groups from ./pyproject.toml since 25.1, without building the
+		// project; the base image's pip may be older.
+		d.Why = fmt.Sprintf("Install the dependency group %q that %s declares (pip 25.1 reads PEP 735 groups).",
+			p.DependencyGroup, path.Join(d.Dir, "pyproject.toml"))
+		d.Command = `pip install "pip>=25.1" && pip install --group ` + p.DependencyGroup
 	default:
 		// setup.py and PEP 621 projects install themselves; that needs the whole source.
 		d.Why = "Install the project and its dependencies (setup.py / pyproject.toml need the whole source)."
