@@ -75,7 +75,6 @@ func deploymentInstalls(t *tree, m *manifests) (installs, error) {
 
 var pipInstallWordRE = lazy.Regexp(`\bpip[0-9.]*\s+install\b`)
 
-
 // runtimeGroup is the dependency group of a pyproject.toml that declares its dependencies
 // only in PEP 735 groups (no [project] dependencies) which the image should install: the
 // first group a deployment installs whose name is not a development one, else the only

@@ -508,7 +508,9 @@ func DockerfileName(p string) bool {
 
 // DevFile reports whether a file's path says it is for development or tests
 // (Dockerfile.dev, docker-compose.local.yml, .envs/.local/.django, .env.test).
-func DevFile(p string) bool { return pathSays(p, "dev", "devel", "develop", "development", "local", "test", "tests", "testing", "ci") }
+func DevFile(p string) bool {
+	return pathSays(p, "dev", "devel", "develop", "development", "local", "test", "tests", "testing", "ci")
+}
 
 // ProductionFile reports whether a file's path says it is for production
 // (Dockerfile.prod, docker-compose.production.yml, docker/prod/Dockerfile).
