@@ -183,17 +183,29 @@ func (r *reader) findSettingsModule(opts ReadOptions) error {
 			named = append(named, c)
 		}
 	}
+	var copies []imageCopy
+	r.variants = map[string]string{}
 	for _, f := range opts.Files {
 		if !SettingsEvidenceFile(f) {
 			continue
+		}
+		if v := variantName(f); v != "" && !DevFile(f) && r.variants[v] == "" {
+			r.variants[v] = f
 		}
 		found, err := r.deploymentSettings(f)
 		if err != nil {
 			return err
 		}
 		for _, c := range found {
-			set.add(c.module, c.src, true, false, DevFile(f))
+			set.add(c.module, c.src, !c.build, false, DevFile(f))
 			named = append(named, c)
+		}
+		if DockerfileName(f) && !DevFile(f) {
+			cs, err := r.dockerCopies(f)
+			if err != nil {
+				return err
+			}
+			copies = append(copies, cs...)
 		}
 	}
 	if distinct(named) == 0 && opts.Settings == "" {
@@ -210,12 +222,21 @@ func (r *reader) findSettingsModule(opts ReadOptions) error {
 	// the named ones, so that a module's first evidence is where it is named).
 	var kept candidateSet
 	var missing []candidate
-	type expansion struct{ pkg, dir, why string }
+	type expansion struct{ pkg, dir, why, of string }
 	var expand []expansion
 	for _, c := range set.list {
 		file, _, isPkg, err := r.resolveModule(c.Module)
 		if err != nil {
 			return err
+		}
+		if cp, ok := copiedModule(copies, c.Module); file == "" && ok {
+			// It exists only in the image: read the file the Dockerfile copies there.
+			if r.copied == nil {
+				r.copied = map[string]string{}
+			}
+			r.copied[c.Module], file = cp.src, cp.src
+			c.Evidence = append(slices.Clone(c.Evidence), cp.at)
+			r.note(cp.at, "%s exists only in the image: the Dockerfile copies %s to %s; its settings were read from %s", c.Module, cp.src, cp.dst, cp.src)
 		}
 		if file == "" {
 			missing = append(missing, c)
@@ -228,7 +249,7 @@ func (r *reader) findSettingsModule(opts ReadOptions) error {
 			}
 		}
 		if empty {
-			expand = append(expand, expansion{c.Module, path.Dir(file), fmt.Sprintf("%s (named at %s) is a package whose __init__.py is empty", c.Module, c.Evidence[0])})
+			expand = append(expand, expansion{c.Module, path.Dir(file), fmt.Sprintf("%s (named at %s) is a package whose __init__.py is empty", c.Module, c.Evidence[0]), ""})
 			continue
 		}
 		k := kept.get(c.Module)
@@ -239,11 +260,11 @@ func (r *reader) findSettingsModule(opts ReadOptions) error {
 			k.Role = RoleDevelopment
 		}
 		if k.Role == RoleDevelopment || k.Role == RoleBase || k.Role == RoleTest {
-			expand = append(expand, expansion{parent(c.Module), path.Dir(file), ""})
+			expand = append(expand, expansion{parent(c.Module), path.Dir(file), "", c.Module})
 		}
 	}
 	for _, e := range expand {
-		if err := r.addModules(&kept, e.pkg, e.dir, e.why); err != nil {
+		if err := r.addModules(&kept, e.pkg, e.dir, e.why, e.of); err != nil {
 			return err
 		}
 	}
@@ -383,8 +404,13 @@ func onlyCommentsOrDocstring(src []byte) bool {
 // addModules adds the settings modules of package pkg (folder dir): those whose name says
 // what they are for or, inside an empty package (why != ""), any that sets settings. A
 // module counts as settings when it star-imports or sets a core setting, so that a
-// product.py of models next to settings.py is never taken for production settings.
-func (r *reader) addModules(set *candidateSet, pkg, dir, why string) error {
+// product.py of models next to settings.py is never taken for production settings. Outside
+// a package named for settings, a module whose name says what it is for counts when it
+// star-imports of, the module it sits beside (config/django/production.py's
+// `from .base import *`). A file whose name is not a Python module name
+// (production.example.py) or says it is an example or template (settings_example.py,
+// local_template.py) is never one: nothing imports it, it is copied and edited first.
+func (r *reader) addModules(set *candidateSet, pkg, dir, why, of string) error {
 	entries, err := fs.ReadDir(r.fsys, dir)
 	if notExist(err) {
 		return nil
@@ -395,7 +421,7 @@ func (r *reader) addModules(set *candidateSet, pkg, dir, why string) error {
 	settingsPkg := strings.Contains(strings.ToLower(lastPart(pkg)), "settings") || why != ""
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), ".py")
-		if !ok || e.IsDir() || name == "__init__" || !moduleRE().MatchString(name) {
+		if !ok || e.IsDir() || name == "__init__" || !identRE().MatchString(name) || templateName(name) {
 			continue
 		}
 		lower := strings.ToLower(name)
@@ -405,13 +431,35 @@ func (r *reader) addModules(set *candidateSet, pkg, dir, why string) error {
 			mod = pkg + "." + name
 		}
 		role := roleOf(mod)
-		if !settingsPkg && !affixed || role == RoleUnknown && why == "" {
-			continue
-		}
 		if slices.ContainsFunc(set.list, func(c candidate) bool { return c.Module == mod }) {
 			continue // named already: that is its evidence
 		}
 		file := path.Join(dir, e.Name())
+		if deploy := r.variants[strings.ToLower(name)]; role == RoleUnknown && why == "" && deploy != "" && settingsPkg {
+			// A deployment file named for it (Dockerfile.cabotage beside settings/cabotage.py).
+			ok, err := r.looksLikeSettings(file)
+			if err != nil {
+				return err
+			}
+			if ok {
+				set.add(mod, deploy, true, false, false)
+				set.add(mod, file, false, false, false)
+			}
+			continue
+		}
+		if role == RoleUnknown && why == "" {
+			continue
+		}
+		if !settingsPkg && !affixed {
+			ok, err := r.starImports(file, pkg, of)
+			if err != nil {
+				return err
+			}
+			if ok {
+				set.add(mod, file, false, false, false)
+			}
+			continue
+		}
 		ok, err := r.looksLikeSettings(file)
 		if err != nil {
 			return err
@@ -424,6 +472,42 @@ func (r *reader) addModules(set *candidateSet, pkg, dir, why string) error {
 		r.note(path.Join(dir, "__init__.py"), "%s, so Django would start with no settings: its modules are the candidates", why)
 	}
 	return nil
+}
+
+// identRE is a Python identifier: a module's file name without .py.
+var identRE = lazy.Regexp(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// templateName reports whether a module's name says it is an example or template to copy
+// (settings_example, example_settings, local_template, production_sample, config_dist).
+func templateName(name string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '_' || r == '.' || r == '-' }) {
+		switch w {
+		case "example", "examples", "sample", "template", "tmpl", "dist", "skel", "skeleton":
+			return true
+		}
+	}
+	return false
+}
+
+// starImports reports whether the module in file, of package pkg, star-imports the module
+// of (absolutely, or relatively from pkg).
+func (r *reader) starImports(file, pkg, of string) (bool, error) {
+	if of == "" {
+		return false, nil
+	}
+	m, err := r.parse(file)
+	if err != nil || m == nil {
+		return false, err
+	}
+	for _, imp := range m.Imports {
+		if len(imp.Names) != 1 || imp.Names[0] != "*" {
+			continue
+		}
+		if imp.Level == 0 && imp.Module == of || imp.Level == 1 && pkg != "" && pkg+"."+imp.Module == of {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // looksLikeSettings reports whether a module star-imports something or sets a core setting.
@@ -587,8 +671,9 @@ func (r *reader) deploymentSettings(file string) ([]dsm, error) {
 			}
 		}
 		pending = len(mods) == 0 && strings.Contains(t, "DJANGO_SETTINGS_MODULE")
+		build := DockerfileName(file) && strings.HasPrefix(strings.ToUpper(strings.TrimSpace(t)), "RUN ")
 		for _, m := range mods {
-			out = append(out, dsm{module: m, src: at(file, line)})
+			out = append(out, dsm{module: m, src: at(file, line), build: build})
 		}
 	}
 	return out, nil

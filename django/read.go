@@ -68,6 +68,11 @@ type reader struct {
 	loads  int
 	// serverFiles are the wsgi.py and asgi.py files next to manage.py's packages.
 	serverFiles []string
+	// copied maps a settings module that exists only in the image (a Dockerfile copies a
+	// file of the project to its path) to that file, which is read for it.
+	copied map[string]string
+	// variants maps what a deployment file's name says it is for (variantName) to the file.
+	variants map[string]string
 }
 
 func (r *reader) note(src, format string, args ...any) {
@@ -212,6 +217,9 @@ func (r *reader) resolveModule(mod string) (file, root string, isPkg bool, err e
 			}
 		}
 	}
+	if f, ok := r.copied[mod]; ok {
+		return f, ".", false, nil
+	}
 	return "", "", false, nil
 }
 
@@ -266,6 +274,9 @@ func isProdModule(mod string) bool { return roleOf(mod) == RoleProduction }
 type dsm struct {
 	module string
 	src    string
+	// build is true when a Dockerfile's RUN sets it for that one build command
+	// (`RUN DJANGO_SETTINGS_MODULE=x python manage.py collectstatic`): not what the image runs.
+	build bool
 }
 
 // settingsCandidates reads what a file sets DJANGO_SETTINGS_MODULE to.
