@@ -102,6 +102,36 @@ func modulesOf(cands []SettingsCandidate) (mods []string, chosen string) {
 	return mods, chosen
 }
 
+// TestModuleCopiedIntoImage: a settings module a Dockerfile names that exists only in the
+// image, copied there from a file of the project, is a candidate read from that file, and
+// the notes say so.
+func TestModuleCopiedIntoImage(t *testing.T) {
+	files := []string{
+		"manage.py", "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'settings.common')\n",
+		"settings/__init__.py", "",
+		"settings/common.py", "DEBUG = True\nSECRET_KEY = 'django-insecure-x'\n",
+		"docker/config.py", "import os\nfrom .common import *\nSECRET_KEY = os.getenv('APP_SECRET_KEY')\n",
+		"docker/Dockerfile", "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN cp docker/config.py settings/config.py\nENV DJANGO_SETTINGS_MODULE=settings.config\n",
+	}
+	info, err := ReadWith(mapFS(files...), "manage.py", ReadOptions{Files: []string{"docker/Dockerfile"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods, chosen := modulesOf(info.SettingsCandidates)
+	if want := []string{"settings.config:unknown", "settings.common:base"}; !reflect.DeepEqual(mods, want) || chosen != "settings.config" {
+		t.Fatalf("candidates %q, chosen %s; want %q, chosen settings.config", mods, chosen, want)
+	}
+	if ev := info.SettingsCandidates[0].Evidence; !reflect.DeepEqual(ev, []string{"docker/Dockerfile:5", "docker/Dockerfile:4"}) {
+		t.Errorf("evidence %q, want the ENV line then the copy", ev)
+	}
+	if info.SecretKeyEnv != "APP_SECRET_KEY" || !slices.Contains(info.SettingsFiles, "settings/common.py") {
+		t.Errorf("read %q with secret key env %q: want docker/config.py read as settings.config, its relative import too", info.SettingsFiles, info.SecretKeyEnv)
+	}
+	if n := notes(info); !strings.Contains(n, "settings.config exists only in the image: the Dockerfile copies docker/config.py to settings/config.py") {
+		t.Errorf("notes do not say where settings.config comes from:\n%s", n)
+	}
+}
+
 func TestCandidatesFromDeploymentFiles(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -146,6 +176,28 @@ func TestCandidatesFromDeploymentFiles(t *testing.T) {
 		{"two production modules", settingsTree("p/settings/production.py", "from .base import *\n", "p/settings/prod.py", "from .base import *\n",
 			"Procfile", "web: DJANGO_SETTINGS_MODULE=p.settings.prod gunicorn p.wsgi\n"),
 			[]string{"p.settings.prod:production", "p.settings.production:production", "p.settings.base:base", "p.settings.dev:development"}, "p.settings.prod", "Procfile:1"},
+		{"an example or template file is never a candidate", settingsTree("p/settings/production.example.py", "from .base import *\n",
+			"p/settings/production_template.py", "from .base import *\n", "p/settings/settings_sample.py", "from .base import *\n"),
+			[]string{"p.settings.base:base", "p.settings.dev:development"}, "p.settings.base", "p/settings/base.py"},
+		{"an example or template file in an empty settings package is never a candidate", []string{
+			"manage.py", "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'p.settings')\n",
+			"p/__init__.py", "", "p/settings/__init__.py", "",
+			"p/settings/base.py", "DEBUG = False\nINSTALLED_APPS = ['base']\n",
+			"p/settings/production.example.py", "from .base import *\n",
+			"p/settings/local_template.py", "from .base import *\n"},
+			[]string{"p.settings.base:base"}, "p.settings.base", "p/settings/base.py"},
+		{"a sibling that star-imports the module manage.py names, outside a settings package", []string{
+			"manage.py", "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.django.base')\n",
+			"config/__init__.py", "", "config/env.py", "env = None\n", "config/django/__init__.py", "",
+			"config/django/base.py", "DEBUG = False\n",
+			"config/django/production.py", "from config.env import env\nfrom .base import *  # noqa\nSECRET_KEY = env('SECRET_KEY')\n",
+			"config/django/test.py", "from config.django.base import *\n",
+			"config/django/live.py", "from config.env import *\n"},
+			[]string{"config.django.production:production", "config.django.base:base", "config.django.test:test"}, "config.django.production", "config/django/production.py"},
+		{"a module a Dockerfile is named for; RUN's build-step module is not served", settingsTree("p/settings/cabotage.py", "from p.settings.base import *\n",
+			"p/settings/static.py", "from p.settings.base import *\n",
+			"Dockerfile.cabotage", "FROM python:3.12\nRUN DJANGO_SETTINGS_MODULE=p.settings.static python manage.py collectstatic --noinput\n"),
+			[]string{"p.settings.cabotage:unknown", "p.settings.static:unknown", "p.settings.base:base", "p.settings.dev:development"}, "p.settings.cabotage", "Dockerfile.cabotage"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
