@@ -257,7 +257,7 @@ func choose(m *manifests, p *Project, in installs) {
 			p.DependencyFiles = []string{}
 			return
 		}
-		set(ManagerPip, rel("pyproject.toml")+": "+why, rel("pyproject.toml"))
+		set(ManagerPip, rel("pyproject.toml")+" declares its dependencies in dependency groups only; "+why, rel("pyproject.toml"))
 		p.DependencyGroup = g
 		p.addRequirements(pp.DependencyGroups[g])
 	case len(m.setups) > 0:

@@ -82,7 +82,7 @@ var pipInstallWordRE = lazy.Regexp(`\bpip[0-9.]*\s+install\b`)
 func runtimeGroup(pp *manifest.Pyproject, in installs) (group, why string) {
 	for i, g := range in.groups {
 		if _, ok := pp.DependencyGroups[g]; ok && !manifest.DevName(g) {
-			return g, fmt.Sprintf("%s installs its dependency group %q with pip", in.groupSources[i], g)
+			return g, fmt.Sprintf("%s installs group %q with pip", in.groupSources[i], g)
 		}
 	}
 	var runtime []string
@@ -92,7 +92,7 @@ func runtimeGroup(pp *manifest.Pyproject, in installs) (group, why string) {
 		}
 	}
 	if len(runtime) == 1 {
-		return runtime[0], fmt.Sprintf("its only dependency group not named for development is %q", runtime[0])
+		return runtime[0], fmt.Sprintf("%q is its only group not named for development", runtime[0])
 	}
 	return "", ""
 }

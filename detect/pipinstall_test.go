@@ -67,9 +67,9 @@ func TestDependencyGroupsOnly(t *testing.T) {
 		name, extra, group, why string
 		dev                     []string
 	}{
-		{"the only runtime group", pyproject, "main", `pyproject.toml: its only dependency group not named for development is "main"`, []string{"dev"}},
+		{"the only runtime group", pyproject, "main", `pyproject.toml declares its dependencies in dependency groups only; "main" is its only group not named for development`, []string{"dev"}},
 		{"the group the Dockerfile installs", pyproject + "prod = [\"django==5.2.16\", \"gunicorn\"]\n", "prod",
-			`pyproject.toml: Dockerfile:2 installs its dependency group "prod" with pip`, []string{"main", "dev"}},
+			`pyproject.toml declares its dependencies in dependency groups only; Dockerfile:2 installs group "prod" with pip`, []string{"main", "dev"}},
 		{"several runtime groups, none installed", pyproject + "web = [\"gunicorn\"]\n", "", "", nil},
 	} {
 		fsys := fstest.MapFS{"manage.py": {Data: []byte("")}, "pyproject.toml": {Data: []byte(tc.extra)}}

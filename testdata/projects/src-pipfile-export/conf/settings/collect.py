@@ -1,0 +1,4 @@
+"""Settings for collectstatic at image build time: no secrets needed."""
+from conf.settings.base import *  # noqa: F403
+
+SECRET_KEY = "django-insecure-collectstatic-only"
