@@ -19,7 +19,8 @@ var Python = PythonPolicy{
 // only) into the base image's Python, in one place: which minor versions the image
 // supports, how a range resolves (the newest supported minor it allows that the project's
 // Django release supports too, when that is known), which source wins (the first in
-// detection's precedence order that names a version), which sources conflict with it, the
+// detection's precedence order that names a version; the project's Dockerfile's image only
+// when no range contradicts it), which sources conflict with it, the
 // nearest supported version to an unsupported one, and the default when the project names
 // none. The wizard, `containerize detect` and migrate (which is handed it) use it.
 type PythonPolicy struct {
