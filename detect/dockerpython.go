@@ -75,7 +75,7 @@ func projectDockerfiles(t *tree, p *Project) []string {
 // stage. Parsed with BuildKit's parser; FROM is expanded with the ARGs declared before
 // the first FROM, as BuildKit does.
 func dockerfilePython(name string, b []byte) (PythonCandidate, bool) {
-	if first, _, _ := bytes.Cut(b, []byte("\n")); bytes.Contains(first, []byte("written by containerize")) {
+	if ownFile(b) {
 		return PythonCandidate{}, false
 	}
 	res, err := parser.Parse(bytes.NewReader(b))

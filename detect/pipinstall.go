@@ -16,6 +16,8 @@ var (
 	// pipInstallRE finds `pip install -r FILE` (pip3, python -m pip, --requirement FILE,
 	// --requirement=FILE) in a deployment file's line.
 	pipInstallRE = lazy.Regexp(`\bpip[0-9.]*\s+install\b[^;&|\n]*?\s(?:-r\s*|--requirement[=\s]\s*)["']?([^\s"';&|]+)`)
+	// pipInstallWordRE finds a pip install on a line.
+	pipInstallWordRE = lazy.Regexp(`\bpip[0-9.]*\s+install\b`)
 	// pipGroupRE finds each `--group NAME` of a pip install (pip 25.1's PEP 735 groups,
 	// "--group pyproject.toml:NAME" too).
 	pipGroupRE = lazy.Regexp(`\s--group[=\s]\s*["']?(?:[^\s"':]*:)?([A-Za-z0-9._-]+)`)
@@ -47,7 +49,7 @@ func deploymentInstalls(t *tree, m *manifests) (installs, error) {
 		if err != nil {
 			return in, err
 		}
-		if first, _, _ := bytes.Cut(b, []byte("\n")); bytes.Contains(first, []byte("written by containerize")) || !bytes.Contains(b, []byte("install")) {
+		if ownFile(b) || !bytes.Contains(b, []byte("install")) {
 			continue
 		}
 		for i, line := range strings.Split(string(b), "\n") {
@@ -72,8 +74,6 @@ func deploymentInstalls(t *tree, m *manifests) (installs, error) {
 	}
 	return in, nil
 }
-
-var pipInstallWordRE = lazy.Regexp(`\bpip[0-9.]*\s+install\b`)
 
 // runtimeGroup is the dependency group of a pyproject.toml that declares its dependencies
 // only in PEP 735 groups (no [project] dependencies) which the image should install: the
