@@ -286,7 +286,8 @@ func TestTerminalCtrlC(t *testing.T) {
 func TestTerminalBetweenPrompts(t *testing.T) {
 	// After the form, each file of the user's that would change is a prompt of its own:
 	// the keys for all of them come in the same write as the form's.
-	mine := []byte("FROM python:3.12\n")
+	// A Dockerfile naming no minor version: one that did would be the Python the answers default to.
+	mine := []byte("FROM python:3\n")
 	edited := func(t *testing.T) string {
 		dir := copySample(t, "channels-asgi")
 		for _, f := range []string{"Dockerfile", ".dockerignore"} {
