@@ -236,7 +236,7 @@ func (r *reader) findSettingsModule(opts ReadOptions) error {
 			}
 			r.copied[c.Module], file = cp.src, cp.src
 			c.Evidence = append(slices.Clone(c.Evidence), cp.at)
-			r.note(cp.at, "%s exists only in the image: the Dockerfile copies %s to %s; its settings were read from %s", c.Module, cp.src, cp.dst, cp.src)
+			r.note(cp.at, "%s exists only in the image: the Dockerfile copies %s to %s; its settings were read from %s. The image containerize writes copies the tree as it is: commit %s, or choose another module with --settings", c.Module, cp.src, cp.dst, cp.src, cp.dst)
 		}
 		if file == "" {
 			missing = append(missing, c)
