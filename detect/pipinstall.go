@@ -24,7 +24,8 @@ var (
 )
 
 // installs is what the project's own deployment files (Dockerfiles, Procfiles, start
-// scripts; not development ones, not those containerize wrote) install with pip.
+// scripts, then CI workflows; not development ones, not those containerize wrote) install
+// with pip.
 type installs struct {
 	// file is where the folder's chosen requirements file is installed ("backend/Dockerfile:9").
 	file string
@@ -39,10 +40,19 @@ type installs struct {
 func deploymentInstalls(t *tree, m *manifests) (installs, error) {
 	var in installs
 	want := path.Base(m.reqPath)
+	var files []string
 	for _, f := range t.settingsEvidence {
 		base := strings.ToLower(path.Base(f))
-		deployFile := django.DockerfileName(f) || base == "procfile" || strings.HasPrefix(base, "procfile.") || strings.HasSuffix(base, ".sh")
-		if !deployFile || django.DevFile(f) {
+		if django.DockerfileName(f) || base == "procfile" || strings.HasPrefix(base, "procfile.") || strings.HasSuffix(base, ".sh") {
+			files = append(files, f)
+		}
+	}
+	deploy := len(files)
+	files = append(files, ciFiles(t)...)
+	for i, f := range files {
+		// A development deployment file is not evidence; a CI workflow is for tests by
+		// nature (tests.yml), and what it installs still counts.
+		if i < deploy && django.DevFile(f) {
 			continue
 		}
 		b, err := t.readFile(f)
@@ -95,4 +105,19 @@ func runtimeGroup(pp *manifest.Pyproject, in installs) (group, why string) {
 		return runtime[0], fmt.Sprintf("%q is its only group not named for development", runtime[0])
 	}
 	return "", ""
+}
+
+// ciFiles are the project's CI workflows (GitHub Actions, GitLab CI), sorted: the steps
+// that install the project say how it installs too.
+func ciFiles(t *tree) []string {
+	var out []string
+	for f := range t.files {
+		dir, base := path.Dir(f), strings.ToLower(path.Base(f))
+		yaml := strings.HasSuffix(base, ".yml") || strings.HasSuffix(base, ".yaml")
+		if yaml && dir == ".github/workflows" || f == ".gitlab-ci.yml" {
+			out = append(out, f)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
