@@ -26,7 +26,8 @@ func (r *reader) extract(s *settings, root string, isPkg bool) error {
 	if err := r.celery(root, pkgs); err != nil {
 		return err
 	}
-	return r.applications(s, root, pkgs, apps)
+	// A wsgi.py or asgi.py at the import root itself (top-level module "wsgi") comes last.
+	return r.applications(s, root, append(pkgs, ""), apps)
 }
 
 // setting returns a setting's binding and notes when it is only set conditionally.
@@ -791,7 +792,7 @@ func (r *reader) applications(s *settings, root string, pkgs []string, apps []li
 				break
 			}
 			name, line := appCallable(m)
-			a := pkg + "." + mod + ":" + name
+			a := strings.TrimPrefix(pkg+"."+mod, ".") + ":" + name
 			*app, *src = &a, at(f, line)
 			r.note(at(f, line), "%s is not set; using %s from %s", setting, a, f)
 			if kind == "ASGI" && r.info.WSGIApplication == nil {

@@ -91,6 +91,22 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 
 	next := append(append([]string(nil), stack...), file)
 	for _, s := range stmts {
+		if s.imp == nil && s.ev.c != nil && isInclude(m, s.ev.c) {
+			// django-split-settings runs the included files in this module's globals.
+			files, err := r.includeFiles(file, m, s.ev.c)
+			if err != nil {
+				return nil, 0, err
+			}
+			for _, f := range files {
+				sub, _, err := r.events(f, module, isPkg, next)
+				if err != nil {
+					return nil, 0, err
+				}
+				evs = append(evs, sub...)
+				followed++
+			}
+			continue
+		}
 		if s.imp == nil {
 			evs = append(evs, s.ev)
 			continue
