@@ -1,0 +1,86 @@
+package django
+
+import (
+	"reflect"
+	"testing"
+)
+
+// readMap reads a project given as path, content pairs, with manage.py naming module.
+func readMap(t *testing.T, module string, files ...string) *Info {
+	t.Helper()
+	fsys := mapFS(append([]string{"manage.py", "os.environ.setdefault('DJANGO_SETTINGS_MODULE', '" + module + "')\n"}, files...)...)
+	info, err := Read(fsys, "manage.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info
+}
+
+func TestSplitSettingsInclude(t *testing.T) {
+	info := readMap(t, "proj.settings",
+		"proj/settings/__init__.py", `import os
+from split_settings.tools import include, optional
+
+extra = ["environments/common.py"]
+if os.environ.get("ENV") == "prod":
+    extra.append("environments/production.py")
+else:
+    extra.append("environments/local.py")
+if os.environ.get("STAGING"):
+    extra += ["environments/staging.py"]
+
+include("components/*.py", *extra, optional("local_settings.py"))
+`,
+		"proj/settings/components/b_static.py", "STATIC_ROOT = '/srv/static'\nMEDIA_ROOT = BASE_DIR / 'first'\n",
+		"proj/settings/components/a_base.py", "from pathlib import Path\nBASE_DIR = Path(__file__).parent\nDEBUG = False\n",
+		"proj/settings/environments/common.py", "DATABASES = {'default': {'ENGINE': 'django.db.backends.mysql'}}\n",
+		"proj/settings/environments/production.py", "MEDIA_ROOT = BASE_DIR / 'uploads'\n",
+		"proj/settings/environments/local.py", "MEDIA_ROOT = BASE_DIR / 'dev'\n",
+		"proj/settings/environments/staging.py", "MEDIA_ROOT = BASE_DIR / 'staging'\n",
+	)
+	want := []string{"proj/settings/__init__.py", "proj/settings/components/a_base.py", "proj/settings/components/b_static.py",
+		"proj/settings/environments/common.py", "proj/settings/environments/production.py"}
+	if !reflect.DeepEqual(info.SettingsFiles, want) {
+		t.Errorf("settings files = %q, want %q", info.SettingsFiles, want)
+	}
+	if info.MediaRoot != "uploads" || info.MediaRootSource != "proj/settings/environments/production.py:1" {
+		t.Errorf("media root = %q at %s, want uploads from production.py", info.MediaRoot, info.MediaRootSource)
+	}
+	if info.Database != "mysql" || !info.StaticRoot {
+		t.Errorf("database %q, static root %v: the included components were not read", info.Database, info.StaticRoot)
+	}
+	if !hasNote(info, "skipped the settings include of proj/settings/environments/local.py: development settings") ||
+		!hasNote(info, "skipped the settings include of proj/settings/environments/staging.py: it is included only under a condition") {
+		t.Errorf("notes do not say which includes were skipped: %v", info.Notes)
+	}
+	if hasNote(info, "local_settings") {
+		t.Errorf("a missing optional() include is no news: %v", info.Notes)
+	}
+}
+
+func TestSplitSettingsNeedsTheLibrary(t *testing.T) {
+	// include() of another library (or of Django's urls) is not a settings include.
+	info := readMap(t, "proj.settings",
+		"proj/settings.py", "from mylib import include\ninclude('other.py')\nDEBUG = False\n",
+		"proj/other.py", "MEDIA_ROOT = 'x'\n")
+	if len(info.SettingsFiles) != 1 || info.MediaRoot != "" {
+		t.Errorf("followed an include() not from split_settings: %q", info.SettingsFiles)
+	}
+}
+
+func TestSplitSettingsMissingInclude(t *testing.T) {
+	info := readMap(t, "proj.settings",
+		"proj/settings.py", "from split_settings.tools import include\ninclude('gone.py')\n")
+	if !hasNote(info, "cannot find proj/gone.py, which the settings include here") {
+		t.Errorf("no note for the missing include: %v", info.Notes)
+	}
+}
+
+func TestWSGIAtImportRoot(t *testing.T) {
+	info := readMap(t, "settings",
+		"settings.py", "DEBUG = False\n",
+		"wsgi.py", "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n")
+	if info.WSGIApplication == nil || *info.WSGIApplication != "wsgi:application" || info.WSGIApplicationSource != "wsgi.py:2" {
+		t.Errorf("wsgi application = %v at %s, want wsgi:application at wsgi.py:2", info.WSGIApplication, info.WSGIApplicationSource)
+	}
+}
