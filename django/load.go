@@ -215,6 +215,7 @@ func (r *reader) readSettings() error {
 		}
 		evs = append(evs, more...)
 	}
+	evs = r.configValues(evs)
 	s := newSettings()
 	for _, e := range evs {
 		s.apply(e)
