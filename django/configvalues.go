@@ -85,41 +85,9 @@ func (cv *configRewriter) learn(file string, a pyscan.Assignment) {
 	}
 }
 
-// rewrite returns v with the reads the rules know replaced; depth bounds the walk.
+// rewrite returns v with the reads the rules know replaced.
 func (cv *configRewriter) rewrite(file string, v pyscan.Value, depth int) pyscan.Value {
-	if depth > 64 {
-		return v
-	}
-	if nv, ok := cv.replace(file, v); ok {
-		return nv
-	}
-	copyItems := func(items []pyscan.Value) []pyscan.Value {
-		if len(items) == 0 {
-			return items
-		}
-		out := make([]pyscan.Value, len(items))
-		for i, it := range items {
-			out[i] = cv.rewrite(file, it, depth+1)
-		}
-		return out
-	}
-	v.Items = copyItems(v.Items)
-	v.Keys = copyItems(v.Keys)
-	v.Args = copyItems(v.Args)
-	if len(v.Kwargs) > 0 {
-		kws := make([]pyscan.Kwarg, len(v.Kwargs))
-		for i, kw := range v.Kwargs {
-			kws[i] = pyscan.Kwarg{Name: kw.Name, Value: cv.rewrite(file, kw.Value, depth+1)}
-		}
-		v.Kwargs = kws
-	}
-	for _, p := range []**pyscan.Value{&v.Left, &v.Right} {
-		if *p != nil {
-			nv := cv.rewrite(file, **p, depth+1)
-			*p = &nv
-		}
-	}
-	return v
+	return mapValue(v, func(x pyscan.Value) (pyscan.Value, bool) { return cv.replace(file, x) }, depth)
 }
 
 // replace applies one rule to v itself.

@@ -2,6 +2,7 @@ package django
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -82,5 +83,101 @@ func TestWSGIAtImportRoot(t *testing.T) {
 		"wsgi.py", "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n")
 	if info.WSGIApplication == nil || *info.WSGIApplication != "wsgi:application" || info.WSGIApplicationSource != "wsgi.py:2" {
 		t.Errorf("wsgi application = %v at %s, want wsgi:application at wsgi.py:2", info.WSGIApplication, info.WSGIApplicationSource)
+	}
+}
+
+func TestClassSettingsLoader(t *testing.T) {
+	info := readMap(t, "proj.settings.docker",
+		"proj/settings/__init__.py", "",
+		"proj/settings/base.py", `import os
+from proj.core import Settings
+
+
+class BaseSettings(Settings):
+    DEBUG = True
+    SITE_ROOT = os.path.dirname(os.path.abspath(__file__))
+    STATIC_ROOT = os.path.join(SITE_ROOT, "static")
+    MEDIA_ROOT = os.path.join(SITE_ROOT, "media/")
+
+    @property
+    def DATABASES(self):
+        return {"default": {"ENGINE": "django.db.backends.sqlite3"}}
+`,
+		"proj/settings/docker.py", `import os
+from .base import BaseSettings
+
+
+class DockerSettings(BaseSettings):
+    DEBUG = bool(os.environ.get("APP_DEBUG", False))
+    MEDIA_ROOT = os.path.join(BaseSettings.SITE_ROOT, "uploads")
+
+    @property
+    def DATABASES(self):
+        return {"default": {"ENGINE": "django.db.backends.postgresql", "HOST": os.environ.get("DB_HOST", "db")}}
+
+    def helper(self):
+        return {"default": {"ENGINE": "django.db.backends.mysql"}}
+
+
+DockerSettings.load_settings(__name__)
+`,
+		"proj/core.py", "class Settings:\n    @classmethod\n    def load_settings(cls, name):\n        pass\n",
+	)
+	if info.Database != "postgres" || info.DatabaseSource != "proj/settings/docker.py:11" {
+		t.Errorf("database = %q at %s, want postgres from the subclass's property", info.Database, info.DatabaseSource)
+	}
+	if !info.StaticRoot || info.StaticRootSource != "proj/settings/base.py:8" {
+		t.Errorf("static root %v at %s, want the base class's", info.StaticRoot, info.StaticRootSource)
+	}
+	if info.MediaRoot != "uploads" || info.DebugEnv != "APP_DEBUG" {
+		t.Errorf("media root %q, debug env %q: the subclass does not override its base", info.MediaRoot, info.DebugEnv)
+	}
+}
+
+func TestDjangoConfigurations(t *testing.T) {
+	fsys := mapFS(
+		"manage.py", "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\nos.environ.setdefault('DJANGO_CONFIGURATION', 'Dev')\n",
+		"proj/settings.py", `from configurations import Configuration, values
+
+
+class Common(Configuration):
+    SECRET_KEY = values.SecretValue()
+    DEBUG = values.BooleanValue(False)
+    DATABASES = values.DatabaseURLValue("sqlite:///db.sqlite3")
+    STATIC_ROOT = "/srv/static"
+
+
+class Dev(Common):
+    DEBUG = True
+
+
+class Prod(Common):
+    DATABASES = values.DatabaseURLValue("postgres://localhost/app", environ_name="APP_DB_URL")
+    MEDIA_ROOT = values.Value("/srv/media", environ_prefix="APP")
+`)
+	info, err := Read(fsys, "manage.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Database != "postgres" || info.DatabaseURLEnv != "APP_DB_URL" {
+		t.Errorf("database %q from $%s, want postgres from $APP_DB_URL (class Prod)", info.Database, info.DatabaseURLEnv)
+	}
+	if info.DebugEnv != "DJANGO_DEBUG" || info.SecretKeyEnv != "DJANGO_SECRET_KEY" {
+		t.Errorf("debug env %q, secret key env %q, want DJANGO_DEBUG and DJANGO_SECRET_KEY", info.DebugEnv, info.SecretKeyEnv)
+	}
+	if info.MediaRoot != "media" || !info.StaticRoot {
+		t.Errorf("media root %q, static root %v", info.MediaRoot, info.StaticRoot)
+	}
+	if !hasNote(info, "read class Prod (the class named for production)") {
+		t.Errorf("no note on the class chosen: %v", info.Notes)
+	}
+
+	// Without a production class, DJANGO_CONFIGURATION's default names it.
+	fsys["proj/settings.py"].Data = []byte(strings.Replace(string(fsys["proj/settings.py"].Data), "class Prod(Common)", "class Staging(Common)", 1))
+	if info, err = Read(fsys, "manage.py"); err != nil {
+		t.Fatal(err)
+	}
+	if info.Database != "sqlite" || !hasNote(info, "read class Dev (DJANGO_CONFIGURATION's default at manage.py:2)") {
+		t.Errorf("database %q, notes %v: want class Dev", info.Database, info.Notes)
 	}
 }

@@ -107,6 +107,18 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 			}
 			continue
 		}
+		if s.imp == nil && s.ev.c != nil {
+			if cls := classLoader(m, s.ev.c); cls != "" {
+				sub, err := r.classEvents(file, pkg, m, cls, 0)
+				if err != nil {
+					return nil, 0, err
+				}
+				r.note(at(file, s.ev.c.Line), "the settings are the attributes of class %s, which this call exports into the module", cls)
+				evs = append(evs, sub...)
+				followed++
+				continue
+			}
+		}
 		if s.imp == nil {
 			evs = append(evs, s.ev)
 			continue
@@ -159,6 +171,19 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 		}
 		evs = append(evs, sub...)
 		followed++
+	}
+	if usesConfigurations(m) {
+		if cls, why := r.configurationClass(file, m); cls != "" {
+			sub, err := r.classEvents(file, pkg, m, cls, 0)
+			if err != nil {
+				return nil, 0, err
+			}
+			r.note(file, "django-configurations settings: read class %s (%s)", cls, why)
+			evs = append(evs, sub...)
+			followed++
+		} else if len(m.Classes) > 0 {
+			r.note(file, "django-configurations settings: cannot tell which class $DJANGO_CONFIGURATION names; set it in manage.py")
+		}
 	}
 	return evs, followed, nil
 }
