@@ -109,6 +109,13 @@ func (cv *configRewriter) replace(file string, v pyscan.Value) (pyscan.Value, bo
 				cv.r.note(at(file, v.Line), "settings are read from the configuration object %s with getattr(); where it sets none, their defaults apply, and those were read", cfg)
 			}
 			return cv.rewrite(file, v.Args[2], 1), true
+		case v.Func == "getattr" && len(v.Args) == 2 && v.Args[0].Kind == pyscan.Name && v.Args[1].Kind == pyscan.String:
+			if d, ok := cv.objectDefault(v.Args[0].Str, v.Args[1].Str); ok {
+				return d, true
+			}
+			// No default: what the object holds, which cannot be read (and is not what
+			// the expression that made the object read).
+			return pyscan.Value{Kind: pyscan.Other, Text: v.Text, Line: v.Line}, true
 		case cv.paths[v.Func] && len(v.Args) > 0 && len(v.Kwargs) == 0:
 			// root("media") joins onto the Path: os.path.join(root, "media").
 			join := v

@@ -181,3 +181,40 @@ class Prod(Common):
 		t.Errorf("database %q, notes %v: want class Dev", info.Database, info.Notes)
 	}
 }
+
+func TestConfigurationObjectValues(t *testing.T) {
+	info := readMap(t, "app.settings",
+		"app/__init__.py", "",
+		"app/conf.py", "class Config(dict):\n    defaults = {'DB_ENGINE': 'mysql', 'HOSTS': ['a.example']}\n\nCONFIG = Config()\n",
+		"app/settings.py", `import environ
+from .conf import CONFIG
+
+root = environ.Path(__file__) - 2
+env = environ.Env(APP_DEBUG=(bool, False), APP_MEDIA=(str, root("files")), APP_SECRET=(str, ""))
+configuration = load()
+
+SECRET_KEY = env("APP_SECRET")
+DEBUG = env.bool("APP_DEBUG")
+ALLOWED_HOSTS = CONFIG.HOSTS
+DATABASES = {"default": {"ENGINE": "django.db.backends." + CONFIG.get("DB_ENGINE")}}
+MEDIA_ROOT = getattr(configuration, "MEDIA_ROOT", env("APP_MEDIA")).rstrip("/")
+STATIC_ROOT = getattr(configuration, "STATIC_ROOT")
+`)
+	if info.MediaRoot != "files" || info.MediaRootSource != "app/settings.py:12" {
+		t.Errorf("media root %q at %s, want files (getattr default, then the schema default through Path)", info.MediaRoot, info.MediaRootSource)
+	}
+	if info.DebugEnv != "APP_DEBUG" || info.SecretKeyEnv != "APP_SECRET" {
+		t.Errorf("debug env %q, secret key env %q", info.DebugEnv, info.SecretKeyEnv)
+	}
+	if len(info.AllowedHosts) != 1 || info.AllowedHosts[0] != "a.example" {
+		t.Errorf("allowed hosts %q, want CONFIG's default", info.AllowedHosts)
+	}
+	for _, r := range info.EnvReads {
+		if r.Name == "APP_DEBUG" && (!r.HasDefault || r.Required) {
+			t.Errorf("env(\"APP_DEBUG\") has the schema's default: %+v", r)
+		}
+	}
+	if !hasNote(info, "configuration object configuration with getattr()") || !hasNote(info, "settings read from CONFIG take the defaults declared here") {
+		t.Errorf("notes do not name the configuration objects: %v", info.Notes)
+	}
+}
