@@ -2,6 +2,7 @@ package django
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/containerize/containerize/pyscan"
@@ -21,7 +22,7 @@ import (
 //
 // Events are copied, never changed in place: parsed modules are shared.
 func (r *reader) configValues(evs []event) []event {
-	cv := &configRewriter{r: r, schema: map[string]map[string]pyscan.Value{}, paths: map[string]bool{},
+	cv := &configRewriter{r: r, schema: map[string]map[string]schemaEntry{}, paths: map[string]bool{},
 		noted: map[string]bool{}, defaults: map[string]*objectDefaults{}}
 	out := make([]event, len(evs))
 	for i, e := range evs {
@@ -46,8 +47,8 @@ func (r *reader) configValues(evs []event) []event {
 
 type configRewriter struct {
 	r *reader
-	// schema maps a django-environ Env variable to its declared defaults by name.
-	schema map[string]map[string]pyscan.Value
+	// schema maps a django-environ Env variable to what it declares per name.
+	schema map[string]map[string]schemaEntry
 	// paths are names bound to environ.Path(…).
 	paths map[string]bool
 	// defaults maps a configuration object's name to the defaults its class declares.
@@ -71,10 +72,12 @@ func (cv *configRewriter) learn(file string, a pyscan.Assignment) {
 	case "environ.Path", "Path.Path":
 		cv.paths[name] = true
 	case "environ.Env", "environ.FileAwareEnv", "Env", "FileAwareEnv":
-		s := map[string]pyscan.Value{}
+		s := map[string]schemaEntry{}
 		for _, kw := range v.Kwargs {
 			if t := kw.Value; t.Kind == pyscan.Tuple && len(t.Items) == 2 {
-				s[kw.Name] = t.Items[1]
+				s[kw.Name] = schemaEntry{cast: t.Items[0], def: t.Items[1], hasDefault: true}
+			} else {
+				s[kw.Name] = schemaEntry{cast: t} // NAME=bool: a cast, no default
 			}
 		}
 		cv.schema[name] = s
@@ -131,12 +134,18 @@ func (cv *configRewriter) replace(file string, v pyscan.Value) (pyscan.Value, bo
 			if len(v.Args) == 0 || v.Args[0].Kind != pyscan.String {
 				return v, false
 			}
-			def, ok := s[v.Args[0].Str]
-			if !ok || hasDefault(v, method) {
+			e, ok := s[v.Args[0].Str]
+			if !ok {
 				return v, false
 			}
 			v.Args = append([]pyscan.Value(nil), v.Args...)
-			v.Kwargs = append(append([]pyscan.Kwarg(nil), v.Kwargs...), pyscan.Kwarg{Name: "default", Value: cv.rewrite(file, def, 1)})
+			v.Kwargs = append([]pyscan.Kwarg(nil), v.Kwargs...)
+			if e.hasDefault && !hasDefault(v, method) {
+				v.Kwargs = append(v.Kwargs, pyscan.Kwarg{Name: "default", Value: cv.rewrite(file, e.def, 1)})
+			}
+			if (method == "" || method == "get_value") && len(v.Args) < 2 && !slices.ContainsFunc(v.Kwargs, func(k pyscan.Kwarg) bool { return k.Name == "cast" }) {
+				v.Kwargs = append(v.Kwargs, pyscan.Kwarg{Name: "cast", Value: e.cast})
+			}
 			return v, true
 		case method == "get" && len(v.Args) >= 1 && v.Args[0].Kind == pyscan.String:
 			if d, ok := cv.objectDefault(obj, v.Args[0].Str); ok && len(v.Args) == 1 {
@@ -151,6 +160,12 @@ func (cv *configRewriter) replace(file string, v pyscan.Value) (pyscan.Value, bo
 		}
 	}
 	return v, false
+}
+
+// schemaEntry is one variable of a django-environ schema: environ.Env(DEBUG=(bool, False)).
+type schemaEntry struct {
+	cast, def  pyscan.Value
+	hasDefault bool
 }
 
 // hasDefault reports whether a django-environ read passes its own default.

@@ -179,6 +179,9 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 				return nil, 0, err
 			}
 			r.note(file, "django-configurations settings: read class %s (%s)", cls, why)
+			if r.info.ConfigurationClass == "" {
+				r.info.ConfigurationClass = cls
+			}
 			evs = append(evs, sub...)
 			followed++
 		} else if len(m.Classes) > 0 {
