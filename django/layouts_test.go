@@ -218,3 +218,12 @@ STATIC_ROOT = getattr(configuration, "STATIC_ROOT")
 		t.Errorf("notes do not name the configuration objects: %v", info.Notes)
 	}
 }
+
+func TestClassLoaderOutsideProject(t *testing.T) {
+	// A call with __name__ on a class the project does not hold is not a settings loader.
+	info := readMap(t, "proj.settings",
+		"proj/settings.py", "from vendor import Registry\nDEBUG = False\nRegistry.register(__name__)\n")
+	if hasNote(info, "attributes of class") || info.DebugSource != "proj/settings.py:2" {
+		t.Errorf("read Registry as settings: %v", info.Notes)
+	}
+}

@@ -113,10 +113,12 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 				if err != nil {
 					return nil, 0, err
 				}
-				r.note(at(file, s.ev.c.Line), "the settings are the attributes of class %s, which this call exports into the module", cls)
-				evs = append(evs, sub...)
-				followed++
-				continue
+				if len(sub) > 0 { // else a class outside the project, or one with no settings
+					r.note(at(file, s.ev.c.Line), "the settings are the attributes of class %s, which this call exports into the module", cls)
+					evs = append(evs, sub...)
+					followed++
+					continue
+				}
 			}
 		}
 		if s.imp == nil {
