@@ -55,7 +55,6 @@ func (r *reader) envReads(evs []event) {
 		})
 	}
 	r.info.EnvReads = []EnvRead{}
-	scheme := environScheme(evs)
 	seen := map[string]int{}
 	for _, e := range evs {
 		var val pyscan.Value
@@ -87,12 +86,7 @@ func (r *reader) envReads(evs []event) {
 					er.Setting = u
 				}
 			}
-			if sc, ok := scheme[er.Name]; ok && strings.HasPrefix(v.Func, "env") && !rd.HasDefault {
-				// environ.Env(NAME=(cast, default)) gives env("NAME") its cast and default.
-				er.HasDefault, er.Default = sc.hasDefault, sc.def
-				er.Required = er.Required && !sc.hasDefault
-				rd.Cast = pyscan.CastName(sc.cast)
-			}
+			// An environ.Env(NAME=(cast, default)) schema is already in the read: see configValues.
 			er.Kind = envKind(er, rd.Cast)
 			if i, ok := seen[er.Name]; ok {
 				r.info.EnvReads[i].Required = r.info.EnvReads[i].Required || er.Required
@@ -295,33 +289,6 @@ func (r *reader) missingImports(file, pkg string, m *pyscan.Module) error {
 		}
 	}
 	return nil
-}
-
-// schemeEntry is one variable of a django-environ scheme: environ.Env(DEBUG=(bool, False)).
-type schemeEntry struct {
-	cast       pyscan.Value
-	def        string
-	hasDefault bool
-}
-
-// environScheme reads the casts and defaults given to environ.Env(...) in the settings.
-func environScheme(evs []event) map[string]schemeEntry {
-	out := map[string]schemeEntry{}
-	for _, e := range evs {
-		if e.a == nil || e.a.Value.Kind != pyscan.CallExpr || (e.a.Value.Func != "environ.Env" && e.a.Value.Func != "Env") {
-			continue
-		}
-		for _, kw := range e.a.Value.Kwargs {
-			v := kw.Value
-			if v.Kind == pyscan.Tuple && len(v.Items) >= 2 {
-				def, _ := v.Items[1].Template()
-				out[kw.Name] = schemeEntry{cast: v.Items[0], def: def, hasDefault: true}
-			} else {
-				out[kw.Name] = schemeEntry{cast: v}
-			}
-		}
-	}
-	return out
 }
 
 // Production switches that change how a request is answered, read so that the health

@@ -26,7 +26,8 @@ func (r *reader) extract(s *settings, root string, isPkg bool) error {
 	if err := r.celery(root, pkgs); err != nil {
 		return err
 	}
-	return r.applications(s, root, pkgs, apps)
+	// A wsgi.py or asgi.py at the import root itself (top-level module "wsgi") comes last.
+	return r.applications(s, root, append(pkgs, ""), apps)
 }
 
 // setting returns a setting's binding and notes when it is only set conditionally.
@@ -149,13 +150,24 @@ func (r *reader) static(s *settings, apps, middleware []listItem) {
 // default.
 func (s *settings) mediaDir(v pyscan.Value) string {
 	v = s.resolve(v)
-	for i := 0; i < 8 && v.Kind == pyscan.CallExpr && len(v.Args) == 1; i++ {
+	for i := 0; i < 8 && v.Kind == pyscan.CallExpr; i++ {
+		if l := v.Left; l != nil && l.Kind == pyscan.Attribute && l.Left != nil &&
+			(l.Str == "rstrip" || l.Str == "strip" || l.Str == "replace") {
+			v = s.resolve(*l.Left) // a string method that keeps the last component: ….rstrip("/")
+			continue
+		}
+		if len(v.Args) != 1 {
+			break
+		}
 		switch v.Func {
 		case "str", "Path", "pathlib.Path", "os.path.abspath", "os.path.normpath", "os.path.realpath", "os.fspath":
 			v = s.resolve(v.Args[0])
 			continue
 		}
 		break
+	}
+	if v.Kind == pyscan.BinOp && v.Op == "+" && v.Left != nil && v.Right != nil && v.Right.Kind == pyscan.String && v.Right.Str == "/" {
+		return s.mediaDir(*v.Left) // … + "/"
 	}
 	switch {
 	case v.Kind == pyscan.BinOp && v.Op == "/" && v.Right != nil:
@@ -169,8 +181,15 @@ func (s *settings) mediaDir(v pyscan.Value) string {
 	case v.Kind == pyscan.String:
 		return lastComponent(v.Str)
 	default:
-		if _, def, ok := pyscan.EnvDefault(v); ok && !strings.Contains(def, "{") {
+		if _, def, ok := pyscan.EnvDefault(v); ok && def != "" && !strings.Contains(def, "{") {
 			return lastComponent(def)
+		} else if ok && v.Kind == pyscan.CallExpr {
+			// A default that is a path expression: env("MEDIA_ROOT", default=BASE_DIR / "media").
+			for _, kw := range v.Kwargs {
+				if kw.Name == "default" {
+					return s.mediaDir(kw.Value)
+				}
+			}
 		}
 	}
 	return ""
@@ -791,7 +810,7 @@ func (r *reader) applications(s *settings, root string, pkgs []string, apps []li
 				break
 			}
 			name, line := appCallable(m)
-			a := pkg + "." + mod + ":" + name
+			a := strings.TrimPrefix(pkg+"."+mod, ".") + ":" + name
 			*app, *src = &a, at(f, line)
 			r.note(at(f, line), "%s is not set; using %s from %s", setting, a, f)
 			if kind == "ASGI" && r.info.WSGIApplication == nil {

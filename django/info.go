@@ -137,6 +137,11 @@ type Info struct {
 	// "path:line". Facts are still read from them; init appends nothing to them.
 	SettingsErrors []Note `json:"settings_errors,omitempty"`
 
+	// ConfigurationClass is the django-configurations class the settings were read from
+	// ("Prod"), "" when the settings are not such classes. Its attributes override
+	// whatever the module sets at module level, an appended block included.
+	ConfigurationClass string `json:"configuration_class,omitempty"`
+
 	// OwnBlock is where the block containerize init appended starts ("path:line"), "" when
 	// the settings have none.
 	OwnBlock string `json:"own_block,omitempty"`

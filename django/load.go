@@ -91,6 +91,36 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 
 	next := append(append([]string(nil), stack...), file)
 	for _, s := range stmts {
+		if s.imp == nil && s.ev.c != nil && isInclude(m, s.ev.c) {
+			// django-split-settings runs the included files in this module's globals.
+			files, err := r.includeFiles(file, m, s.ev.c)
+			if err != nil {
+				return nil, 0, err
+			}
+			for _, f := range files {
+				sub, _, err := r.events(f, module, isPkg, next)
+				if err != nil {
+					return nil, 0, err
+				}
+				evs = append(evs, sub...)
+				followed++
+			}
+			continue
+		}
+		if s.imp == nil && s.ev.c != nil {
+			if cls := classLoader(m, s.ev.c); cls != "" {
+				sub, err := r.classEvents(file, pkg, m, cls, 0)
+				if err != nil {
+					return nil, 0, err
+				}
+				if len(sub) > 0 { // else a class outside the project, or one with no settings
+					r.note(at(file, s.ev.c.Line), "the settings are the attributes of class %s, which this call exports into the module", cls)
+					evs = append(evs, sub...)
+					followed++
+					continue
+				}
+			}
+		}
 		if s.imp == nil {
 			evs = append(evs, s.ev)
 			continue
@@ -143,6 +173,22 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 		}
 		evs = append(evs, sub...)
 		followed++
+	}
+	if usesConfigurations(m) {
+		if cls, why := r.configurationClass(file, m); cls != "" {
+			sub, err := r.classEvents(file, pkg, m, cls, 0)
+			if err != nil {
+				return nil, 0, err
+			}
+			r.note(file, "django-configurations settings: read class %s (%s)", cls, why)
+			if r.info.ConfigurationClass == "" {
+				r.info.ConfigurationClass = cls
+			}
+			evs = append(evs, sub...)
+			followed++
+		} else if len(m.Classes) > 0 {
+			r.note(file, "django-configurations settings: cannot tell which class $DJANGO_CONFIGURATION names; set it in manage.py")
+		}
 	}
 	return evs, followed, nil
 }
@@ -199,6 +245,7 @@ func (r *reader) readSettings() error {
 		}
 		evs = append(evs, more...)
 	}
+	evs = r.configValues(evs)
 	s := newSettings()
 	for _, e := range evs {
 		s.apply(e)

@@ -71,6 +71,10 @@ func Make(p *detect.Project, c config.Config) (*Plan, error) {
 	*rt = Runtime{Port: c.Port, User: fmt.Sprintf("%d:%d", runtimeUID, runtimeUID), UserName: runtimeUser,
 		UID: runtimeUID, GID: runtimeUID, Healthcheck: healthcheck(c.Port, probeHost(f), probeHeader(d)), WorkDir: "/app", OwnedDirs: []string{"/app"},
 		Env: []string{"PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1", "DJANGO_SETTINGS_MODULE=" + d.SettingsModule}}
+	if d.ConfigurationClass != "" {
+		// django-configurations: the class that was read, also for manage.py in the image.
+		rt.Env = append(rt.Env, "DJANGO_CONFIGURATION="+d.ConfigurationClass)
+	}
 	code(f, rt, &pl.Ignore)
 	if err := server(f, rt); err != nil {
 		return nil, err

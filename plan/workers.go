@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -109,7 +110,15 @@ func webDifference(f *facts, pr detect.Process) []string {
 			kept = append(kept, w)
 		}
 	}
-	msg := fmt.Sprintf("%s: the project serves with `%s`; the image runs %s instead (the Dockerfile's CMD)", pr.Source, strings.Join(pr.Command, " "), f.c.Server)
+	same := slices.ContainsFunc(words, func(w string) bool { return path.Base(w) == string(f.c.Server) })
+	if same && len(kept) == 0 {
+		return nil // the same server with nothing of its own: nothing to say
+	}
+	how := "instead"
+	if same {
+		how = "too"
+	}
+	msg := fmt.Sprintf("%s: the project serves with `%s`; the image runs %s %s (the Dockerfile's CMD)", pr.Source, strings.Join(pr.Command, " "), f.c.Server, how)
 	if len(kept) > 0 {
 		msg += fmt.Sprintf(", without its %s: add them to the CMD (or, for gunicorn, to GUNICORN_CMD_ARGS in .env) if they matter", strings.Join(kept, ", "))
 	}

@@ -35,6 +35,7 @@ type block struct {
 	indent int
 	local  bool
 	guard  string
+	scope  classScope
 }
 
 // Parse scans Python source. It never fails and never panics.
@@ -45,13 +46,17 @@ func Parse(src []byte) *Module {
 	// lastIf is the test of the last if/elif header at each indentation, so that an
 	// else: branch knows what it is the else of.
 	lastIf := map[int]string{}
+	decorators := map[int]string{}
 	for _, ll := range tokenize(s) {
 		for len(stack) > 0 && stack[len(stack)-1].indent >= ll.indent {
 			stack = stack[:len(stack)-1]
 		}
-		st := stmt{src: s, m: m, indent: ll.indent, lastIf: lastIf}
+		st := stmt{src: s, m: m, indent: ll.indent, lastIf: lastIf, decorators: decorators}
 		if len(stack) > 0 {
-			st.local, st.guard = stack[len(stack)-1].local, stack[len(stack)-1].guard
+			st.local, st.guard, st.scope = stack[len(stack)-1].local, stack[len(stack)-1].guard, stack[len(stack)-1].scope
+		}
+		if st.scope.class != "" && st.scope.property == "" {
+			m.noteBody(st.scope.class, ll.indent)
 		}
 		if b, ok := st.logical(ll.toks); ok {
 			stack = append(stack, b)
@@ -67,6 +72,9 @@ type stmt struct {
 	local  bool
 	guard  string
 	lastIf map[int]string
+	// scope says which class body (or property of one) the statement is in.
+	scope      classScope
+	decorators map[int]string
 }
 
 // logical handles one logical line; it returns the block a compound statement opens.
@@ -76,8 +84,11 @@ func (st stmt) logical(toks []token) (block, bool) {
 		delete(st.lastIf, st.indent) // an else: after this belongs to try/for/while
 	}
 	if first.kind == tOp && first.text == "@" {
+		st.decorators[st.indent] = st.src[toks[0].end:toks[len(toks)-1].end]
 		return block{}, false // decorator
 	}
+	decorator := st.decorators[st.indent]
+	delete(st.decorators, st.indent)
 	last := toks[len(toks)-1]
 	isCompound := first.kind == tName && (compound[first.text] ||
 		(first.text == "match" || first.text == "case") && len(toks) > 2 && last.kind == tOp && last.text == ":")
@@ -104,9 +115,10 @@ func (st stmt) logical(toks []token) (block, bool) {
 			delete(st.lastIf, st.indent)
 		}
 	}
-	b := block{indent: st.indent, local: local, guard: guard}
+	b := block{indent: st.indent, local: local, guard: guard, scope: st.enter(toks, colon, decorator)}
 	if colon+1 < len(toks) {
-		body := stmt{src: st.src, m: st.m, indent: st.indent + 1, local: local, guard: guard, lastIf: st.lastIf}
+		body := stmt{src: st.src, m: st.m, indent: st.indent + 1, local: local, guard: guard, lastIf: st.lastIf,
+			scope: b.scope, decorators: st.decorators}
 		body.simple(toks[colon+1:])
 	}
 	return b, true
@@ -176,6 +188,9 @@ func (st stmt) statement(toks []token) {
 			st.fromStmt(toks)
 			return
 		case "True", "False", "None", "not", "lambda", "await":
+		case "return":
+			st.returnStmt(toks)
+			return
 		default:
 			if keywords[first.text] {
 				return // pass, return, del, global, a nested compound …
@@ -246,7 +261,8 @@ func (st stmt) emit(t Value, op string, value Value) {
 	switch t.Kind {
 	case Name, Attribute, Subscript:
 		st.m.Assignments = append(st.m.Assignments, Assignment{Target: canonOrText(t), TargetValue: t,
-			Op: op, Value: value, Line: t.Line, Indent: st.indent, Local: st.local, Guard: st.guard})
+			Op: op, Value: value, Line: t.Line, Indent: st.indent, Local: st.local, Guard: st.guard,
+			Class: st.scope.class})
 	case Tuple, List:
 		if op != "=" {
 			return

@@ -118,6 +118,9 @@ type Assignment struct {
 	// module level and inside blocks that are not if statements (try, for, with …)
 	// unless an if encloses them.
 	Guard string
+	// Class is the class whose body the statement is in (inside its if/try blocks too, not
+	// inside a def), "" elsewhere.
+	Class string
 }
 
 // Import is one import statement (one per module for `import a, b`).
@@ -154,6 +157,10 @@ type Module struct {
 	Assignments []Assignment
 	Imports     []Import
 	Calls       []Call
+	// Classes are the class statements at module level; Properties the values their
+	// @property methods return.
+	Classes    []Class
+	Properties []Property
 }
 
 // Last returns the last module-level plain assignment ("=", not "+=") to target.

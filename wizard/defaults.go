@@ -32,6 +32,9 @@ func Defaults(p *detect.Project) (config.Config, map[string]string) {
 	needed, why := PatchNeeded(p)
 	c.SettingsPatch = needed
 	switch {
+	case p.Django != nil && p.Django.ConfigurationClass != "":
+		reasons["settings_patch"] = "the settings are the django-configurations class " + p.Django.ConfigurationClass +
+			", whose attributes override a block appended to the module; read the environment with values.*Value in the class"
 	case needed:
 		reasons["settings_patch"] = "the settings do not read the environment the containers set: " + strings.Join(why, "; ")
 	case p.Django == nil:
@@ -141,8 +144,8 @@ func defaultServer(p *detect.Project) (string, string) {
 // that does not read the environment. A project that is not Django never needs it.
 func PatchNeeded(p *detect.Project) (bool, []string) {
 	d := p.Django
-	if d == nil {
-		return false, nil
+	if d == nil || d.ConfigurationClass != "" {
+		return false, nil // a django-configurations class overrides an appended block
 	}
 	var why []string
 	switch {

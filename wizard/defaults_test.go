@@ -264,6 +264,9 @@ func TestPatchNeeded(t *testing.T) {
 			[]string{"ALLOWED_HOSTS does not read the environment (config/settings.py:12)"}},
 		{"allowed hosts missing", func(d *django.Info) { d.AllowedHostsFromEnv, d.AllowedHostsSource = false, "" },
 			[]string{"ALLOWED_HOSTS is not set"}},
+		{"django-configurations class", func(d *django.Info) {
+			d.SecretKeyHardcoded, d.AllowedHostsFromEnv, d.ConfigurationClass = true, false, "Prod"
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
