@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
@@ -149,11 +148,4 @@ func mapEntry(n *yaml.Node, key string) (k, v *yaml.Node) {
 		}
 	}
 	return nil, nil
-}
-
-// ownFile reports whether a file's first line says containerize wrote it: such a file is
-// not the project's evidence of anything.
-func ownFile(b []byte) bool {
-	first, _, _ := bytes.Cut(b, []byte("\n"))
-	return bytes.Contains(first, []byte("written by containerize"))
 }

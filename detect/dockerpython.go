@@ -10,6 +10,7 @@ import (
 
 	"github.com/containerize/containerize/django"
 	"github.com/containerize/containerize/internal/lazy"
+	"github.com/containerize/containerize/internal/ownfile"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
@@ -75,7 +76,7 @@ func projectDockerfiles(t *tree, p *Project) []string {
 // stage. Parsed with BuildKit's parser; FROM is expanded with the ARGs declared before
 // the first FROM, as BuildKit does.
 func dockerfilePython(name string, b []byte) (PythonCandidate, bool) {
-	if ownFile(b) {
+	if ownfile.Is(b) {
 		return PythonCandidate{}, false
 	}
 	res, err := parser.Parse(bytes.NewReader(b))

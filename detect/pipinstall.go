@@ -9,6 +9,7 @@ import (
 
 	"github.com/containerize/containerize/django"
 	"github.com/containerize/containerize/internal/lazy"
+	"github.com/containerize/containerize/internal/ownfile"
 	"github.com/containerize/containerize/manifest"
 )
 
@@ -59,7 +60,7 @@ func deploymentInstalls(t *tree, m *manifests) (installs, error) {
 		if err != nil {
 			return in, err
 		}
-		if ownFile(b) || !bytes.Contains(b, []byte("install")) {
+		if ownfile.Is(b) || !bytes.Contains(b, []byte("install")) {
 			continue
 		}
 		for i, line := range strings.Split(string(b), "\n") {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/containerize/containerize/internal/lazy"
+	"github.com/containerize/containerize/internal/ownfile"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -301,7 +302,7 @@ func readComposeCommands(t *tree, name string, add func(Process)) error {
 	if err != nil {
 		return err
 	}
-	if first, _, _ := bytes.Cut(b, []byte("\n")); bytes.Contains(first, []byte("written by containerize")) {
+	if ownfile.Is(b) {
 		return nil // its workers came from the other sources, read again on every run
 	}
 	var doc yaml.Node

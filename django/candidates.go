@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/containerize/containerize/internal/lazy"
+	"github.com/containerize/containerize/internal/ownfile"
 )
 
 // Roles of a settings module, from its name (and, for a name that says nothing, from
@@ -232,11 +233,11 @@ func (r *reader) findSettingsModule(opts ReadOptions) error {
 		if cp, ok := copiedModule(copies, c.Module); file == "" && ok {
 			// It exists only in the image: read the file the Dockerfile copies there.
 			if r.copied == nil {
-				r.copied = map[string]string{}
+				r.copied = map[string]imageCopy{}
 			}
-			r.copied[c.Module], file = cp.src, cp.src
+			r.copied[c.Module], file = cp, cp.src
 			c.Evidence = append(slices.Clone(c.Evidence), cp.at)
-			r.note(cp.at, "%s exists only in the image: the Dockerfile copies %s to %s; its settings were read from %s. The image containerize writes copies the tree as it is: commit %s, or choose another module with --settings", c.Module, cp.src, cp.dst, cp.src, cp.dst)
+			r.note(cp.at, "%s exists only in the image: the Dockerfile copies %s to %s; its settings were read from %s, and the image containerize writes copies it there too", c.Module, cp.src, cp.dst, cp.src)
 		}
 		if file == "" {
 			missing = append(missing, c)
@@ -314,6 +315,9 @@ func (r *reader) findSettingsModule(opts ReadOptions) error {
 	c := &cands[chosen]
 	c.Chosen = true
 	r.info.SettingsModule, r.info.SettingsModuleSource = c.Module, c.Evidence[0]
+	if cp, ok := r.copied[c.Module]; ok {
+		r.info.SettingsCopy = &FileCopy{From: cp.src, To: strings.ReplaceAll(c.Module, ".", "/") + ".py", Source: cp.at}
+	}
 	switch {
 	case managed != nil && managed.Module != c.Module && opts.Settings == "":
 		role := ""
@@ -643,6 +647,9 @@ func (r *reader) deploymentSettings(file string) ([]dsm, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
+	if ownfile.Is(b) {
+		return nil, nil
+	}
 	if !bytes.Contains(b, []byte("DJANGO_SETTINGS_MODULE")) && !bytes.Contains(b, []byte("--settings")) {
 		return nil, nil
 	}
@@ -653,9 +660,6 @@ func (r *reader) deploymentSettings(file string) ([]dsm, error) {
 	for sc.Scan() {
 		line++
 		t := sc.Text()
-		if line == 1 && strings.Contains(t, "written by containerize") {
-			return nil, nil
-		}
 		if c := strings.TrimSpace(t); strings.HasPrefix(c, "#") {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/containerize/containerize/internal/lazy"
+	"github.com/containerize/containerize/internal/ownfile"
 )
 
 // variantName is what a deployment file's name says it is for: "cabotage" for
@@ -45,6 +46,9 @@ func (r *reader) dockerCopies(file string) ([]imageCopy, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	if ownfile.Is(b) {
+		return nil, nil
 	}
 	var out []imageCopy
 	sc := bufio.NewScanner(bytes.NewReader(b))

@@ -18,6 +18,11 @@ type Info struct {
 	// SettingsModule is the dotted module DJANGO_SETTINGS_MODULE names ("config.settings").
 	SettingsModule       string `json:"settings_module"`
 	SettingsModuleSource string `json:"settings_module_source"`
+	// SettingsCopy is set when the chosen module exists only in the project's own image:
+	// its Dockerfile copies a file of the project (From) to the module's path (To, relative
+	// to the folder the settings are imported from), so the image containerize writes must
+	// copy it too.
+	SettingsCopy *FileCopy `json:"settings_copy,omitempty"`
 	// SettingsCandidates are every settings module the project names or holds beside one
 	// it names, best first (see compareCandidates), with their evidence; the one read is
 	// Chosen. The image runs SettingsModule, the chosen one.
@@ -185,4 +190,11 @@ type Info struct {
 type Note struct {
 	Message string `json:"message"`
 	Source  string `json:"source"`
+}
+
+// FileCopy is a file of the project copied to another path in an image, with the evidence.
+type FileCopy struct {
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Source string `json:"source"`
 }

@@ -69,8 +69,8 @@ type reader struct {
 	// serverFiles are the wsgi.py and asgi.py files next to manage.py's packages.
 	serverFiles []string
 	// copied maps a settings module that exists only in the image (a Dockerfile copies a
-	// file of the project to its path) to that file, which is read for it.
-	copied map[string]string
+	// file of the project to its path) to that copy; its source is read for it.
+	copied map[string]imageCopy
 	// variants maps what a deployment file's name says it is for (variantName) to the file.
 	variants map[string]string
 }
@@ -217,8 +217,8 @@ func (r *reader) resolveModule(mod string) (file, root string, isPkg bool, err e
 			}
 		}
 	}
-	if f, ok := r.copied[mod]; ok {
-		return f, ".", false, nil
+	if cp, ok := r.copied[mod]; ok {
+		return cp.src, ".", false, nil
 	}
 	return "", "", false, nil
 }

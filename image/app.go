@@ -105,6 +105,21 @@ func appEntries(src fs.FS, rt *plan.Runtime, virtualenvs []string) ([]layer.Entr
 	if err != nil {
 		return nil, fmt.Errorf("application files: %w", err)
 	}
+	return appendCopies(src, rt, entries)
+}
+
+// appendCopies adds the files the Dockerfile copies after the code (rt.Copies) at their
+// paths (the layer adds any folder above them the tree lacks).
+func appendCopies(src fs.FS, rt *plan.Runtime, entries []layer.Entry) ([]layer.Entry, error) {
+	for _, c := range rt.Copies {
+		info, err := fs.Stat(src, c.From)
+		if err != nil {
+			return nil, fmt.Errorf("%s copies %s: %w", c.Source, c.From, err)
+		}
+		from := c.From
+		entries = append(entries, layer.Entry{Path: c.To, Mode: info.Mode() & 0o755, Size: info.Size(), UID: rt.UID, GID: rt.GID,
+			Open: func() (io.ReadCloser, error) { return src.Open(from) }})
+	}
 	return entries, nil
 }
 

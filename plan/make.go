@@ -180,6 +180,10 @@ func code(f *facts, rt *Runtime, ig *Ignore) {
 	if root := d.SettingsRoot; root != "" && root != p.AppRoot && (src == "." || root == src || strings.HasPrefix(root, src+"/")) {
 		rt.Env = append(rt.Env, "PYTHONPATH="+path.Join("/app", relTo(src, root)))
 	}
+	if c := d.SettingsCopy; c != nil {
+		// The module is imported from manage.py's folder, the work dir.
+		rt.Copies = append(rt.Copies, Copy{From: c.From, To: path.Join(rt.WorkDir, c.To), Source: c.Source})
+	}
 	if d.MediaRoot != "" && !strings.Contains(d.MediaRoot, "/") {
 		rt.OwnedDirs = append(rt.OwnedDirs, path.Join(rt.WorkDir, d.MediaRoot))
 		ig.LocalData = append(ig.LocalData, path.Join(relTo(".", p.AppRoot), d.MediaRoot))

@@ -107,6 +107,9 @@ type Runtime struct {
 	SourceDir string `json:"source_dir"`
 	// WorkDir is the container's working directory: /app, or below it where manage.py lives.
 	WorkDir string `json:"workdir"`
+	// Copies are files of the project the image also puts at another path, after the
+	// code: the settings module the project's own image makes by copying a file.
+	Copies []Copy `json:"copies,omitempty"`
 	// OwnedDirs are created and owned by the app user (/app first).
 	OwnedDirs []string `json:"owned_dirs"`
 	// Port is the exposed port.
@@ -126,6 +129,14 @@ type Runtime struct {
 	Compress bool `json:"compress"`
 	// Healthcheck is the HEALTHCHECK.
 	Healthcheck Healthcheck `json:"healthcheck"`
+}
+
+// Copy is one file of the project (From, relative to the project root, the build context)
+// put at an absolute path of the image (To), with the evidence it is needed.
+type Copy struct {
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Source string `json:"source"`
 }
 
 // CopySource is the COPY source of the application code: "." or "dir/".
