@@ -232,6 +232,9 @@ func (r *reader) database(s *settings) {
 	}
 	d, ok := getPath(s.resolve(b.val), []string{"default"})
 	if !ok {
+		d, ok = s.dictKey(s.resolve(b.val), "default")
+	}
+	if !ok {
 		r.note(b.at.String(), "DATABASES has no \"default\" entry that can be read without running the code")
 		r.dbAlternatives(s, b)
 		return
@@ -256,7 +259,11 @@ func (r *reader) database(s *settings) {
 		if e, ok := d.Get("ENGINE"); ok {
 			src = b.originOf([]string{"default", "ENGINE"}, e)
 			ev := s.resolve(e)
-			if t, ok := text(ev); ok {
+			t, ok := text(ev)
+			if !ok {
+				t, ok = s.envValue(ev, 0)
+			}
+			if ok {
 				engine = engineFamily(t)
 				if engine == "" {
 					r.note(src.String(), "unknown database engine %s", e.Text)
@@ -266,13 +273,14 @@ func (r *reader) database(s *settings) {
 			}
 			if name, def, ok := pyscan.EnvDefault(ev); ok {
 				fromEnv = true
-				if def == "" {
+				if def == "" && engine == "" {
 					r.note(src.String(), "the database ENGINE comes from $%s, with no default", name)
 				}
 			}
 		} else {
 			for i, k := range d.Keys {
-				if k.Kind == pyscan.Starred && i < len(d.Items) {
+				// **{"CONN_MAX_AGE": 50} beside **env.db() adds options, not the URL.
+				if k.Kind == pyscan.Starred && i < len(d.Items) && s.resolve(d.Items[i]).Kind != pyscan.Dict {
 					urls = append(urls, d.Items[i])
 				}
 			}
@@ -287,6 +295,9 @@ func (r *reader) database(s *settings) {
 		url, env, ok, name := s.fromURL(u)
 		if env && name != "" {
 			r.info.DatabaseURLEnv = name
+		}
+		if env && url == "" {
+			url = s.envSchemaDefault(name)
 		}
 		switch {
 		case !ok:

@@ -72,6 +72,21 @@ DATABASES = {"default": {"ENGINE": os.environ.get("DB_ENGINE", "django.db.backen
 			map[string]string{"database": `"postgres"`, "database_from_env": "true"}, ""},
 		{"engine from env without default", project(`DATABASES = {"default": {"ENGINE": os.environ["DB_ENGINE"]}}`),
 			map[string]string{"database": `""`, "database_from_env": "true"}, "ENGINE comes from $DB_ENGINE"},
+		{"engine concatenated with an env default", project(`DATABASES = {"default": {"ENGINE": "django.db.backends." + env("DB_ENGINE", default="mysql")}}`),
+			map[string]string{"database": `"mysql"`, "database_from_env": "true"}, ""},
+		{"engine from env with a django-environ schema default", project(`import environ
+env = environ.FileAwareEnv(DB_ENGINE=(str, "django.db.backends.postgresql"))
+DATABASES = {"default": {"ENGINE": env("DB_ENGINE")}}`),
+			map[string]string{"database": `"postgres"`, "database_from_env": "true"}, ""},
+		{"env.db() with a django-environ schema default", project(`import environ
+env = environ.Env(DATABASE_URL=(str, "mysql://root:@127.0.0.1:3306/app"))
+DATABASES = {"default": {**env.db(), **{"CONN_MAX_AGE": 50}}}`),
+			map[string]string{"database": `"mysql"`, "database_url_env": `"DATABASE_URL"`}, ""},
+		{"default key through a name", project(`DEFAULT_DB = "default"
+DATABASES = {DEFAULT_DB: dj_database_url.config(env=dj_database_url.DEFAULT_ENV, default="postgres://x/y")}`),
+			map[string]string{"database": `"postgres"`, "database_url_env": `"DATABASE_URL"`}, ""},
+		{"dj_database_url printf default", project(`DATABASES = {"default": dj_database_url.config(default="sqlite:///%s" % os.path.join(BASE_DIR, "db.sqlite"))}`),
+			map[string]string{"database": `"sqlite"`}, ""},
 		{"engine through a name", project(`ENGINE = "django.db.backends.sqlite3"
 DATABASES = {"default": {"ENGINE": ENGINE, "NAME": DB_NAME}}`),
 			map[string]string{"database": `"sqlite"`}, ""},

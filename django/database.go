@@ -1,0 +1,85 @@
+package django
+
+import (
+	"strings"
+
+	"github.com/containerize/containerize/pyscan"
+)
+
+// envSchemaDefault is the default django-environ's schema gives a variable read without
+// one: `env = environ.Env(DATABASE_URL=(str, "mysql://…"))` makes a later `env.db()` or
+// `env("DATABASE_URL")` fall back to that URL. "" when no schema names it.
+func (s *settings) envSchemaDefault(name string) string {
+	if name == "" {
+		return ""
+	}
+	best, line := "", -1
+	for _, b := range s.vars {
+		v := b.val
+		if v.Kind != pyscan.CallExpr {
+			continue
+		}
+		f := v.Func[strings.LastIndexByte(v.Func, '.')+1:]
+		if f != "Env" && f != "FileAwareEnv" {
+			continue
+		}
+		for _, kw := range v.Kwargs {
+			if kw.Name != name || kw.Value.Kind != pyscan.Tuple || len(kw.Value.Items) != 2 {
+				continue
+			}
+			// Several schemas (rare): the one written first in the file wins, so the answer
+			// does not depend on map order.
+			if t, ok := kw.Value.Items[1].Template(); ok && (line < 0 || v.Line < line) {
+				best, line = t, v.Line
+			}
+		}
+	}
+	return best
+}
+
+// envValue is the text an expression has when the environment leaves every variable it
+// reads unset: the literal parts of a concatenation with each read replaced by its default
+// (`"django.db.backends." + env("DB_ENGINE", default="postgresql")`), a read's own
+// default, or its django-environ schema default. ok is false when some part is unknown.
+func (s *settings) envValue(v pyscan.Value, depth int) (string, bool) {
+	v = s.resolve(v)
+	if depth > 8 {
+		return "", false
+	}
+	switch v.Kind {
+	case pyscan.String:
+		return v.Str, true
+	case pyscan.BinOp:
+		if v.Op == "+" && v.Left != nil && v.Right != nil {
+			l, lok := s.envValue(*v.Left, depth+1)
+			r, rok := s.envValue(*v.Right, depth+1)
+			return l + r, lok && rok
+		}
+	}
+	if name, def, ok := pyscan.EnvDefault(v); ok {
+		if def == "" {
+			def = s.envSchemaDefault(name)
+		}
+		return def, def != ""
+	}
+	if t, ok := text(v); ok {
+		return t, true
+	}
+	return "", false
+}
+
+// dictKey finds key in a dict literal whose keys may be names bound to strings
+// (`{DATABASE_CONNECTION_DEFAULT_NAME: …}` with the name set to "default").
+func (s *settings) dictKey(d pyscan.Value, key string) (pyscan.Value, bool) {
+	if d.Kind != pyscan.Dict {
+		return pyscan.Value{}, false
+	}
+	for i, k := range d.Keys {
+		if k.Kind == pyscan.Name && i < len(d.Items) {
+			if r := s.resolve(k); r.Kind == pyscan.String && r.Str == key {
+				return d.Items[i], true
+			}
+		}
+	}
+	return pyscan.Value{}, false
+}
