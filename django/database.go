@@ -83,3 +83,7 @@ func (s *settings) dictKey(d pyscan.Value, key string) (pyscan.Value, bool) {
 	}
 	return pyscan.Value{}, false
 }
+
+// DatabaseURLFamily is the database family of a dj-database-url / django-environ URL
+// scheme (postgres, postgis, mysql, sqlite, oracle), "" when unknown.
+func DatabaseURLFamily(scheme string) string { return dbSchemeFamily(scheme) }
