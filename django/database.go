@@ -37,6 +37,61 @@ func (s *settings) envSchemaDefault(name string) string {
 	return best
 }
 
+// envSchemaValue is the default expression a django-environ schema gives name, nil when
+// none does (see envSchemaDefault).
+func (s *settings) envSchemaValue(name string) *pyscan.Value {
+	var best *pyscan.Value
+	line := -1
+	for _, b := range s.vars {
+		v := b.val
+		if v.Kind != pyscan.CallExpr || name == "" {
+			continue
+		}
+		if f := v.Func[strings.LastIndexByte(v.Func, '.')+1:]; f != "Env" && f != "FileAwareEnv" {
+			continue
+		}
+		for _, kw := range v.Kwargs {
+			if kw.Name == name && kw.Value.Kind == pyscan.Tuple && len(kw.Value.Items) == 2 && (line < 0 || v.Line < line) {
+				d := kw.Value.Items[1]
+				best, line = &d, v.Line
+			}
+		}
+	}
+	return best
+}
+
+// envDefaultValue is the default expression of a plain environment read:
+// os.getenv("X", d), os.environ.get("X", d), env("X", default=d), env.str("X", d), and
+// env("X", d) of environs (a django-environ cast in that place is a name, never a path).
+func envDefaultValue(v pyscan.Value) (pyscan.Value, bool) {
+	if v.Kind != pyscan.CallExpr {
+		return pyscan.Value{}, false
+	}
+	for _, kw := range v.Kwargs {
+		if kw.Name == "default" {
+			return kw.Value, true
+		}
+	}
+	if len(v.Args) >= 2 && v.Args[1].Kind != pyscan.Name && v.Args[1].Kind != pyscan.Starred {
+		return v.Args[1], true
+	}
+	return pyscan.Value{}, false
+}
+
+// isEnvironPath reports whether fn names a django-environ Path object made in the settings
+// (root = environ.Path(__file__) - 3), which root("media") joins onto.
+func (s *settings) isEnvironPath(fn string) bool {
+	b := s.vars[fn]
+	if b == nil {
+		return false
+	}
+	v, up := b.val, false
+	if v.Kind == pyscan.BinOp && v.Op == "-" && v.Left != nil {
+		v, up = *v.Left, true // only django-environ's Path goes up with "-"
+	}
+	return v.Kind == pyscan.CallExpr && (v.Func == "environ.Path" || v.Func == "Path" && up)
+}
+
 // envValue is the text an expression has when the environment leaves every variable it
 // reads unset: the literal parts of a concatenation with each read replaced by its default
 // (`"django.db.backends." + env("DB_ENGINE", default="postgresql")`), a read's own

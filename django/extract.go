@@ -145,9 +145,16 @@ func (r *reader) static(s *settings, apps, middleware []listItem) {
 }
 
 // mediaDir is the last literal path component of MEDIA_ROOT: BASE_DIR / "media",
-// os.path.join(BASE_DIR, "media"), "/srv/media/", str(…) around them, or an environment
-// default.
-func (s *settings) mediaDir(v pyscan.Value) string {
+// os.path.join(BASE_DIR, "media"), "/srv/media/", str(…) around them, an environment
+// read's default (itself any of these: os.getenv("MEDIA_ROOT", os.path.join(BASE_DIR,
+// "media"))), a django-environ schema default, getattr(config, "MEDIA_ROOT", default), or
+// a django-environ Path (root = environ.Path(__file__) - 2; root("media")).
+func (s *settings) mediaDir(v pyscan.Value) string { return s.mediaDir0(v, 0) }
+
+func (s *settings) mediaDir0(v pyscan.Value, depth int) string {
+	if depth > 8 {
+		return ""
+	}
 	v = s.resolve(v)
 	for i := 0; i < 8 && v.Kind == pyscan.CallExpr && len(v.Args) == 1; i++ {
 		switch v.Func {
@@ -158,19 +165,29 @@ func (s *settings) mediaDir(v pyscan.Value) string {
 		break
 	}
 	switch {
+	case v.Kind == pyscan.BinOp && v.Op == "+" && v.Left != nil && v.Right != nil && v.Right.Kind == pyscan.String && strings.Trim(v.Right.Str, "/") == "":
+		return s.mediaDir0(*v.Left, depth+1) // … + "/"
 	case v.Kind == pyscan.BinOp && v.Op == "/" && v.Right != nil:
-		if right := s.resolve(*v.Right); right.Kind == pyscan.String {
-			return lastComponent(right.Str)
-		}
+		return s.mediaDir0(*v.Right, depth+1)
 	case v.Kind == pyscan.CallExpr && (v.Func == "os.path.join" || v.Func == "path.join" || v.Func == "join") && len(v.Args) > 0:
-		if last := s.resolve(v.Args[len(v.Args)-1]); last.Kind == pyscan.String {
-			return lastComponent(last.Str)
-		}
+		return s.mediaDir0(v.Args[len(v.Args)-1], depth+1)
+	case v.Kind == pyscan.CallExpr && v.Left != nil && v.Left.Kind == pyscan.Attribute && v.Left.Left != nil &&
+		(v.Left.Str == "rstrip" || v.Left.Str == "strip" || v.Left.Str == "replace"):
+		// ….rstrip("/"), ….replace("\\", "/") keep the folder's name.
+		return s.mediaDir0(*v.Left.Left, depth+1)
+	case v.Kind == pyscan.CallExpr && v.Func == "getattr" && len(v.Args) == 3:
+		return s.mediaDir0(v.Args[2], depth+1)
 	case v.Kind == pyscan.String:
 		return lastComponent(v.Str)
-	default:
-		if _, def, ok := pyscan.EnvDefault(v); ok && !strings.Contains(def, "{") {
-			return lastComponent(def)
+	case v.Kind == pyscan.CallExpr && len(v.Args) == 1 && v.Args[0].Kind == pyscan.String && s.isEnvironPath(v.Func):
+		return lastComponent(v.Args[0].Str)
+	}
+	if name, _, ok := pyscan.EnvDefault(v); ok {
+		if d, ok := envDefaultValue(v); ok {
+			return s.mediaDir0(d, depth+1)
+		}
+		if def := s.envSchemaValue(name); def != nil {
+			return s.mediaDir0(*def, depth+1)
 		}
 	}
 	return ""

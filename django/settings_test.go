@@ -192,6 +192,16 @@ MIDDLEWARE += ["whitenoise.middleware.WhiteNoiseMiddleware"]`),
 		{"media Path /", project(`MEDIA_ROOT = BASE_DIR / "uploads"`), map[string]string{"media_root": `"uploads"`}, ""},
 		{"media str(Path)", project(`MEDIA_ROOT = str(BASE_DIR.joinpath("files") / "media")`), map[string]string{"media_root": `"media"`}, ""},
 		{"media env default", project(`MEDIA_ROOT = env("MEDIA_ROOT", default="/data/media/")`), map[string]string{"media_root": `"media"`}, ""},
+		{"media env default expression", project(`MEDIA_ROOT = os.getenv("MEDIA_ROOT", os.path.join(BASE_DIR, "mediafiles"))`), map[string]string{"media_root": `"mediafiles"`}, ""},
+		{"media join of an env read", project(`MEDIA_ROOT = os.path.join(BASE_DIR, env("MEDIA_ROOT", "images"))`), map[string]string{"media_root": `"images"`}, ""},
+		{"media env default=join", project(`MEDIA_ROOT = env("MEDIA_ROOT", default=os.path.join("uploads"))`), map[string]string{"media_root": `"uploads"`}, ""},
+		{"media getattr default, rstrip", project(`MEDIA_ROOT = getattr(configuration, "MEDIA_ROOT", os.path.join(ROOT, "media")).rstrip("/")`), map[string]string{"media_root": `"media"`}, ""},
+		{"media join + slash", project(`MEDIA_ROOT = os.path.join(PROJECT_DIR, "data", "media").replace("\\", "/") + "/"`), map[string]string{"media_root": `"media"`}, ""},
+		{"media django-environ Path and schema", project(`import environ
+root = environ.Path(__file__) - 3
+env = environ.FileAwareEnv(DD_MEDIA_ROOT=(str, root("media")))
+MEDIA_ROOT = env("DD_MEDIA_ROOT")`), map[string]string{"media_root": `"media"`}, ""},
+		{"media env cast is no default", project(`MEDIA_ROOT = env("MEDIA_ROOT", str)`), map[string]string{"media_root": ""}, "MEDIA_ROOT cannot be read"},
 		{"media unreadable", project(`MEDIA_ROOT = compute()`), map[string]string{"media_root": ""}, "MEDIA_ROOT cannot be read"},
 
 		{"secret literal", project(`SECRET_KEY = "abc"`),
