@@ -20,7 +20,7 @@ import (
 // file runs (a postgres or mysql image). The settings' own value is kept in a note.
 func deployedDatabase(t *tree, p *Project) error {
 	d := p.Django
-	if d == nil || !d.DatabaseFromEnv {
+	if d == nil || !d.DatabaseEngineFromEnv {
 		return nil
 	}
 	family, source, detail, err := deploymentDatabase(t, p, d.DatabaseURLEnv)

@@ -273,7 +273,13 @@ func (r *reader) database(s *settings) {
 				r.info.DatabaseEnv[k.Str] = name
 			}
 		}
-		if e, ok := d.Get("ENGINE"); ok {
+		e, ok := d.Get("ENGINE")
+		for i, k := range d.Keys {
+			if !ok && k.Kind == pyscan.Starred && i < len(d.Items) {
+				e, ok = s.resolve(d.Items[i]).Get("ENGINE") // {"NAME": …, **SQLITE_OPTIONS}
+			}
+		}
+		if ok {
 			src = b.originOf([]string{"default", "ENGINE"}, e)
 			ev := s.resolve(e)
 			t, ok := text(ev)
@@ -287,6 +293,9 @@ func (r *reader) database(s *settings) {
 				}
 			} else {
 				r.note(src.String(), "the database ENGINE cannot be read without running the code: %s", describe(src.file, e))
+			}
+			if s.readsEnv(ev) {
+				r.info.DatabaseEngineFromEnv = true
 			}
 			if name, def, ok := pyscan.EnvDefault(ev); ok {
 				fromEnv = true
@@ -328,6 +337,7 @@ func (r *reader) database(s *settings) {
 			}
 		}
 		fromEnv = fromEnv || env
+		r.info.DatabaseEngineFromEnv = r.info.DatabaseEngineFromEnv || env
 	}
 	r.info.Database, r.info.DatabaseSource = engine, src.String()
 	r.info.DatabaseFromEnv = fromEnv
@@ -342,7 +352,7 @@ func (r *reader) dbAlternatives(s *settings, b *binding) {
 			continue
 		}
 		if s.readsEnv(a.val) {
-			r.info.DatabaseFromEnv = true
+			r.info.DatabaseFromEnv, r.info.DatabaseEngineFromEnv = true, true
 			r.note(a.at.String(), "the default database is replaced from the environment here when a condition holds")
 			if r.info.DatabaseSource == "" {
 				r.info.DatabaseSource = a.at.String()

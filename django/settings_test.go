@@ -87,6 +87,9 @@ DATABASES = {DEFAULT_DB: dj_database_url.config(env=dj_database_url.DEFAULT_ENV,
 			map[string]string{"database": `"postgres"`, "database_url_env": `"DATABASE_URL"`}, ""},
 		{"dj_database_url printf default", project(`DATABASES = {"default": dj_database_url.config(default="sqlite:///%s" % os.path.join(BASE_DIR, "db.sqlite"))}`),
 			map[string]string{"database": `"sqlite"`}, ""},
+		{"engine in a spread dict", project(`SQLITE_OPTIONS = {"ENGINE": "django.db.backends.sqlite3", "OPTIONS": {"timeout": 30}}
+DATABASES = {"default": {"NAME": os.environ.get("DB_NAME", "db.sqlite3"), **SQLITE_OPTIONS}}`),
+			map[string]string{"database": `"sqlite"`, "database_source": `"proj/settings.py:1"`}, ""},
 		{"engine through a name", project(`ENGINE = "django.db.backends.sqlite3"
 DATABASES = {"default": {"ENGINE": ENGINE, "NAME": DB_NAME}}`),
 			map[string]string{"database": `"sqlite"`}, ""},
