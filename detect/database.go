@@ -23,7 +23,7 @@ func deployedDatabase(t *tree, p *Project) error {
 	if d == nil || !d.DatabaseEngineFromEnv {
 		return nil
 	}
-	family, source, detail, err := deploymentDatabase(t, p, d.DatabaseURLEnv)
+	family, source, detail, err := deploymentDatabase(t, p, dbVars{url: d.DatabaseURLEnv, engine: d.DatabaseEngineEnv})
 	if err != nil || family == "" || family == d.Database || d.Database == "postgis" && family == "postgres" {
 		return err
 	}
@@ -37,8 +37,35 @@ func deployedDatabase(t *tree, p *Project) error {
 	return nil
 }
 
+// dbVars are the variables the settings choose the database engine by: a URL, an ENGINE.
+type dbVars struct{ url, engine string }
+
+// String names the variables for people: "$DATABASE_URL", "$DB_ENGINE".
+func (vs dbVars) String() string {
+	var names []string
+	for _, n := range []string{vs.url, vs.engine} {
+		if n != "" {
+			names = append(names, "$"+n)
+		}
+	}
+	return strings.Join(names, " or ")
+}
+
+// family is the database family value v gives the variable name ("" for neither).
+func (vs dbVars) family(name, v string) string {
+	switch {
+	case name == "":
+		return ""
+	case name == vs.url:
+		return urlFamily(v)
+	case name == vs.engine:
+		return django.EngineFamily(composeDefault(v))
+	}
+	return ""
+}
+
 // deploymentDatabase reads the deployment files; family is "" when they name no database.
-func deploymentDatabase(t *tree, p *Project, urlEnv string) (family, source, detail string, err error) {
+func deploymentDatabase(t *tree, p *Project, urlEnv dbVars) (family, source, detail string, err error) {
 	var composes, envFiles []string
 	if p.Docker.Compose != "" {
 		composes = append(composes, p.Docker.Compose)
@@ -66,7 +93,7 @@ func deploymentDatabase(t *tree, p *Project, urlEnv string) (family, source, det
 		}
 		fam, src, imgs := composeDatabase(f, b, urlEnv)
 		if fam != "" {
-			return fam, src, "the compose file sets $" + urlEnv, nil
+			return fam, src, "the compose file sets " + urlEnv.String(), nil
 		}
 		images = append(images, imgs...)
 	}
@@ -79,7 +106,7 @@ func deploymentDatabase(t *tree, p *Project, urlEnv string) (family, source, det
 			continue
 		}
 		if fam, line := envFileDatabase(b, urlEnv); fam != "" {
-			return fam, fmt.Sprintf("%s:%d", f, line), f + " sets $" + urlEnv, nil
+			return fam, fmt.Sprintf("%s:%d", f, line), f + " sets " + urlEnv.String(), nil
 		}
 	}
 	if len(images) > 0 {
@@ -97,7 +124,7 @@ func writtenByContainerize(b []byte) bool {
 
 // composeDatabase reads a compose file: the database family a service's environment gives
 // urlEnv (a value or a ${VAR-default}), and the database servers its services' images run.
-func composeDatabase(name string, b []byte, urlEnv string) (family, source string, images []Finding) {
+func composeDatabase(name string, b []byte, urlEnv dbVars) (family, source string, images []Finding) {
 	var doc yaml.Node
 	if yaml.Unmarshal(b, &doc) != nil || len(doc.Content) == 0 {
 		return "", "", nil // findDockerFiles reports a compose file that is not YAML
@@ -115,22 +142,20 @@ func composeDatabase(name string, b []byte, urlEnv string) (family, source strin
 			}
 		}
 		env := mergedValue(body, "environment", 0)
-		if urlEnv == "" || env == nil {
+		if env == nil {
 			continue
 		}
 		switch env.Kind {
 		case yaml.MappingNode:
 			for j := 0; j+1 < len(env.Content); j += 2 {
-				if env.Content[j].Value == urlEnv {
-					if fam := urlFamily(env.Content[j+1].Value); fam != "" {
-						return fam, fmt.Sprintf("%s:%d", name, env.Content[j].Line), images
-					}
+				if fam := urlEnv.family(env.Content[j].Value, env.Content[j+1].Value); fam != "" {
+					return fam, fmt.Sprintf("%s:%d", name, env.Content[j].Line), images
 				}
 			}
 		case yaml.SequenceNode:
 			for _, it := range env.Content {
-				if k, v, ok := strings.Cut(it.Value, "="); ok && k == urlEnv {
-					if fam := urlFamily(v); fam != "" {
+				if k, v, ok := strings.Cut(it.Value, "="); ok {
+					if fam := urlEnv.family(k, v); fam != "" {
 						return fam, fmt.Sprintf("%s:%d", name, it.Line), images
 					}
 				}
@@ -140,16 +165,13 @@ func composeDatabase(name string, b []byte, urlEnv string) (family, source strin
 	return "", "", images
 }
 
-// envFileDatabase finds urlEnv=URL in a .env-style file.
-func envFileDatabase(b []byte, urlEnv string) (family string, line int) {
-	if urlEnv == "" {
-		return "", 0
-	}
+// envFileDatabase finds the database variables in a .env-style file.
+func envFileDatabase(b []byte, urlEnv dbVars) (family string, line int) {
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for n := 1; sc.Scan(); n++ {
 		l := strings.TrimPrefix(strings.TrimSpace(sc.Text()), "export ")
-		if k, v, ok := strings.Cut(l, "="); ok && strings.TrimSpace(k) == urlEnv {
-			if fam := urlFamily(v); fam != "" {
+		if k, v, ok := strings.Cut(l, "="); ok {
+			if fam := urlEnv.family(strings.TrimSpace(k), v); fam != "" {
 				return fam, n
 			}
 		}
@@ -160,15 +182,7 @@ func envFileDatabase(b []byte, urlEnv string) (family string, line int) {
 // urlFamily is the database family of a URL value, reading through quotes and a compose
 // interpolation's default (${DATABASE_URL-sqlite:////app/db.sqlite3}).
 func urlFamily(v string) string {
-	v = strings.Trim(strings.TrimSpace(v), `"'`)
-	if strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}") {
-		inner := v[2 : len(v)-1]
-		i := strings.IndexAny(inner, ":-")
-		if i < 0 {
-			return ""
-		}
-		v = strings.TrimPrefix(strings.TrimPrefix(inner[i:], ":"), "-")
-	}
+	v = composeDefault(v)
 	scheme, _, ok := strings.Cut(v, "://")
 	if !ok {
 		scheme, _, ok = strings.Cut(v, ":")
@@ -180,6 +194,21 @@ func urlFamily(v string) string {
 		scheme = scheme[:i]
 	}
 	return django.DatabaseURLFamily(strings.ToLower(scheme))
+}
+
+// composeDefault is a value with its quotes removed and a compose interpolation replaced
+// by its default (${X-d}, ${X:-d}); "" for an interpolation without one.
+func composeDefault(v string) string {
+	v = strings.Trim(strings.TrimSpace(v), `"'`)
+	if strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}") {
+		inner := v[2 : len(v)-1]
+		i := strings.IndexAny(inner, ":-")
+		if i < 0 {
+			return ""
+		}
+		v = strings.TrimPrefix(strings.TrimPrefix(inner[i:], ":"), "-")
+	}
+	return v
 }
 
 // imageDatabase is the database family a container image serves ("" for other images).

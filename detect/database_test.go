@@ -19,6 +19,8 @@ func TestDeployedDatabase(t *testing.T) {
 			map[string]string{"compose.yaml": "services:\n  web:\n    environment:\n      - DATABASE_URL=sqlite:////data/db.sqlite3\n  db:\n    image: docker.io/library/postgres:16\n"}, "sqlite"},
 		{"mariadb image", `DATABASES = {"default": {"ENGINE": os.environ.get("DB_ENGINE", "django.db.backends.sqlite3")}}`,
 			map[string]string{"docker-compose.yml": "services:\n  db:\n    image: mariadb:11\n"}, "mysql"},
+		{"engine variable set in an env file", `DATABASES = {"default": {"ENGINE": os.environ.get("SQL_ENGINE", "django.db.backends.sqlite3")}}`,
+			map[string]string{".env.dev": "SQL_ENGINE=django.db.backends.postgresql\n"}, "postgres"},
 		{"a literal engine is not replaced", `DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["DB_NAME"]}}`,
 			map[string]string{"docker-compose.yml": "services:\n  db:\n    image: postgres:16\n"}, "sqlite"},
 		{"containerize's own compose is no evidence", `DATABASES = {"default": dj_database_url.config(default="sqlite:///db.sqlite3")}`,

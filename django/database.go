@@ -10,35 +10,24 @@ import (
 // one: `env = environ.Env(DATABASE_URL=(str, "mysql://…"))` makes a later `env.db()` or
 // `env("DATABASE_URL")` fall back to that URL. "" when no schema names it.
 func (s *settings) envSchemaDefault(name string) string {
-	if name == "" {
-		return ""
-	}
-	best, line := "", -1
-	for _, b := range s.vars {
-		v := b.val
-		if v.Kind != pyscan.CallExpr {
-			continue
-		}
-		f := v.Func[strings.LastIndexByte(v.Func, '.')+1:]
-		if f != "Env" && f != "FileAwareEnv" {
-			continue
-		}
-		for _, kw := range v.Kwargs {
-			if kw.Name != name || kw.Value.Kind != pyscan.Tuple || len(kw.Value.Items) != 2 {
-				continue
-			}
-			// Several schemas (rare): the one written first in the file wins, so the answer
-			// does not depend on map order.
-			if t, ok := kw.Value.Items[1].Template(); ok && (line < 0 || v.Line < line) {
-				best, line = t, v.Line
-			}
+	if v := s.envSchemaValue(name); v != nil {
+		if t, ok := v.Template(); ok {
+			return t
 		}
 	}
-	return best
+	return ""
+}
+
+// isEnvironEnv reports whether fn constructs a django-environ (or environs) Env, whose
+// keyword arguments are the schema: NAME=(cast, default).
+func isEnvironEnv(fn string) bool {
+	f := fn[strings.LastIndexByte(fn, '.')+1:]
+	return f == "Env" || f == "FileAwareEnv"
 }
 
 // envSchemaValue is the default expression a django-environ schema gives name, nil when
-// none does (see envSchemaDefault).
+// none does. Several schemas (rare): the one written first wins, so the answer does not
+// depend on map order.
 func (s *settings) envSchemaValue(name string) *pyscan.Value {
 	var best *pyscan.Value
 	line := -1
@@ -47,7 +36,7 @@ func (s *settings) envSchemaValue(name string) *pyscan.Value {
 		if v.Kind != pyscan.CallExpr || name == "" {
 			continue
 		}
-		if f := v.Func[strings.LastIndexByte(v.Func, '.')+1:]; f != "Env" && f != "FileAwareEnv" {
+		if !isEnvironEnv(v.Func) {
 			continue
 		}
 		for _, kw := range v.Kwargs {
@@ -142,3 +131,7 @@ func (s *settings) dictKey(d pyscan.Value, key string) (pyscan.Value, bool) {
 // DatabaseURLFamily is the database family of a dj-database-url / django-environ URL
 // scheme (postgres, postgis, mysql, sqlite, oracle), "" when unknown.
 func DatabaseURLFamily(scheme string) string { return dbSchemeFamily(scheme) }
+
+// EngineFamily is the database family of a DATABASES ENGINE value
+// ("django.db.backends.postgresql" → postgres), "" when unknown.
+func EngineFamily(engine string) string { return engineFamily(engine) }

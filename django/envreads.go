@@ -308,7 +308,7 @@ type schemeEntry struct {
 func environScheme(evs []event) map[string]schemeEntry {
 	out := map[string]schemeEntry{}
 	for _, e := range evs {
-		if e.a == nil || e.a.Value.Kind != pyscan.CallExpr || (e.a.Value.Func != "environ.Env" && e.a.Value.Func != "Env") {
+		if e.a == nil || e.a.Value.Kind != pyscan.CallExpr || !isEnvironEnv(e.a.Value.Func) {
 			continue
 		}
 		for _, kw := range e.a.Value.Kwargs {

@@ -299,6 +299,7 @@ func (r *reader) database(s *settings) {
 			}
 			if name, def, ok := pyscan.EnvDefault(ev); ok {
 				fromEnv = true
+				r.info.DatabaseEngineEnv = name
 				if def == "" && engine == "" {
 					r.note(src.String(), "the database ENGINE comes from $%s, with no default", name)
 				}
