@@ -135,3 +135,38 @@ func DatabaseURLFamily(scheme string) string { return dbSchemeFamily(scheme) }
 // EngineFamily is the database family of a DATABASES ENGINE value
 // ("django.db.backends.postgresql" → postgres), "" when unknown.
 func EngineFamily(engine string) string { return engineFamily(engine) }
+
+// orDefault resolves v and sees through getattr(configuration, "NAME", default), the
+// pattern of settings that read a configuration module: without the attribute, the
+// default is the value.
+func (s *settings) orDefault(v pyscan.Value) pyscan.Value {
+	v = s.resolve(v)
+	for i := 0; i < 4 && v.Kind == pyscan.CallExpr && v.Func == "getattr" && len(v.Args) == 3; i++ {
+		v = s.resolve(v.Args[2])
+	}
+	return v
+}
+
+// engineText is the text of an ENGINE value: a literal, an environment read's default
+// (see envValue), or a conditional expression whose branches name the same family
+// ("django_prometheus.db.backends.postgresql" if METRICS else "django.db.backends.postgresql").
+func (s *settings) engineText(v pyscan.Value) (string, bool) { return s.engineText0(v, 0) }
+
+func (s *settings) engineText0(v pyscan.Value, depth int) (string, bool) {
+	v = s.resolve(v)
+	if depth > 8 {
+		return "", false
+	}
+	if t, ok := text(v); ok {
+		return t, true
+	}
+	if v.Kind == pyscan.Other && v.Op == "if" && v.Left != nil && v.Right != nil {
+		l, lok := s.engineText0(*v.Left, depth+1)
+		r, rok := s.engineText0(*v.Right, depth+1)
+		if lok && rok && engineFamily(l) == engineFamily(r) {
+			return r, true
+		}
+		return "", false
+	}
+	return s.envValue(v, 0)
+}

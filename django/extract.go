@@ -247,16 +247,17 @@ func (r *reader) database(s *settings) {
 	if b == nil {
 		return
 	}
-	d, ok := getPath(s.resolve(b.val), []string{"default"})
+	dbs := s.orDefault(b.val)
+	d, ok := getPath(dbs, []string{"default"})
 	if !ok {
-		d, ok = s.dictKey(s.resolve(b.val), "default")
+		d, ok = s.dictKey(dbs, "default")
 	}
 	if !ok {
 		r.note(b.at.String(), "DATABASES has no \"default\" entry that can be read without running the code")
 		r.dbAlternatives(s, b)
 		return
 	}
-	d = s.resolve(d)
+	d = s.orDefault(d)
 	src := b.originOf([]string{"default"}, d)
 	engine, fromEnv := "", s.readsEnv(d)
 	var urls []pyscan.Value
@@ -282,11 +283,7 @@ func (r *reader) database(s *settings) {
 		if ok {
 			src = b.originOf([]string{"default", "ENGINE"}, e)
 			ev := s.resolve(e)
-			t, ok := text(ev)
-			if !ok {
-				t, ok = s.envValue(ev, 0)
-			}
-			if ok {
+			if t, ok := s.engineText(ev); ok {
 				engine = engineFamily(t)
 				if engine == "" {
 					r.note(src.String(), "unknown database engine %s", e.Text)
@@ -339,6 +336,24 @@ func (r *reader) database(s *settings) {
 		}
 		fromEnv = fromEnv || env
 		r.info.DatabaseEngineFromEnv = r.info.DatabaseEngineFromEnv || env
+	}
+	if engine == "" {
+		// DATABASES["default"].update({"ENGINE": …}) under `if "ENGINE" not in …:`: the
+		// engine the settings fill in when the configuration gave none.
+		for _, a := range b.alts {
+			e, ok := pyscan.Value{}, false
+			switch {
+			case len(a.keys) == 1 && a.keys[0] == "default":
+				e, ok = s.resolve(a.val).Get("ENGINE")
+			case len(a.keys) == 2 && a.keys[0] == "default" && a.keys[1] == "ENGINE":
+				e, ok = a.val, true
+			}
+			if t, tok := s.engineText(e); ok && tok && engineFamily(t) != "" {
+				engine, src = engineFamily(t), a.at
+				r.note(a.at.String(), "the database ENGINE is set here when a condition holds; that value was used")
+				break
+			}
+		}
 	}
 	r.info.Database, r.info.DatabaseSource = engine, src.String()
 	r.info.DatabaseFromEnv = fromEnv

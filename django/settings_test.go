@@ -90,6 +90,13 @@ DATABASES = {DEFAULT_DB: dj_database_url.config(env=dj_database_url.DEFAULT_ENV,
 		{"engine in a spread dict", project(`SQLITE_OPTIONS = {"ENGINE": "django.db.backends.sqlite3", "OPTIONS": {"timeout": 30}}
 DATABASES = {"default": {"NAME": os.environ.get("DB_NAME", "db.sqlite3"), **SQLITE_OPTIONS}}`),
 			map[string]string{"database": `"sqlite"`, "database_source": `"proj/settings.py:1"`}, ""},
+		{"getattr configuration default and a conditional ENGINE", project(`DATABASE = getattr(configuration, "DATABASE", None)
+DATABASES = getattr(configuration, "DATABASES", {"default": DATABASE})
+if "ENGINE" not in DATABASES["default"]:
+    DATABASES["default"].update({"ENGINE": "django_prometheus.db.backends.postgresql" if METRICS else "django.db.backends.postgresql"})`),
+			map[string]string{"database": `"postgres"`, "database_source": `"proj/settings.py:4"`}, "ENGINE is set here when a condition holds"},
+		{"ternary engines of two families stay unknown", project(`DATABASES = {"default": {"ENGINE": "django.db.backends.mysql" if MYSQL else "django.db.backends.sqlite3"}}`),
+			map[string]string{"database": `""`}, ""},
 		{"engine through a name", project(`ENGINE = "django.db.backends.sqlite3"
 DATABASES = {"default": {"ENGINE": ENGINE, "NAME": DB_NAME}}`),
 			map[string]string{"database": `"sqlite"`}, ""},
