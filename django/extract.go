@@ -369,6 +369,14 @@ func (r *reader) dbAlternatives(s *settings, b *binding) {
 		}
 		if s.readsEnv(a.val) {
 			r.info.DatabaseFromEnv, r.info.DatabaseEngineFromEnv = true, true
+			// if "DATABASE_URL" in os.environ: DATABASES = {"default": dj_database_url.config()}
+			entry, ok := a.val, len(a.keys) == 1
+			if len(a.keys) == 0 {
+				entry, ok = getPath(s.resolve(a.val), []string{"default"})
+			}
+			if _, env, _, name := s.fromURL(entry); ok && env && name != "" && r.info.DatabaseURLEnv == "" {
+				r.info.DatabaseURLEnv = name
+			}
 			r.note(a.at.String(), "the default database is replaced from the environment here when a condition holds")
 			if r.info.DatabaseSource == "" {
 				r.info.DatabaseSource = a.at.String()

@@ -97,6 +97,11 @@ if "ENGINE" not in DATABASES["default"]:
 			map[string]string{"database": `"postgres"`, "database_source": `"proj/settings.py:4"`}, "ENGINE is set here when a condition holds"},
 		{"ternary engines of two families stay unknown", project(`DATABASES = {"default": {"ENGINE": "django.db.backends.mysql" if MYSQL else "django.db.backends.sqlite3"}}`),
 			map[string]string{"database": `""`}, ""},
+		{"URL variable of a conditional replacement", project(`if "DATABASE_URL" in os.environ:
+    DATABASES = {"default": dj_database_url.config(conn_max_age=500)}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}`),
+			map[string]string{"database": `"sqlite"`, "database_url_env": `"DATABASE_URL"`}, ""},
 		{"engine through a name", project(`ENGINE = "django.db.backends.sqlite3"
 DATABASES = {"default": {"ENGINE": ENGINE, "NAME": DB_NAME}}`),
 			map[string]string{"database": `"sqlite"`}, ""},
