@@ -157,6 +157,9 @@ func (s *settings) engineText0(v pyscan.Value, depth int) (string, bool) {
 	if depth > 8 {
 		return "", false
 	}
+	if v.Kind == pyscan.FString {
+		return s.fstringText(v.Str)
+	}
 	if t, ok := text(v); ok {
 		return t, true
 	}
@@ -169,4 +172,33 @@ func (s *settings) engineText0(v pyscan.Value, depth int) (string, bool) {
 		return "", false
 	}
 	return s.envValue(v, 0)
+}
+
+// fstringText fills an f-string's {NAME} fields from the settings' names, each read through
+// envValue (f"django.db.backends.{DB_ENGINE}" with DB_ENGINE = env("DB_ENGINE", "mysql")).
+// ok is false when a field is not a plain name or has no value to read.
+func (s *settings) fstringText(f string) (string, bool) {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(f, '{')
+		if i < 0 {
+			b.WriteString(f)
+			return b.String(), true
+		}
+		j := strings.IndexByte(f[i:], '}')
+		if j < 0 {
+			return "", false
+		}
+		name := f[i+1 : i+j]
+		if name == "" || strings.ContainsAny(name, " ()[]'\"!:+-*/.") {
+			return "", false
+		}
+		val, ok := s.envValue(pyscan.Value{Kind: pyscan.Name, Str: name}, 1)
+		if !ok {
+			return "", false
+		}
+		b.WriteString(f[:i])
+		b.WriteString(val)
+		f = f[i+j+1:]
+	}
 }

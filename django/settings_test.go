@@ -102,6 +102,9 @@ if "ENGINE" not in DATABASES["default"]:
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}`),
 			map[string]string{"database": `"sqlite"`, "database_url_env": `"DATABASE_URL"`}, ""},
+		{"engine in an f-string of an env read", project(`DB_ENGINE = os.environ.get("DB_ENGINE", "postgresql")
+DATABASES = {"default": {"ENGINE": f"django.db.backends.{DB_ENGINE}"}}`),
+			map[string]string{"database": `"postgres"`}, ""},
 		{"engine through a name", project(`ENGINE = "django.db.backends.sqlite3"
 DATABASES = {"default": {"ENGINE": ENGINE, "NAME": DB_NAME}}`),
 			map[string]string{"database": `"sqlite"`}, ""},
