@@ -110,6 +110,9 @@ func DetectWith(fsys fs.FS, root string, o Options) (*Project, error) {
 	if err := findProcesses(t, p); err != nil {
 		return nil, err
 	}
+	if err := deployedDatabase(t, p); err != nil {
+		return nil, err
+	}
 	findServices(p)
 	findSystemPackages(p)
 	if p.Frontend, err = findFrontend(t, p); err != nil {

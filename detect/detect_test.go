@@ -74,7 +74,7 @@ func TestSamples(t *testing.T) {
 		{sample: "poetry", appRoot: ".", manager: "poetry", python: "3.12", pythonSource: "pyproject.toml:10", settings: "cookbook.settings",
 			files: []string{"pyproject.toml", "poetry.lock"}, services: []string{"postgres", "redis"}},
 		{sample: "uv", appRoot: ".", manager: "uv", python: "3.12", pythonSource: ".python-version:1", settings: "tracker.settings",
-			files: []string{"pyproject.toml", "uv.lock"}, services: []string{"postgres", "sqlite"}},
+			files: []string{"pyproject.toml", "uv.lock"}, services: []string{"sqlite"}},
 		{sample: "channels-asgi", appRoot: ".", manager: "pip", settings: "chat_project.settings",
 			files: []string{"requirements.txt"}, services: []string{"postgres", "redis", "channels"}},
 		{sample: "monorepo", appRoot: "backend", manager: "pip", python: "3.12", pythonSource: ".python-version:1", settings: "config.settings",
@@ -89,7 +89,7 @@ func TestSamples(t *testing.T) {
 		{sample: "legacy-venv", appRoot: ".", manager: "none", python: "3.8", pythonSource: "venv/pyvenv.cfg:3", settings: "warehouse.settings",
 			files: []string{}, services: []string{"sqlite"}, warning: "venv"},
 		{sample: "pdm", appRoot: ".", manager: "pdm", python: "3.12", pythonSource: "pyproject.toml:14", settings: "meetup.settings",
-			files: []string{"pyproject.toml", "pdm.lock"}, services: []string{"postgres", "sqlite"}},
+			files: []string{"pyproject.toml", "pdm.lock"}, services: []string{"sqlite"}},
 		{sample: "setuptools", appRoot: ".", manager: "setuptools", python: "3.12", pythonSource: "setup.cfg:19", settings: "shop.settings",
 			files: []string{"setup.py", "setup.cfg", "pyproject.toml"}, services: []string{"sqlite"}},
 	} {

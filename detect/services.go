@@ -25,6 +25,28 @@ func depService(dep string) Service {
 	return ""
 }
 
+func isDatabase(svc Service) bool { return svc == ServicePostgres || svc == ServiceMySQL }
+
+// settingsDatabase is the database family the settings (or, for settings that read it
+// from the environment, the project's deployment files: deployedDatabase) name.
+func settingsDatabase(p *Project) string {
+	if p.Django == nil {
+		return ""
+	}
+	return p.Django.Database
+}
+
+func sameDatabase(svc Service, family string) bool {
+	return svc == ServicePostgres && (family == "postgres" || family == "postgis") || svc == ServiceMySQL && family == "mysql"
+}
+
+func dbURLEnv(p *Project) string {
+	if p.Django != nil && p.Django.DatabaseURLEnv != "" {
+		return p.Django.DatabaseURLEnv
+	}
+	return "DATABASE_URL"
+}
+
 // dependencies returns the declared dependencies, or for a legacy project what its
 // virtualenv has installed.
 func (p *Project) dependencies() []Dependency {
@@ -85,12 +107,18 @@ func findServices(p *Project) {
 				p.warn("redis-unread", dep.Source, dep.Name+" is declared but "+unreadRedis)
 				warned = true
 			}
+		} else if db := settingsDatabase(p); isDatabase(svc) && db != "" {
+			// A database driver names the server only when the settings do not: psycopg
+			// beside sqlite settings is an option for later, not the project's database.
+			if !sameDatabase(svc, db) && !slices.ContainsFunc(p.Warnings, func(w Finding) bool { return w.Name == "database-driver-unused" && w.Source == dep.Source }) {
+				p.warn("database-driver-unused", dep.Source, fmt.Sprintf("%s is declared but the database is %s (%s); "+
+					"no %s service is started (set $%s in .env.example or the compose file to use it)",
+					dep.Name, db, p.Django.DatabaseSource, svc, dbURLEnv(p)))
+			}
 		} else if svc != "" {
 			add(svc, dep.Source, "depends on "+dep.Name)
 		}
 	}
-	// A project whose settings pick sqlite but which ships a postgres driver is usually
-	// configured per environment; the driver wins, sqlite is kept as evidence.
 	for _, svc := range Services {
 		if f, ok := found[svc]; ok {
 			p.Services = append(p.Services, svc)

@@ -146,9 +146,16 @@ func (r *reader) static(s *settings, apps, middleware []listItem) {
 }
 
 // mediaDir is the last literal path component of MEDIA_ROOT: BASE_DIR / "media",
-// os.path.join(BASE_DIR, "media"), "/srv/media/", str(…) around them, or an environment
-// default.
-func (s *settings) mediaDir(v pyscan.Value) string {
+// os.path.join(BASE_DIR, "media"), "/srv/media/", str(…) around them, an environment
+// read's default (itself any of these: os.getenv("MEDIA_ROOT", os.path.join(BASE_DIR,
+// "media"))), a django-environ schema default, getattr(config, "MEDIA_ROOT", default), or
+// a django-environ Path (root = environ.Path(__file__) - 2; root("media")).
+func (s *settings) mediaDir(v pyscan.Value) string { return s.mediaDir0(v, 0) }
+
+func (s *settings) mediaDir0(v pyscan.Value, depth int) string {
+	if depth > 8 {
+		return ""
+	}
 	v = s.resolve(v)
 	for i := 0; i < 8 && v.Kind == pyscan.CallExpr; i++ {
 		if l := v.Left; l != nil && l.Kind == pyscan.Attribute && l.Left != nil &&
@@ -166,30 +173,30 @@ func (s *settings) mediaDir(v pyscan.Value) string {
 		}
 		break
 	}
-	if v.Kind == pyscan.BinOp && v.Op == "+" && v.Left != nil && v.Right != nil && v.Right.Kind == pyscan.String && v.Right.Str == "/" {
-		return s.mediaDir(*v.Left) // … + "/"
-	}
 	switch {
+	case v.Kind == pyscan.BinOp && v.Op == "+" && v.Left != nil && v.Right != nil && v.Right.Kind == pyscan.String && strings.Trim(v.Right.Str, "/") == "":
+		return s.mediaDir0(*v.Left, depth+1) // … + "/"
 	case v.Kind == pyscan.BinOp && v.Op == "/" && v.Right != nil:
-		if right := s.resolve(*v.Right); right.Kind == pyscan.String {
-			return lastComponent(right.Str)
-		}
+		return s.mediaDir0(*v.Right, depth+1)
 	case v.Kind == pyscan.CallExpr && (v.Func == "os.path.join" || v.Func == "path.join" || v.Func == "join") && len(v.Args) > 0:
-		if last := s.resolve(v.Args[len(v.Args)-1]); last.Kind == pyscan.String {
-			return lastComponent(last.Str)
-		}
+		return s.mediaDir0(v.Args[len(v.Args)-1], depth+1)
+	case v.Kind == pyscan.CallExpr && v.Left != nil && v.Left.Kind == pyscan.Attribute && v.Left.Left != nil &&
+		(v.Left.Str == "rstrip" || v.Left.Str == "strip" || v.Left.Str == "replace"):
+		// ….rstrip("/"), ….replace("\\", "/") keep the folder's name.
+		return s.mediaDir0(*v.Left.Left, depth+1)
+	case v.Kind == pyscan.CallExpr && v.Func == "getattr" && len(v.Args) == 3:
+		return s.mediaDir0(v.Args[2], depth+1)
 	case v.Kind == pyscan.String:
 		return lastComponent(v.Str)
-	default:
-		if _, def, ok := pyscan.EnvDefault(v); ok && def != "" && !strings.Contains(def, "{") {
-			return lastComponent(def)
-		} else if ok && v.Kind == pyscan.CallExpr {
-			// A default that is a path expression: env("MEDIA_ROOT", default=BASE_DIR / "media").
-			for _, kw := range v.Kwargs {
-				if kw.Name == "default" {
-					return s.mediaDir(kw.Value)
-				}
-			}
+	case v.Kind == pyscan.CallExpr && len(v.Args) == 1 && v.Args[0].Kind == pyscan.String && s.isEnvironPath(v.Func):
+		return lastComponent(v.Args[0].Str)
+	}
+	if name, _, ok := pyscan.EnvDefault(v); ok {
+		if d, ok := envDefaultValue(v); ok {
+			return s.mediaDir0(d, depth+1)
+		}
+		if def := s.envSchemaValue(name); def != nil {
+			return s.mediaDir0(*def, depth+1)
 		}
 	}
 	return ""
@@ -249,13 +256,17 @@ func (r *reader) database(s *settings) {
 	if b == nil {
 		return
 	}
-	d, ok := getPath(s.resolve(b.val), []string{"default"})
+	dbs := s.orDefault(b.val)
+	d, ok := getPath(dbs, []string{"default"})
+	if !ok {
+		d, ok = s.dictKey(dbs, "default")
+	}
 	if !ok {
 		r.note(b.at.String(), "DATABASES has no \"default\" entry that can be read without running the code")
 		r.dbAlternatives(s, b)
 		return
 	}
-	d = s.resolve(d)
+	d = s.orDefault(d)
 	src := b.originOf([]string{"default"}, d)
 	engine, fromEnv := "", s.readsEnv(d)
 	var urls []pyscan.Value
@@ -272,10 +283,16 @@ func (r *reader) database(s *settings) {
 				r.info.DatabaseEnv[k.Str] = name
 			}
 		}
-		if e, ok := d.Get("ENGINE"); ok {
+		e, ok := d.Get("ENGINE")
+		for i, k := range d.Keys {
+			if !ok && k.Kind == pyscan.Starred && i < len(d.Items) {
+				e, ok = s.resolve(d.Items[i]).Get("ENGINE") // {"NAME": …, **SQLITE_OPTIONS}
+			}
+		}
+		if ok {
 			src = b.originOf([]string{"default", "ENGINE"}, e)
 			ev := s.resolve(e)
-			if t, ok := text(ev); ok {
+			if t, ok := s.engineText(ev); ok {
 				engine = engineFamily(t)
 				if engine == "" {
 					r.note(src.String(), "unknown database engine %s", e.Text)
@@ -283,15 +300,20 @@ func (r *reader) database(s *settings) {
 			} else {
 				r.note(src.String(), "the database ENGINE cannot be read without running the code: %s", describe(src.file, e))
 			}
+			if s.readsEnv(ev) {
+				r.info.DatabaseEngineFromEnv = true
+			}
 			if name, def, ok := pyscan.EnvDefault(ev); ok {
 				fromEnv = true
-				if def == "" {
+				r.info.DatabaseEngineEnv = name
+				if def == "" && engine == "" {
 					r.note(src.String(), "the database ENGINE comes from $%s, with no default", name)
 				}
 			}
 		} else {
 			for i, k := range d.Keys {
-				if k.Kind == pyscan.Starred && i < len(d.Items) {
+				// **{"CONN_MAX_AGE": 50} beside **env.db() adds options, not the URL.
+				if k.Kind == pyscan.Starred && i < len(d.Items) && s.resolve(d.Items[i]).Kind != pyscan.Dict {
 					urls = append(urls, d.Items[i])
 				}
 			}
@@ -307,6 +329,9 @@ func (r *reader) database(s *settings) {
 		if env && name != "" {
 			r.info.DatabaseURLEnv = name
 		}
+		if env && url == "" {
+			url = s.envSchemaDefault(name)
+		}
 		switch {
 		case !ok:
 			r.note(src.String(), "DATABASES[\"default\"] cannot be read without running the code: %s", describe(src.file, u))
@@ -319,6 +344,25 @@ func (r *reader) database(s *settings) {
 			}
 		}
 		fromEnv = fromEnv || env
+		r.info.DatabaseEngineFromEnv = r.info.DatabaseEngineFromEnv || env
+	}
+	if engine == "" {
+		// DATABASES["default"].update({"ENGINE": …}) under `if "ENGINE" not in …:`: the
+		// engine the settings fill in when the configuration gave none.
+		for _, a := range b.alts {
+			e, ok := pyscan.Value{}, false
+			switch {
+			case len(a.keys) == 1 && a.keys[0] == "default":
+				e, ok = s.resolve(a.val).Get("ENGINE")
+			case len(a.keys) == 2 && a.keys[0] == "default" && a.keys[1] == "ENGINE":
+				e, ok = a.val, true
+			}
+			if t, tok := s.engineText(e); ok && tok && engineFamily(t) != "" {
+				engine, src = engineFamily(t), a.at
+				r.note(a.at.String(), "the database ENGINE is set here when a condition holds; that value was used")
+				break
+			}
+		}
 	}
 	r.info.Database, r.info.DatabaseSource = engine, src.String()
 	r.info.DatabaseFromEnv = fromEnv
@@ -333,7 +377,15 @@ func (r *reader) dbAlternatives(s *settings, b *binding) {
 			continue
 		}
 		if s.readsEnv(a.val) {
-			r.info.DatabaseFromEnv = true
+			r.info.DatabaseFromEnv, r.info.DatabaseEngineFromEnv = true, true
+			// if "DATABASE_URL" in os.environ: DATABASES = {"default": dj_database_url.config()}
+			entry, ok := a.val, len(a.keys) == 1
+			if len(a.keys) == 0 {
+				entry, ok = getPath(s.resolve(a.val), []string{"default"})
+			}
+			if _, env, _, name := s.fromURL(entry); ok && env && name != "" && r.info.DatabaseURLEnv == "" {
+				r.info.DatabaseURLEnv = name
+			}
 			r.note(a.at.String(), "the default database is replaced from the environment here when a condition holds")
 			if r.info.DatabaseSource == "" {
 				r.info.DatabaseSource = a.at.String()

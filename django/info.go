@@ -65,6 +65,13 @@ type Info struct {
 	// DatabaseFromEnv is true when the database settings already come from the environment
 	// (DATABASE_URL, os.environ[...] inside DATABASES).
 	DatabaseFromEnv bool `json:"database_from_env"`
+	// DatabaseEngineFromEnv is true when the engine itself is chosen at run time (a URL
+	// read from the environment, an ENGINE read from it, a conditional replacement that
+	// reads it), not only the name or host: then the deployment files may pick another one.
+	DatabaseEngineFromEnv bool `json:"-"`
+	// DatabaseEngineEnv is the variable DATABASES["default"]["ENGINE"] is read from ("" when
+	// none): the deployment files' value for it names the production database.
+	DatabaseEngineEnv string `json:"-"`
 
 	// Cache is the CACHES default backend family: redis, memcached, locmem, db, file, dummy.
 	Cache       string `json:"cache,omitempty"`

@@ -72,6 +72,39 @@ DATABASES = {"default": {"ENGINE": os.environ.get("DB_ENGINE", "django.db.backen
 			map[string]string{"database": `"postgres"`, "database_from_env": "true"}, ""},
 		{"engine from env without default", project(`DATABASES = {"default": {"ENGINE": os.environ["DB_ENGINE"]}}`),
 			map[string]string{"database": `""`, "database_from_env": "true"}, "ENGINE comes from $DB_ENGINE"},
+		{"engine concatenated with an env default", project(`DATABASES = {"default": {"ENGINE": "django.db.backends." + env("DB_ENGINE", default="mysql")}}`),
+			map[string]string{"database": `"mysql"`, "database_from_env": "true"}, ""},
+		{"engine from env with a django-environ schema default", project(`import environ
+env = environ.FileAwareEnv(DB_ENGINE=(str, "django.db.backends.postgresql"))
+DATABASES = {"default": {"ENGINE": env("DB_ENGINE")}}`),
+			map[string]string{"database": `"postgres"`, "database_from_env": "true"}, ""},
+		{"env.db() with a django-environ schema default", project(`import environ
+env = environ.Env(DATABASE_URL=(str, "mysql://root:@127.0.0.1:3306/app"))
+DATABASES = {"default": {**env.db(), **{"CONN_MAX_AGE": 50}}}`),
+			map[string]string{"database": `"mysql"`, "database_url_env": `"DATABASE_URL"`}, ""},
+		{"default key through a name", project(`DEFAULT_DB = "default"
+DATABASES = {DEFAULT_DB: dj_database_url.config(env=dj_database_url.DEFAULT_ENV, default="postgres://x/y")}`),
+			map[string]string{"database": `"postgres"`, "database_url_env": `"DATABASE_URL"`}, ""},
+		{"dj_database_url printf default", project(`DATABASES = {"default": dj_database_url.config(default="sqlite:///%s" % os.path.join(BASE_DIR, "db.sqlite"))}`),
+			map[string]string{"database": `"sqlite"`}, ""},
+		{"engine in a spread dict", project(`SQLITE_OPTIONS = {"ENGINE": "django.db.backends.sqlite3", "OPTIONS": {"timeout": 30}}
+DATABASES = {"default": {"NAME": os.environ.get("DB_NAME", "db.sqlite3"), **SQLITE_OPTIONS}}`),
+			map[string]string{"database": `"sqlite"`, "database_source": `"proj/settings.py:1"`}, ""},
+		{"getattr configuration default and a conditional ENGINE", project(`DATABASE = getattr(configuration, "DATABASE", None)
+DATABASES = getattr(configuration, "DATABASES", {"default": DATABASE})
+if "ENGINE" not in DATABASES["default"]:
+    DATABASES["default"].update({"ENGINE": "django_prometheus.db.backends.postgresql" if METRICS else "django.db.backends.postgresql"})`),
+			map[string]string{"database": `"postgres"`, "database_source": `"proj/settings.py:4"`}, "ENGINE is set here when a condition holds"},
+		{"ternary engines of two families stay unknown", project(`DATABASES = {"default": {"ENGINE": "django.db.backends.mysql" if MYSQL else "django.db.backends.sqlite3"}}`),
+			map[string]string{"database": `""`}, ""},
+		{"URL variable of a conditional replacement", project(`if "DATABASE_URL" in os.environ:
+    DATABASES = {"default": dj_database_url.config(conn_max_age=500)}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}`),
+			map[string]string{"database": `"sqlite"`, "database_url_env": `"DATABASE_URL"`}, ""},
+		{"engine in an f-string of an env read", project(`DB_ENGINE = os.environ.get("DB_ENGINE", "postgresql")
+DATABASES = {"default": {"ENGINE": f"django.db.backends.{DB_ENGINE}"}}`),
+			map[string]string{"database": `"postgres"`}, ""},
 		{"engine through a name", project(`ENGINE = "django.db.backends.sqlite3"
 DATABASES = {"default": {"ENGINE": ENGINE, "NAME": DB_NAME}}`),
 			map[string]string{"database": `"sqlite"`}, ""},
@@ -177,6 +210,16 @@ MIDDLEWARE += ["whitenoise.middleware.WhiteNoiseMiddleware"]`),
 		{"media Path /", project(`MEDIA_ROOT = BASE_DIR / "uploads"`), map[string]string{"media_root": `"uploads"`}, ""},
 		{"media str(Path)", project(`MEDIA_ROOT = str(BASE_DIR.joinpath("files") / "media")`), map[string]string{"media_root": `"media"`}, ""},
 		{"media env default", project(`MEDIA_ROOT = env("MEDIA_ROOT", default="/data/media/")`), map[string]string{"media_root": `"media"`}, ""},
+		{"media env default expression", project(`MEDIA_ROOT = os.getenv("MEDIA_ROOT", os.path.join(BASE_DIR, "mediafiles"))`), map[string]string{"media_root": `"mediafiles"`}, ""},
+		{"media join of an env read", project(`MEDIA_ROOT = os.path.join(BASE_DIR, env("MEDIA_ROOT", "images"))`), map[string]string{"media_root": `"images"`}, ""},
+		{"media env default=join", project(`MEDIA_ROOT = env("MEDIA_ROOT", default=os.path.join("uploads"))`), map[string]string{"media_root": `"uploads"`}, ""},
+		{"media getattr default, rstrip", project(`MEDIA_ROOT = getattr(configuration, "MEDIA_ROOT", os.path.join(ROOT, "media")).rstrip("/")`), map[string]string{"media_root": `"media"`}, ""},
+		{"media join + slash", project(`MEDIA_ROOT = os.path.join(PROJECT_DIR, "data", "media").replace("\\", "/") + "/"`), map[string]string{"media_root": `"media"`}, ""},
+		{"media django-environ Path and schema", project(`import environ
+root = environ.Path(__file__) - 3
+env = environ.FileAwareEnv(DD_MEDIA_ROOT=(str, root("media")))
+MEDIA_ROOT = env("DD_MEDIA_ROOT")`), map[string]string{"media_root": `"media"`}, ""},
+		{"media env cast is no default", project(`MEDIA_ROOT = env("MEDIA_ROOT", str)`), map[string]string{"media_root": ""}, "MEDIA_ROOT cannot be read"},
 		{"media unreadable", project(`MEDIA_ROOT = compute()`), map[string]string{"media_root": ""}, "MEDIA_ROOT cannot be read"},
 
 		{"secret literal", project(`SECRET_KEY = "abc"`),

@@ -104,6 +104,10 @@ func envName(v Value, fallback string) string {
 	if a.Kind == String {
 		return a.Str
 	}
+	// env=dj_database_url.DEFAULT_ENV names the variable config() reads by default.
+	if a.Kind == Name && (a.Str == "DEFAULT_ENV" || strings.HasSuffix(a.Str, ".DEFAULT_ENV")) {
+		return fallback
+	}
 	if len(v.Args) == 0 && !hasKwarg(v, "env") {
 		return fallback
 	}

@@ -30,6 +30,8 @@ func TestEnvDefault(t *testing.T) {
 		{`dj_database_url.config(env="DB", default="mysql://x")`, "DB", "mysql://x", true},
 		{`dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=600)`, "DATABASE_URL", "sqlite:///{BASE_DIR / 'db.sqlite3'}", true},
 		{`dj_database_url.config(conn_max_age=600, default="sqlite:///" + str(BASE_DIR / "db.sqlite3"))`, "DATABASE_URL", `sqlite:///{str(BASE_DIR / "db.sqlite3")}`, true},
+		{`dj_database_url.config(env=dj_database_url.DEFAULT_ENV, default="postgres://s", conn_max_age=60)`, "DATABASE_URL", "postgres://s", true},
+		{`dj_database_url.config(default="sqlite:///%s" % os.path.join(BASE_DIR, "db.sqlite"))`, "DATABASE_URL", `sqlite:///{os.path.join(BASE_DIR, "db.sqlite")}`, true},
 		{`config(default="postgres://x")`, "DATABASE_URL", "postgres://x", true},
 		{`dj_database_url.parse(os.environ["DATABASE_URL"])`, "DATABASE_URL", "", true},
 		{`dj_database_url.parse(os.environ.get("DATABASE_URL", "postgres://d"))`, "DATABASE_URL", "postgres://d", true},

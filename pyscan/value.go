@@ -284,6 +284,11 @@ func (v Value) template(b *strings.Builder, depth int) bool {
 			r := v.Right.template(b, depth+1)
 			return l || r
 		}
+		// "sqlite:///%s" % os.path.join(…): printf-style formatting of a literal.
+		if v.Op == "%" && v.Left != nil && v.Left.Kind == String && v.Right != nil {
+			b.WriteString(strings.Replace(v.Left.Str, "%s", "{"+v.Right.Text+"}", 1))
+			return true
+		}
 	}
 	b.WriteString("{" + v.Text + "}")
 	return false
