@@ -64,8 +64,9 @@ func envCall(v Value, depth int) (name, def string, ok bool) {
 		return literal(arg(v, 0, "key")), templateOf(arg(v, 1, "default")), true
 
 	case f == "env" || f == "env.get_value":
-		// env(var, cast=None, default=NOTSET): the second positional is the cast.
-		return literal(arg(v, 0, "var")), templateOf(kwarg(v, "default")), true
+		// env(var, cast=None, default=NOTSET): the second positional is the cast, unless
+		// it is a literal, which no cast is: environs' env(name, default).
+		return literal(arg(v, 0, "var")), templateOf(envPositionalDefault(v)), true
 	case strings.HasPrefix(f, "env.") && strings.Count(f, ".") == 1:
 		name = literal(arg(v, 0, "var"))
 		if name == "" && len(v.Args) == 0 {
@@ -96,6 +97,22 @@ func envCall(v Value, depth int) (name, def string, ok bool) {
 		return envDefault(*v.Left.Left, depth+1)
 	}
 	return "", "", false
+}
+
+// envPositionalDefault is the default of env(var, …): default=, or a literal second
+// positional argument (environs; django-environ's second positional is a cast, never a
+// literal).
+func envPositionalDefault(v Value) Value {
+	if d := kwarg(v, "default"); d.Kind != Other || d.Text != "" {
+		return d
+	}
+	if len(v.Args) > 1 {
+		switch a := v.Args[1]; a.Kind {
+		case String, FString, Number, Bool, None:
+			return a
+		}
+	}
+	return Value{}
 }
 
 // envName is the variable a dj-database-url style config(env=…) reads.
