@@ -190,3 +190,31 @@ func TestFrontendOutputNotInStaticfilesDirs(t *testing.T) {
 		}
 	}
 }
+
+func TestCeleryBeatFromCommands(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		src   string
+	}{
+		{"embedded in a Procfile worker", map[string]string{"Procfile": "web: gunicorn proj.wsgi\nworker: celery -A proj worker -l info -B\n"}, "Procfile:2"},
+		{"compose sh -c", map[string]string{"docker-compose.yml": "services:\n  tasks:\n    command: sh -c \"celery -A proj worker --beat -l info\"\n"}, "docker-compose.yml:3"},
+		{"entrypoint script over lines", map[string]string{"docker/entrypoint-beat.sh": "#!/bin/sh\nset -e\nexec celery --app=proj \\\n    beat \\\n  --schedule=/tmp/s\n"}, "docker/entrypoint-beat.sh:3"},
+		{"start script without extension", map[string]string{"docker/celery/start-beat": "#!/bin/bash\ncelery --app proj beat --loglevel INFO\n"}, "docker/celery/start-beat:2"},
+		{"a worker alone", map[string]string{"Procfile": "worker: celery -A proj worker -l info\n", "bin/run-worker": "celery -A proj worker -l info # beat runs elsewhere\n"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.files["requirements.txt"] = "django\ncelery\n"
+			p := detectFiles(t, "INSTALLED_APPS = []\nCELERY_BROKER_URL = 'amqp://rabbit'\n", tc.files)
+			src := ""
+			for _, f := range p.ServiceEvidence {
+				if f.Name == "celery-beat" {
+					src = f.Source
+				}
+			}
+			if src != tc.src {
+				t.Errorf("celery-beat from %q, want %q (%v)", src, tc.src, p.ServiceEvidence)
+			}
+		})
+	}
+}

@@ -60,6 +60,9 @@ type Project struct {
 	// settings configure, and the web, release and worker commands of its Procfile,
 	// supervisor configuration or compose file.
 	Processes []Process `json:"processes"`
+	// beatCommand is the first command of the project's that runs Celery beat (findServices
+	// makes it the celery-beat service).
+	beatCommand *Process
 	// Frontend is the project's Node build of static assets, nil when it has none.
 	Frontend *Frontend `json:"frontend"`
 

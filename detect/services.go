@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 )
 
 // depService is the service a dependency (normalised name) implies, "" for none.
@@ -77,6 +78,9 @@ func findServices(p *Project) {
 			// Mailpit stands in for the SMTP server in development.
 			add(ServiceMail, d.EmailSMTPSource, d.EmailSMTP)
 		}
+	}
+	if pr := p.beatCommand; pr != nil {
+		add(ServiceCeleryBeat, pr.Source, "the project runs celery beat: "+strings.Join(pr.Command, " "))
 	}
 	unreadRedis, warned := redisUnread(p), false
 	for _, dep := range p.dependencies() {
