@@ -111,6 +111,10 @@ func findProcesses(t *tree, p *Project) error {
 			return err
 		}
 	}
+	var err error
+	if p.composeRedis, err = readComposeRedisEnv(t, composeFiles); err != nil {
+		return err
+	}
 	return readScripts(t, add)
 }
 

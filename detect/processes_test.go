@@ -218,3 +218,36 @@ func TestCeleryBeatFromCommands(t *testing.T) {
 		})
 	}
 }
+
+func TestRedisFromAddressVariables(t *testing.T) {
+	for _, tc := range []struct {
+		name, settings string
+		files          map[string]string
+		src            string // of the redis service, "" for none
+	}{
+		{"a redis default", "import os\nREDIS_URL = os.environ.get('REDIS_URL', 'redis://localhost:6379')\n", nil, "proj/settings.py:2"},
+		{"compose sets the broker variable", "import os\nBROKER_URL = os.environ.get('BROKER_URL', 'amqp://guest@rabbit//')\n",
+			map[string]string{"docker-compose.yml": "web:\n  image: app\n  environment:\n    - BROKER_URL=redis://redis:6379/0\nredis:\n  image: redis\n"}, "docker-compose.yml:4"},
+		{"compose map form", "import os\nCACHE_LOCATION = os.getenv('CACHE_LOCATION')\n",
+			map[string]string{"compose.yaml": "services:\n  web:\n    environment:\n      CACHE_LOCATION: redis://cache:6379/1\n"}, "compose.yaml:4"},
+		{"optional redis host with the package", "import os\nREDIS_HOST = os.getenv('REDIS_HOST', None)\nREDIS_PORT = int(os.getenv('REDIS_PORT', 6379))\n",
+			map[string]string{"requirements.txt": "django\nredis\n"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string]string{"requirements.txt": "django\n"}
+			for k, v := range tc.files {
+				files[k] = v
+			}
+			p := detectFiles(t, "INSTALLED_APPS = []\n"+tc.settings, files)
+			src := ""
+			for _, f := range p.ServiceEvidence {
+				if f.Name == "redis" {
+					src = f.Source
+				}
+			}
+			if want := strings.Replace(tc.src, "settings.py:2", "settings.py:3", 1); src != want {
+				t.Errorf("redis from %q, want %q (%v)", src, want, p.ServiceEvidence)
+			}
+		})
+	}
+}

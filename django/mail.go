@@ -238,7 +238,14 @@ func (r *reader) emailAlternatives(s *settings, prodSMTP bool) {
 	}
 	smtp := func(v pyscan.Value, keys ...string) bool {
 		if len(keys) > 0 {
-			var ok bool
+			// MAILERS: its OPTIONS name the host, which is localhost when unset (the
+			// machine's own mail server, as for EMAIL_HOST).
+			host, ok := getPath(s.resolve(v), []string{keys[0], "OPTIONS", "host"})
+			if !ok || !s.readsEnv(host) {
+				if t, _ := text(s.resolve(host)); isLocalHost(t) {
+					return false
+				}
+			}
 			if v, ok = getPath(s.resolve(v), keys); !ok {
 				return false
 			}

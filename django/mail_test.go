@@ -102,6 +102,8 @@ MAILERS = {}
 if os.getenv("EMAIL_HOST"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": os.getenv("EMAIL_HOST", "")}}}`,
 			map[string]string{"email_smtp_source": `"proj/settings.py:4"`}},
+		{"MAILERS to localhost", `MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "localhost"}}}`,
+			map[string]string{"email_smtp": ``}},
 		{"EMAIL_URL read into a setting first", `import os, dj_email_url
 EMAIL_URL = os.environ.get("EMAIL_URL")
 email_config = dj_email_url.parse(EMAIL_URL or "")
