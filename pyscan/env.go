@@ -46,6 +46,15 @@ func envDefault(v Value, depth int) (name, def string, ok bool) {
 		}
 	case CallExpr:
 		return envCall(v, depth)
+	case Other:
+		// `int(os.environ["X"]) if "X" in os.environ else 0`: the read, and the else part as
+		// its default.
+		if v.Op == "if" && v.Left != nil {
+			if name, def, ok = envDefault(*v.Left, depth+1); ok && def == "" && v.Right != nil {
+				def = templateOf(*v.Right)
+			}
+			return name, def, ok
+		}
 	}
 	return "", "", false
 }
@@ -90,7 +99,9 @@ func envCall(v Value, depth int) (name, def string, ok bool) {
 		return envDefault(arg(v, 0, "url"), depth+1)
 
 	case len(v.Args) == 1 && len(v.Kwargs) == 0 && (f == "bool" || f == "int" || f == "str" ||
-		f == "float" || f == "list" || f == "tuple" || f == "Path"):
+		f == "float" || f == "list" || f == "tuple" || f == "Path" || strings.HasSuffix(strings.ToLower(method), "bool")):
+		// A conversion: a cast, or a string-to-bool function (distutils' strtobool,
+		// a project's str_to_bool).
 		return envDefault(v.Args[0], depth+1)
 	case v.Left != nil && v.Left.Kind == Attribute && v.Left.Left != nil:
 		// A method on the value read: os.environ.get("HOSTS", "").split(",").

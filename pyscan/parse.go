@@ -45,9 +45,22 @@ func Parse(src []byte) *Module {
 	// lastIf is the test of the last if/elif header at each indentation, so that an
 	// else: branch knows what it is the else of.
 	lastIf := map[int]string{}
+	var def *defState // the module-level def whose body is being read
+	endDef := func() {
+		if h, ok := def.helper(); ok {
+			m.EnvHelpers = append(m.EnvHelpers, h)
+		}
+		def = nil
+	}
 	for _, ll := range tokenize(s) {
 		for len(stack) > 0 && stack[len(stack)-1].indent >= ll.indent {
 			stack = stack[:len(stack)-1]
+		}
+		if ll.indent == 0 {
+			endDef()
+			def = startDef(ll.toks)
+		} else if def != nil {
+			def.bodyLine(s, ll.toks)
 		}
 		st := stmt{src: s, m: m, indent: ll.indent, lastIf: lastIf}
 		if len(stack) > 0 {
@@ -57,6 +70,8 @@ func Parse(src []byte) *Module {
 			stack = append(stack, b)
 		}
 	}
+	endDef()
+	m.UseEnvHelpers(m.EnvHelpers)
 	return m
 }
 
