@@ -94,6 +94,19 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 
 	next := append(append([]string(nil), stack...), file)
 	for _, s := range stmts {
+		if s.imp == nil && s.ev.c != nil {
+			if files := r.splitIncludes(file, s.ev.c); len(files) > 0 {
+				for _, f := range files {
+					sub, _, err := r.events(f, module, isPkg, next)
+					if err != nil {
+						return nil, 0, err
+					}
+					evs = append(evs, sub...)
+					followed++
+				}
+				continue
+			}
+		}
 		if s.imp == nil {
 			evs = append(evs, s.ev)
 			continue

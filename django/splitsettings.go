@@ -1,0 +1,42 @@
+package django
+
+import (
+	"io/fs"
+	"path"
+	"slices"
+
+	"github.com/containerize/containerize/pyscan"
+)
+
+// splitIncludes are the files a django-split-settings include("base.py",
+// optional("local.py"), "components/*.py") call runs, in order, in the including
+// module's namespace: paths relative to the including file, globs sorted as
+// split-settings sorts them. Missing optional files are skipped silently, missing
+// required ones with a note.
+func (r *reader) splitIncludes(file string, c *pyscan.Call) []string {
+	if c.Local || c.Func != "include" && c.Func != "split_settings.tools.include" {
+		return nil
+	}
+	dir := path.Dir(file)
+	var out []string
+	for _, a := range c.Args {
+		optional := false
+		if a.Kind == pyscan.CallExpr && (a.Func == "optional" || a.Func == "split_settings.tools.optional") && len(a.Args) == 1 {
+			a, optional = a.Args[0], true
+		}
+		if a.Kind != pyscan.String {
+			continue
+		}
+		pattern := path.Join(dir, a.Str)
+		matches, err := fs.Glob(r.fsys, pattern)
+		if err != nil {
+			continue
+		}
+		slices.Sort(matches)
+		if len(matches) == 0 && !optional {
+			r.note(at(file, c.Line), "cannot find %s, which is included here", pattern)
+		}
+		out = append(out, matches...)
+	}
+	return out
+}
