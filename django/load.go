@@ -95,7 +95,7 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 	next := append(append([]string(nil), stack...), file)
 	for _, s := range stmts {
 		if s.imp == nil && s.ev.c != nil {
-			if files := r.splitIncludes(file, s.ev.c); len(files) > 0 {
+			if files := r.splitIncludes(file, m, s.ev.c); len(files) > 0 {
 				for _, f := range files {
 					sub, _, err := r.events(f, module, isPkg, next)
 					if err != nil {

@@ -13,13 +13,25 @@ import (
 // module's namespace: paths relative to the including file, globs sorted as
 // split-settings sorts them. Missing optional files are skipped silently, missing
 // required ones with a note.
-func (r *reader) splitIncludes(file string, c *pyscan.Call) []string {
+func (r *reader) splitIncludes(file string, m *pyscan.Module, c *pyscan.Call) []string {
 	if c.Local || c.Func != "include" && c.Func != "split_settings.tools.include" {
 		return nil
 	}
 	dir := path.Dir(file)
 	var out []string
+	var args []pyscan.Value
 	for _, a := range c.Args {
+		// include(*base_settings): the list as the module sets it at its top level (the
+		// entries conditional branches append depend on the environment).
+		if a.Kind == pyscan.Starred && a.Left != nil && a.Left.Kind == pyscan.Name {
+			if l, ok := m.Last(a.Left.Str); ok {
+				args = append(args, l.Value.Items...)
+			}
+			continue
+		}
+		args = append(args, a)
+	}
+	for _, a := range args {
 		optional := false
 		if a.Kind == pyscan.CallExpr && (a.Func == "optional" || a.Func == "split_settings.tools.optional") && len(a.Args) == 1 {
 			a, optional = a.Args[0], true

@@ -10,8 +10,11 @@ import (
 func TestSplitSettingsInclude(t *testing.T) {
 	settings := `from split_settings.tools import include, optional
 
+base = ["components/base.py"]
+if os.environ.get("ON_HEROKU"):
+    base.append("components/heroku.py")
 include(
-    "components/base.py",
+    *base,
     "components/mail_*.py",
     optional("local_settings.py"),
 )
