@@ -89,7 +89,7 @@ func (r *reader) email(s *settings, apps []listItem) {
 	}
 	r.emailHost(s)
 	r.emailURL(s)
-	defer r.emailAlternatives(s, backend != "" && emailFamily(backend) == "smtp")
+	defer r.emailAlternatives(s, backend != "" && emailFamily(backend) == "smtp", !set)
 
 	// Unwrap queues to the backend that sends.
 	prod, queue := backend, ""
@@ -232,9 +232,19 @@ func (s *settings) inline(v pyscan.Value, depth int) pyscan.Value {
 // os.getenv("EMAIL_HOST"):`), a backend set only inside an if (Django's default, SMTP,
 // runs otherwise), or SMTP set in the `if DEBUG:` branch (development then sends over
 // SMTP, which the mail catcher receives).
-func (r *reader) emailAlternatives(s *settings, prodSMTP bool) {
+func (r *reader) emailAlternatives(s *settings, prodSMTP, defaultBackend bool) {
 	if r.info.EmailSMTP != "" {
 		return
+	}
+	// EMAIL_HOST taken from the deployment's own configuration (NetBox's
+	// EMAIL = getattr(configuration, "EMAIL", {}); EMAIL_HOST = EMAIL.get("SERVER")): the
+	// operator names the server, and Django's default backend sends to it.
+	if _, b := s.get("EMAIL_HOST"); b != nil && defaultBackend && !b.cond && r.info.EmailHostSource == "" {
+		if v := s.resolve(b.val); v.Kind == pyscan.CallExpr || v.Kind == pyscan.Subscript || v.Kind == pyscan.Attribute {
+			r.info.EmailSMTP = "EMAIL_HOST is read from the deployment's configuration and Django's default backend sends mail over SMTP"
+			r.info.EmailSMTPSource = b.at.String()
+			return
+		}
 	}
 	smtp := func(v pyscan.Value, keys ...string) bool {
 		if len(keys) > 0 {

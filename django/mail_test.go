@@ -109,6 +109,14 @@ EMAIL_URL = os.environ.get("EMAIL_URL")
 email_config = dj_email_url.parse(EMAIL_URL or "")
 EMAIL_BACKEND = email_config.get("EMAIL_BACKEND", "")`,
 			map[string]string{"email_url_env": `"EMAIL_URL"`, "email_backend": `"smtp"`, "email_smtp_source": `"proj/settings.py:3"`}},
+		{"host from a configuration module", `from proj import configuration
+EMAIL = getattr(configuration, "EMAIL", {})
+EMAIL_HOST = EMAIL.get("SERVER")`,
+			map[string]string{"email_smtp_source": `"proj/settings.py:3"`}},
+		{"host from configuration, console backend", `from proj import configuration
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = configuration.EMAIL["SERVER"]`,
+			map[string]string{"email_smtp": ``}},
 		{"environs default", `from environs import Env
 env = Env()
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")`,
