@@ -206,14 +206,17 @@ func TestCeleryBeatFromCommands(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.files["requirements.txt"] = "django\ncelery\n"
 			p := detectFiles(t, "INSTALLED_APPS = []\nCELERY_BROKER_URL = 'amqp://rabbit'\n", tc.files)
-			src := ""
+			src, detail := "", ""
 			for _, f := range p.ServiceEvidence {
 				if f.Name == "celery-beat" {
-					src = f.Source
+					src, detail = f.Source, f.Detail
 				}
 			}
 			if src != tc.src {
 				t.Errorf("celery-beat from %q, want %q (%v)", src, tc.src, p.ServiceEvidence)
+			}
+			if embedded := strings.Contains(tc.name, "embedded") || strings.Contains(tc.name, "sh -c"); embedded != strings.Contains(detail, "embedded in a worker") {
+				t.Errorf("detail %q: embedded should be %v", detail, embedded)
 			}
 		})
 	}

@@ -84,27 +84,39 @@ func celeryWords(cmd []string) []string {
 }
 
 // runsBeat reports whether a command runs Celery's beat scheduler: `celery beat`,
-// `celery -A app beat`, or a worker with beat embedded (`worker -B`, `--beat`).
-func runsBeat(cmd []string) bool {
+// `celery -A app beat`, or a worker with beat embedded (`worker -B`, `--beat`), which
+// embedded says.
+func runsBeat(cmd []string) (beat, embedded bool) {
 	celery := false
 	for _, w := range celeryWords(cmd) {
 		switch {
 		case path.Base(w) == "celery":
 			celery = true
 		case !celery:
-		case w == "beat", w == "-B", w == "--beat":
-			return true
+		case w == "beat":
+			return true, false
+		case w == "-B", w == "--beat":
+			return true, true
 		case w == "&&", w == ";", w == "|":
 			celery = false
 		}
 	}
-	return false
+	return false, false
+}
+
+// beatDetail says why the celery-beat service is there, from the command that runs it.
+func beatDetail(pr Process) string {
+	d := "the project runs celery beat: " + strings.Join(pr.Command, " ")
+	if _, embedded := runsBeat(pr.Command); embedded {
+		d += " (embedded in a worker there; the compose file runs beat as a service of its own, as Celery advises for production)"
+	}
+	return d
 }
 
 // celeryBeatFrom remembers the first command that runs beat: the project schedules
 // periodic tasks even when its settings do not say so.
 func celeryBeatFrom(p *Project, pr Process) {
-	if p.beatCommand == nil && runsBeat(pr.Command) {
+	if beat, _ := runsBeat(pr.Command); beat && p.beatCommand == nil {
 		p.beatCommand = &pr
 	}
 }

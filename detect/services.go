@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 )
 
 // depService is the service a dependency (normalised name) implies, "" for none.
@@ -89,7 +88,7 @@ func findServices(p *Project) {
 		}
 	}
 	if pr := p.beatCommand; pr != nil {
-		add(ServiceCeleryBeat, pr.Source, "the project runs celery beat: "+strings.Join(pr.Command, " "))
+		add(ServiceCeleryBeat, pr.Source, beatDetail(*pr))
 	}
 	unreadRedis, warned := redisUnread(p), false
 	for _, dep := range p.dependencies() {
