@@ -122,8 +122,12 @@ func readsNamed(x Value, param string) bool {
 	case Subscript:
 		return x.Left != nil && x.Left.Kind == Name && isEnviron(x.Left.Str) && x.Right != nil && isParam(*x.Right)
 	case CallExpr:
-		switch x.Func {
-		case "os.getenv", "getenv", "os.environ.get", "environ.get", "os.environ.setdefault", "environ.setdefault":
+		switch {
+		case x.Func == "os.getenv", x.Func == "getenv", x.Func == "os.environ.get", x.Func == "environ.get",
+			x.Func == "os.environ.setdefault", x.Func == "environ.setdefault",
+			x.Func == "env", x.Func == "config", x.Func == "decouple.config",
+			strings.HasPrefix(x.Func, "env.") && strings.Count(x.Func, ".") == 1:
+			// os.environ, django-environ's env / env.bool …, python-decouple's config.
 			return len(x.Args) > 0 && isParam(x.Args[0])
 		}
 	}
