@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io/fs"
 	"path"
 	"strings"
 )
@@ -33,6 +34,9 @@ func readScripts(t *tree, add func(Process)) error {
 	for _, f := range sortedFiles(t) {
 		if !isScript(f) {
 			continue
+		}
+		if fi, err := fs.Stat(t.fsys, f); err != nil || fi.Size() > maxScript {
+			continue // a program, not a script (or gone since the walk)
 		}
 		b, err := t.readFile(f)
 		if err != nil {
