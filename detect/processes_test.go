@@ -233,6 +233,10 @@ func TestRedisFromAddressVariables(t *testing.T) {
 			map[string]string{"docker-compose.yml": "web:\n  image: app\n  environment:\n    - BROKER_URL=redis://redis:6379/0\nredis:\n  image: redis\n"}, "docker-compose.yml:4"},
 		{"compose map form", "import os\nCACHE_LOCATION = os.getenv('CACHE_LOCATION')\n",
 			map[string]string{"compose.yaml": "services:\n  web:\n    environment:\n      CACHE_LOCATION: redis://cache:6379/1\n"}, "compose.yaml:4"},
+		{"compose default of an interpolation", "import os\nCACHE_LOCATION = os.getenv('CACHE_LOCATION')\n",
+			map[string]string{"compose.yaml": "services:\n  web:\n    environment:\n      CACHE_LOCATION: ${CACHE_LOCATION:-redis://cache:6379/1}\n"}, "compose.yaml:4"},
+		{"compose sets something else", "import os\nCACHE_LOCATION = os.getenv('CACHE_LOCATION')\n",
+			map[string]string{"compose.yaml": "services:\n  web:\n    environment:\n      CACHE_LOCATION: memcached:11211\n"}, ""},
 		{"optional redis host with the package", "import os\nREDIS_HOST = os.getenv('REDIS_HOST', None)\nREDIS_PORT = int(os.getenv('REDIS_PORT', 6379))\n",
 			map[string]string{"requirements.txt": "django\nredis\n"}, ""},
 	} {

@@ -10,6 +10,12 @@ import (
 // isRedisURL reports whether a value is a redis address (redis://, rediss://, redis+socket://).
 func isRedisURL(v string) bool {
 	v = strings.ToLower(strings.TrimSpace(v))
+	if inner, ok := strings.CutPrefix(v, "${"); ok {
+		// ${REDIS_URL:-redis://redis:6379}: compose's default.
+		if _, def, ok := strings.Cut(inner, "-"); ok {
+			v = strings.TrimPrefix(def, "-")
+		}
+	}
 	return strings.HasPrefix(v, "redis://") || strings.HasPrefix(v, "rediss://") || strings.HasPrefix(v, "redis+")
 }
 
