@@ -48,6 +48,7 @@ func findProcesses(t *tree, p *Project) error {
 	add := func(pr Process) {
 		if pr.Kind == "" {
 			celeryAppFrom(p, pr)
+			celeryBeatFrom(p, pr)
 			return
 		}
 		key := processKey(pr.Command)
@@ -111,14 +112,18 @@ func findProcesses(t *tree, p *Project) error {
 			return err
 		}
 	}
-	return nil
+	var err error
+	if p.composeRedis, err = readComposeRedisEnv(t, composeFiles); err != nil {
+		return err
+	}
+	return readScripts(t, add)
 }
 
 var composeFileName = lazy.Regexp(`^(docker-)?compose([._-][A-Za-z0-9_.-]+)?\.ya?ml$`)
 
 // runsCelery reports whether a command runs celery (a worker or beat: the celery services').
 func runsCelery(cmd []string) bool {
-	return slices.ContainsFunc(strings.Fields(strings.Join(cmd, " ")), func(w string) bool { return path.Base(w) == "celery" })
+	return slices.ContainsFunc(celeryWords(cmd), func(w string) bool { return path.Base(w) == "celery" })
 }
 
 // celeryAppFrom takes the Celery app from a celery command's --app (-A) when the
@@ -150,7 +155,7 @@ func celeryAppFrom(p *Project, pr Process) {
 // process is the celery services', a one-off management command is nobody's service.
 func classify(name string, cmd []string) (ProcessKind, bool) {
 	words := strings.Fields(strings.Join(cmd, " "))
-	if slices.ContainsFunc(words, func(w string) bool { return path.Base(w) == "celery" }) {
+	if runsCelery(cmd) {
 		return "", false
 	}
 	if sub := manageCommand(words); sub != "" {

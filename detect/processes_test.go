@@ -190,3 +190,71 @@ func TestFrontendOutputNotInStaticfilesDirs(t *testing.T) {
 		}
 	}
 }
+
+func TestCeleryBeatFromCommands(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		src   string
+	}{
+		{"embedded in a Procfile worker", map[string]string{"Procfile": "web: gunicorn proj.wsgi\nworker: celery -A proj worker -l info -B\n"}, "Procfile:2"},
+		{"compose sh -c", map[string]string{"docker-compose.yml": "services:\n  tasks:\n    command: sh -c \"celery -A proj worker --beat -l info\"\n"}, "docker-compose.yml:3"},
+		{"entrypoint script over lines", map[string]string{"docker/entrypoint-beat.sh": "#!/bin/sh\nset -e\nexec celery --app=proj \\\n    beat \\\n  --schedule=/tmp/s\n"}, "docker/entrypoint-beat.sh:3"},
+		{"start script without extension", map[string]string{"docker/celery/start-beat": "#!/bin/bash\ncelery --app proj beat --loglevel INFO\n"}, "docker/celery/start-beat:2"},
+		{"a worker alone", map[string]string{"Procfile": "worker: celery -A proj worker -l info\n", "bin/run-worker": "celery -A proj worker -l info # beat runs elsewhere\n"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.files["requirements.txt"] = "django\ncelery\n"
+			p := detectFiles(t, "INSTALLED_APPS = []\nCELERY_BROKER_URL = 'amqp://rabbit'\n", tc.files)
+			src, detail := "", ""
+			for _, f := range p.ServiceEvidence {
+				if f.Name == "celery-beat" {
+					src, detail = f.Source, f.Detail
+				}
+			}
+			if src != tc.src {
+				t.Errorf("celery-beat from %q, want %q (%v)", src, tc.src, p.ServiceEvidence)
+			}
+			if embedded := strings.Contains(tc.name, "embedded") || strings.Contains(tc.name, "sh -c"); embedded != strings.Contains(detail, "embedded in a worker") {
+				t.Errorf("detail %q: embedded should be %v", detail, embedded)
+			}
+		})
+	}
+}
+
+func TestRedisFromAddressVariables(t *testing.T) {
+	for _, tc := range []struct {
+		name, settings string
+		files          map[string]string
+		src            string // of the redis service, "" for none
+	}{
+		{"a redis default", "import os\nREDIS_URL = os.environ.get('REDIS_URL', 'redis://localhost:6379')\n", nil, "proj/settings.py:2"},
+		{"compose sets the broker variable", "import os\nBROKER_URL = os.environ.get('BROKER_URL', 'amqp://guest@rabbit//')\n",
+			map[string]string{"docker-compose.yml": "web:\n  image: app\n  environment:\n    - BROKER_URL=redis://redis:6379/0\nredis:\n  image: redis\n"}, "docker-compose.yml:4"},
+		{"compose map form", "import os\nCACHE_LOCATION = os.getenv('CACHE_LOCATION')\n",
+			map[string]string{"compose.yaml": "services:\n  web:\n    environment:\n      CACHE_LOCATION: redis://cache:6379/1\n"}, "compose.yaml:4"},
+		{"compose default of an interpolation", "import os\nCACHE_LOCATION = os.getenv('CACHE_LOCATION')\n",
+			map[string]string{"compose.yaml": "services:\n  web:\n    environment:\n      CACHE_LOCATION: ${CACHE_LOCATION:-redis://cache:6379/1}\n"}, "compose.yaml:4"},
+		{"compose sets something else", "import os\nCACHE_LOCATION = os.getenv('CACHE_LOCATION')\n",
+			map[string]string{"compose.yaml": "services:\n  web:\n    environment:\n      CACHE_LOCATION: memcached:11211\n"}, ""},
+		{"optional redis host with the package", "import os\nREDIS_HOST = os.getenv('REDIS_HOST', None)\nREDIS_PORT = int(os.getenv('REDIS_PORT', 6379))\n",
+			map[string]string{"requirements.txt": "django\nredis\n"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string]string{"requirements.txt": "django\n"}
+			for k, v := range tc.files {
+				files[k] = v
+			}
+			p := detectFiles(t, "INSTALLED_APPS = []\n"+tc.settings, files)
+			src := ""
+			for _, f := range p.ServiceEvidence {
+				if f.Name == "redis" {
+					src = f.Source
+				}
+			}
+			if want := strings.Replace(tc.src, "settings.py:2", "settings.py:3", 1); src != want {
+				t.Errorf("redis from %q, want %q (%v)", src, want, p.ServiceEvidence)
+			}
+		})
+	}
+}

@@ -63,6 +63,12 @@ type Project struct {
 	// settings configure, and the web, release and worker commands of its Procfile,
 	// supervisor configuration or compose file.
 	Processes []Process `json:"processes"`
+	// beatCommand is the first command of the project's that runs Celery beat (findServices
+	// makes it the celery-beat service).
+	beatCommand *Process
+	// composeRedis are the variables the project's compose files set to a redis address,
+	// with where.
+	composeRedis map[string]string
 	// Frontend is the project's Node build of static assets, nil when it has none.
 	Frontend *Frontend `json:"frontend"`
 

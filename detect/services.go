@@ -100,6 +100,18 @@ func findServices(p *Project) {
 			add(ServiceMail, d.EmailSMTPSource, d.EmailSMTP)
 		}
 	}
+	if d := p.Django; d != nil {
+		for _, er := range d.EnvReads {
+			if er.Service == "redis" && isRedisURL(er.Default) {
+				add(ServiceRedis, er.Source, "the settings read a redis address from $"+er.Name+" (default "+er.Default+")")
+			} else if src, ok := p.composeRedis[er.Name]; ok {
+				add(ServiceRedis, src, "the compose file sets $"+er.Name+", which the settings read at "+er.Source+", to a redis address")
+			}
+		}
+	}
+	if pr := p.beatCommand; pr != nil {
+		add(ServiceCeleryBeat, pr.Source, beatDetail(*pr))
+	}
 	unreadRedis, warned := redisUnread(p), false
 	for _, dep := range p.dependencies() {
 		if svc := depService(dep.Name); svc == ServiceRedis && unreadRedis != "" && found[svc].Name == "" {

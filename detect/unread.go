@@ -17,7 +17,10 @@ func redisUnread(p *Project) string {
 		return ""
 	}
 	for _, e := range d.EnvReads {
-		if e.Service == "redis" {
+		// A redis variable that is unset by default (REDIS_HOST = os.getenv("REDIS_HOST"),
+		// used under `if REDIS_HOST:`) makes redis optional; a port, user or password says
+		// nothing about whether it is used.
+		if e.Service == "redis" && (e.Required || e.Default != "" && !redisDetail(e.Name, e.Kind)) {
 			return ""
 		}
 	}
@@ -38,6 +41,20 @@ func redisUnread(p *Project) string {
 		}
 	}
 	return "no setting reads a redis address (CACHES, the Celery broker, CHANNEL_LAYERS, or a variable such as REDIS_URL) and no task queue uses it, so no redis service is started; add redis to the services if the code connects to it itself"
+}
+
+// redisDetail reports whether a variable holds a detail of a redis connection (a port, a
+// database number, a user or password) rather than whether or where to connect.
+func redisDetail(name, kind string) bool {
+	if kind == "int" || kind == "secret" {
+		return true
+	}
+	for _, s := range []string{"_PORT", "_DB", "_USER", "_USERNAME", "_PASSWORD"} {
+		if strings.HasSuffix(strings.ToUpper(name), s) {
+			return true
+		}
+	}
+	return false
 }
 
 // untrackedSettings warns about settings files git does not track (a local_settings.py

@@ -70,6 +70,21 @@ func (r *reader) envReads(evs []event) {
 		default:
 			continue
 		}
+		// casts are the reads a cast is wrapped around (int(os.getenv("PORT", 8000)), a
+		// project's bool helper): the value's kind when the read itself has no cast.
+		type node struct {
+			line int
+			text string
+		}
+		casts := map[node]string{}
+		val.Walk(func(v pyscan.Value) bool {
+			if v.Kind == pyscan.CallExpr && len(v.Args) == 1 && len(v.Kwargs) == 0 {
+				if c := pyscan.CastName(pyscan.Value{Kind: pyscan.Name, Str: v.Func}); c != "" {
+					casts[node{v.Args[0].Line, v.Args[0].Text}] = c
+				}
+			}
+			return true
+		})
 		val.Walk(func(v pyscan.Value) bool {
 			rd, ok := pyscan.ReadEnv(v)
 			if !ok || rd.Name == "DJANGO_SETTINGS_MODULE" {
@@ -87,6 +102,9 @@ func (r *reader) envReads(evs []event) {
 				}
 			}
 			// An environ.Env(NAME=(cast, default)) schema is already in the read: see configValues.
+			if rd.Cast == "" {
+				rd.Cast = casts[node{v.Line, v.Text}]
+			}
 			er.Kind = envKind(er, rd.Cast)
 			if i, ok := seen[er.Name]; ok {
 				r.info.EnvReads[i].Required = r.info.EnvReads[i].Required || er.Required

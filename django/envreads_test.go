@@ -20,6 +20,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "HOST": os.e
 if os.environ.get("SENTRY"):
     SENTRY_DSN = os.environ["SENTRY_DSN"]
 STRIPE_KEY = os.environ.get("STRIPE_KEY")
+WORKERS = int(os.getenv("APP_WORKERS", "4"))
 `
 	info, err := Read(project(settings), "manage.py")
 	if err != nil {
@@ -34,6 +35,7 @@ STRIPE_KEY = os.environ.get("STRIPE_KEY")
 		"SQL_PORT":          {Setting: "DATABASES", Key: "PORT", Kind: "int", Service: "database", HasDefault: true, Default: "5432"},
 		"SENTRY_DSN":        {Setting: "SENTRY_DSN", Kind: "secret"}, // inside an if: not required at import
 		"STRIPE_KEY":        {Setting: "STRIPE_KEY", Kind: "secret", HasDefault: true},
+		"APP_WORKERS":       {Setting: "WORKERS", Kind: "int", HasDefault: true, Default: "4"}, // the kind from the cast around the read
 	}
 	for _, e := range info.EnvReads {
 		if e.Source == "" {

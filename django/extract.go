@@ -662,7 +662,7 @@ func debugDefault(v pyscan.Value) (string, bool) {
 		def = strings.ToLower(def)
 	}
 	var options []string
-	if v.Op == "==" && v.Right.Kind == pyscan.String {
+	if v.Op == "==" && (v.Right.Kind == pyscan.String || v.Right.Kind == pyscan.Number) {
 		options = []string{v.Right.Str}
 	} else {
 		options = v.Right.Strings()
@@ -691,7 +691,7 @@ func debugSwitch(v pyscan.Value) (name, on string) {
 		return "", ""
 	}
 	switch {
-	case v.Op == "==" && v.Right.Kind == pyscan.String:
+	case v.Op == "==" && (v.Right.Kind == pyscan.String || v.Right.Kind == pyscan.Number):
 		return name, v.Right.Str
 	case v.Op == "in":
 		if options := v.Right.Strings(); len(options) > 0 {

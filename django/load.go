@@ -62,6 +62,9 @@ func (r *reader) events(file, module string, isPkg bool, stack []string) (evs []
 	if err := r.missingImports(file, pkg, m); err != nil {
 		return nil, 0, err
 	}
+	if err := r.useImportedEnvHelpers(m, pkg); err != nil {
+		return nil, 0, err
+	}
 
 	type stmt struct {
 		line, order int

@@ -89,6 +89,7 @@ func (r *reader) email(s *settings, apps []listItem) {
 	}
 	r.emailHost(s)
 	r.emailURL(s)
+	defer r.emailAlternatives(s, backend != "" && emailFamily(backend) == "smtp", !set)
 
 	// Unwrap queues to the backend that sends.
 	prod, queue := backend, ""
@@ -152,6 +153,9 @@ func (r *reader) email(s *settings, apps []listItem) {
 		case "", "smtp", "smtps", "submission", "smtp+tls", "smtp+ssl":
 			r.info.EmailSMTP = "the mail settings are read from $" + r.info.EmailURLEnv + ", an SMTP URL" + via
 			r.info.EmailSMTPSource = s.emailURL.at.String()
+			if r.info.EmailBackend == "" {
+				r.info.EmailBackend, r.info.EmailBackendSource = "smtp", s.emailURL.at.String()
+			}
 		}
 	case r.info.EmailHostSource != "" && (r.info.EmailHostEnv != "" || !isLocalHost(r.info.EmailHost)):
 		why := "EMAIL_HOST is set and Django's default backend sends mail over SMTP"
@@ -180,8 +184,136 @@ func (r *reader) emailURL(s *settings) {
 	if s.emailURL == nil {
 		return
 	}
+	// The URL may be a setting read earlier: EMAIL_URL = os.environ.get("EMAIL_URL"), then
+	// dj_email_url.parse(EMAIL_URL or "").
+	s.emailURL.v = s.inline(s.emailURL.v, 4)
 	if name, _, ok := pyscan.EnvDefault(s.emailURL.v); ok && name != "" {
 		r.info.EmailURLEnv, r.info.EmailURLSource = name, s.emailURL.at.String()
+	}
+}
+
+// inline replaces the setting names in v with the values they hold, depth times over.
+func (s *settings) inline(v pyscan.Value, depth int) pyscan.Value {
+	if depth <= 0 {
+		return v
+	}
+	if v.Kind == pyscan.Name {
+		if b := s.vars[v.Str]; b != nil && b.val.Kind != pyscan.Name {
+			return s.inline(b.val, depth-1)
+		}
+		return v
+	}
+	out := v
+	inlineAll := func(vs []pyscan.Value) []pyscan.Value {
+		if len(vs) == 0 {
+			return vs
+		}
+		c := make([]pyscan.Value, len(vs))
+		for i, x := range vs {
+			c[i] = s.inline(x, depth)
+		}
+		return c
+	}
+	out.Args, out.Items = inlineAll(v.Args), inlineAll(v.Items)
+	if v.Left != nil && v.Kind != pyscan.CallExpr {
+		l := s.inline(*v.Left, depth)
+		out.Left = &l
+	}
+	if v.Right != nil {
+		r := s.inline(*v.Right, depth)
+		out.Right = &r
+	}
+	return out
+}
+
+// emailAlternatives finds SMTP where the value production or development runs is not
+// the one read above: EMAIL_BACKEND (or Django's MAILERS["default"]) switched to SMTP in a
+// branch the configuration selects (`if env.bool("ENABLE_EMAIL"):`, `if
+// os.getenv("EMAIL_HOST"):`), a backend set only inside an if (Django's default, SMTP,
+// runs otherwise), or SMTP set in the `if DEBUG:` branch (development then sends over
+// SMTP, which the mail catcher receives).
+func (r *reader) emailAlternatives(s *settings, prodSMTP, defaultBackend bool) {
+	if r.info.EmailSMTP != "" {
+		return
+	}
+	// EMAIL_HOST taken from the deployment's own configuration (NetBox's
+	// EMAIL = getattr(configuration, "EMAIL", {}); EMAIL_HOST = EMAIL.get("SERVER")): the
+	// operator names the server, and Django's default backend sends to it.
+	if _, b := s.get("EMAIL_HOST"); b != nil && defaultBackend && !b.cond && r.info.EmailHostSource == "" {
+		if v := s.resolve(b.val); v.Kind == pyscan.CallExpr || v.Kind == pyscan.Subscript || v.Kind == pyscan.Attribute {
+			r.info.EmailSMTP = "EMAIL_HOST is read from the deployment's configuration and Django's default backend sends mail over SMTP"
+			r.info.EmailSMTPSource = b.at.String()
+			return
+		}
+	}
+	smtp := func(v pyscan.Value, keys ...string) bool {
+		if len(keys) > 0 {
+			// MAILERS: its OPTIONS name the host, which is localhost when unset (the
+			// machine's own mail server, as for EMAIL_HOST).
+			host, ok := getPath(s.resolve(v), []string{keys[0], "OPTIONS", "host"})
+			if !ok || !s.readsEnv(host) {
+				if t, _ := text(s.resolve(host)); isLocalHost(t) {
+					return false
+				}
+			}
+			if v, ok = getPath(s.resolve(v), keys); !ok {
+				return false
+			}
+		}
+		t, ok := text(s.resolve(v))
+		return ok && emailFamily(t) == "smtp"
+	}
+	found := func(why string, at origin) {
+		r.info.EmailSMTP, r.info.EmailSMTPSource = why, at.String()
+	}
+	for _, setting := range []struct {
+		name string
+		keys []string
+	}{{"EMAIL_BACKEND", nil}, {"MAILERS", []string{"default", "BACKEND"}}} {
+		_, b := s.get(setting.name)
+		if b == nil {
+			continue
+		}
+		if !b.debugOnly && len(setting.keys) > 0 && smtp(b.val, setting.keys...) {
+			found(setting.name+"' default backend sends mail over SMTP", b.at)
+			return
+		}
+		for _, a := range b.alts {
+			keys := setting.keys
+			if len(a.keys) > 0 {
+				if len(a.keys) > len(keys) || !slices.Equal(a.keys, keys[:len(a.keys)]) {
+					continue
+				}
+				keys = keys[len(a.keys):]
+			}
+			if !a.debug && smtp(a.val, keys...) {
+				found(setting.name+" is set to an SMTP backend when the condition of its branch holds", a.at)
+				return
+			}
+		}
+		if setting.name != "EMAIL_BACKEND" {
+			continue
+		}
+		if b.cond && !b.debugOnly && !b.prodBranch && r.info.EmailHostSource != "" &&
+			(r.info.EmailHostEnv != "" || !isLocalHost(r.info.EmailHost)) {
+			r.info.EmailSMTP = "EMAIL_BACKEND is only set inside an if; otherwise Django's default backend sends mail over SMTP to EMAIL_HOST"
+			r.info.EmailSMTPSource = r.info.EmailHostSource
+			return
+		}
+		if prodSMTP {
+			continue
+		}
+		const why = "EMAIL_BACKEND is SMTP when DEBUG is on: development sends mail over SMTP"
+		if b.debugOnly && smtp(b.val) {
+			found(why, b.at)
+			return
+		}
+		for _, a := range b.alts {
+			if a.debug && smtp(a.val) {
+				found(why, a.at)
+				return
+			}
+		}
 	}
 }
 

@@ -70,6 +70,57 @@ POST_OFFICE = {"BACKENDS": {"default": "anymail.backends.sendgrid.EmailBackend"}
 			map[string]string{"email_provider": `"anymail:sendgrid"`, "email_smtp": ``}},
 		{"post-office default", `EMAIL_BACKEND = "post_office.EmailBackend"`,
 			map[string]string{"email_smtp": `"EMAIL_BACKEND sends mail over SMTP through django-post-office"`}},
+		{"smtp switched on by a variable", `import environ
+env = environ.Env()
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if env.bool("ENABLE_EMAIL", False):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.str("EMAIL_HOST")`,
+			map[string]string{"email_backend": `"console"`, "email_smtp_source": `"proj/settings.py:5"`,
+				"email_smtp": `"EMAIL_BACKEND is set to an SMTP backend when the condition of its branch holds"`}},
+		{"file backend only when no password", `import os
+EMAIL_HOST = "smtp.sendgrid.net"
+EMAIL_HOST_PASSWORD = os.environ.get("SENDGRID_PASSWORD")
+if not EMAIL_HOST_PASSWORD:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"`,
+			map[string]string{"email_backend": `"file"`, "email_smtp_source": `"proj/settings.py:2"`}},
+		{"smtp only in development", `DEBUG = True
+if DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "anymail.backends.mailgun.MailgunBackend"`,
+			map[string]string{"email_provider": `"anymail:mailgun"`, "email_smtp_source": `"proj/settings.py:3"`,
+				"email_smtp": `"EMAIL_BACKEND is SMTP when DEBUG is on: development sends mail over SMTP"`}},
+		{"console only in development", `DEBUG = True
+if DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "anymail.backends.mailgun.MailgunBackend"`,
+			map[string]string{"email_provider": `"anymail:mailgun"`, "email_smtp": ``}},
+		{"MAILERS when EMAIL_HOST is set", `import os
+MAILERS = {}
+if os.getenv("EMAIL_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": os.getenv("EMAIL_HOST", "")}}}`,
+			map[string]string{"email_smtp_source": `"proj/settings.py:4"`}},
+		{"MAILERS to localhost", `MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "localhost"}}}`,
+			map[string]string{"email_smtp": ``}},
+		{"EMAIL_URL read into a setting first", `import os, dj_email_url
+EMAIL_URL = os.environ.get("EMAIL_URL")
+email_config = dj_email_url.parse(EMAIL_URL or "")
+EMAIL_BACKEND = email_config.get("EMAIL_BACKEND", "")`,
+			map[string]string{"email_url_env": `"EMAIL_URL"`, "email_backend": `"smtp"`, "email_smtp_source": `"proj/settings.py:3"`}},
+		{"host from a configuration module", `from proj import configuration
+EMAIL = getattr(configuration, "EMAIL", {})
+EMAIL_HOST = EMAIL.get("SERVER")`,
+			map[string]string{"email_smtp_source": `"proj/settings.py:3"`}},
+		{"host from configuration, console backend", `from proj import configuration
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = configuration.EMAIL["SERVER"]`,
+			map[string]string{"email_smtp": ``}},
+		{"environs default", `from environs import Env
+env = Env()
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")`,
+			map[string]string{"email_backend": `"smtp"`, "email_smtp_source": `"proj/settings.py:3"`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

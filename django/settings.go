@@ -70,6 +70,8 @@ type alt struct {
 	val  pyscan.Value
 	keys []string
 	at   origin
+	// debug marks an alternative set only in an `if DEBUG:` branch.
+	debug bool
 }
 
 func (b *binding) touch(keys []string, o origin) {
@@ -165,7 +167,7 @@ func (s *settings) assign(file string, a pyscan.Assignment) {
 		// A conditional change of a setting that has a module-level value: keep the
 		// module-level value, remember the alternative.
 		if b != nil {
-			b.alts = append(b.alts, alt{a.Value, keys, o})
+			b.alts = append(b.alts, alt{a.Value, keys, o, debug})
 		}
 		return
 	}
@@ -191,7 +193,7 @@ func (s *settings) assign(file string, a pyscan.Assignment) {
 				"the value of "+describe(file, a.Value)+", which replaced the entries before it (they were kept)")
 		}
 		if cond && b != nil {
-			nb.alts = append(append(nb.alts, b.alts...), alt{b.val, nil, b.at})
+			nb.alts = append(append(nb.alts, b.alts...), alt{b.val, nil, b.at, b.debugOnly})
 		}
 		s.vars[name] = nb
 	case a.Op == "+=":
@@ -368,7 +370,7 @@ func (s *settings) call(file string, c pyscan.Call) {
 	o := origin{file, c.Line}
 	if c.Indent > 0 {
 		if method == "update" && len(c.Args) == 1 {
-			b.alts = append(b.alts, alt{c.Args[0], keys, o})
+			b.alts = append(b.alts, alt{c.Args[0], keys, o, debugGuard(c.Guard) > 0})
 		}
 		return
 	}

@@ -46,6 +46,15 @@ func envDefault(v Value, depth int) (name, def string, ok bool) {
 		}
 	case CallExpr:
 		return envCall(v, depth)
+	case Other:
+		// `int(os.environ["X"]) if "X" in os.environ else 0`: the read, and the else part as
+		// its default.
+		if v.Op == "if" && v.Left != nil {
+			if name, def, ok = envDefault(*v.Left, depth+1); ok && def == "" && v.Right != nil {
+				def = templateOf(*v.Right)
+			}
+			return name, def, ok
+		}
 	}
 	return "", "", false
 }
@@ -64,8 +73,9 @@ func envCall(v Value, depth int) (name, def string, ok bool) {
 		return literal(arg(v, 0, "key")), templateOf(arg(v, 1, "default")), true
 
 	case f == "env" || f == "env.get_value":
-		// env(var, cast=None, default=NOTSET): the second positional is the cast.
-		return literal(arg(v, 0, "var")), templateOf(kwarg(v, "default")), true
+		// env(var, cast=None, default=NOTSET): the second positional is the cast, unless
+		// it is a literal, which no cast is: environs' env(name, default).
+		return literal(arg(v, 0, "var")), templateOf(envPositionalDefault(v)), true
 	case strings.HasPrefix(f, "env.") && strings.Count(f, ".") == 1:
 		name = literal(arg(v, 0, "var"))
 		if name == "" && len(v.Args) == 0 {
@@ -89,13 +99,31 @@ func envCall(v Value, depth int) (name, def string, ok bool) {
 		return envDefault(arg(v, 0, "url"), depth+1)
 
 	case len(v.Args) == 1 && len(v.Kwargs) == 0 && (f == "bool" || f == "int" || f == "str" ||
-		f == "float" || f == "list" || f == "tuple" || f == "Path"):
+		f == "float" || f == "list" || f == "tuple" || f == "Path" || strings.HasSuffix(strings.ToLower(method), "bool")):
+		// A conversion: a cast, or a string-to-bool function (distutils' strtobool,
+		// a project's str_to_bool).
 		return envDefault(v.Args[0], depth+1)
 	case v.Left != nil && v.Left.Kind == Attribute && v.Left.Left != nil:
 		// A method on the value read: os.environ.get("HOSTS", "").split(",").
 		return envDefault(*v.Left.Left, depth+1)
 	}
 	return "", "", false
+}
+
+// envPositionalDefault is the default of env(var, …): default=, or a literal second
+// positional argument (environs; django-environ's second positional is a cast, never a
+// literal).
+func envPositionalDefault(v Value) Value {
+	if d := kwarg(v, "default"); d.Kind != Other || d.Text != "" {
+		return d
+	}
+	if len(v.Args) > 1 {
+		switch a := v.Args[1]; a.Kind {
+		case String, FString, Number, Bool, None:
+			return a
+		}
+	}
+	return Value{}
 }
 
 // envName is the variable a dj-database-url style config(env=…) reads.

@@ -42,7 +42,8 @@ func ReadEnv(v Value) (r EnvRead, ok bool) {
 		f == "os.environ.setdefault" || f == "environ.setdefault":
 		r.HasDefault = true // None when not given
 	case f == "env" || f == "env.get_value":
-		r.HasDefault = hasKwarg(v, "default")
+		d := envPositionalDefault(v)
+		r.HasDefault = d.Kind != Other || d.Text != ""
 		r.Cast = CastName(kwargOrArg(v, 1, "cast"))
 	case strings.HasPrefix(f, "env.") && strings.Count(f, ".") == 1:
 		r.HasDefault = len(v.Args) > 1 || hasKwarg(v, "default")

@@ -47,9 +47,22 @@ func Parse(src []byte) *Module {
 	// else: branch knows what it is the else of.
 	lastIf := map[int]string{}
 	decorators := map[int]string{}
+	var def *defState // the module-level def whose body is being read
+	endDef := func() {
+		if h, ok := def.helper(); ok {
+			m.EnvHelpers = append(m.EnvHelpers, h)
+		}
+		def = nil
+	}
 	for _, ll := range tokenize(s) {
 		for len(stack) > 0 && stack[len(stack)-1].indent >= ll.indent {
 			stack = stack[:len(stack)-1]
+		}
+		if ll.indent == 0 {
+			endDef()
+			def = startDef(ll.toks)
+		} else if def != nil {
+			def.bodyLine(s, ll.toks)
 		}
 		st := stmt{src: s, m: m, indent: ll.indent, lastIf: lastIf, decorators: decorators}
 		if len(stack) > 0 {
@@ -62,6 +75,8 @@ func Parse(src []byte) *Module {
 			stack = append(stack, b)
 		}
 	}
+	endDef()
+	m.UseEnvHelpers(m.EnvHelpers)
 	return m
 }
 

@@ -161,6 +161,9 @@ type Module struct {
 	// @property methods return.
 	Classes    []Class
 	Properties []Property
+	// EnvHelpers are the module-level functions that read the environment variable their
+	// first parameter names; Parse has already rewritten the module's own calls of them.
+	EnvHelpers []EnvHelper
 }
 
 // Last returns the last module-level plain assignment ("=", not "+=") to target.
