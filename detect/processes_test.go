@@ -38,6 +38,7 @@ func TestCeleryAppOutsideCeleryPy(t *testing.T) {
 	}{
 		{"module in a package", map[string]string{"proj/tasks/__init__.py": "", "proj/tasks/app.py": "from celery import Celery\n\nq = Celery('proj')\n"}, "proj.tasks.app", "proj/tasks/app.py:3"},
 		{"celery.py in another package", map[string]string{"worker/__init__.py": "", "worker/celery.py": "import celery\napp = celery.Celery()\n"}, "worker", "worker/celery.py:2"},
+		{"a package's __init__", map[string]string{"ops/__init__.py": "", "ops/celery/__init__.py": "from celery import Celery\n\napp = Celery('ops')\n"}, "ops.celery", "ops/celery/__init__.py:3"},
 		{"module at the root", map[string]string{"tasks.py": "from celery import Celery\napp = Celery()\n"}, "tasks", "tasks.py:2"},
 		{"tests are not the app", map[string]string{"proj/tests/test_app.py": "from celery import Celery\napp = Celery()\n"}, "", ""},
 	} {

@@ -59,6 +59,8 @@ func FindCeleryApp(fsys fs.FS, info *Info, pyFiles []string) error {
 		}
 		mod := strings.TrimSuffix(path.Base(f), ".py")
 		switch {
+		case mod == "__init__" && pkg != "":
+			info.CeleryApp = pkg // the package itself creates the app
 		case mod == "celery" && pkg != "":
 			info.CeleryApp = pkg // celery --app pkg imports pkg.celery
 		case pkg != "":
