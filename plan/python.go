@@ -41,6 +41,6 @@ func pythonNotes(p *detect.Project, c config.Config) []string {
 			break
 		}
 	}
-	return append(notes, fmt.Sprintf("warning: Django %s (%s) supports Python %s, not %s, which the image uses: %s",
+	return append(notes, fmt.Sprintf("Django %s (%s) supports Python %s, not %s, which the image uses: %s",
 		dj.Spec, dj.Source, config.PythonSpan(dj.Python), c.Python, fix))
 }

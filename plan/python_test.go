@@ -29,9 +29,9 @@ func TestPythonNotes(t *testing.T) {
 			[]string{"Python 3.10, not 3.8: the project names 3.8 (.python-version:1), but Python 3.8 has no maintained python image"}},
 		{"Django 3.2 on 3.12", detect.Python{Candidates: pin("3.8"), Django: dj32}, "3.12",
 			[]string{"the answers (python in containerize.toml or --python) choose 3.12",
-				`warning: Django 3.2.25 (requirements.txt:1) supports Python 3.6–3.10, not 3.12, which the image uses: pin Python 3.10 (python = "3.10" in containerize.toml, or a .python-version) or upgrade Django`}},
+				`Django 3.2.25 (requirements.txt:1) supports Python 3.6–3.10, not 3.12, which the image uses: pin Python 3.10 (python = "3.10" in containerize.toml, or a .python-version) or upgrade Django`}},
 		{"undeclared, answer outside Django", detect.Python{Django: dj32}, "3.13",
-			[]string{"Python 3.13: no version found in the project; the answers", "warning: Django 3.2.25"}},
+			[]string{"Python 3.13: no version found in the project; the answers", "Django 3.2.25 (requirements.txt:1) supports Python"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := pythonNotes(&detect.Project{Python: tc.py}, config.Config{Python: tc.chosen})
