@@ -21,9 +21,9 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -300,8 +300,11 @@ var adminPattern = regexp.MustCompile(`(?:path|url|re_path)\(\s*r?["']([^"']*)["
 func adminURL(tree string) string {
 	var found string
 	_ = filepath.WalkDir(tree, func(p string, d os.DirEntry, err error) error {
-		if err != nil || found != "" {
-			return filepath.SkipDir
+		if found != "" {
+			return filepath.SkipAll
+		}
+		if err != nil {
+			return nil
 		}
 		if d.IsDir() {
 			switch d.Name() {
