@@ -39,13 +39,7 @@ WEB_URL=http://127.0.0.1:8000
 harness_lock
 "$E2E_DIR/setup.sh" packages docker compose images wheels
 
-started_index=0
-stop_index() { [ $started_index = 0 ] || "$E2E_DIR/index.sh" stop; }
-trap stop_index EXIT
-if ! "$E2E_DIR/index.sh" status >/dev/null 2>&1; then
-	"$E2E_DIR/index.sh" start
-	started_index=1
-fi
+index_until_exit
 
 (cd "$REPO_ROOT" && go build -o "$E2E_BIN/containerize" ./cmd/containerize && go build -o "$E2E_BIN/servable" ./e2e/corpus/servable) ||
 	die "building containerize or servable failed"
@@ -231,7 +225,7 @@ jq -s . "$WORK/results.jsonl" >"$WORK/results.json"
 {
 	echo "| repository | servable | init | healthy | / | admin login | reason |"
 	echo "|---|---|---|---|---|---|---|"
-	jq -r '.[] | "| \(.repo) | \(if .servable then "yes" else "no: \(.why_not_servable)" end) | \(if .init_rc != 0 then "exit \(.init_rc)" elif .forced then "--force" else "ok" end) | \(if .healthy then "yes" else "no" end) | \(.root_status) | \(.admin_url | rtrimstr("/"))/login/ \(.admin_status) | \(.reason | gsub("\\|"; "\\\\|")) |"' "$WORK/results.json"
+	jq -r '.[] | "| \(.repo) | \(if .servable then "yes" else "no: \(.why_not_servable)" end) | \(if .init_rc != 0 then "exit \(.init_rc)" elif .forced then "--force" else "ok" end) | \(if .healthy then "yes" else "no" end) | \(.root_status) | \(.admin_url | rtrimstr("/"))/login/ \(.admin_status) | \(.reason | gsub("\\|"; "\\|")) |"' "$WORK/results.json"
 } >"$WORK/results.md"
 cat "$WORK/results.md"
 log "corpus: $(jq '[.[] | select(.healthy)] | length' "$WORK/results.json") healthy, $(jq '[.[] | select(.healthy and (.root_status | test("^[1-4]"))and .admin_status == "200")] | length' "$WORK/results.json") answering, of $(jq length "$WORK/results.json") run; results in $WORK/results.{json,md}"
