@@ -72,22 +72,23 @@ log "corpus: $(jq '[.[] | select(.servable)] | length' "$WORK/servable.json") of
 # first_match FILE ERE: the first line of FILE matching ERE, trimmed to 200 characters.
 first_match() { grep -m1 -E "$2" "$1" 2>/dev/null | sed 's/^#[0-9]* [0-9.]* //' | cut -c1-200; }
 
-# build_reason LOG: why a build failed, classified.
+# build_reason LOG: why a build failed, classified, with the failing step's last output line
+# (BuildKit's plain progress: "#N ERROR: …" names the step, "#N 12.3 text" is its output).
 build_reason() {
-	local logf=$1 line
+	local logf=$1 line step name last
+	step=$(grep -m1 -oE '^#[0-9]+ ERROR' "$logf" | cut -d' ' -f1)
+	name=$(grep -m1 -E "^$step \\[" "$logf" | sed 's/^#[0-9]* //')
+	last=$(grep -E "^$step [0-9.]+ ." "$logf" | tail -n1 | sed 's/^#[0-9]* [0-9.]* //' | cut -c1-200)
 	if line=$(first_match "$logf" 'No matching distribution found for|Could not find a version that satisfies') && [ -n "$line" ]; then
 		echo "unservable dependency: $line"
 	elif line=$(first_match "$logf" 'pull access denied|failed to resolve source metadata|failed to do request|not found: manifest unknown') && [ -n "$line" ]; then
 		echo "base image unavailable: $line"
-	elif line=$(first_match "$logf" 'THESE PACKAGES DO NOT MATCH THE HASHES|Hashes are required|do not match the hashes') && [ -n "$line" ]; then
+	elif line=$(first_match "$logf" 'THESE PACKAGES DO NOT MATCH THE HASHES|do not match the hashes') && [ -n "$line" ]; then
 		echo "hash mismatch: $line"
-	elif grep -q 'collectstatic' "$logf" && line=$(grep -E '^#[0-9]+ .*(Error|Exception|error:)' "$logf" | grep -v 'failed to solve' | tail -n1 | sed 's/^#[0-9]* [0-9.]* //' | cut -c1-200) && [ -n "$line" ] &&
-		grep -E 'ERROR: failed to solve' "$logf" | grep -q collectstatic; then
-		echo "collectstatic failed at build: $line"
-	elif line=$(grep -E '^#[0-9]+ [0-9.]+ (ERROR|error|E:|.*Error:)' "$logf" | grep -v 'failed to solve' | head -n1 | sed 's/^#[0-9]* [0-9.]* //' | cut -c1-200) && [ -n "$line" ]; then
-		echo "build error: $line"
+	elif [[ $name == *collectstatic* ]]; then
+		echo "collectstatic failed at build: $last"
 	else
-		echo "build error: $(grep -m1 -E 'failed to solve|ERROR' "$logf" | cut -c1-200)"
+		echo "build error in $(grep -oE '^\[[^]]*\]' <<<"${name:-[an unnamed step]}"): ${last:-$(grep -m1 -E 'failed to solve|ERROR' "$logf" | cut -c1-200)}"
 	fi
 }
 
