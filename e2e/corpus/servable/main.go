@@ -281,7 +281,11 @@ func buildRequires(pyproject string) []pep.Requirement {
 func hashChecked(p plan, tree string) string {
 	deps := p.Plan.Image.Dependencies
 	if len(deps.Tools) > 0 {
-		return fmt.Sprintf("hash-checked: the image installs %s's pins with --require-hashes (PyPI's sha256; the index's wheels are rebuilt from Debian)", deps.Lockfile)
+		what := deps.Lockfile + "'s pins"
+		if deps.Lockfile == "" {
+			what = "what " + deps.Tools[0] + " resolves (no lockfile)"
+		}
+		return fmt.Sprintf("hash-checked: the image installs %s with --require-hashes (PyPI's sha256; the index's wheels are rebuilt from Debian)", what)
 	}
 	if deps.RequirementsFile != "" {
 		if data, err := os.ReadFile(filepath.Join(tree, deps.RequirementsFile)); err == nil && bytes.Contains(data, []byte("--hash")) {
