@@ -11,6 +11,7 @@
 #                                     build is cut at NONSERVABLE_BUILD_TIMEOUT, 60 s)
 #   e2e/corpus/run.sh --only saleor   repositories whose owner/name contains this
 #   CORPUS_MIRRORS=DIR                the mirrors (default /work/.mirror)
+#   CORPUS_DATA=DIR                   the entries (default testdata/corpus/repos)
 #
 # Results: $E2E_CACHE/work/corpus/results.json and results.md (a table), one folder per
 # repository with init, build, up and service logs. Exit 0 when the run itself worked (a
@@ -29,6 +30,8 @@ while [ $# -gt 0 ]; do
 	shift
 done
 MIRRORS=${CORPUS_MIRRORS:-/work/.mirror}
+# The corpus entries (another folder of the same format, for a check of the script itself).
+DATA=${CORPUS_DATA:-$REPO_ROOT/testdata/corpus/repos}
 [ -d "$MIRRORS" ] || die "no mirrors at $MIRRORS (set CORPUS_MIRRORS; internal/corpus/README.md says how to get them)"
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-900}
 NONSERVABLE_BUILD_TIMEOUT=${NONSERVABLE_BUILD_TIMEOUT:-60}
@@ -61,7 +64,7 @@ mkdir -p "$WORK/trees"
 log "corpus: exporting the repositories and checking what the index serves"
 only_args=()
 [ -z "$only" ] || only_args=(-only "$only")
-"$E2E_BIN/servable" -data "$REPO_ROOT/testdata/corpus/repos" -mirrors "$MIRRORS" -bin "$E2E_BIN/containerize" \
+"$E2E_BIN/servable" -data "$DATA" -mirrors "$MIRRORS" -bin "$E2E_BIN/containerize" \
 	-wheels "$E2E_WHEELS" -python "$py" -work "$WORK/trees" "${only_args[@]}" -json >"$WORK/servable.json" ||
 	die "servable failed"
 log "corpus: $(jq '[.[] | select(.servable)] | length' "$WORK/servable.json") of $(jq length "$WORK/servable.json") repositories servable"
