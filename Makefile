@@ -4,7 +4,7 @@ BIN     ?= bin/containerize
 SAMPLE  ?= library
 DEMO    := .demo
 
-.PHONY: build test cross e2e lint demo bench fuzz clean
+.PHONY: build test cross e2e e2e-corpus lint demo bench fuzz clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/containerize
@@ -34,6 +34,13 @@ cross:
 e2e:
 	bash e2e/run.sh
 	bash e2e/build/run.sh
+
+## e2e-corpus: the run rate on the corpus of real repositories (e2e/corpus/README.md): init --yes,
+## compose up --wait, GET / and the admin login, for each one the local index can serve (ARGS=--all:
+## every one, to see why the others fail). Not part of `make e2e` or CI: it needs the repositories'
+## mirrors (CORPUS_MIRRORS, default /work/.mirror), which the CI machine does not have
+e2e-corpus:
+	bash e2e/corpus/run.sh $(ARGS)
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }

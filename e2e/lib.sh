@@ -196,3 +196,14 @@ harness_lock() {
 		flock -w 3600 9 || die "the other e2e run did not end within 60 min"
 	fi
 }
+
+# index_until_exit: the local package index serving for this script. A script that started it
+# stops it when it exits (an EXIT trap); one that was already serving is left to its owner.
+E2E_STARTED_INDEX=0
+index_until_exit() {
+	if ! "$E2E_DIR/index.sh" status >/dev/null 2>&1; then
+		"$E2E_DIR/index.sh" start
+		E2E_STARTED_INDEX=1
+	fi
+	trap '[ $E2E_STARTED_INDEX = 0 ] || "$E2E_DIR/index.sh" stop' EXIT
+}

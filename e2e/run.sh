@@ -23,13 +23,7 @@ harness_lock
 run_start=$(date +%s)
 "$E2E_DIR/setup.sh"
 
-started_index=0
-stop_index() { [ $started_index = 0 ] || "$E2E_DIR/index.sh" stop; }
-trap stop_index EXIT
-if ! "$E2E_DIR/index.sh" status >/dev/null 2>&1; then
-	"$E2E_DIR/index.sh" start
-	started_index=1
-fi
+index_until_exit
 
 (cd "$REPO_ROOT" && go build -o "$E2E_BIN/containerize" ./cmd/containerize) || die "building containerize failed"
 

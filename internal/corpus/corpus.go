@@ -45,6 +45,11 @@ const (
 	// matched on the parts it gives) or, where the project declares only a range, a
 	// specifier list (">=3.12,<3.13") the detected version must satisfy. null expects null.
 	Version
+	// Build compares a frontend build recorded as "DIR: COMMAND" ("COMMAND" for the project's
+	// root) with the one detected: the same folder, and the recorded command's words begin the
+	// detected script (the records shorten "webpack --mode production --progress"). null
+	// expects none.
+	Build
 )
 
 // Field maps a fact to where `detect --json` reports it: Path is a dotted path of object keys,
@@ -56,8 +61,17 @@ type Field struct {
 	Path string
 }
 
-// djangoVersionPath stands for the django dependency's version (see djangoVersion).
-const djangoVersionPath = "dependencies[name=django]"
+// Paths whose value is derived from more than one key of detect's output.
+const (
+	// djangoVersionPath stands for the django dependency's version (see djangoVersion).
+	djangoVersionPath = "dependencies[name=django]"
+	// candidatesPath stands for the settings modules one would run (see runnableCandidates).
+	candidatesPath = "django.settings_candidates[runnable].module"
+	// workersPath stands for the background worker systems (see workerSystems).
+	workersPath = "services+processes[kind=worker]"
+	// frontendPath stands for the frontend build as "DIR: SCRIPT" (see frontendBuild).
+	frontendPath = "frontend.dir+build"
+)
 
 // Fields is the whole mapping from facts to detect's JSON: one row per fact class, in the
 // order reports list them. Adding a field to detect means giving its row a Path.
@@ -68,7 +82,7 @@ func Fields() []Field {
 		{"python", Version, "python.version"},
 		{"django_version", Str, djangoVersionPath},
 		{"settings_module", Str, "django.settings_module"},
-		{"settings_candidates", Set, ""},
+		{"settings_candidates", Set, candidatesPath},
 		{"database", Str, "django.database"},
 		{"services", Set, "services"},
 		{"wsgi_application", Str, "django.wsgi_application"},
@@ -78,8 +92,8 @@ func Fields() []Field {
 		{"celery_app", Str, "django.celery_app"},
 		{"channel_layer", Str, "django.channel_layer"},
 		{"email_backend", Str, "django.email_backend"},
-		{"workers", Set, ""},
-		{"frontend_build", Str, ""},
+		{"workers", Set, workersPath},
+		{"frontend_build", Build, frontendPath},
 		{"secret_key_env", Str, "django.secret_key_env"},
 		{"debug_env", Str, "django.debug_env"},
 		{"database_url_env", Str, "django.database_url_env"},
@@ -98,10 +112,118 @@ func FieldOf(fact string) (Field, bool) {
 
 // Get reads the field's value from detect's output; nil when it is missing.
 func (f Field) Get(out map[string]any) any {
-	if f.Path == djangoVersionPath {
+	switch f.Path {
+	case djangoVersionPath:
 		return djangoVersion(out)
+	case candidatesPath:
+		return runnableCandidates(out)
+	case workersPath:
+		return workerSystems(out)
+	case frontendPath:
+		return frontendBuild(out)
 	}
 	return lookup(out, f.Path)
+}
+
+// runnableCandidates are the settings modules of detect's candidates that one would run: the
+// corpus records those something names (manage.py, wsgi.py, a Dockerfile, a compose or deploy
+// file) and the production-like files, not the test settings nor a base module nothing names
+// (evidence that is only the module's own file, without a line).
+func runnableCandidates(out map[string]any) any {
+	list, ok := lookup(out, "django.settings_candidates").([]any)
+	if !ok {
+		return nil
+	}
+	var mods []any
+	for _, c := range list {
+		m, _ := c.(map[string]any)
+		role, _ := m["role"].(string)
+		if role == "test" {
+			continue
+		}
+		if role == "base" && !namedSomewhere(m["evidence"]) {
+			continue
+		}
+		if mod, _ := m["module"].(string); mod != "" {
+			mods = append(mods, mod)
+		}
+	}
+	return mods
+}
+
+// namedSomewhere: some evidence is a file:line (a line naming the module), not only a file.
+func namedSomewhere(evidence any) bool {
+	list, _ := evidence.([]any)
+	for _, e := range list {
+		s, _ := e.(string)
+		if i := strings.LastIndex(s, ":"); i >= 0 {
+			if _, err := strconv.Atoi(s[i+1:]); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// workerCommands names a worker system by a word its command runs.
+var workerCommands = []struct{ word, system string }{
+	{"celery", "celery"},
+	{"rqworker", "rq"},
+	{"qcluster", "django-q"},
+	{"runworker", "channels-runworker"},
+	{"run_huey", "huey"},
+	{"rundramatiq", "dramatiq"},
+	{"dramatiq", "dramatiq"},
+}
+
+// workerSystems is the set of background worker systems detect found, named as the corpus
+// records them (celery, rq, django-q, huey, dramatiq, channels-runworker): a celery-worker
+// service, or a worker process whose command runs one. Other processes (asset watchers,
+// custom commands) are not worker systems.
+func workerSystems(out map[string]any) any {
+	found := map[string]bool{}
+	services, _ := out["services"].([]any)
+	for _, s := range services {
+		if s == "celery-worker" {
+			found["celery"] = true
+		}
+	}
+	procs, _ := out["processes"].([]any)
+	for _, p := range procs {
+		m, _ := p.(map[string]any)
+		if kind, _ := m["kind"].(string); kind != "worker" {
+			continue
+		}
+		cmd, _ := m["command"].([]any)
+		for _, w := range cmd {
+			word, _ := w.(string)
+			for _, wc := range workerCommands {
+				if word == wc.word {
+					found[wc.system] = true
+				}
+			}
+		}
+	}
+	systems := make([]any, 0, len(found))
+	for s := range found {
+		systems = append(systems, s)
+	}
+	return systems
+}
+
+// frontendBuild is detect's frontend build as the corpus records it: "DIR: SCRIPT", or
+// "SCRIPT" when the package.json is at the project's root; nil when there is none.
+func frontendBuild(out map[string]any) any {
+	fe, ok := out["frontend"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	dir, _ := fe["dir"].(string)
+	build, _ := fe["build"].(string)
+	if dir == "" || dir == "." {
+		return build
+	}
+	return dir + ": " + build
 }
 
 // lookup reads a dotted path of object keys; nil when any step is missing.
@@ -264,9 +386,36 @@ func Equal(kind Kind, want, got any) bool {
 		return true
 	case Version:
 		return versionMatches(str(want), str(got))
+	case Build:
+		return buildMatches(str(want), str(got))
 	default:
 		return str(want) == str(got)
 	}
+}
+
+// buildMatches tells whether a detected "DIR: SCRIPT" is the recorded one: the same folder
+// (none is the root), and the recorded command's words begin the detected script's.
+func buildMatches(want, got string) bool {
+	if want == "" || got == "" {
+		return want == got
+	}
+	split := func(s string) (dir string, words []string) {
+		if d, cmd, ok := strings.Cut(s, ": "); ok {
+			return d, strings.Fields(cmd)
+		}
+		return ".", strings.Fields(s)
+	}
+	wd, ww := split(want)
+	gd, gw := split(got)
+	if wd != gd || len(ww) > len(gw) {
+		return false
+	}
+	for i := range ww {
+		if ww[i] != gw[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // versionMatches tells whether got ("3.12", "" for none) is the version want names or

@@ -42,13 +42,14 @@ func TestScore(t *testing.T) {
 	detected := `{"package_manager": "pip", "python": {"version": ""},
 	  "dependencies": [{"name": "Django", "specifier": "==4.2.1", "version": "4.2.1"}],
 	  "services": ["postgres", "redis"],
+	  "processes": [{"name": "worker", "kind": "worker", "command": ["python", "manage.py", "rqworker"]}],
 	  "django": {"static_root": false, "settings_module": "proj.settings.dev"}}`
 	if err := json.Unmarshal([]byte(detected), &out); err != nil {
 		t.Fatal(err)
 	}
 	r := Score(e, out, "")
-	if r.Total != 6 || r.Right != 4 || r.NoField != 1 || r.Fully {
-		t.Fatalf("got %d/%d right, %d no field, fully %v; want 4/6, 1, false: %+v", r.Right, r.Total, r.NoField, r.Fully, r.Outcomes)
+	if r.Total != 7 || r.Right != 5 || r.NoField != 0 || r.Fully {
+		t.Fatalf("got %d/%d right, %d no field, fully %v; want 5/7, 0, false: %+v", r.Right, r.Total, r.NoField, r.Fully, r.Outcomes)
 	}
 	wrong := map[string]bool{}
 	for _, o := range r.Outcomes {
@@ -67,8 +68,8 @@ func TestScore(t *testing.T) {
 
 func TestScoreDetectFailed(t *testing.T) {
 	r := Score(load(t, fakeEntry), nil, "detect: exit status 1")
-	if r.Right != 0 || r.Total != 6 || r.Fully {
-		t.Errorf("a failed detect scored %d/%d fully %v; want 0/6 and not fully right", r.Right, r.Total, r.Fully)
+	if r.Right != 0 || r.Total != 7 || r.Fully {
+		t.Errorf("a failed detect scored %d/%d fully %v; want 0/7 and not fully right", r.Right, r.Total, r.Fully)
 	}
 }
 
@@ -98,6 +99,16 @@ func TestEqual(t *testing.T) {
 		{Version, nil, "", true},
 		{Version, nil, "3.12", false},
 		{Version, ">=3.12", nil, false},
+		{Build, nil, nil, true},
+		{Build, "frontend: vite build", nil, false},
+		{Build, nil, "frontend: vite build", false},
+		{Build, "frontend: vite build", "frontend: vite build", true},
+		{Build, "frontend: webpack --mode production", "frontend: webpack --mode production --progress", true},
+		{Build, "frontend: webpack --mode production --progress", "frontend: webpack --mode production", false},
+		{Build, "frontend: vite build", "assets: vite build", false},
+		{Build, "npm run build", "npm run build", true},
+		{Build, "npm run build", "ui: npm run build", false},
+		{Build, "vite build", "vite build --emptyOutDir", true},
 	}
 	for _, c := range cases {
 		if got := Equal(c.kind, c.want, c.got); got != c.equal {
@@ -140,5 +151,51 @@ func TestDjangoVersion(t *testing.T) {
 	}
 	if got := djangoVersion(map[string]any{}); got != nil {
 		t.Errorf("no dependencies: got %v", got)
+	}
+}
+
+// TestDerivedFields reads the facts detect reports across several keys the way the corpus
+// records them.
+func TestDerivedFields(t *testing.T) {
+	var out map[string]any
+	detected := `{
+	  "services": ["postgres", "redis", "celery-worker"],
+	  "processes": [
+	    {"name": "rqworker", "kind": "worker", "command": ["python", "manage.py", "rqworker", "default"]},
+	    {"name": "qcluster", "kind": "worker", "command": ["python", "manage.py", "qcluster"]},
+	    {"name": "scss", "kind": "worker", "command": ["make", "watch-scss"]},
+	    {"name": "web", "kind": "web", "command": ["gunicorn", "proj.wsgi"]},
+	    {"name": "release", "kind": "release", "command": ["python", "manage.py", "runworker"]}
+	  ],
+	  "frontend": {"dir": "ui", "build": "vite build"},
+	  "django": {"settings_candidates": [
+	    {"module": "proj.settings.prod", "role": "production", "evidence": ["proj/settings/prod.py"]},
+	    {"module": "proj.settings.base", "role": "base", "evidence": ["proj/settings/base.py"]},
+	    {"module": "proj.settings.common", "role": "base", "evidence": ["manage.py:8"]},
+	    {"module": "proj.settings.dev", "role": "development", "evidence": ["manage.py:8"]},
+	    {"module": "proj.settings.test", "role": "test", "evidence": ["pytest.ini:2"]}
+	  ]}}`
+	if err := json.Unmarshal([]byte(detected), &out); err != nil {
+		t.Fatal(err)
+	}
+	get := func(fact string) any {
+		f, _ := FieldOf(fact)
+		return f.Get(out)
+	}
+	if got := get("workers"); !Equal(Set, []any{"celery", "rq", "django-q"}, got) {
+		t.Errorf("workers: got %v, want celery, rq, django-q", got)
+	}
+	if got := get("settings_candidates"); !Equal(Set, []any{"proj.settings.prod", "proj.settings.common", "proj.settings.dev"}, got) {
+		t.Errorf("settings_candidates: got %v, want prod, common (named), dev", got)
+	}
+	if got := get("frontend_build"); got != "ui: vite build" {
+		t.Errorf("frontend_build: got %v", got)
+	}
+	empty := map[string]any{}
+	for _, fact := range []string{"workers", "settings_candidates", "frontend_build"} {
+		f, _ := FieldOf(fact)
+		if got := f.Get(empty); !Equal(f.Kind, nil, got) {
+			t.Errorf("%s of an empty output: got %v, want nothing", fact, got)
+		}
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -55,21 +54,10 @@ func main() {
 	print(os.Stdout, results)
 }
 
-// gitDir finds the mirror of owner/name.
-func gitDir(mirrors, repo string) (string, error) {
-	base := filepath.Join(mirrors, strings.Replace(repo, "/", "+", 1), "repo")
-	for _, d := range []string{filepath.Join(base, ".git"), base} {
-		if st, err := os.Stat(filepath.Join(d, "HEAD")); err == nil && !st.IsDir() {
-			return d, nil
-		}
-	}
-	return "", fmt.Errorf("no mirror at %s (fetch github:%s first)", base, repo)
-}
-
 // run exports the entry's commit to a temporary folder and runs detect on it; it returns the
 // parsed output, or nil and why not.
 func run(e corpus.Entry, mirrors, bin string, timeout time.Duration) (map[string]any, string) {
-	gd, err := gitDir(mirrors, e.Repo)
+	gd, err := corpus.GitDir(mirrors, e.Repo)
 	if err != nil {
 		return nil, err.Error()
 	}
@@ -78,7 +66,7 @@ func run(e corpus.Entry, mirrors, bin string, timeout time.Duration) (map[string
 		return nil, err.Error()
 	}
 	defer os.RemoveAll(tmp)
-	missing, err := export(gd, e.Commit, tmp)
+	missing, err := corpus.Export(gd, e.Commit, tmp)
 	if err != nil {
 		return nil, err.Error()
 	}

@@ -1,4 +1,4 @@
-package main
+package corpus
 
 import (
 	"bufio"
@@ -12,10 +12,10 @@ import (
 	"strings"
 )
 
-// export writes the tree of commit into dir. Unlike git archive it tolerates blobs the mirror
+// Export writes the tree of commit into dir. Unlike git archive it tolerates blobs the mirror
 // does not hold (snapshots leave out their largest files): those files are skipped and
 // counted. Submodules are skipped too.
-func export(gitDir, commit, dir string) (missing int, err error) {
+func Export(gitDir, commit, dir string) (missing int, err error) {
 	ls := exec.Command("git", "--git-dir="+gitDir, "ls-tree", "-r", "-z", commit)
 	var lsErr bytes.Buffer
 	ls.Stderr = &lsErr
@@ -96,4 +96,16 @@ func export(gitDir, commit, dir string) (missing int, err error) {
 		}
 	}
 	return missing, cat.Wait()
+}
+
+// GitDir finds the mirror of owner/name under mirrors: MIRRORS/owner+name/repo, a bare git
+// directory or a work tree whose .git is there.
+func GitDir(mirrors, repo string) (string, error) {
+	base := filepath.Join(mirrors, strings.Replace(repo, "/", "+", 1), "repo")
+	for _, d := range []string{filepath.Join(base, ".git"), base} {
+		if st, err := os.Stat(filepath.Join(d, "HEAD")); err == nil && !st.IsDir() {
+			return d, nil
+		}
+	}
+	return "", fmt.Errorf("no mirror at %s (fetch github:%s first)", base, repo)
 }
