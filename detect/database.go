@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/containerize/containerize/django"
+	"github.com/containerize/containerize/internal/ownfile"
 )
 
 // deployedDatabase decides the production database of settings that read it from the
@@ -24,8 +25,16 @@ func deployedDatabase(t *tree, p *Project) error {
 		return nil
 	}
 	family, source, detail, err := deploymentDatabase(t, p, dbVars{url: d.DatabaseURLEnv, engine: d.DatabaseEngineEnv})
-	if err != nil || family == "" || family == d.Database || d.Database == "postgis" && family == "postgres" {
+	if err != nil {
 		return err
+	}
+	if family == "" {
+		if family, source, detail, err = localDatabase(t, p, dbVars{url: d.DatabaseURLEnv, engine: d.DatabaseEngineEnv}); err != nil {
+			return err
+		}
+	}
+	if family == "" || family == d.Database || d.Database == "postgis" && family == "postgres" {
+		return nil
 	}
 	was := "no default the settings can be read for"
 	if d.Database != "" {
@@ -35,6 +44,31 @@ func deployedDatabase(t *tree, p *Project) error {
 		Message: fmt.Sprintf("the database is %s: %s; %s", family, detail, was)})
 	d.Database, d.DatabaseSource = family, source
 	return nil
+}
+
+// localDatabase is the server this checkout's own .env (not committed) points the settings
+// at, when the project also installs that server's driver: the containers read the same
+// .env, so a sqlite stack would start with a URL to a server that is not there. The
+// decision is saved in containerize.toml, so a teammate's clone without that .env gets it
+// too.
+func localDatabase(t *tree, p *Project, vars dbVars) (family, source, detail string, err error) {
+	if !t.files[".env"] || p.DotEnvTracked {
+		return "", "", "", nil // a committed .env was read with the deployment files
+	}
+	b, err := t.readFile(".env")
+	if err != nil || ownfile.Is(b) {
+		return "", "", "", err
+	}
+	fam, line := envFileDatabase(b, vars)
+	if fam == "" {
+		return "", "", "", nil
+	}
+	for _, dep := range p.dependencies() {
+		if svc := depService(dep.Name); svc != "" && sameDatabase(svc, fam) {
+			return fam, fmt.Sprintf(".env:%d", line), fmt.Sprintf("this checkout's .env sets %s and the project installs %s (%s)", vars, dep.Name, dep.Source), nil
+		}
+	}
+	return "", "", "", nil
 }
 
 // dbVars are the variables the settings choose the database engine by: a URL, an ENGINE.
@@ -88,7 +122,7 @@ func deploymentDatabase(t *tree, p *Project, urlEnv dbVars) (family, source, det
 		if err != nil {
 			return "", "", "", err
 		}
-		if writtenByContainerize(b) {
+		if ownfile.Is(b) {
 			continue
 		}
 		fam, src, imgs := composeDatabase(f, b, urlEnv)
@@ -102,7 +136,7 @@ func deploymentDatabase(t *tree, p *Project, urlEnv dbVars) (family, source, det
 		if err != nil {
 			return "", "", "", err
 		}
-		if writtenByContainerize(b) {
+		if ownfile.Is(b) {
 			continue
 		}
 		if fam, line := envFileDatabase(b, urlEnv); fam != "" {
@@ -113,13 +147,6 @@ func deploymentDatabase(t *tree, p *Project, urlEnv dbVars) (family, source, det
 		return images[0].Name, images[0].Source, images[0].Detail, nil
 	}
 	return "", "", "", nil
-}
-
-// writtenByContainerize reports a file containerize generated (its first line says so):
-// it repeats an earlier decision and is no evidence for the next.
-func writtenByContainerize(b []byte) bool {
-	first, _, _ := bytes.Cut(b, []byte("\n"))
-	return bytes.Contains(first, []byte("containerize"))
 }
 
 // composeDatabase reads a compose file: the database family a service's environment gives

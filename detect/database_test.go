@@ -25,6 +25,12 @@ func TestDeployedDatabase(t *testing.T) {
 			map[string]string{"docker-compose.yml": "services:\n  db:\n    image: postgres:16\n"}, "sqlite"},
 		{"containerize's own compose is no evidence", `DATABASES = {"default": dj_database_url.config(default="sqlite:///db.sqlite3")}`,
 			map[string]string{"docker-compose.yml": "# written by containerize\nservices:\n  db:\n    image: postgres:16\n"}, "sqlite"},
+		{"this checkout's .env and the installed driver", `DATABASES = {"default": dj_database_url.config(default="sqlite:///db.sqlite3")}`,
+			map[string]string{".env": "DEBUG=1\nDATABASE_URL=postgres://u:p@localhost:5432/app\n"}, "postgres"},
+		{"this checkout's .env without the driver", `DATABASES = {"default": dj_database_url.config(default="sqlite:///db.sqlite3")}`,
+			map[string]string{".env": "DATABASE_URL=mysql://u:p@localhost/app\n"}, "sqlite"},
+		{"the driver alone decides nothing", `DATABASES = {"default": dj_database_url.config(default="sqlite:///db.sqlite3")}`,
+			map[string]string{}, "sqlite"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

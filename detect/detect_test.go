@@ -89,7 +89,7 @@ func TestSamples(t *testing.T) {
 		{sample: "legacy-venv", appRoot: ".", manager: "none", python: "3.8", pythonSource: "venv/pyvenv.cfg:3", settings: "warehouse.settings",
 			files: []string{}, services: []string{"sqlite"}, warning: "venv"},
 		{sample: "pdm", appRoot: ".", manager: "pdm", python: "3.12", pythonSource: "pyproject.toml:14", settings: "meetup.settings",
-			files: []string{"pyproject.toml", "pdm.lock"}, services: []string{"sqlite"}},
+			files: []string{"pyproject.toml", "pdm.lock"}, services: []string{"postgres"}},
 		{sample: "setuptools", appRoot: ".", manager: "setuptools", python: "3.12", pythonSource: "setup.cfg:19", settings: "shop.settings",
 			files: []string{"setup.py", "setup.cfg", "pyproject.toml"}, services: []string{"sqlite"}},
 	} {
