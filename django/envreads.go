@@ -77,11 +77,21 @@ func (r *reader) envReads(evs []event) {
 			text string
 		}
 		casts := map[node]string{}
+		// used are the reads whose value is used as a string at import (a method called
+		// on it, int() or float() around it): os.environ.get("X").split(" ") raises when X
+		// is unset, as os.environ["X"] does.
+		used := map[node]bool{}
 		val.Walk(func(v pyscan.Value) bool {
 			if v.Kind == pyscan.CallExpr && len(v.Args) == 1 && len(v.Kwargs) == 0 {
 				if c := pyscan.CastName(pyscan.Value{Kind: pyscan.Name, Str: v.Func}); c != "" {
 					casts[node{v.Args[0].Line, v.Args[0].Text}] = c
+					if c == "int" || c == "float" {
+						used[node{v.Args[0].Line, v.Args[0].Text}] = true
+					}
 				}
+			}
+			if v.Kind == pyscan.CallExpr && v.Left != nil && v.Left.Kind == pyscan.Attribute && v.Left.Left != nil {
+				used[node{v.Left.Left.Line, v.Left.Left.Text}] = true
 			}
 			return true
 		})
@@ -89,6 +99,9 @@ func (r *reader) envReads(evs []event) {
 			rd, ok := pyscan.ReadEnv(v)
 			if !ok || rd.Name == "DJANGO_SETTINGS_MODULE" {
 				return true
+			}
+			if used[node{v.Line, v.Text}] && noneDefault(v) {
+				rd.Required = true
 			}
 			er := EnvRead{Name: rd.Name, Default: rd.Default, HasDefault: rd.HasDefault,
 				Required: rd.Required && indent == 0, Setting: target, Source: at(e.file, cmpLine(v.Line, line))}
@@ -342,4 +355,14 @@ func (r *reader) production(s *settings) {
 			r.info.SSLRedirectSource = b.at.String()
 		}
 	}
+}
+
+// noneDefault reports a read that gives None when the variable is unset: os.getenv("X"),
+// os.environ.get("X") with no default.
+func noneDefault(v pyscan.Value) bool {
+	switch v.Func {
+	case "os.getenv", "getenv", "os.environ.get", "environ.get":
+		return len(v.Args) == 1 && len(v.Kwargs) == 0
+	}
+	return false
 }

@@ -21,6 +21,8 @@ if os.environ.get("SENTRY"):
     SENTRY_DSN = os.environ["SENTRY_DSN"]
 STRIPE_KEY = os.environ.get("STRIPE_KEY")
 WORKERS = int(os.getenv("APP_WORKERS", "4"))
+CSRF_TRUSTED_ORIGINS = os.environ.get("APP_ORIGINS").split(" ")
+TIMEOUT = int(os.getenv("APP_TIMEOUT"))
 `
 	info, err := Read(project(settings), "manage.py")
 	if err != nil {
@@ -36,6 +38,9 @@ WORKERS = int(os.getenv("APP_WORKERS", "4"))
 		"SENTRY_DSN":        {Setting: "SENTRY_DSN", Kind: "secret"}, // inside an if: not required at import
 		"STRIPE_KEY":        {Setting: "STRIPE_KEY", Kind: "secret", HasDefault: true},
 		"APP_WORKERS":       {Setting: "WORKERS", Kind: "int", HasDefault: true, Default: "4"}, // the kind from the cast around the read
+		// None has no .split, and int(None) raises: both fail at import when unset.
+		"APP_ORIGINS": {Setting: "CSRF_TRUSTED_ORIGINS", Kind: "list", HasDefault: true, Required: true},
+		"APP_TIMEOUT": {Setting: "TIMEOUT", Kind: "int", HasDefault: true, Required: true},
 	}
 	for _, e := range info.EnvReads {
 		if e.Source == "" {
@@ -54,7 +59,7 @@ WORKERS = int(os.getenv("APP_WORKERS", "4"))
 	for _, e := range info.RequiredEnv() {
 		required = append(required, e.Name)
 	}
-	if got, want := fmt.Sprint(required), "[APPNAME_REDIS DJANGO_SECRET_KEY HOSTS SQL_HOST]"; got != want {
+	if got, want := fmt.Sprint(required), "[APPNAME_REDIS APP_ORIGINS APP_TIMEOUT DJANGO_SECRET_KEY HOSTS SQL_HOST]"; got != want {
 		t.Errorf("RequiredEnv = %s, want %s", got, want)
 	}
 }

@@ -634,8 +634,8 @@ func (r *reader) secrets(s *settings) {
 			return envName == ""
 		})
 		r.info.AllowedHostsEnv = envName
-		if envName != "" && strings.Contains(b.val.Text, ".split()") {
-			r.info.AllowedHostsSeparator = " " // str.split() with no argument splits on whitespace
+		if envName != "" && (strings.Contains(b.val.Text, ".split()") || strings.Contains(b.val.Text, `.split(" ")`) || strings.Contains(b.val.Text, ".split(' ')")) {
+			r.info.AllowedHostsSeparator = " " // str.split() splits on whitespace, split(" ") on spaces
 		}
 	}
 }

@@ -64,12 +64,14 @@ func stack(f *facts, rt *Runtime) (Compose, []string, error) {
 			add(f.databaseURLEnv, `"`+scheme+`://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB}"`)
 		}
 		s.Environment = append(s.Environment, databaseKeys(d.DatabaseEnv, f.databaseURLEnv, "5432", "${POSTGRES_DB}", "${POSTGRES_USER}", "${POSTGRES_PASSWORD}")...)
+		s.Environment = append(s.Environment, databaseEngine(f, d.Database)...)
 		s.Volumes = append(s.Volumes, "postgres-data")
 	case s.MySQL:
 		if wantURL {
 			add(f.databaseURLEnv, `"mysql://${MYSQL_USER}:${MYSQL_PASSWORD}@db:3306/${MYSQL_DATABASE}"`)
 		}
 		s.Environment = append(s.Environment, databaseKeys(d.DatabaseEnv, f.databaseURLEnv, "3306", "${MYSQL_DATABASE}", "${MYSQL_USER}", "${MYSQL_PASSWORD}")...)
+		s.Environment = append(s.Environment, databaseEngine(f, "mysql")...)
 		s.Volumes = append(s.Volumes, "mysql-data")
 	case c.SettingsPatch && (d.Database == "sqlite" || d.Database == ""):
 		// SQLite keeps its file in a named volume so data survives rebuilds.
@@ -115,6 +117,30 @@ func databaseKeys(vars map[string]string, urlEnv, port, name, user, password str
 		out = append(out, EnvVar{env, values[key]})
 	}
 	return out
+}
+
+// databaseEngine sets the variable the settings read DATABASES' ENGINE from (SQL_ENGINE)
+// to the compose database's backend: its default is often sqlite3, the development
+// fallback, which would ignore the database service. The value takes the default's form: a
+// module path ("django.db.backends.sqlite3") or the last part alone ("sqlite3", for
+// settings that prefix "django.db.backends.").
+func databaseEngine(f *facts, family string) []EnvVar {
+	name := f.d.DatabaseEngineEnv
+	if name == "" || !envName(name) {
+		return nil
+	}
+	module := map[string]string{"postgres": "django.db.backends.postgresql", "postgis": "django.contrib.gis.db.backends.postgis",
+		"mysql": "django.db.backends.mysql"}[family]
+	if module == "" {
+		return nil
+	}
+	for _, e := range f.d.EnvReads {
+		if e.Name == name && e.Default != "" && !strings.Contains(e.Default, ".") {
+			module = module[strings.LastIndexByte(module, '.')+1:]
+			break
+		}
+	}
+	return []EnvVar{{name, module}}
 }
 
 // envGroups lists the variables .env must define for the chosen services.

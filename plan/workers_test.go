@@ -100,3 +100,27 @@ func TestAssetsStage(t *testing.T) {
 		t.Errorf("assets %+v, notes %q", pl.Image.Assets, pl.Notes)
 	}
 }
+
+// TestDatabaseEngineVariable: settings that read ENGINE from a variable with a sqlite
+// default get that variable set to the compose database's backend, in the form of the
+// default (a module path, or its last part when the settings prefix the rest).
+func TestDatabaseEngineVariable(t *testing.T) {
+	for _, tc := range []struct{ def, want string }{
+		{"django.db.backends.sqlite3", "django.db.backends.postgresql"},
+		{"sqlite3", "postgresql"},
+	} {
+		p, c := project(), answers()
+		p.Dependencies = append(p.Dependencies, detect.Dependency{Name: "psycopg2-binary"})
+		p.Django.Database, p.Django.DatabaseEngineEnv = "postgres", "SQL_ENGINE"
+		p.Django.DatabaseEnv = map[string]string{"HOST": "SQL_HOST"}
+		p.Django.EnvReads = []django.EnvRead{{Name: "SQL_ENGINE", Default: tc.def, HasDefault: true, Setting: "DATABASES", Key: "ENGINE"}}
+		c.Services = []detect.Service{detect.ServicePostgres}
+		pl, err := plan.Make(p, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(pl.Compose.Environment, plan.EnvVar{Key: "SQL_ENGINE", Value: tc.want}) {
+			t.Errorf("default %q: compose environment %v lacks SQL_ENGINE=%s", tc.def, pl.Compose.Environment, tc.want)
+		}
+	}
+}
