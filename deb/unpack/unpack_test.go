@@ -378,3 +378,23 @@ func TestDefaultLibDir(t *testing.T) {
 		}
 	}
 }
+
+func TestRegisterNames(t *testing.T) {
+	u := Unpacked{Package: "tzdata", Architecture: "all", MultiArch: "foreign", Control: []byte("Package: tzdata\nVersion: 1\n"), Files: []string{"/usr"}}
+	var paths []string
+	for _, e := range Register([]Unpacked{u}) {
+		paths = append(paths, e.Path)
+	}
+	if got, want := strings.Join(paths, " "), "/var/lib/dpkg/status.d/tzdata /var/lib/dpkg/info/tzdata.list"; got != want {
+		t.Errorf("paths %s, want %s", got, want)
+	}
+}
+
+func TestDebHardLinkWithoutTarget(t *testing.T) {
+	tmp := t.TempDir()
+	link := member{hdr: tar.Header{Name: "./usr/bin/b", Typeflag: tar.TypeLink, Linkname: "./usr/bin/a"}}
+	p := writeDeb(t, tmp, "x.deb", "gz", "gz", controlMembers(""), []member{dir("./"), dir("./usr/"), dir("./usr/bin/"), link})
+	if _, err := Deb(p, tmp); err == nil || !strings.Contains(err.Error(), "/usr/bin/b") {
+		t.Errorf("error %v", err)
+	}
+}
