@@ -430,7 +430,7 @@ func (w *world) satisfiedByBase(p dependency.Possibility) bool {
 func (w *world) pick(p dependency.Possibility, chosen map[string]*Added) (*candidate, string) {
 	if bs := w.base[p.Name]; len(bs) > 0 {
 		// Never upgrade or replace what the base has.
-		return nil, fmt.Sprintf("the base has %s %s, which does not satisfy it: use a base image of the same Debian release as the archive", p.Name, bs[0].rawVers)
+		return nil, fmt.Sprintf("the base has %s %s (%s), which does not satisfy it and is not replaced: use a base image of the same Debian release and architecture as the archive", p.Name, bs[0].rawVers, bs[0].arch)
 	}
 	for _, c := range w.index[p.Name] {
 		if w.matches(p, c) {

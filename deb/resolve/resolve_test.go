@@ -52,6 +52,16 @@ func testIndex() []Package {
 		// Alternative where the second choice is installed.
 		{Package: "uses-awk", Version: "1", Architecture: "amd64", Depends: "gawk | mawk"},
 		{Package: "gawk", Version: "1:5.2.1-2", Architecture: "amd64"},
+		// Alternative whose first choice is not in the archive.
+		{Package: "uses-krb", Version: "1", Architecture: "amd64", Depends: "libmit-gone | libkrb5-3 (>= 1.20)"},
+		// Arch qualifiers against the base: :native, :any (a foreign-arch
+		// Multi-Arch: allowed package satisfies :any only), explicit arch.
+		{Package: "qualified", Version: "1", Architecture: "amd64", Depends: "libc6:native (>= 2.30), python3-foreign:any, zlib1g:amd64"},
+		{Package: "wants-foreign", Version: "1", Architecture: "amd64", Depends: "python3-foreign"},
+		// Essential packages in the base are never re-added nor upgraded.
+		{Package: "base-files", Version: "13.1", Architecture: "amd64", Essential: "yes"},
+		{Package: "needs-base", Version: "1", Architecture: "amd64", Depends: "base-files (>= 12)"},
+		{Package: "needs-new-base", Version: "1", Architecture: "amd64", Depends: "base-files (>= 13)"},
 	}
 }
 
@@ -64,6 +74,7 @@ func bookwormBase() []Installed {
 		{Package: "zlib1g", Version: "1:1.2.13.dfsg-1", Architecture: "amd64"},
 		{Package: "liblzma5", Version: "5.4.1-0.2", Architecture: "amd64"},
 		{Package: "mawk", Version: "1.3.4.20200120-3.1", Architecture: "amd64", Provides: "awk"},
+		{Package: "python3-foreign", Version: "3.11.2-1", Architecture: "arm64", MultiArch: "allowed"},
 	}
 }
 
@@ -123,6 +134,25 @@ func TestResolve(t *testing.T) {
 			req:  []string{"wants-old-mariadb"},
 			arch: "amd64",
 			want: []string{"libmariadb3=1:10.11.4-1~deb12u1", "mariadb-common=1:10.11.6-0+deb12u1", "mysql-common=5.8+1.1.0", "wants-old-mariadb=1"},
+		},
+		{
+			name: "alternative: first not in the archive, second resolves",
+			req:  []string{"uses-krb"},
+			arch: "amd64",
+			want: []string{"libkrb5-3=1.20.1-2+deb12u1", "uses-krb=1"},
+			rel:  map[string]string{"libkrb5-3": "libmit-gone | libkrb5-3 (>= 1.20)"},
+		},
+		{
+			name: ":native, :any (foreign Multi-Arch: allowed in the base), :amd64",
+			req:  []string{"qualified"},
+			arch: "amd64",
+			want: []string{"qualified=1"},
+		},
+		{
+			name: "essential package in the base not re-added though the archive is newer",
+			req:  []string{"needs-base"},
+			arch: "amd64",
+			want: []string{"needs-base=1"},
 		},
 		{
 			name: "alternative: the installed one is preferred",
@@ -225,6 +255,10 @@ func TestResolveErrors(t *testing.T) {
 			[]string{"needs-vv (requested) → vv (>= 2) → no provider satisfies it (provided by vv-impl 1)"}},
 		{"two versions of one package", []string{"libmariadb3", "wants-old-mariadb"},
 			[]string{"wants-old-mariadb (requested) → libmariadb3 (<< 1:10.11.5) conflicts with libmariadb3 1:10.11.6-0+deb12u1, added for requested → libmariadb3"}},
+		{"essential package never upgraded", []string{"needs-new-base"},
+			[]string{"needs-new-base (requested) → base-files (>= 13) needed by needs-new-base 1, the base has 12.4+deb12u4"}},
+		{"foreign-arch package in the base does not satisfy a plain dependency", []string{"wants-foreign"},
+			[]string{"wants-foreign (requested) → python3-foreign → the base has python3-foreign 3.11.2-1 (arm64), which does not satisfy it"}},
 		{"all errors reported", []string{"libnope", "libpoppler-glib8"},
 			[]string{"libnope (requested)", "libpoppler126 (>= 22.08)"}},
 	}
