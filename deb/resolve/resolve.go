@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"pault.ag/go/debian/dependency"
@@ -43,6 +44,36 @@ type Package struct {
 	Filename     string
 	SHA256       string
 	Size         int64
+}
+
+// PackageFromFields builds a Package from one Packages stanza's fields
+// keyed as in the file ("Pre-Depends", "Multi-Arch", …), e.g. a
+// pault.ag/go/debian/control Paragraph's Values.
+func PackageFromFields(f map[string]string) (Package, error) {
+	p := Package{
+		Package:      f["Package"],
+		Version:      f["Version"],
+		Architecture: f["Architecture"],
+		Depends:      f["Depends"],
+		PreDepends:   f["Pre-Depends"],
+		Provides:     f["Provides"],
+		MultiArch:    f["Multi-Arch"],
+		Essential:    f["Essential"],
+		Priority:     f["Priority"],
+		Filename:     f["Filename"],
+		SHA256:       f["SHA256"],
+	}
+	if p.Package == "" || p.Version == "" || p.Architecture == "" {
+		return p, fmt.Errorf("a Packages stanza without Package, Version or Architecture (Package %q)", p.Package)
+	}
+	if s := strings.TrimSpace(f["Size"]); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			return p, fmt.Errorf("package %s %s: Size %q is not a byte count", p.Package, p.Version, s)
+		}
+		p.Size = n
+	}
+	return p, nil
 }
 
 // Installed is a package the base image's dpkg database lists as installed
@@ -164,7 +195,18 @@ func fits(a, arch string) bool { return a == arch || a == "all" }
 // packages so that every requested name is installed on arch (amd64, arm64,
 // …). Packages in index for other architectures are ignored; "all" always
 // fits. All unsatisfiable dependencies are reported, joined, each a
-// *ChainError.
+// *ChainError; the Plan returned with an error holds what did resolve, for
+// display only.
+//
+// Resolution is greedy and breadth-first, like apt's for a fresh install
+// with no conflicts to weigh: requested names first, in order, then their
+// Pre-Depends and Depends. For each relation: satisfied already by the base
+// (any alternative) or by a package being added, nothing to do; otherwise
+// the first alternative with an installable candidate wins, the real
+// package of that name at the highest version satisfying the constraint,
+// else a provider (one already added, then the highest version). Conflicts,
+// Breaks and Replaces are not read: a set from one consistent release does
+// not need them when adding to a base of that release.
 func Resolve(req []string, index []Package, installed []Installed, arch string) (Plan, error) {
 	w := &world{
 		arch:      arch,

@@ -302,3 +302,25 @@ func TestResolveDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestPackageFromFields(t *testing.T) {
+	got, err := PackageFromFields(map[string]string{
+		"Package": "libpq5", "Version": "15.5-0+deb12u1", "Architecture": "amd64",
+		"Pre-Depends": "libc6 (>= 2.34)", "Multi-Arch": "same", "Depends": "libssl3 (>= 3.0.0)",
+		"Filename": "pool/main/p/postgresql-15/libpq5_15.5-0+deb12u1_amd64.deb", "Size": "190744", "SHA256": "ab12",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Package{Package: "libpq5", Version: "15.5-0+deb12u1", Architecture: "amd64", PreDepends: "libc6 (>= 2.34)",
+		MultiArch: "same", Depends: "libssl3 (>= 3.0.0)", Filename: "pool/main/p/postgresql-15/libpq5_15.5-0+deb12u1_amd64.deb", Size: 190744, SHA256: "ab12"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if _, err := PackageFromFields(map[string]string{"Package": "x", "Version": "1", "Architecture": "all", "Size": "big"}); err == nil {
+		t.Error("bad Size accepted")
+	}
+	if _, err := PackageFromFields(map[string]string{"Package": "x"}); err == nil {
+		t.Error("stanza without Version accepted")
+	}
+}
