@@ -187,7 +187,10 @@ func ParseDeb822Sources(data []byte, file string) ([]Source, error) {
 		if len(uris) == 0 || len(suites) == 0 {
 			return nil, fmt.Errorf("%s: a stanza of Types: deb needs URIs and Suites", file)
 		}
-		base := Source{Components: strings.Fields(get("Components")), From: file, Archs: strings.Fields(get("Architectures"))}
+		base := Source{Components: strings.Fields(get("Components")), From: file}
+		if a := strings.Fields(get("Architectures")); len(a) > 0 {
+			base.Archs = a
+		}
 		signed := strings.TrimSpace(get("Signed-By"))
 		if strings.Contains(signed, "-----BEGIN PGP PUBLIC KEY BLOCK-----") {
 			base.SignedByKey = signed + "\n"
