@@ -180,9 +180,17 @@ func (ix *Index) loadPackages(ctx context.Context, s Source, rel *Release, comp 
 		return fmt.Errorf("%sInRelease lists no SHA256 for %sPackages(.xz|.gz): the suite has no component %q for architecture %s", base, dir, comp, ix.System.Arch)
 	}
 	url := base + dir + name
-	body, err := ix.open(ctx, url)
-	if err != nil {
-		return err
+	var body io.ReadCloser
+	var err error
+	if rel.AcquireByHash {
+		// As apt does: by hash, so a mirror syncing between InRelease and Packages cannot
+		// hand out a Packages file of another generation; the plain path when that fails.
+		body, err = ix.open(ctx, base+dir+"by-hash/SHA256/"+want.SHA256)
+	}
+	if body == nil {
+		if body, err = ix.open(ctx, url); err != nil {
+			return err
+		}
 	}
 	defer body.Close()
 	hv := &hashingReader{r: io.LimitReader(body, want.Size+1), h: sha256.New()}
@@ -194,10 +202,17 @@ func (ix *Index) loadPackages(ctx context.Context, s Source, rel *Release, comp 
 	case "Packages.gz":
 		r, decErr = gzip.NewReader(hv)
 	}
+	// The decompressed stream is parsed before the hash is known (to keep memory bounded);
+	// bound it by the uncompressed size the Release lists, so a tampered file cannot
+	// decompress without end before it is rejected.
+	limit := int64(4 << 30)
+	if h, ok := rel.SHA256[dir+"Packages"]; ok {
+		limit = h.Size
+	}
 	start := len(ix.packages)
 	var parseErr error
 	if decErr == nil {
-		parseErr = ParsePackages(r, func(p Package) error {
+		parseErr = ParsePackages(io.LimitReader(r, limit), func(p Package) error {
 			p.URI, p.Suite, p.Component = s.URI, s.Suite, comp
 			ix.packages = append(ix.packages, p)
 			return nil

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -71,6 +72,9 @@ type archive struct {
 	badPackages  bool // Packages.xz served differs from the one the Release lists
 	badDeb       bool // the .deb served differs from the Packages index
 	packagesText string
+	noByHash     bool      // serve Packages.xz only at its plain path
+	gzip         bool      // list and serve Packages.gz instead of Packages.xz
+	requested    *[]string // when set, gets every requested path
 }
 
 func packagesText(deb []byte) string {
@@ -126,19 +130,30 @@ func serve(t *testing.T, a archive, trusted *openpgp.Entity) (fstest.MapFS, *htt
 	if text == "" {
 		text = packagesText(deb)
 	}
-	var xzb bytes.Buffer
-	zw, err := xz.NewWriter(&xzb)
-	if err != nil {
-		t.Fatal(err)
+	var zb bytes.Buffer
+	name := "Packages.xz"
+	if a.gzip {
+		name = "Packages.gz"
+		zw := gzip.NewWriter(&zb)
+		zw.Write([]byte(text))
+		zw.Close()
+	} else {
+		zw, err := xz.NewWriter(&zb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw.Write([]byte(text))
+		zw.Close()
 	}
-	zw.Write([]byte(text))
-	zw.Close()
-	listed := xzb.Bytes()
+	listed := zb.Bytes()
 	served := listed
 	if a.badPackages {
 		served = append(append([]byte{}, listed[:len(listed)-1]...), listed[len(listed)-1]^1)
 	}
-	write("dists/bookworm/main/binary-amd64/Packages.xz", served)
+	write("dists/bookworm/main/binary-amd64/"+name, served)
+	if !a.noByHash {
+		write("dists/bookworm/main/binary-amd64/by-hash/SHA256/"+sum(listed), served)
+	}
 	if a.badDeb {
 		write("pool/main/p/postgresql-15/libpq5_15.10-0+deb12u1_amd64.deb", []byte(strings.ToUpper(debBody)))
 	} else {
@@ -160,9 +175,9 @@ Architectures: all amd64 arm64
 Components: main contrib non-free-firmware
 Description: Debian 12.8 Released 16 November 2024
 SHA256:
- %s %d main/binary-amd64/Packages.xz
+ %s %d main/binary-amd64/%s
  %s %d main/binary-amd64/Packages
-`, now.Add(-time.Hour).Format(time.RFC1123), vu.Format(time.RFC1123), sum(listed), len(listed), sum([]byte(text)), len(text))
+`, now.Add(-time.Hour).Format(time.RFC1123), vu.Format(time.RFC1123), sum(listed), len(listed), name, sum([]byte(text)), len(text))
 	inrel := []byte(release)
 	if a.signer != nil {
 		inrel = clearsignWith(t, a.signer, []byte(release))
@@ -171,11 +186,17 @@ SHA256:
 		inrel = bytes.Replace(inrel, []byte("Version: 12.8"), []byte("Version: 12.9"), 1)
 	}
 	write("dists/bookworm/InRelease", inrel)
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	files := http.FileServer(http.Dir(dir))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.requested != nil {
+			*a.requested = append(*a.requested, r.URL.Path) // the test client asks one at a time
+		}
+		files.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
 	root := fstest.MapFS{
-		"etc/os-release": {Data: []byte("PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nID=debian\n")},
-		"etc/apt/sources.list.d/debian.sources": {Data: []byte("Types: deb\nURIs: " + srv.URL + "/\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n")},
+		"etc/os-release":                                {Data: []byte("PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nID=debian\n")},
+		"etc/apt/sources.list.d/debian.sources":         {Data: []byte("Types: deb\nURIs: " + srv.URL + "/\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n")},
 		"usr/share/keyrings/debian-archive-keyring.gpg": {Data: publicKey(t, trusted)},
 	}
 	return root, srv
@@ -187,10 +208,14 @@ func open(t *testing.T, root fstest.MapFS, srv *httptest.Server) (*Index, error)
 
 func TestGoodPath(t *testing.T) {
 	key := newKey(t, "archive", 0)
-	root, srv := serve(t, archive{signer: key}, key)
+	var requested []string
+	root, srv := serve(t, archive{signer: key, requested: &requested}, key)
 	ix, err := open(t, root, srv)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(requested) != 2 || !strings.Contains(requested[1], "/by-hash/SHA256/") {
+		t.Errorf("requested %q, want InRelease then Packages.xz by hash", requested)
 	}
 	if ix.System.Codename != "bookworm" || ix.System.Arch != "amd64" {
 		t.Errorf("system = %+v", ix.System)
@@ -234,6 +259,20 @@ func TestGoodPath(t *testing.T) {
 	os.WriteFile(path, []byte("corrupt"), 0o644)
 	if _, err := ix.Fetch(context.Background(), p.Filename, p.SHA256, p.Size); err == nil {
 		t.Fatal("a corrupt cache entry was served")
+	}
+}
+
+func TestPlainPathAndGzip(t *testing.T) {
+	key := newKey(t, "archive", 0)
+	for _, a := range []archive{{signer: key, noByHash: true}, {signer: key, gzip: true}} {
+		root, srv := serve(t, a, key)
+		ix, err := open(t, root, srv)
+		if err != nil {
+			t.Fatalf("%+v: %v", a, err)
+		}
+		if len(ix.Lookup("libpq5")) != 1 {
+			t.Errorf("%+v: libpq5 missing", a)
+		}
 	}
 }
 

@@ -66,7 +66,8 @@ func packageFrom(v map[string]string) (Package, error) {
 		Name: v["Package"], Version: v["Version"], Architecture: v["Architecture"],
 		Depends: v["Depends"], PreDepends: v["Pre-Depends"], Provides: v["Provides"],
 		MultiArch: v["Multi-Arch"], Source: v["Source"], Section: v["Section"], Priority: v["Priority"],
-		Description: strings.TrimSpace(desc), Filename: v["Filename"], SHA256: strings.ToLower(v["SHA256"]),
+		Filename: v["Filename"], SHA256: strings.ToLower(v["SHA256"]),
+		Description: strings.Clone(strings.TrimSpace(desc)), // a copy: not a slice keeping the whole description
 	}
 	if p.Name == "" || p.Version == "" {
 		return p, errors.New("a stanza has no Package or Version field")

@@ -23,6 +23,7 @@ type Release struct {
 	Architectures   []string
 	Components      []string
 	SHA256          map[string]FileHash // by path relative to dists/SUITE/, e.g. "main/binary-amd64/Packages.xz"
+	AcquireByHash   bool                // the archive serves files at DIR/by-hash/SHA256/HASH too
 	Signer          *openpgp.Entity
 }
 
@@ -86,6 +87,7 @@ func ParseRelease(r io.Reader) (*Release, error) {
 		Architectures: strings.Fields(v["Architectures"]),
 		Components:    strings.Fields(v["Components"]),
 		SHA256:        map[string]FileHash{},
+		AcquireByHash: strings.EqualFold(v["Acquire-By-Hash"], "yes"),
 	}
 	if d := v["Date"]; d != "" {
 		if rel.Date, err = parseReleaseTime(d); err != nil {
