@@ -2,9 +2,14 @@ package archive
 
 import (
 	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp/clearsign"
@@ -63,4 +68,57 @@ func TestHostDebianArchive(t *testing.T) {
 		t.Skip("no InRelease in " + lists)
 	}
 	t.Logf("verified %d real InRelease files", checked)
+}
+
+// TestHostRealIndex opens Debian's real bookworm main index end to end when
+// DEBARCHIVE_PACKAGES names the decompressed Packages file apt last fetched (e.g.
+// lz4 -dc /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4):
+// the real InRelease verified with the real keyring, the 50 MB index checked against it
+// (served plain: the .xz and .gz the Release lists are absent, so the fallback is used too).
+func TestHostRealIndex(t *testing.T) {
+	pkgs := os.Getenv("DEBARCHIVE_PACKAGES")
+	const inrel = "/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease"
+	if pkgs == "" {
+		t.Skip("DEBARCHIVE_PACKAGES not set")
+	}
+	data, err := os.ReadFile(inrel)
+	if err != nil {
+		t.Skip(err)
+	}
+	keyring, err := os.ReadFile("/usr/share/keyrings/debian-archive-keyring.gpg")
+	if err != nil {
+		t.Skip(err)
+	}
+	block, _ := clearsign.Decode(data)
+	unverified, err := ParseRelease(bytes.NewReader(block.Bytes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debian/dists/bookworm/InRelease", func(w http.ResponseWriter, r *http.Request) { w.Write(data) })
+	mux.HandleFunc("/debian/dists/bookworm/main/binary-amd64/Packages", func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, pkgs) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	root := fstest.MapFS{
+		"etc/os-release":                                {Data: []byte("VERSION_CODENAME=bookworm\nID=debian\n")},
+		"etc/apt/sources.list.d/debian.sources":         {Data: []byte("Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n")},
+		"usr/share/keyrings/debian-archive-keyring.gpg": {Data: keyring},
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	t0 := time.Now()
+	ix, err := Open(context.Background(), Options{Root: root, Client: srv.Client(), Mirror: srv.URL + "/debian", Arch: "amd64",
+		Clock: func() time.Time { return unverified.Date.Add(6 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(t0)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	libpq := ix.Lookup("libpq5")
+	if len(libpq) == 0 || libpq[0].SHA256 == "" || !strings.HasPrefix(libpq[0].Filename, "pool/main/p/postgresql-15/") {
+		t.Errorf("libpq5 = %+v", libpq)
+	}
+	t.Logf("%d packages in %v, %d MB kept on the heap; libpq5 = %+v", len(ix.Packages()), took, (after.HeapAlloc-before.HeapAlloc)>>20, libpq)
 }
