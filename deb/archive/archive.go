@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/klauspost/compress/gzip"
 	"github.com/ulikunitz/xz"
 )
@@ -94,14 +95,9 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		if err != nil {
 			return nil, err
 		}
-		url := s.URI + "/dists/" + s.Suite + "/InRelease"
-		data, err := ix.get(ctx, url)
+		rel, url, err := ix.release(ctx, s, keys)
 		if err != nil {
 			return nil, err
-		}
-		rel, err := VerifyInRelease(data, keys, ix.clock())
-		if err != nil {
-			return nil, fmt.Errorf("%s (source from %s): %w", url, s.From, err)
 		}
 		if rel.Suite != s.Suite && rel.Codename != s.Suite {
 			return nil, fmt.Errorf("%s: it is for suite %q codename %q, not the %q that %s asks for", url, rel.Suite, rel.Codename, s.Suite, s.From)
@@ -118,6 +114,39 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("no apt source of the base image serves architecture %s", sys.Arch)
 	}
 	return ix, nil
+}
+
+// release fetches and verifies dists/SUITE/InRelease, or Release and Release.gpg when the
+// archive has no InRelease (404), as apt does.
+func (ix *Index) release(ctx context.Context, s Source, keys openpgp.EntityList) (*Release, string, error) {
+	dists := s.URI + "/dists/" + s.Suite + "/"
+	url := dists + "InRelease"
+	data, err := ix.get(ctx, url)
+	var se *statusError
+	if errors.As(err, &se) && se.status == http.StatusNotFound {
+		url = dists + "Release"
+		body, err := ix.get(ctx, url)
+		if err != nil {
+			return nil, url, fmt.Errorf("%s has neither InRelease nor Release: %w", dists, err)
+		}
+		sig, err := ix.get(ctx, url+".gpg")
+		if err != nil {
+			return nil, url, fmt.Errorf("%s has no InRelease and its Release is not signed: %w", dists, err)
+		}
+		rel, err := VerifyRelease(body, sig, keys, ix.clock())
+		if err != nil {
+			return nil, url, fmt.Errorf("%s (source from %s): %w", url, s.From, err)
+		}
+		return rel, url, nil
+	}
+	if err != nil {
+		return nil, url, err
+	}
+	rel, err := VerifyInRelease(data, keys, ix.clock())
+	if err != nil {
+		return nil, url, fmt.Errorf("%s (source from %s): %w", url, s.From, err)
+	}
+	return rel, url, nil
 }
 
 // get fetches a whole small file (InRelease).

@@ -75,6 +75,7 @@ type archive struct {
 	noByHash     bool      // serve Packages.xz only at its plain path
 	gzip         bool      // list and serve Packages.gz instead of Packages.xz
 	requested    *[]string // when set, gets every requested path
+	detached     bool      // serve Release and Release.gpg instead of InRelease
 }
 
 func packagesText(deb []byte) string {
@@ -178,14 +179,28 @@ SHA256:
  %s %d main/binary-amd64/%s
  %s %d main/binary-amd64/Packages
 `, now.Add(-time.Hour).Format(time.RFC1123), vu.Format(time.RFC1123), sum(listed), len(listed), name, sum([]byte(text)), len(text))
-	inrel := []byte(release)
-	if a.signer != nil {
-		inrel = clearsignWith(t, a.signer, []byte(release))
+	if a.detached {
+		if a.signer != nil {
+			var sig bytes.Buffer
+			if err := openpgp.ArmoredDetachSign(&sig, a.signer, strings.NewReader(release), &packet.Config{Time: func() time.Time { return now.Add(-time.Hour) }}); err != nil {
+				t.Fatal(err)
+			}
+			write("dists/bookworm/Release.gpg", sig.Bytes())
+		}
+		if a.tamperBody {
+			release = strings.Replace(release, "Version: 12.8", "Version: 12.9", 1)
+		}
+		write("dists/bookworm/Release", []byte(release))
+	} else {
+		inrel := []byte(release)
+		if a.signer != nil {
+			inrel = clearsignWith(t, a.signer, []byte(release))
+		}
+		if a.tamperBody {
+			inrel = bytes.Replace(inrel, []byte("Version: 12.8"), []byte("Version: 12.9"), 1)
+		}
+		write("dists/bookworm/InRelease", inrel)
 	}
-	if a.tamperBody {
-		inrel = bytes.Replace(inrel, []byte("Version: 12.8"), []byte("Version: 12.9"), 1)
-	}
-	write("dists/bookworm/InRelease", inrel)
 	files := http.FileServer(http.Dir(dir))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.requested != nil {
@@ -262,9 +277,9 @@ func TestGoodPath(t *testing.T) {
 	}
 }
 
-func TestPlainPathAndGzip(t *testing.T) {
+func TestPlainPathGzipAndDetached(t *testing.T) {
 	key := newKey(t, "archive", 0)
-	for _, a := range []archive{{signer: key, noByHash: true}, {signer: key, gzip: true}} {
+	for _, a := range []archive{{signer: key, noByHash: true}, {signer: key, gzip: true}, {signer: key, detached: true}} {
 		root, srv := serve(t, a, key)
 		ix, err := open(t, root, srv)
 		if err != nil {
@@ -320,6 +335,9 @@ func TestRejects(t *testing.T) {
 		{"tampered body", archive{signer: key, tamperBody: true}, key, nil, []string{"/dists/bookworm/InRelease", "signature does not verify"}},
 		{"packages hash", archive{signer: key, badPackages: true}, key, nil, []string{"main/binary-amd64/Packages.xz does not match its InRelease", "want "}},
 		{"valid-until", archive{signer: key, validUntil: now.Add(-time.Minute)}, key, nil, []string{"Valid-Until"}},
+		{"detached unsigned", archive{detached: true}, key, nil, []string{"/dists/bookworm/Release.gpg", "not signed", "404"}},
+		{"detached other key", archive{detached: true, signer: other}, key, nil, []string{"/dists/bookworm/Release ", "signature does not verify"}},
+		{"detached tampered", archive{detached: true, signer: key, tamperBody: true}, key, nil, []string{"/dists/bookworm/Release ", "signature does not verify"}},
 		{"expired key", archive{signer: newKey(t, "short", 3600)}, nil, nil, []string{"signature does not verify", "expired"}},
 	}
 	for _, c := range cases {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/clearsign"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"pault.ag/go/debian/control"
@@ -48,8 +49,26 @@ func VerifyInRelease(data []byte, keys openpgp.EntityList, now time.Time) (*Rele
 	if len(bytes.TrimSpace(rest)) != 0 {
 		return nil, errors.New("it has unsigned text after the signature")
 	}
+	return verifySigned(block.Bytes, block.ArmoredSignature.Body, keys, now)
+}
+
+// VerifyRelease checks a Release file against its detached signature Release.gpg
+// (armored or binary), for archives that serve no InRelease; as VerifyInRelease otherwise.
+func VerifyRelease(release, sig []byte, keys openpgp.EntityList, now time.Time) (*Release, error) {
+	var sigr io.Reader = bytes.NewReader(sig)
+	if bytes.HasPrefix(bytes.TrimSpace(sig), []byte("-----BEGIN PGP")) {
+		b, err := armor.Decode(bytes.NewReader(sig))
+		if err != nil {
+			return nil, fmt.Errorf("its Release.gpg is not an armored signature: %w", err)
+		}
+		sigr = b.Body
+	}
+	return verifySigned(release, sigr, keys, now)
+}
+
+func verifySigned(signed []byte, sig io.Reader, keys openpgp.EntityList, now time.Time) (*Release, error) {
 	cfg := &packet.Config{Time: func() time.Time { return now }}
-	signer, err := openpgp.CheckDetachedSignature(keys, bytes.NewReader(block.Bytes), block.ArmoredSignature.Body, cfg)
+	signer, err := openpgp.CheckDetachedSignature(keys, bytes.NewReader(signed), sig, cfg)
 	if err != nil {
 		var who []string
 		for _, e := range keys {
@@ -59,7 +78,7 @@ func VerifyInRelease(data []byte, keys openpgp.EntityList, now time.Time) (*Rele
 		}
 		return nil, fmt.Errorf("its signature does not verify against the trusted keys [%s]: %w", strings.Join(who, " "), err)
 	}
-	rel, err := ParseRelease(bytes.NewReader(block.Bytes))
+	rel, err := ParseRelease(bytes.NewReader(signed))
 	if err != nil {
 		return nil, err
 	}
