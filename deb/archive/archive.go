@@ -3,6 +3,17 @@
 // those keys, the Packages index for the base's architecture checked against the Release's
 // SHA256 list, and .deb files fetched by hash into a content-addressed cache. It does no
 // dependency resolution (deb/resolve does) and runs neither apt nor dpkg.
+//
+//	ix, err := archive.Open(ctx, archive.Options{Root: baseFS, Client: client, Arch: "amd64", Cache: dir})
+//	for _, p := range ix.Lookup("libpq5") { ... }          // Package: raw Depends/Provides, Filename, SHA256
+//	path, err := ix.FetchPackage(ctx, p)                  // the .deb, checked against p.SHA256, in dir/sha256/HEX
+//
+// What apt checks, this checks: the InRelease signature against the source's Signed-By
+// keyring (else /etc/apt/trusted.gpg.d and /etc/apt/trusted.gpg) at the injected clock
+// (expired keys and signatures refused), Valid-Until, that the Release is for the suite
+// asked, the size and SHA256 of every Packages file (fetched by hash when the archive
+// offers it) and of every .deb. Release + Release.gpg is read when there is no InRelease.
+// Not supported: flat repositories, Signed-By fingerprints, non-http(s) sources.
 package archive
 
 import (
@@ -87,10 +98,25 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 			srcs[i].URI = strings.TrimRight(opts.Mirror, "/")
 		}
 	}
+	loaded := map[string]bool{} // URI, suite and component already read: apt warns on repeats and reads them once
 	for _, s := range srcs {
 		if len(s.Archs) > 0 && !containsWord(strings.Join(s.Archs, " "), sys.Arch) {
 			continue
 		}
+		if !strings.HasPrefix(s.URI, "http://") && !strings.HasPrefix(s.URI, "https://") {
+			return nil, fmt.Errorf("%s: the apt source %s is not http or https, which is all that is supported: pass --apt-mirror with an http(s) mirror", s.From, s.URI)
+		}
+		var comps []string
+		for _, c := range s.Components {
+			if k := s.URI + " " + s.Suite + " " + c; !loaded[k] {
+				loaded[k] = true
+				comps = append(comps, c)
+			}
+		}
+		if len(comps) == 0 {
+			continue
+		}
+		s.Components = comps
 		keys, err := Keyring(opts.Root, s)
 		if err != nil {
 			return nil, err

@@ -295,11 +295,16 @@ func TestMirrorOverride(t *testing.T) {
 	key := newKey(t, "archive", 0)
 	root, srv := serve(t, archive{signer: key}, key)
 	root["etc/apt/sources.list.d/debian.sources"] = &fstest.MapFile{Data: []byte("Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n")}
+	root["etc/apt/sources.list"] = &fstest.MapFile{Data: []byte("deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] cdrom://debian bookworm main\n")}
+	if _, err := open(t, root, srv); err == nil || !strings.Contains(err.Error(), "cdrom://debian is not http") {
+		t.Errorf("a cdrom source: %v", err)
+	}
+	// With the mirror, both sources are the same and read once.
 	ix, err := Open(context.Background(), Options{Root: root, Client: srv.Client(), Clock: clock, Arch: "amd64", Mirror: srv.URL + "/"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ix.Sources[0].URI != srv.URL || ix.Lookup("libpq5")[0].URI != srv.URL {
+	if len(ix.Sources) != 1 || len(ix.Lookup("libpq5")) != 1 || ix.Sources[0].URI != srv.URL || ix.Lookup("libpq5")[0].URI != srv.URL {
 		t.Errorf("mirror not applied: %+v", ix.Sources[0])
 	}
 }
