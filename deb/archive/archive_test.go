@@ -394,3 +394,30 @@ func armorPublic(w *bytes.Buffer) (interface {
 }, error) {
 	return armor.Encode(w, openpgp.PublicKeyType, nil)
 }
+
+func TestInlineSignedBy(t *testing.T) {
+	key := newKey(t, "archive", 0)
+	root, srv := serve(t, archive{signer: key}, key)
+	delete(root, "usr/share/keyrings/debian-archive-keyring.gpg")
+	var arm bytes.Buffer
+	w, _ := armorPublic(&arm)
+	key.Serialize(w)
+	w.Close()
+	var inline strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(arm.String()), "\n") {
+		if line == "" {
+			line = "."
+		}
+		inline.WriteString(" " + line + "\n")
+	}
+	root["etc/apt/sources.list.d/debian.sources"] = &fstest.MapFile{Data: []byte("Types: deb\nURIs: " + srv.URL + "\nSuites: bookworm\nComponents: main\nSigned-By:\n" + inline.String())}
+	if _, err := open(t, root, srv); err != nil {
+		t.Fatal(err)
+	}
+	other := newKey(t, "other", 0)
+	root2, srv2 := serve(t, archive{signer: other}, key)
+	root2["etc/apt/sources.list.d/debian.sources"] = &fstest.MapFile{Data: []byte("Types: deb\nURIs: " + srv2.URL + "\nSuites: bookworm\nComponents: main\nSigned-By:\n" + inline.String())}
+	if _, err := open(t, root2, srv2); err == nil {
+		t.Fatal("an InRelease signed by another key verified against the inline key")
+	}
+}
