@@ -327,8 +327,8 @@ func safeName(s string) string {
 //   - /var/lib/dpkg/info/NAME.list, .md5sums and .conffiles: the installed files, which Trivy and dpkg -L read.
 //
 // NAME is "package:arch" for Multi-Arch: same packages, as dpkg names them, else the package name.
-// dpkg itself reads only /var/lib/dpkg/status, which lives in the base image: merging the stanzas into it
-// is the caller's job (StatusStanza gives the text).
+// dpkg itself reads only /var/lib/dpkg/status, which lives in the base image: MergeStatus appends the
+// stanzas to the base's copy of it.
 func Register(pkgs []Unpacked) []layer.Entry {
 	var out []layer.Entry
 	file := func(p string, data []byte) {
@@ -379,4 +379,41 @@ func StatusStanza(u Unpacked) []byte {
 		return append([]byte("Status: install ok installed\n"), b.Bytes()...)
 	}
 	return b.Bytes()
+}
+
+// MergeStatus returns the base image's /var/lib/dpkg/status (base, as read from the base) with a stanza for
+// each of pkgs appended, so that dpkg itself (dpkg -l, dpkg -s), which reads only that file, sees the
+// added packages too. The base's stanzas are kept byte for byte; the new ones follow in the order given.
+// A package the base already lists for the same architecture is an error: the resolver never adds one,
+// and two stanzas for one package would leave dpkg's answer to chance.
+func MergeStatus(base []byte, pkgs []Unpacked) ([]byte, error) {
+	have := map[string]bool{}
+	for _, stanza := range bytes.Split(base, []byte("\n\n")) {
+		var name, arch string
+		for _, line := range strings.Split(string(stanza), "\n") {
+			if v, ok := strings.CutPrefix(line, "Package:"); ok {
+				name = strings.TrimSpace(v)
+			} else if v, ok := strings.CutPrefix(line, "Architecture:"); ok {
+				arch = strings.TrimSpace(v)
+			}
+		}
+		if name != "" {
+			have[name+":"+arch] = true
+		}
+	}
+	out := bytes.TrimRight(base, "\n")
+	for _, u := range pkgs {
+		if have[u.Package+":"+u.Architecture] {
+			return nil, fmt.Errorf("%s (%s) is already in the base image's /var/lib/dpkg/status: it cannot be added again", u.Package, u.Architecture)
+		}
+		have[u.Package+":"+u.Architecture] = true
+		if len(out) > 0 {
+			out = append(out, "\n\n"...)
+		}
+		out = append(out, bytes.TrimRight(StatusStanza(u), "\n")...)
+	}
+	if len(out) > 0 {
+		out = append(out, '\n')
+	}
+	return out, nil
 }

@@ -398,3 +398,25 @@ func TestDebHardLinkWithoutTarget(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestMergeStatus: dpkg reads only /var/lib/dpkg/status, so the added packages' stanzas are
+// appended to the base's, which stays byte for byte; one the base has is refused.
+func TestMergeStatus(t *testing.T) {
+	base := "Package: base-files\nStatus: install ok installed\nArchitecture: amd64\nVersion: 12.4\n\nPackage: libc6\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.36-9\n"
+	libpq := Unpacked{Package: "libpq5", Architecture: "amd64", Control: []byte("Package: libpq5\nVersion: 15.8-0+deb12u1\nArchitecture: amd64\n")}
+	got, err := MergeStatus([]byte(base), []Unpacked{libpq})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := base + "\nPackage: libpq5\nStatus: install ok installed\nVersion: 15.8-0+deb12u1\nArchitecture: amd64\n"
+	if string(got) != want {
+		t.Errorf("merged status:\n%s\nwant:\n%s", got, want)
+	}
+	libc := Unpacked{Package: "libc6", Architecture: "amd64", Control: []byte("Package: libc6\nVersion: 2.36-9\nArchitecture: amd64\n")}
+	if _, err := MergeStatus([]byte(base), []Unpacked{libc}); err == nil || !strings.Contains(err.Error(), "libc6 (amd64) is already in the base image's /var/lib/dpkg/status") {
+		t.Errorf("a package the base has: err = %v", err)
+	}
+	if got, err := MergeStatus(nil, []Unpacked{libpq}); err != nil || string(got) != "Package: libpq5\nStatus: install ok installed\nVersion: 15.8-0+deb12u1\nArchitecture: amd64\n" {
+		t.Errorf("no base status: %q, %v", got, err)
+	}
+}
