@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/containerize/containerize/internal/ownfile"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -29,7 +30,7 @@ func readComposeRedisEnv(t *tree, files []string) (map[string]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if first, _, _ := strings.Cut(string(b), "\n"); strings.Contains(first, "written by containerize") {
+		if ownfile.Is(b) {
 			continue // its values came from the settings, not the other way round
 		}
 		var doc yaml.Node

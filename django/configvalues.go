@@ -68,10 +68,10 @@ func (cv *configRewriter) learn(file string, a pyscan.Assignment) {
 	if v.Kind != pyscan.CallExpr {
 		return
 	}
-	switch v.Func {
-	case "environ.Path", "Path.Path":
+	switch {
+	case v.Func == "environ.Path" || v.Func == "Path.Path":
 		cv.paths[name] = true
-	case "environ.Env", "environ.FileAwareEnv", "Env", "FileAwareEnv":
+	case isEnvironEnv(v.Func):
 		s := map[string]schemaEntry{}
 		for _, kw := range v.Kwargs {
 			if t := kw.Value; t.Kind == pyscan.Tuple && len(t.Items) == 2 {
