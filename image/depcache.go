@@ -26,7 +26,7 @@ import (
 
 // depsFormat names the way the dependency layer is made; change it whenever the same inputs should give
 // different bytes (the installer, the venv skeleton, the tar format), so old cache entries are not reused.
-const depsFormat = "containerize-deps/1"
+const depsFormat = "containerize-deps/2"
 
 // depsKey is everything the dependency layer's bytes depend on.
 type depsKey struct {

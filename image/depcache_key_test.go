@@ -14,20 +14,21 @@ import (
 
 // TestDepsKeyOfLockfiles pins the dependency layer's cache key for the sample projects' locks, read the way
 // containerize build reads them (detect, the plan's dependencies, Lockfile): a change to how locks are read
-// must not make every cached layer a miss. The keys were computed before the lock readers were merged.
+// must not make every cached layer a miss. The keys were computed before the lock readers were merged, and
+// recomputed when the layers moved to klauspost/compress (depsFormat 2, level 6).
 func TestDepsKeyOfLockfiles(t *testing.T) {
 	tests := []struct {
 		dir, python, arch, key string
 	}{
-		{"testdata/projects/library", "3.11.9", "x86_64", "13dd373443462f4b6fca5561fcf5a59708fb5498193501afd76bbb18e65fc3ce"},
-		{"testdata/projects/poetry", "3.12.7", "x86_64", "b3ba28d4b54f5e047fa1a2c38c862e8360fb3455ec70c701bf930939749684b6"},
-		{"testdata/projects/uv", "3.12.7", "x86_64", "343acf7a18dcf36cc40cb42cb9d2569b6eae04e9504dea33b1fbd42e7267f87b"},
-		{"testdata/projects/uv", "3.13.1", "aarch64", "6c84c2bfe3949927e477444f218a648fe89dd1fccefaa27dddd7ef9c30d30e29"},
-		{"testdata/projects/pdm", "3.12.7", "x86_64", "7c514bbe9912ae8b5cb62157dc4ad8f9d04a3c59453381fda10892b519ca8bf7"},
-		{"testdata/projects/requirements-celery", "3.12.7", "x86_64", "61ad64dbc6f100a97e97a4bccd090d6e2bc2e01fbeebc6dc6043e7b7cb1e4266"},
-		{"lockset/testdata/pylock", "3.12.7", "aarch64", "1ca1c1692968abe2268b7144133a0091cef7d2bd913683c168a69fc523320959"},
-		{"lockset/testdata/poetry", "3.10.16", "x86_64", "ce71f7b43746de2810f5e6e7874c15c9aaf97ad587e45341124eb6f1db2b6cdc"},
-		{"lockset/testdata/uv", "3.10.16", "x86_64", "86079f0837046414768b8325a0d6a717286d6182fa3d57b2920f2d8cd8a55e89"},
+		{"testdata/projects/library", "3.11.9", "x86_64", "94412fc5f15f7599b672916d5d3cc905e20a2a90ed0c23e19a6f1936a9b8c79b"},
+		{"testdata/projects/poetry", "3.12.7", "x86_64", "ac05d964666f7ad9ede3c8d6348eec33325ff56aeb6683fa0073831d20563e0d"},
+		{"testdata/projects/uv", "3.12.7", "x86_64", "aedf8c2a1379d8b5d15358a4a85223743b5c28dd9e99accdc23aaeb44207cafb"},
+		{"testdata/projects/uv", "3.13.1", "aarch64", "d204cb3acefb23a574477634de6ba2ad26c8911773e53448ffbb5ea55abc3eb5"},
+		{"testdata/projects/pdm", "3.12.7", "x86_64", "bceabaff126b855eaa629e43533ade7d3953b7878ab6286a4dac59d423a794e9"},
+		{"testdata/projects/requirements-celery", "3.12.7", "x86_64", "ab7f0348ffca74387e31ba5631b99bc8643de4e6e353a6697d9f23674cbe877f"},
+		{"lockset/testdata/pylock", "3.12.7", "aarch64", "03f4b9913233e5965db54a821b49b759bc1d0ee572a4091c9320f8531ac588d2"},
+		{"lockset/testdata/poetry", "3.10.16", "x86_64", "c5b65961ca8dfd266b5427d52dc3d3c61fab1b6c6e86eac748aed7624832543e"},
+		{"lockset/testdata/uv", "3.10.16", "x86_64", "af6e5dba352980053653ae1d5da481dd5d7425f4614c43f9b622516ed42588f1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.dir+"/"+tc.python+"-"+tc.arch, func(t *testing.T) {

@@ -16,8 +16,8 @@
 // Every layer is reproducible (see package layer). Timestamps, in the layers and in the image's "created"
 // field, are DefaultEpoch (1980-01-01T00:00:00Z: the earliest time a zip file, and so a wheel, can hold)
 // unless Options.Epoch is set, normally from SOURCE_DATE_EPOCH (EpochFromEnv). The same inputs therefore give
-// the same image digest on any machine built with the same Go release (the gzip bytes come from Go's
-// compress/gzip).
+// the same image digest on any machine built with the same release of containerize (the gzip bytes come from
+// the github.com/klauspost/compress version go.mod pins).
 //
 // Differences from the Dockerfile's image, all because nothing here runs Python or a package manager:
 //

@@ -130,7 +130,7 @@ func (f *fixture) addWheel(t *testing.T, project, version string, spec testkit.W
 	f.reqs = append(f.reqs, lockset.Pin{Name: project, Version: version, Hashes: []string{"sha256:" + testkit.SHA256(data)}, Requested: true})
 }
 
-func writeFile(t *testing.T, p, data string) {
+func writeFile(t testing.TB, p, data string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatal(err)
@@ -216,7 +216,7 @@ func files(t *testing.T, img v1.Image) map[string]tarFile {
 
 var testEpoch = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 
-func mustRef(t *testing.T, s string) name.Reference {
+func mustRef(t testing.TB, s string) name.Reference {
 	t.Helper()
 	r, err := name.ParseReference(s)
 	if err != nil {

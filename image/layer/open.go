@@ -2,11 +2,11 @@ package layer
 
 import (
 	"bytes"
-	"compress/gzip"
 	"io"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/klauspost/compress/gzip"
 )
 
 // Open returns a layer whose digests and size are already known (from Write), reading the compressed bytes
