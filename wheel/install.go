@@ -16,8 +16,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/klauspost/compress/flate"
 
 	"github.com/containerize/containerize/pep"
 )
@@ -217,7 +220,7 @@ func InstallFile(file, filename string, l Layout, opts InstallOptions) ([]Entry,
 		if err != nil {
 			return nil, err
 		}
-		zr, err := zip.NewReader(g, size)
+		zr, err := openZip(g, size)
 		if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
 			g.Close()
 			return nil, fmt.Errorf("%s changed since it was checked: %w", filename, err)
@@ -473,7 +476,7 @@ func (w *wheelArchive) place(l Layout, root string) ([]installed, error) {
 // readMembers lists every regular file of the archive after checking every name and declared size, so a
 // hostile archive is rejected before any content is looked at; openWheel reads the content.
 func readMembers(r io.ReaderAt, size int64) ([]member, error) {
-	zr, err := zip.NewReader(r, size)
+	zr, err := openZip(r, size)
 	// With GODEBUG=zipinsecurepath=0 the reader flags unsafe names itself; they are checked below anyway.
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
 		return nil, fmt.Errorf("%w: not a readable zip archive: %v", ErrInvalidWheel, err)
@@ -515,6 +518,38 @@ func readMembers(r io.ReaderAt, size int64) ([]member, error) {
 		out = append(out, member{name: f.Name, exec: f.Mode()&0o111 != 0, f: f, index: i, size: int64(f.UncompressedSize64)})
 	}
 	return out, nil
+}
+
+// openZip is zip.NewReader inflating with klauspost/compress, about twice as fast as compress/flate on a
+// wheel's members; its inflaters are reused within the archive, as archive/zip's own are.
+func openZip(r io.ReaderAt, size int64) (*zip.Reader, error) {
+	zr, err := zip.NewReader(r, size)
+	if zr != nil {
+		var pool sync.Pool
+		zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser {
+			if fr, ok := pool.Get().(io.ReadCloser); ok {
+				if fr.(flate.Resetter).Reset(r, nil) == nil {
+					return &pooledInflater{fr, &pool}
+				}
+			}
+			return &pooledInflater{flate.NewReader(r), &pool}
+		})
+	}
+	return zr, err
+}
+
+type pooledInflater struct {
+	io.ReadCloser
+	pool *sync.Pool
+}
+
+func (p *pooledInflater) Close() error {
+	err := p.ReadCloser.Close()
+	if p.pool != nil {
+		p.pool.Put(p.ReadCloser)
+		p.pool = nil
+	}
+	return err
 }
 
 func readZipFile(f *zip.File) ([]byte, error) {
