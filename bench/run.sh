@@ -36,7 +36,7 @@ registry_pid=
 cleanup() {
 	local rc=$? t
 	trap - EXIT
-	for t in "$DOCKER_IMAGE" "$LOAD_IMAGE" "$BASE_REF" "$REGISTRY/library:cold" "$REGISTRY/library:warm" \
+	for t in "$DOCKER_IMAGE" "$LOAD_IMAGE" "$BASE_REF" "$REGISTRY/library:cold" "$REGISTRY/library:warm" "$REGISTRY/library:dockerfile" \
 		$(sort -u "$WORK/image-ids" 2>/dev/null); do
 		timeout 60 "$DOCKER" image rm "$t" >/dev/null 2>&1 || true
 	done
@@ -87,6 +87,7 @@ note="{ $DOCKER image inspect -f '{{.Id}}' $DOCKER_IMAGE $LOAD_IMAGE >> $WORK/im
 # run makes every layer it adds new to the registry, so the push uploads them all. docker
 # build starts from an empty build cache (its pip cache mount included); the base image stays
 # in the daemon, as the base stays in the registry.
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 log "bench: cold builds ($RUNS_COLD runs each)"
 hyperfine --style basic --runs "$RUNS_COLD" --export-json "$OUT/cold.json" --export-markdown "$OUT/cold.md" \
 	-n "containerize build --push (cold)" --prepare "$note; rm -rf $WORK/cache-cold" \
@@ -114,6 +115,46 @@ docker_size=$(size "$DOCKER_IMAGE")
 pushed_size=$(size "$REGISTRY/library:warm")
 base_size=$(size python:3.11-slim)
 
+# Each layer of both images, compressed (as the registry stores it) and uncompressed, named by its
+# history entry. The Dockerfile's image is pushed to the same registry to learn its compressed sizes.
+"$DOCKER" tag "$DOCKER_IMAGE" "$REGISTRY/library:dockerfile"
+timeout 300 "$DOCKER" push -q "$REGISTRY/library:dockerfile" >/dev/null
+accept='application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json'
+layers() { # REPO TAG: one "compressed uncompressed .pyc-files created-by" line per layer, bottom up
+	local manifest config i=0 d created
+	manifest=$(curl -fsS -H "Accept: $accept" "http://$REGISTRY/v2/$1/manifests/$2")
+	config=$(curl -fsS "http://$REGISTRY/v2/$1/blobs/$(jq -r .config.digest <<<"$manifest")")
+	mapfile -t created < <(jq -r '[.history[] | select(.empty_layer != true) | .created_by // ""] | .[]' <<<"$config" | cut -c1-70 | tr '|' '/')
+	for d in $(jq -r '.layers[].digest' <<<"$manifest"); do
+		curl -fsS "http://$REGISTRY/v2/$1/blobs/$d" >"$WORK/blob"
+		printf '%s %s %s %s\n' "$(stat -c %s "$WORK/blob")" "$(gzip -dc "$WORK/blob" | wc -c)" \
+			"$(gzip -dc "$WORK/blob" | tar -t 2>/dev/null | grep -c '\.pyc$' || true)" "${created[$i]:-?}"
+		i=$((i + 1))
+	done
+}
+layer_table() { # REPO TAG
+	echo "| layer | compressed | uncompressed | .pyc files |"
+	echo "|---|---|---|---|"
+	layers "$1" "$2" | awk '{ c += $1; u += $2; p += $3; by = $4; for (i = 5; i <= NF; i++) by = by " " $i
+		printf "| %s | %.1f MB | %.1f MB | %d |\n", by, $1 / 1e6, $2 / 1e6, $3 }
+		END { printf "| **total** | **%.1f MB** | **%.1f MB** | %d |\n", c / 1e6, u / 1e6, p }'
+}
+daemonless_layers=$(layer_table library warm)
+dockerfile_layers=$(layer_table library dockerfile)
+
+# What bounds a warm --load: the daemon's own `docker load` of the one-layer archive --load sends
+# (the image but for the layers the daemon has), through the CLI and through the Engine API
+# (what containerize uses, with no CLI start-up), against a daemon that already has the rest.
+"$CZ" build --base "$BASE_REF" --cache-dir "$WORK/cache-warm" --output "docker,dest=$WORK/full.tar" --tag "$LOAD_IMAGE" "$APP" >/dev/null 2>&1
+"$DOCKER" load -i "$WORK/full.tar" >/dev/null
+cp "$WORK/full.tar" "$WORK/slim.tar"
+# Every layer but the last (the application's) is in the daemon now: leave their bytes out, as --load does.
+mapfile -t drop < <(tar -xOf "$WORK/full.tar" manifest.json | jq -r '.[0].Layers[:-1][]')
+tar --delete -f "$WORK/slim.tar" "${drop[@]}"
+hyperfine --style basic --warmup 1 --runs "$RUNS_WARM" --export-json "$OUT/load.json" \
+	-n "docker load (CLI)" "$DOCKER load -i $WORK/slim.tar" \
+	-n "docker load (Engine API)" "curl -fsS --unix-socket /var/run/docker.sock -X POST -H 'Content-Type: application/x-tar' --data-binary @$WORK/slim.tar 'http://docker/images/load?quiet=1'"
+
 mean() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .mean' "$OUT/$1.json"; }
 sd() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .stddev' "$OUT/$1.json"; }
 row() {
@@ -127,6 +168,8 @@ cold_ratio=$(ratio "$(mean cold "docker build (cold)")" "$(mean cold "containeri
 cold_load_ratio=$(ratio "$(mean cold "docker build (cold)")" "$(mean cold "containerize build --load (cold)")")
 warm_ratio=$(ratio "$(mean warm "docker build (warm)")" "$(mean warm "containerize build --push (warm)")")
 load_ratio=$(ratio "$(mean warm "docker build (warm)")" "$(mean warm "containerize build --load (warm)")")
+load_cli=$(mean load "docker load (CLI)")
+load_api=$(mean load "docker load (Engine API)")
 {
 	echo "# bench results, $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo
@@ -142,8 +185,19 @@ load_ratio=$(ratio "$(mean warm "docker build (warm)")" "$(mean warm "containeri
 	row warm "containerize build --load (warm)"
 	row warm "docker build (warm)"
 	echo
-	echo "- cold: docker build / containerize build --push = **${cold_ratio}×** (goal ≥ 3×); with --load instead of --push: ${cold_load_ratio}×"
-	echo "- warm: docker build / containerize build --push = **${warm_ratio}×** (goal ≥ 10×); with --load instead of --push: ${load_ratio}×"
+	echo "Load while it ran (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg) at the end; $load_start at the start."
+	echo
+	echo "- cold: docker build / containerize build --push = **${cold_ratio}×** (goal ≥ 10×); with --load instead of --push: ${cold_load_ratio}×"
+	echo "- warm: docker build / containerize build --push = **${warm_ratio}×** (goal ≥ 20×); with --load instead of --push: **${load_ratio}×** (goal ≥ 5×)"
+	echo "- docker load alone of the archive a warm --load sends (one layer, the daemon has the rest): $(awk -v m="$load_cli" 'BEGIN { printf "%.0f", m * 1000 }') ms through the CLI, $(awk -v m="$load_api" 'BEGIN { printf "%.0f", m * 1000 }') ms through the Engine API"
 	echo "- image size (docker image inspect): Dockerfile $((docker_size / 1000000)) MB, daemonless $((pushed_size / 1000000)) MB, of which the base $((base_size / 1000000)) MB"
+	echo
+	echo "Layers of the daemonless image (\`containerize build\`):"
+	echo
+	echo "$daemonless_layers"
+	echo
+	echo "Layers of the Dockerfile's image (\`docker build\`, pushed to the same registry):"
+	echo
+	echo "$dockerfile_layers"
 } >"$OUT/summary.md"
 cat "$OUT/summary.md"

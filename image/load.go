@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 
@@ -36,32 +37,33 @@ func (o *Options) loadedBefore(tag name.Tag) []string {
 // rebuild the dependency layer too, asked with `docker image inspect` of the images in known), those bytes
 // are left out and only the rest is streamed. A daemon that insists on every layer (the containerd image
 // store) refuses that archive, and then gets the whole image.
+//
+// With no docker command named, the daemon is reached the way the docker CLI would reach it, through its
+// Engine API when that is the local socket (see newDaemon).
 func load(ctx context.Context, docker string, tag name.Tag, a artifact, known []string, out io.Writer, logf func(string, ...any)) error {
 	img, err := a.single("docker load")
 	if err != nil {
 		return err
 	}
-	if docker == "" {
-		docker = "docker"
-	}
+	d := newDaemon(docker, os.Getenv)
 	cf, err := img.ConfigFile()
 	if err != nil {
 		return err
 	}
 	skip := 0
-	for _, have := range daemonLayers(ctx, docker, known) {
+	for _, have := range d.layers(ctx, known) {
 		skip = max(skip, commonPrefix(cf.RootFS.DiffIDs, have))
 	}
 	if skip > 0 {
 		var buf bytes.Buffer
-		err := dockerLoad(ctx, docker, &buf, func(w io.Writer) error { return writeDockerArchive(w, tag, img, skip) })
+		err := d.load(ctx, &buf, func(w io.Writer) error { return writeDockerArchive(w, tag, img, skip) })
 		if err == nil {
 			_, err = out.Write(buf.Bytes())
 			return err
 		}
 		logf("docker load without the %d layers the daemon has failed (%v); sending the whole image", skip, err)
 	}
-	return dockerLoad(ctx, docker, out, func(w io.Writer) error { return tarball.Write(tag, img, w) })
+	return d.load(ctx, out, func(w io.Writer) error { return tarball.Write(tag, img, w) })
 }
 
 // daemonLayers returns the layer diff IDs of each of names that the daemon has; nothing when it has none or
@@ -77,16 +79,7 @@ func daemonLayers(ctx context.Context, docker string, names []string) [][]v1.Has
 		if json.Unmarshal(sc.Bytes(), &ids) != nil {
 			continue
 		}
-		var hs []v1.Hash
-		for _, id := range ids {
-			h, err := v1.NewHash(id)
-			if err != nil {
-				hs = nil
-				break
-			}
-			hs = append(hs, h)
-		}
-		all = append(all, hs)
+		all = append(all, parseDiffIDs(ids))
 	}
 	return all
 }
