@@ -29,6 +29,9 @@ LOAD_IMAGE=czb-bench:daemonless
 export PIP_INDEX_URL=$E2E_INDEX_URL
 
 command -v hyperfine >/dev/null || die "hyperfine is missing: apt-get install hyperfine"
+# The whole run holds the harness's lock: an e2e run meanwhile would rebuild the containerize
+# binary under the benchmark, restart the index and load the machine.
+harness_lock
 "$E2E_DIR/setup.sh"
 
 started_index=0

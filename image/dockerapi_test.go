@@ -16,7 +16,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 )
 
-func TestLocalSocket(t *testing.T) {
+// listenUnix listens on dir/docker.sock in a new folder (short: a socket's path is limited to ~100 bytes).
+func listenUnix(t *testing.T) (string, net.Listener) {
+	t.Helper()
 	if runtime.GOOS == "windows" {
 		t.Skip("unix sockets")
 	}
@@ -24,13 +26,18 @@ func TestLocalSocket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
-	sock := filepath.Join(dir, "docker.sock")
-	l, err := net.Listen("unix", sock)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	l, err := net.Listen("unix", filepath.Join(dir, "docker.sock"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
+	t.Cleanup(func() { l.Close() })
+	return dir, l
+}
+
+func TestLocalSocket(t *testing.T) {
+	dir, l := listenUnix(t)
+	sock := l.Addr().String()
 	writeFile(t, filepath.Join(dir, "desktop", "config.json"), `{"currentContext": "desktop-linux"}`)
 	writeFile(t, filepath.Join(dir, "plain", "config.json"), `{"auths": {}, "currentContext": "default"}`)
 	tests := []struct {
@@ -88,23 +95,12 @@ func (e *fakeEngine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestLoadThroughEngineAPI(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("unix sockets")
-	}
-	dir, err := os.MkdirTemp("", "sock")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	l, err := net.Listen("unix", filepath.Join(dir, "docker.sock"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, l := listenUnix(t)
 	engine := &fakeEngine{layers: map[string][]string{}}
 	srv := &http.Server{Handler: engine}
 	go srv.Serve(l)
 	defer srv.Close()
-	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(dir, "docker.sock"))
+	t.Setenv("DOCKER_HOST", "unix://"+l.Addr().String())
 	t.Setenv("DOCKER_CONTEXT", "")
 	t.Setenv("DOCKER_CONFIG", dir)
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/cache"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -23,8 +22,8 @@ func (o *Options) deliver(ctx context.Context, tag name.Tag, built []*platformIm
 	local := a
 	out := o.Output
 	if o.CacheDir != "" && (out.OCILayout != "" || out.DockerArchive != "" || out.Load) {
-		blobs := cache.NewFilesystemCache(filepath.Join(o.CacheDir, "blobs"))
-		if local, err = assembleOn(built, func(img v1.Image) v1.Image { return cache.Image(img, blobs) }); err != nil {
+		blobs := filepath.Join(o.CacheDir, "blobs")
+		if local, err = assembleOn(built, func(img v1.Image) v1.Image { return cachedBase(img, blobs) }); err != nil {
 			return err
 		}
 		if d, err := local.digest(); err != nil || d != res.Digest {

@@ -13,8 +13,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/klauspost/compress/gzip"
 
+	"github.com/containerize/containerize/image/layer"
 	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/wheel"
 )
@@ -255,15 +255,10 @@ func uncompressed(l v1.Layer) (io.ReadCloser, error) {
 		rc.Close()
 		return l.Uncompressed()
 	}
-	zr, err := gzip.NewReader(br)
-	if err != nil {
-		rc.Close()
-		return nil, err
-	}
-	return struct {
+	return layer.Gunzip(struct {
 		io.Reader
 		io.Closer
-	}{zr, rc}, nil
+	}{br, rc})
 }
 
 // complete reports whether lower layers can no longer change any answer.

@@ -46,6 +46,12 @@ func (k *known) Uncompressed() (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
+	return Gunzip(rc)
+}
+
+// Gunzip inflates rc (closed with the reader it returns, or on error), with klauspost/compress: about
+// twice as fast as compress/gzip.
+func Gunzip(rc io.ReadCloser) (io.ReadCloser, error) {
 	zr, err := gzip.NewReader(rc)
 	if err != nil {
 		rc.Close()
