@@ -150,10 +150,11 @@ dockerfile_layers=$(layer_table library dockerfile)
 # (what containerize uses, with no CLI start-up), against a daemon that already has the rest.
 "$CZ" build --base "$BASE_REF" --cache-dir "$WORK/cache-warm" --output "docker,dest=$WORK/full.tar" --tag "$LOAD_IMAGE" "$APP" >/dev/null 2>&1
 "$DOCKER" load -i "$WORK/full.tar" >/dev/null
-cp "$WORK/full.tar" "$WORK/slim.tar"
-# Every layer but the last (the application's) is in the daemon now: leave their bytes out, as --load does.
-mapfile -t drop < <(tar -xOf "$WORK/full.tar" manifest.json | jq -r '.[0].Layers[:-1][]')
-tar --delete -f "$WORK/slim.tar" "${drop[@]}"
+# Every layer but the last (the application's) is in the daemon now: leave their bytes out, as --load
+# does (GNU tar --delete mangles this archive: unpack and pack again).
+rm -rf "$WORK/slim" && mkdir "$WORK/slim" && tar -xf "$WORK/full.tar" -C "$WORK/slim"
+mapfile -t drop < <(jq -r '.[0].Layers[:-1][]' "$WORK/slim/manifest.json")
+(cd "$WORK/slim" && rm -f -- "${drop[@]}" && tar -cf "$WORK/slim.tar" -- *)
 hyperfine --style basic --warmup 1 --runs "$RUNS_WARM" --export-json "$OUT/load.json" \
 	-n "docker load (CLI)" "$DOCKER load -i $WORK/slim.tar" \
 	-n "docker load (Engine API)" "curl -fsS --unix-socket /var/run/docker.sock -X POST -H 'Content-Type: application/x-tar' --data-binary @$WORK/slim.tar 'http://docker/images/load?quiet=1'"
