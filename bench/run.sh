@@ -138,9 +138,11 @@ layers() { # REPO TAG: one "compressed uncompressed .pyc-files created-by" line 
 layer_table() { # REPO TAG
 	echo "| layer | compressed | uncompressed | .pyc files |"
 	echo "|---|---|---|---|"
-	layers "$1" "$2" | awk '{ c += $1; u += $2; p += $3; by = $4; for (i = 5; i <= NF; i++) by = by " " $i
-		printf "| %s | %.1f MB | %.1f MB | %d |\n", by, $1 / 1e6, $2 / 1e6, $3 }
-		END { printf "| **total** | **%.1f MB** | **%.1f MB** | %d |\n", c / 1e6, u / 1e6, p }'
+	layers "$1" "$2" | awk 'function sz(n) { return n < 1e6 ? sprintf("%.1f kB", n / 1e3) : sprintf("%.1f MB", n / 1e6) }
+		{ c += $1; u += $2; p += $3; by = $4; for (i = 5; i <= NF; i++) by = by " " $i
+		if (by == "?") by = "(the base: no history)"
+		printf "| %s | %s | %s | %d |\n", by, sz($1), sz($2), $3 }
+		END { printf "| **total** | **%s** | **%s** | %d |\n", sz(c), sz(u), p }'
 }
 daemonless_layers=$(layer_table library warm)
 dockerfile_layers=$(layer_table library dockerfile)
