@@ -140,7 +140,7 @@ layer_table() { # REPO TAG
 	echo "|---|---|---|---|"
 	layers "$1" "$2" | awk 'function sz(n) { return n < 1e6 ? sprintf("%.1f kB", n / 1e3) : sprintf("%.1f MB", n / 1e6) }
 		{ c += $1; u += $2; p += $3; by = $4; for (i = 5; i <= NF; i++) by = by " " $i
-		if (by == "?") by = "(the base: no history)"
+		if (by == "?") by = "(no created_by in its history)"
 		printf "| %s | %s | %s | %d |\n", by, sz($1), sz($2), $3 }
 		END { printf "| **total** | **%s** | **%s** | %d |\n", sz(c), sz(u), p }'
 }
