@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/containerize/containerize/deb/ldcache"
 	"github.com/containerize/containerize/deb/resolve"
 	"github.com/containerize/containerize/image/layer"
 	"github.com/containerize/containerize/internal/debtest"
@@ -183,4 +185,48 @@ func TestRefusals(t *testing.T) {
 	if _, err := Lay(ctx, opts, &Set{}, filepath.Join(t.TempDir(), "s")); err == nil {
 		t.Error("Lay without a cache")
 	}
+}
+
+// TestLdCache lays a real shared library (this machine's zlib) on a base with this machine's
+// ld.so.cache: the new cache lists it where the layer put it.
+func TestLdCache(t *testing.T) {
+	libs, _ := filepath.Glob("/usr/lib/x86_64-linux-gnu/libz.so.1.*")
+	cache, err := os.ReadFile("/etc/ld.so.cache")
+	if len(libs) == 0 || err != nil {
+		t.Skip("no x86-64 zlib or ld.so.cache on this machine")
+	}
+	elfData, err := os.ReadFile(libs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Base(libs[0])
+	a := &debtest.Archive{Debs: []debtest.Deb{{Control: "Package: zlib1g\nVersion: 1.3-1\nArchitecture: amd64",
+		Files: map[string]string{"/opt/zz/lib/" + name: string(elfData), "/etc/ld.so.conf.d/zz.conf": "/opt/zz/lib\n"},
+		Links: map[string]string{"/opt/zz/lib/libz.so.1": name}}}}
+	opts := options(t, a)
+	opts.Root.(fstest.MapFS)["etc/ld.so.cache"] = &fstest.MapFile{Data: cache}
+	set, err := Resolve(context.Background(), opts, []string{"zlib1g"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	laid, err := Lay(context.Background(), opts, set, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range laid.Entries {
+		if e.Path != "/etc/ld.so.cache" {
+			continue
+		}
+		c, err := ldcache.Parse(e.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, le := range c.Entries {
+			if le.Value == "/opt/zz/lib/libz.so.1" && le.Key == "libz.so.1" {
+				return
+			}
+		}
+		t.Fatal("the new cache does not list /opt/zz/lib/libz.so.1")
+	}
+	t.Fatal("no /etc/ld.so.cache in the layer")
 }
