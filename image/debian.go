@@ -27,7 +27,7 @@ import (
 // another answer or other bytes.
 const (
 	debSetFormat   = "containerize-deb-set/1"
-	debLayerFormat = "containerize-deb/2"
+	debLayerFormat = "containerize-deb/3"
 )
 
 // debianLayer is the layer of Debian packages for one base, with the set it holds.

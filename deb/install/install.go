@@ -162,8 +162,9 @@ func Lay(ctx context.Context, opts Options, set *Set, stage string) (*Laid, erro
 		return nil
 	}
 	var members []resolve.ControlMembers
+	filter := readPathFilter(opts.Root)
 	for _, u := range pkgs {
-		for _, e := range u.Entries {
+		for _, e := range filter.apply(u.Entries) {
 			if err := add(u.Package, e); err != nil {
 				return nil, err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -229,4 +230,30 @@ func TestLdCache(t *testing.T) {
 		t.Fatal("the new cache does not list /opt/zz/lib/libz.so.1")
 	}
 	t.Fatal("no /etc/ld.so.cache in the layer")
+}
+
+func TestPathFilter(t *testing.T) {
+	root := fstest.MapFS{"etc/dpkg/dpkg.cfg.d/docker": {Data: []byte("# slim\npath-exclude /usr/share/doc/*\npath-include /usr/share/doc/*/copyright\npath-exclude=/usr/share/man/*\n")}}
+	f := readPathFilter(root)
+	dir := func(p string) layer.Entry { return layer.Entry{Path: p, Mode: fs.ModeDir | 0o755} }
+	file := func(p string) layer.Entry { return layer.Entry{Path: p, Mode: 0o644} }
+	var got []string
+	for _, e := range f.apply([]layer.Entry{dir("/usr"), dir("/usr/share"), dir("/usr/share/doc"), dir("/usr/share/doc/libpq5"),
+		file("/usr/share/doc/libpq5/changelog.Debian.gz"), file("/usr/share/doc/libpq5/copyright"),
+		dir("/usr/share/man"), dir("/usr/share/man/man1"), file("/usr/share/man/man1/psql.1.gz"), file("/usr/lib/libpq.so.5")}) {
+		got = append(got, e.Path)
+	}
+	want := "/usr /usr/share /usr/share/doc /usr/share/doc/libpq5 /usr/share/doc/libpq5/copyright /usr/share/man /usr/lib/libpq.so.5"
+	if strings.Join(got, " ") != want {
+		t.Errorf("kept %s\nwant %s", strings.Join(got, " "), want)
+	}
+	for _, c := range []struct {
+		glob, name string
+		match      bool
+	}{{"/usr/share/doc/*", "/usr/share/doc/a/b/c", true}, {"/usr/share/doc/*/copyright", "/usr/share/doc/x/copyright", true},
+		{"/usr/share/locale/*", "/usr/share/localex", false}, {"/usr/lib/[lm]ib*", "/usr/lib/libx", true}, {"/a?c", "/a/c", true}} {
+		if globMatch(c.glob, c.name) != c.match {
+			t.Errorf("globMatch(%q, %q) != %v", c.glob, c.name, c.match)
+		}
+	}
 }
