@@ -122,6 +122,10 @@ type Laid struct {
 	Scripts []resolve.ScriptReport
 	// Notes say what was laid down differently from dpkg.
 	Notes []string
+	// Alternatives are the update-alternatives names whose links were made; LdCache the number of
+	// libraries added to /etc/ld.so.cache.
+	Alternatives []string
+	LdCache      int
 }
 
 // Lay fetches set's packages (from opts.Cache when it has them, checked by SHA256) and unpacks them under
@@ -192,6 +196,11 @@ func Lay(ctx context.Context, opts Options, set *Set, stage string) (*Laid, erro
 	}
 	alts, notes := unpack.Alternatives(pkgs, opts.Root)
 	laid.Notes = append(laid.Notes, notes...)
+	for _, e := range alts {
+		if dir, name := path.Split(e.Path); dir == "/var/lib/dpkg/alternatives/" {
+			laid.Alternatives = append(laid.Alternatives, name)
+		}
+	}
 	for _, e := range append(db, alts...) {
 		if err := add("containerize", e); err != nil {
 			return nil, err
@@ -342,6 +351,7 @@ func ldCache(opts Options, laid *Laid, pkgs []unpack.Unpacked) error {
 		return nil
 	}
 	cache.Add(added...)
+	laid.LdCache = len(added)
 	laid.Entries = append(laid.Entries, layer.Entry{Path: "/etc/ld.so.cache", Mode: 0o644, Data: cache.Bytes()})
 	return nil
 }
