@@ -33,7 +33,8 @@ type Options struct {
 	Name string
 	// Tool is the creating tool, "containerize-1.2.3".
 	Tool string
-	// Created is the document's creation time: the image's own timestamp, so that one image has one SBOM.
+	// Created is the document's creation time; zero means the image config's created time, the build's
+	// epoch, so that one image has one SBOM.
 	Created time.Time
 	// CacheDir keeps each layer's facts by diffID (CacheDir/sbom/), so that a rebuild reads only the layers
 	// it changed and never downloads the base's again. Empty reads every layer.
@@ -58,6 +59,9 @@ func Generate(img v1.Image, o Options) ([]byte, Summary, error) {
 	facts, err := layers(img, o.CacheDir)
 	if err != nil {
 		return nil, Summary{}, fmt.Errorf("SBOM: %w", err)
+	}
+	if o.Created.IsZero() {
+		o.Created = cf.Created.Time
 	}
 	view := unionView(facts)
 	debs, err := debianPackages(view, cf.Architecture)
