@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,6 +39,9 @@ type buildOptions struct {
 	allowInsecureIndex bool
 	cacheDir           string
 	ignoreSysPkgs      bool
+	sbom               string
+	noSBOM             bool
+	json               bool
 }
 
 // newBuildCmd builds the build command; runF runs it (buildRun, or a test's stand-in).
@@ -95,6 +99,9 @@ collectstatic needs Python, so the image runs it when the container starts, befo
 	f.BoolVar(&opts.allowInsecureIndex, "allow-insecure-index", false, "send an index URL's credentials over plain http to a host other than this machine (clear text)")
 	f.StringVar(&opts.cacheDir, "cache-dir", "", "where wheels, dependency layers, resolutions and base image facts are cached (default the user cache directory)")
 	f.BoolVar(&opts.ignoreSysPkgs, "ignore-system-packages", false, "build even when the project needs Debian runtime libraries the base image lacks")
+	f.StringVar(&opts.sbom, "sbom", "", "also write the image's SBOM (SPDX 2.3 JSON) to this file; the outputs get one anyway (the only way to get one with --load alone)")
+	f.BoolVar(&opts.noSBOM, "no-sbom", false, "make no SBOM: none beside --output files, none attached on --push")
+	f.BoolVar(&opts.json, "json", false, "print the result as JSON on standard output (digest, pushed reference, each platform's image and SBOM)")
 	return cmd
 }
 
@@ -157,6 +164,7 @@ func buildRun(opts *buildOptions) error {
 		Epoch:                epoch,
 		IgnoreSystemPackages: opts.ignoreSysPkgs,
 		Output:               opts.Output,
+		Version:              buildVersion(),
 		Progress:             io.ErrOut,
 		OnUpload:             onUpload,
 	})
@@ -168,13 +176,55 @@ func buildRun(opts *buildOptions) error {
 	}
 	st := res.Index
 	fmt.Fprintf(io.ErrOut, "index: %s: %d requests, %d bytes downloaded, %d files from the cache\n", strings.Join(res.Indexes, ", "), st.Requests, st.BytesDownloaded, st.CacheHits)
+	if opts.json {
+		return printBuildJSON(io, res)
+	}
 	fmt.Fprintln(io.Out, res.Digest)
 	return nil
 }
 
+// buildJSON is what --json prints. Keys are stable; new ones may be added.
+type buildJSON struct {
+	Digest string           `json:"digest"`
+	Pushed string           `json:"pushed,omitempty"`
+	Tag    string           `json:"tag,omitempty"`
+	Images []buildImageJSON `json:"images"`
+}
+
+type buildImageJSON struct {
+	Platform string    `json:"platform"`
+	Digest   string    `json:"digest"`
+	SBOM     *sbomJSON `json:"sbom,omitempty"`
+}
+
+type sbomJSON struct {
+	Digest   string   `json:"digest"`
+	Files    []string `json:"files,omitempty"`
+	Referrer string   `json:"referrer,omitempty"`
+	Debian   int      `json:"debian_packages"`
+	Python   int      `json:"python_distributions"`
+}
+
+func printBuildJSON(io *IO, res *image.Result) error {
+	out := buildJSON{Digest: res.Digest.String(), Pushed: res.Pushed, Tag: res.Tag, Images: []buildImageJSON{}}
+	for _, img := range res.Images {
+		j := buildImageJSON{Platform: img.Platform.String(), Digest: img.Digest.String()}
+		if s := img.SBOM; s != nil {
+			j.SBOM = &sbomJSON{Digest: s.Digest.String(), Files: s.Files, Referrer: s.Referrer, Debian: s.Debian, Python: s.Python}
+		}
+		out.Images = append(out.Images, j)
+	}
+	enc := json.NewEncoder(io.Out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
 // parseOutputs reads --push, --output and --load.
 func parseOutputs(opts *buildOptions) (image.Output, error) {
-	out := image.Output{Push: opts.push, Load: opts.load, Tag: opts.tag}
+	out := image.Output{Push: opts.push, Load: opts.load, Tag: opts.tag, SBOM: opts.sbom, NoSBOM: opts.noSBOM}
+	if out.SBOM != "" && out.NoSBOM {
+		return out, usageError{fmt.Errorf("--sbom and --no-sbom: choose one")}
+	}
 	for _, o := range opts.outputs {
 		kind, rest, _ := strings.Cut(o, ",")
 		dest, ok := strings.CutPrefix(rest, "dest=")
