@@ -5,6 +5,7 @@
 #
 #   e2e/setup.sh                 all steps, in order
 #   e2e/setup.sh STEP...         only these: packages docker compose images wheels devcontainer
+#                                syft (not a default step: only e2e/build/sbom.sh needs it)
 #
 # Environment: E2E_CACHE (default ~/.cache/containerize-e2e), COMPOSE_VERSION,
 # E2E_REBUILD_IMAGES=1 (rebuild the stand-in images even if they exist).
@@ -103,6 +104,28 @@ step_compose() {
 		install -D -m 0755 "$bin" "$plugin"
 	fi
 	log "compose: $("$DOCKER" compose version --short)"
+}
+
+# Syft, a second opinion on what an image holds (e2e/build/sbom.sh compares its findings with
+# the SBOM containerize build writes). Built like Compose, from the module proxy, once per
+# version (about 6 minutes on 2 cores). Not a default step: only sbom.sh needs it.
+step_syft() {
+	if [ ! -x "$SYFT" ]; then
+		log "syft: building $SYFT_VERSION from the Go module proxy (several minutes, once)"
+		local work dir
+		work=$(mktemp -d "$E2E_CACHE/syft-build.XXXXXX")
+		dir=$(cd "$work" && go mod download -json "github.com/anchore/syft@$SYFT_VERSION" |
+			sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+		[ -n "$dir" ] || die "go mod download of syft $SYFT_VERSION failed"
+		cp -r "$dir" "$work/src"
+		chmod -R u+w "$work/src"
+		(cd "$work/src" && GOFLAGS=-buildvcs=false go build -trimpath \
+			-ldflags "-s -w -X main.version=$SYFT_VERSION" -o "$SYFT.tmp" ./cmd/syft) >"$E2E_LOGS/syft-build.log" 2>&1 ||
+			{ tail -n 30 "$E2E_LOGS/syft-build.log" >&2; die "syft build failed"; }
+		mv "$SYFT.tmp" "$SYFT"
+		rm -rf "$work"
+	fi
+	log "syft: $("$SYFT" version -o json | jq -r .version)"
 }
 
 image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
@@ -249,7 +272,7 @@ main() {
 	[ ${#steps[@]} -gt 0 ] || steps=(packages docker compose images wheels devcontainer)
 	[ "$(id -u)" = 0 ] || die "run as root (apt-get, dockerd and debootstrap need it)"
 	for s in "${steps[@]}"; do
-		declare -F "step_$s" >/dev/null || die "unknown step $s (packages docker compose images wheels devcontainer)"
+		declare -F "step_$s" >/dev/null || die "unknown step $s (packages docker compose images wheels devcontainer syft)"
 		timed "setup $s" "step_$s"
 	done
 }

@@ -28,8 +28,9 @@ const cacheFormat = "v1"
 // Files read from layers. Paths are as in layer tars: relative, without "./".
 var (
 	// METADATA of an installed distribution, in a site-packages (a venv, /usr/local) or dist-packages
-	// (Debian's python3-*) folder.
-	distInfoRe = lazy.Regexp(`^(.*/(?:site|dist)-packages)/([^/]+)\.dist-info/METADATA$`)
+	// (Debian's python3-*) folder; or PKG-INFO of one installed from an egg-info (Debian packages many
+	// that way), a folder or a file of that name.
+	distInfoRe = lazy.Regexp(`^(.*/(?:site|dist)-packages)/([^/]+)(?:\.dist-info/METADATA|\.egg-info/PKG-INFO|\.egg-info)$`)
 	// A package's copyright file, or its doc folder when that is a symlink to another package's.
 	copyrightRe = lazy.Regexp(`^usr/share/doc/([^/]+)(/copyright)?$`)
 )

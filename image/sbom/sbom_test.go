@@ -66,6 +66,8 @@ func testLayers() [][]layer.Entry {
 			file(site+"psycopg-3.2.dist-info/METADATA", metadata("psycopg", "3.2", "License: GNU Lesser General Public License v3 (LGPLv3)", "Classifier: License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)")),
 			file(site+"gone-1.0.dist-info/METADATA", metadata("gone", "1.0")),
 			file(site+"gone-1.0.dist-info/RECORD", ""),
+			file(site+"legacy-2.0-py3.12.egg-info/PKG-INFO", metadata("legacy", "2.0", "License: Apache License, Version 2.0")),
+			file("/usr/local/lib/python3.12/site-packages/oldfile-0.1.egg-info", metadata("oldfile", "0.1")),
 		},
 		{
 			file(site+".wh.gone-1.0.dist-info", ""),
@@ -113,7 +115,7 @@ func TestGenerateListsWhatTheUnionHolds(t *testing.T) {
 	img := testImage(t, testLayers())
 	doc, sum, err := Generate(img, testOptions)
 	assert.NilError(t, err)
-	assert.Equal(t, sum, Summary{Debian: 3, Python: 5})
+	assert.Equal(t, sum, Summary{Debian: 3, Python: 7})
 	got := packagesOf(t, doc)
 	slices.SortFunc(got, func(a, b listed) int { return compareStrings(a.Purl, b.Purl) })
 	assert.DeepEqual(t, got, []listed{
@@ -122,6 +124,8 @@ func TestGenerateListsWhatTheUnionHolds(t *testing.T) {
 		{"libpq5", "1:15.8-0+deb12u1", "pkg:deb/debian/libpq5@1%3A15.8-0%2Bdeb12u1?arch=amd64&distro=debian-12&upstream=postgresql-15", "NOASSERTION"},
 		{"django-environ", "0.11.2", "pkg:pypi/django-environ@0.11.2", "MIT"},
 		{"Django", "5.0", "pkg:pypi/django@5.0", "BSD-3-Clause"},
+		{"legacy", "2.0", "pkg:pypi/legacy@2.0", "Apache-2.0"},
+		{"oldfile", "0.1", "pkg:pypi/oldfile@0.1", "NOASSERTION"},
 		{"pip", "24.0", "pkg:pypi/pip@24.0", "MIT"},
 		{"psycopg", "3.2", "pkg:pypi/psycopg@3.2", "NOASSERTION"},
 		{"six", "1.16.0", "pkg:pypi/six@1.16.0", "MIT"},
