@@ -16,7 +16,7 @@ func knownIDs() map[string]string {
 		"curl", "EPL-1.0", "EPL-2.0", "FSFAP", "FSFUL", "FSFULLR", "GFDL-1.2-or-later", "GFDL-1.3-or-later",
 		"GPL-1.0-or-later", "GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0-only", "GPL-3.0-or-later", "HPND",
 		"ISC", "LGPL-2.0-only", "LGPL-2.0-or-later", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0-only",
-		"LGPL-3.0-or-later", "MIT", "MIT-0", "MPL-1.1", "MPL-2.0", "OpenSSL", "PSF-2.0", "Python-2.0",
+		"LGPL-3.0-or-later", "MIT", "MIT-0", "MPL-1.1", "MPL-2.0", "OpenSSL", "PostgreSQL", "PSF-2.0", "Python-2.0",
 		"Unicode-DFS-2016", "Unlicense", "WTFPL", "X11", "Zlib", "ZPL-2.1",
 	} {
 		m[strings.ToLower(id)] = id
@@ -72,16 +72,24 @@ func licenseID(ids map[string]string, s string) string {
 }
 
 // expression maps a license expression whose operators are AND and OR (any case) and whose terms all map
-// to SPDX identifiers; else "". WITH (an exception) and parentheses are not mapped.
-func expression(ids map[string]string, s string) string {
+// to SPDX identifiers; else "". WITH (an exception) and parentheses are not mapped. With refs, a term that
+// does not map becomes LicenseRef-TERM, recorded in refs (LicenseRef ID → the term as written).
+func expression(ids map[string]string, s string, refs map[string]string) string {
 	fields := strings.Fields(s)
 	if len(fields) == 0 {
 		return ""
 	}
+	if refs != nil && strings.ContainsAny(s, "()") {
+		return licenseRef(refs, s)
+	}
 	var out, term []string
 	flush := func() bool {
-		id := licenseID(ids, strings.Join(term, " "))
+		t := strings.Join(term, " ")
 		term = nil
+		id := licenseID(ids, t)
+		if id == "" && refs != nil && t != "" {
+			id = licenseRef(refs, t)
+		}
 		if id == "" {
 			return false
 		}
@@ -96,7 +104,7 @@ func expression(ids map[string]string, s string) string {
 			}
 			out = append(out, op)
 		default:
-			if strings.ContainsAny(f, "()") || op == "WITH" {
+			if refs == nil && (strings.ContainsAny(f, "()") || op == "WITH") {
 				return ""
 			}
 			term = append(term, f)
@@ -108,9 +116,19 @@ func expression(ids map[string]string, s string) string {
 	return strings.Join(out, " ")
 }
 
+// licenseRef names a license SPDX has no identifier for, as Debian's copyright files do
+// ("public-domain", "GPL-3+ with Bison exception"): LicenseRef- and the name with what an ID cannot
+// hold replaced by "-".
+func licenseRef(refs map[string]string, name string) string {
+	id := "LicenseRef-" + strings.Trim(idSafe(name), "-")
+	refs[id] = name
+	return id
+}
+
 // debianLicense is the licenseDeclared of a Debian package whose copyright file names licenses: all of them
-// (the files of a package are under each), when every one maps.
-func debianLicense(licenses []string) string {
+// (the files of a package are under each), those SPDX has no identifier for as LicenseRef-NAME (recorded
+// in refs).
+func debianLicense(licenses []string, refs map[string]string) string {
 	if len(licenses) == 0 {
 		return noAssertion
 	}
@@ -118,9 +136,9 @@ func debianLicense(licenses []string) string {
 	var terms []string
 	seen := map[string]bool{}
 	for _, l := range licenses {
-		e := expression(ids, l)
+		e := expression(ids, l, refs)
 		if e == "" {
-			return noAssertion
+			continue
 		}
 		if strings.Contains(e, " ") && len(licenses) > 1 {
 			e = "(" + e + ")"
@@ -130,6 +148,9 @@ func debianLicense(licenses []string) string {
 			terms = append(terms, e)
 		}
 	}
+	if len(terms) == 0 {
+		return noAssertion
+	}
 	return strings.Join(terms, " AND ")
 }
 
@@ -138,13 +159,13 @@ func debianLicense(licenses []string) string {
 func pythonLicense(d *dist) (declared, raw string) {
 	ids := knownIDs()
 	if d.LicenseExpression != "" {
-		if e := expression(ids, d.LicenseExpression); e != "" {
+		if e := expression(ids, d.LicenseExpression, nil); e != "" {
 			return e, ""
 		}
 		return noAssertion, clip(d.LicenseExpression)
 	}
 	if d.License != "" && !strings.Contains(d.License, "\n") {
-		if e := expression(ids, d.License); e != "" {
+		if e := expression(ids, d.License, nil); e != "" {
 			return e, ""
 		}
 	}

@@ -64,12 +64,13 @@ func Generate(img v1.Image, o Options) ([]byte, Summary, error) {
 		o.Created = cf.Created.Time
 	}
 	view := unionView(facts)
-	debs, err := debianPackages(view, cf.Architecture)
+	refs := map[string]string{}
+	debs, err := debianPackages(view, cf.Architecture, refs)
 	if err != nil {
 		return nil, Summary{}, fmt.Errorf("SBOM: %w", err)
 	}
 	pys := pythonPackages(view)
-	doc := document(o, digest, cf, append(debs, pys...))
+	doc := document(o, digest, cf, append(debs, pys...), refs)
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
@@ -97,7 +98,8 @@ func resolveLink(view map[string]fileFact, name string) (string, fileFact, bool)
 }
 
 // debianPackages reads dpkg's database from the view, with deb/resolve's parser.
-func debianPackages(view map[string]fileFact, arch string) ([]pkg, error) {
+// Licenses SPDX has no identifier for are added to refs (see licenseRef).
+func debianPackages(view map[string]fileFact, arch string, refs map[string]string) ([]pkg, error) {
 	fsys := fstest.MapFS{}
 	for name, f := range view {
 		if (name == resolve.StatusFile || path.Dir(name) == resolve.StatusDir) && f.Link == "" && !f.Other {
@@ -151,7 +153,7 @@ func debianPackages(view map[string]fileFact, arch string) ([]pkg, error) {
 			name:     p.Package,
 			version:  p.Version,
 			purl:     purl("deb", namespace, p.Package, p.Version, q),
-			declared: debianLicense(licenses),
+			declared: debianLicense(licenses, refs),
 			comment:  strings.Join(licenses, "; "),
 			source:   "the dpkg database (/" + resolve.StatusFile + ", /" + resolve.StatusDir + ")",
 		})

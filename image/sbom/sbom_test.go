@@ -45,7 +45,7 @@ func testLayers() [][]layer.Entry {
 			file("/var/lib/dpkg/status", "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nSource: glibc\nVersion: 2.36-9+deb12u4\n\n"+
 				"Package: libgcc-s1\nStatus: install ok installed\nArchitecture: amd64\nSource: gcc-12 (12.2.0-14)\nVersion: 12.2.0-14\n\n"+
 				"Package: removed\nStatus: deinstall ok config-files\nArchitecture: amd64\nVersion: 1.0\n"),
-			file("/usr/share/doc/libc6/copyright", "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: LGPL-2.1+\n\nFiles: x/*\nLicense: GPL-2+ or Expat\n"),
+			file("/usr/share/doc/libc6/copyright", "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: LGPL-2.1+\n\nFiles: x/*\nLicense: GPL-2+ or Expat\n\nFiles: y/*\nLicense: public-domain\n"),
 			link("/usr/share/doc/libgcc-s1", "gcc-12-base"),
 			file("/usr/share/doc/gcc-12-base/copyright", "This is the Debian GNU/Linux prepackaged version of the GNU compiler collection.\nLicense: GPL-3+\n"),
 			file("/usr/local/lib/python3.12/site-packages/pip-24.0.dist-info/METADATA", metadata("pip", "24.0", "License: MIT", "Classifier: License :: OSI Approved :: MIT License")),
@@ -119,9 +119,9 @@ func TestGenerateListsWhatTheUnionHolds(t *testing.T) {
 	got := packagesOf(t, doc)
 	slices.SortFunc(got, func(a, b listed) int { return compareStrings(a.Purl, b.Purl) })
 	assert.DeepEqual(t, got, []listed{
-		{"libc6", "2.36-9+deb12u4", "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12&upstream=glibc", "LGPL-2.1-or-later AND (GPL-2.0-or-later OR MIT)"},
+		{"libc6", "2.36-9+deb12u4", "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12&upstream=glibc", "LGPL-2.1-or-later AND (GPL-2.0-or-later OR MIT) AND LicenseRef-public-domain"},
 		{"libgcc-s1", "12.2.0-14", "pkg:deb/debian/libgcc-s1@12.2.0-14?arch=amd64&distro=debian-12&upstream=gcc-12%4012.2.0-14", "NOASSERTION"},
-		{"libpq5", "1:15.8-0+deb12u1", "pkg:deb/debian/libpq5@1%3A15.8-0%2Bdeb12u1?arch=amd64&distro=debian-12&upstream=postgresql-15", "NOASSERTION"},
+		{"libpq5", "1:15.8-0+deb12u1", "pkg:deb/debian/libpq5@1%3A15.8-0%2Bdeb12u1?arch=amd64&distro=debian-12&upstream=postgresql-15", "PostgreSQL"},
 		{"django-environ", "0.11.2", "pkg:pypi/django-environ@0.11.2", "MIT"},
 		{"Django", "5.0", "pkg:pypi/django@5.0", "BSD-3-Clause"},
 		{"legacy", "2.0", "pkg:pypi/legacy@2.0", "Apache-2.0"},

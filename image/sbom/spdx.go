@@ -20,6 +20,15 @@ type spdxDocument struct {
 	CreationInfo      spdxCreationInfo   `json:"creationInfo"`
 	Packages          []spdxPackage      `json:"packages"`
 	Relationships     []spdxRelationship `json:"relationships"`
+	// The licenses the packages' LicenseRef-… name.
+	ExtractedLicenses []spdxExtractedLicense `json:"hasExtractedLicensingInfos,omitempty"`
+}
+
+type spdxExtractedLicense struct {
+	LicenseID     string `json:"licenseId"`
+	Name          string `json:"name"`
+	ExtractedText string `json:"extractedText"`
+	Comment       string `json:"comment"`
 }
 
 type spdxCreationInfo struct {
@@ -72,7 +81,7 @@ type pkg struct {
 
 // document is the SPDX document of the image with digest d: the image as a package that the document
 // DESCRIBES and that CONTAINS every package found, all sorted.
-func document(o Options, d v1.Hash, cf *v1.ConfigFile, pkgs []pkg) spdxDocument {
+func document(o Options, d v1.Hash, cf *v1.ConfigFile, pkgs []pkg, refs map[string]string) spdxDocument {
 	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].id < pkgs[j].id })
 	imageName := o.Name
 	if imageName == "" {
@@ -130,6 +139,12 @@ func document(o Options, d v1.Hash, cf *v1.ConfigFile, pkgs []pkg) spdxDocument 
 		})
 		doc.Relationships = append(doc.Relationships, spdxRelationship{imageID, "CONTAINS", p.id})
 	}
+	for id, name := range refs {
+		// The text is in the packages' copyright files; SPDX requires some, so the name stands for it.
+		doc.ExtractedLicenses = append(doc.ExtractedLicenses, spdxExtractedLicense{LicenseID: id, Name: name, ExtractedText: name,
+			Comment: "A license a Debian package's /usr/share/doc/PACKAGE/copyright names, with its text, and SPDX has no identifier for."})
+	}
+	sort.Slice(doc.ExtractedLicenses, func(i, j int) bool { return doc.ExtractedLicenses[i].LicenseID < doc.ExtractedLicenses[j].LicenseID })
 	return doc
 }
 
