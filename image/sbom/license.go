@@ -120,7 +120,11 @@ func expression(ids map[string]string, s string, refs map[string]string) string 
 // ("public-domain", "GPL-3+ with Bison exception"): LicenseRef- and the name with what an ID cannot
 // hold replaced by "-".
 func licenseRef(refs map[string]string, name string) string {
-	id := "LicenseRef-" + strings.Trim(idSafe(name), "-")
+	id := idSafe(name)
+	for strings.Contains(id, "--") {
+		id = strings.ReplaceAll(id, "--", "-")
+	}
+	id = "LicenseRef-" + strings.Trim(id, "-")
 	refs[id] = name
 	return id
 }
