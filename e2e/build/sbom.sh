@@ -10,7 +10,8 @@
 #    to the pushed image as a referrer (the registry's referrers API lists it; its blob is the
 #    same bytes);
 # 2. `syft scan oci-dir:LAYOUT -o json` (Syft built from the module proxy by `setup.sh syft`):
-#    the Debian packages and Python distributions, name@version, must be the ones the SBOM lists;
+#    the Debian packages (name@version) and Python distributions (name@version and the METADATA
+#    they were read from) must be the ones the SBOM lists;
 # 3. a warm rebuild with only --push, one .py edited: a new SBOM is attached, and the registry
 #    serves none of the base's layers (the per-layer SBOM cache has them).
 #
@@ -76,11 +77,17 @@ init_args=(--yes --name "czb-$sample")
 "$E2E_BIN/containerize" init "${init_args[@]}" "$APP" >"$WORK/init.log" 2>&1 || { cat "$WORK/init.log" >&2; die "containerize init failed"; }
 
 PUSH=$REGISTRY/$sample
-build() { PIP_INDEX_URL=$E2E_INDEX_URL "$E2E_BIN/containerize" build --cache-dir "$WORK/cache" --base "$BASE_REF" --json "$@" "$APP"; }
+# build NAME ARGS...: containerize build, the --json result in NAME.json, the log in NAME.log.
+build() {
+	local name=$1
+	shift
+	PIP_INDEX_URL=$E2E_INDEX_URL "$E2E_BIN/containerize" build --cache-dir "$WORK/cache" --base "$BASE_REF" --json "$@" "$APP" \
+		>"$WORK/$name.json" 2>"$WORK/$name.log"
+}
 
 # 1. Cold: every output, and the SBOM beside each.
-timed "sbom: containerize build (cold)" build --push "$PUSH:sbom" --output "oci,dest=$WORK/oci" --output "docker,dest=$WORK/app.tar" \
-	>"$WORK/cold.json" 2>"$WORK/cold.log" || { cat "$WORK/cold.log" >&2; die "containerize build failed"; }
+timed "sbom: containerize build (cold)" build cold --push "$PUSH:sbom" --output "oci,dest=$WORK/oci" --output "docker,dest=$WORK/app.tar" ||
+	{ cat "$WORK/cold.log" >&2; die "containerize build failed"; }
 grep 'SBOM' "$WORK/cold.log" | sed 's/^/    /' >&2
 digest=$(jq -r .digest "$WORK/cold.json")
 cmp "$WORK/oci/sbom.spdx.json" "$WORK/app.spdx.json" || die "the layout's and the archive's SBOMs differ"
@@ -99,15 +106,18 @@ record sbom_bytes "$(wc -c <"$WORK/oci/sbom.spdx.json")"
 # 2. Syft's reading of the layout: the same Debian packages and Python distributions.
 scan() { "$SYFT" scan "oci-dir:$WORK/oci" -o json -q >"$WORK/syft.json" 2>"$WORK/syft.log"; }
 timed "sbom: syft scan oci-dir" scan || { cat "$WORK/syft.log" >&2; die "syft scan failed"; }
-# Python names compared in PEP 503 form (Syft keeps METADATA's spelling, as the SBOM's name does).
-norm() { awk -F@ '{n=tolower($1); gsub(/[-_.]+/, "-", n); print n "@" $2}'; }
+# Debian packages as name@version; Python distributions as name@version and the METADATA (or
+# PKG-INFO) they were read from, since one may be in several places (setuptools in Debian's
+# dist-packages and in the venv). Python names in PEP 503 form: Syft normalises some, the SBOM
+# keeps METADATA's spelling. No difference is allowed.
+norm() { awk -F'[@ ]' '{n=tolower($1); gsub(/[-_.]+/, "-", n); print "pypi:" n "@" $2 " " $3}'; }
 jq -r '.artifacts[] | select(.type == "deb") | "deb:\(.name)@\(.version)"' "$WORK/syft.json" >"$WORK/syft.deb"
-jq -r '.artifacts[] | select(.type == "python") | "\(.name)@\(.version)"' "$WORK/syft.json" | norm | sed 's/^/pypi:/' >"$WORK/syft.py"
-sort -u "$WORK/syft.deb" "$WORK/syft.py" >"$WORK/syft.packages"
-jq -r '.packages[] | .externalRefs[0].referenceLocator | select(startswith("pkg:deb/"))' "$WORK/oci/sbom.spdx.json" >/dev/null
+jq -r '.artifacts[] | select(.type == "python") | "\(.name)@\(.version) \(.locations[0].path)"' "$WORK/syft.json" | norm >"$WORK/syft.py"
+sort "$WORK/syft.deb" "$WORK/syft.py" >"$WORK/syft.packages"
 jq -r '.packages[] | select(.SPDXID | startswith("SPDXRef-deb-")) | "deb:\(.name)@\(.versionInfo)"' "$WORK/oci/sbom.spdx.json" >"$WORK/ours.deb"
-jq -r '.packages[] | select(.SPDXID | startswith("SPDXRef-pypi-")) | "\(.name)@\(.versionInfo)"' "$WORK/oci/sbom.spdx.json" | norm | sed 's/^/pypi:/' >"$WORK/ours.py"
-sort -u "$WORK/ours.deb" "$WORK/ours.py" >"$WORK/ours.packages"
+jq -r '.packages[] | select(.SPDXID | startswith("SPDXRef-pypi-")) | "\(.name)@\(.versionInfo) \(.sourceInfo | ltrimstr("read from "))"' "$WORK/oci/sbom.spdx.json" |
+	norm >"$WORK/ours.py"
+sort "$WORK/ours.deb" "$WORK/ours.py" >"$WORK/ours.packages"
 record syft_packages "$(wc -l <"$WORK/syft.packages")"
 record sbom_packages "$(wc -l <"$WORK/ours.packages")"
 record sbom_debian "$(wc -l <"$WORK/ours.deb")"
@@ -122,7 +132,7 @@ fi
 py=$(cd "$APP" && find . -name '*.py' -path '*/views.py' | sort | head -n1)
 printf '\n# edited by e2e/build/sbom.sh\n' >>"$APP/$py"
 mark=$(wc -l <"$WORK/registry.log")
-timed "sbom: containerize build (warm, push only)" build --push "$PUSH:sbom2" >"$WORK/warm.json" 2>"$WORK/warm.log" ||
+timed "sbom: containerize build (warm, push only)" build warm --push "$PUSH:sbom2" ||
 	{ cat "$WORK/warm.log" >&2; die "warm containerize build failed"; }
 warm=$(jq -r .digest "$WORK/warm.json")
 [ "$warm" != "$digest" ] || die "the warm build made the same image"
