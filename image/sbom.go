@@ -20,14 +20,15 @@ import (
 // packages and Python distributions its layers hold (see package sbom).
 type SBOM struct {
 	// Digest is the document's sha256.
-	Digest v1.Hash
+	Digest v1.Hash `json:"digest"`
 	// Files are where it was written: beside the OCI layout and the docker archive, and at Output.SBOM.
-	Files []string
+	Files []string `json:"files,omitempty"`
 	// Referrer is REPO@DIGEST of the artifact attached to the pushed image (artifactType
 	// application/spdx+json, found with the registry's referrers API).
-	Referrer string
+	Referrer string `json:"referrer,omitempty"`
 	// Debian and Python count the packages listed.
-	Debian, Python int
+	Debian int `json:"debian_packages"`
+	Python int `json:"python_distributions"`
 }
 
 // wantSBOM reports whether the outputs get an SBOM: every file and registry output does unless
