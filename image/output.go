@@ -61,8 +61,9 @@ func (o *Options) deliver(ctx context.Context, tag name.Tag, built []*platformIm
 		}
 		logf("pushed %s", res.Pushed)
 		if sboms != nil {
+			// The image is pushed: a registry that refuses OCI artifacts should not fail the build.
 			if err := o.pushSBOMs(ctx, out.Push, a, sboms, res, logf); err != nil {
-				return err
+				logf("warning: %v\n  the image is pushed without its SBOM (--sbom FILE writes it to a file, --no-sbom skips it)", err)
 			}
 		}
 	}

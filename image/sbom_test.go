@@ -3,12 +3,16 @@ package image
 import (
 	"encoding/json"
 	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
@@ -167,4 +171,33 @@ func mustDigest(t *testing.T, repo string, d v1.Hash) name.Digest {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// A registry that refuses artifacts (no OCI 1.1 support) gets the image, and the build warns.
+func TestBuildPushWarnsWhenTheRegistryRefusesTheSBOM(t *testing.T) {
+	f := newFixture(t)
+	h := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/manifests/") {
+			body, _ := io.ReadAll(r.Body)
+			if strings.Contains(string(body), `"subject"`) {
+				http.Error(w, `{"errors":[{"code":"MANIFEST_INVALID","message":"subject not supported"}]}`, http.StatusBadRequest)
+				return
+			}
+			r.Body = io.NopCloser(strings.NewReader(string(body)))
+		}
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	o := f.options(t, t.TempDir())
+	o.Output = Output{Push: strings.TrimPrefix(srv.URL, "http://") + "/library:old"}
+	var logBuf strings.Builder
+	o.Progress = &logBuf
+	res := f.build(t, o)
+	if res.Pushed == "" || res.Images[0].SBOM == nil || res.Images[0].SBOM.Referrer != "" {
+		t.Fatalf("pushed %q, SBOM %+v", res.Pushed, res.Images[0].SBOM)
+	}
+	if !strings.Contains(logBuf.String(), "warning: push the SBOM to") || !strings.Contains(logBuf.String(), "the image is pushed without its SBOM") {
+		t.Errorf("no warning:\n%s", logBuf.String())
+	}
 }
