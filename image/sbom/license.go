@@ -144,12 +144,19 @@ func debianLicense(licenses []string, refs map[string]string) string {
 		if e == "" {
 			continue
 		}
-		if strings.Contains(e, " ") && len(licenses) > 1 {
-			e = "(" + e + ")"
+		// "A and B" adds A and B; "A or B" stays one choice.
+		parts := strings.Split(e, " AND ")
+		if strings.Contains(e, " OR ") {
+			parts = []string{"(" + e + ")"}
+			if len(licenses) == 1 {
+				parts = []string{e}
+			}
 		}
-		if !seen[e] {
-			seen[e] = true
-			terms = append(terms, e)
+		for _, p := range parts {
+			if !seen[p] {
+				seen[p] = true
+				terms = append(terms, p)
+			}
 		}
 	}
 	if len(terms) == 0 {

@@ -35,6 +35,8 @@ func TestDebianLicense(t *testing.T) {
 		{[]string{"GPL-2+"}, "GPL-2.0-or-later"},
 		{[]string{"Expat", "GPL-2+ or Artistic"}, "MIT AND (GPL-2.0-or-later OR LicenseRef-Artistic)"},
 		{[]string{"GPL-3+ with Bison exception"}, "LicenseRef-GPL-3-with-Bison-exception"},
+		{[]string{"PostgreSQL", "PostgreSQL and Custom-regex and Tcl", "BSD-3-clause", "Tcl"}, "PostgreSQL AND LicenseRef-Custom-regex AND LicenseRef-Tcl AND BSD-3-Clause"},
+		{[]string{"GPL-2+ or Artistic"}, "GPL-2.0-or-later OR LicenseRef-Artistic"},
 		{nil, "NOASSERTION"},
 	} {
 		if got := debianLicense(c.in, refs); got != c.want {
