@@ -94,10 +94,10 @@ cmp "$WORK/oci/sbom.spdx.json" "$WORK/app.spdx.json" || die "the layout's and th
 [ "$(jq -r '.images[0].sbom.files | length' "$WORK/cold.json")" = 2 ] || die "--json lists $(jq -c .images[0].sbom "$WORK/cold.json")"
 referrer=$(jq -r .images[0].sbom.referrer "$WORK/cold.json")
 curl -fsS "http://$REGISTRY/v2/$sample/referrers/$digest" >"$WORK/referrers.json" || die "the registry lists no referrers of $digest"
-[ "$(jq -r '.manifests | length' "$WORK/referrers.json")" = 1 ] && [ "$PUSH@$(jq -r '.manifests[0].digest' "$WORK/referrers.json")" = "$referrer" ] ||
+[[ $(jq -r '.manifests | length' "$WORK/referrers.json") = 1 && "$PUSH@$(jq -r '.manifests[0].digest' "$WORK/referrers.json")" = "$referrer" ]] ||
 	die "referrers of $digest: $(cat "$WORK/referrers.json"), containerize said $referrer"
 curl -fsS -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$REGISTRY/v2/$sample/manifests/${referrer#*@}" >"$WORK/artifact.json"
-[ "$(jq -r .artifactType "$WORK/artifact.json")" = application/spdx+json ] && [ "$(jq -r .subject.digest "$WORK/artifact.json")" = "$digest" ] ||
+[[ $(jq -r .artifactType "$WORK/artifact.json") = application/spdx+json && $(jq -r .subject.digest "$WORK/artifact.json") = "$digest" ]] ||
 	die "the attached artifact: $(cat "$WORK/artifact.json")"
 curl -fsS "http://$REGISTRY/v2/$sample/blobs/$(jq -r '.layers[0].digest' "$WORK/artifact.json")" | cmp - "$WORK/oci/sbom.spdx.json" ||
 	die "the attached SBOM differs from the layout's"
