@@ -3,8 +3,9 @@
 // writes the dpkg database files that register the packages for dpkg, Trivy and Syft.
 //
 // Maintainer scripts are not run; Deb returns the names of each package's control members (postinst,
-// triggers, …) so a caller can report what was skipped, and notes shared libraries that would need
-// /etc/ld.so.cache. Writing ld.so.cache is not done here.
+// triggers, …) and their scripts so a caller can report what was skipped and redo what matters
+// (Alternatives), and the library directories that only /etc/ld.so.cache makes searched (package
+// deb/ldcache writes it).
 package unpack
 
 import (
@@ -49,6 +50,9 @@ type Unpacked struct {
 	// ControlMembers are the names in control.tar other than control, md5sums and conffiles (postinst,
 	// preinst, triggers, shlibs, …), sorted: maintainer work that was not done.
 	ControlMembers []string
+	// Scripts are the contents of the preinst, postinst and triggers members, by name: what a caller
+	// reads to report (resolve.ReportScripts) or redo (update-alternatives) the work not done.
+	Scripts map[string]string
 	// LibraryDirs are directories outside ld.so's default search path that hold shared libraries (lib*.so*).
 	LibraryDirs []string
 	// LdSoConf are the /etc/ld.so.conf.d/*.conf files the package adds: the directories in them are only
@@ -163,6 +167,19 @@ func readControl(d *deb.Deb, u *Unpacked) error {
 			}
 		default:
 			u.ControlMembers = append(u.ControlMembers, name)
+			if name == "preinst" || name == "postinst" || name == "triggers" {
+				b, err := io.ReadAll(io.LimitReader(tr, maxControlFile+1))
+				if err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				if len(b) > maxControlFile {
+					return fmt.Errorf("%s is larger than %d bytes", name, maxControlFile)
+				}
+				if u.Scripts == nil {
+					u.Scripts = map[string]string{}
+				}
+				u.Scripts[name] = string(b)
+			}
 		}
 	}
 	if u.Control == nil {
@@ -237,7 +254,7 @@ func readData(tr *tar.Reader, dir string, u *Unpacked) error {
 		byPath[p] = e
 		u.Entries = append(u.Entries, e)
 		u.Files = append(u.Files, p)
-		if !e.Mode.IsDir() && isSharedLibrary(p) && !defaultLibDir(path.Dir(p)) {
+		if !e.Mode.IsDir() && IsSharedLibrary(p) && !DefaultLibDir(path.Dir(p)) {
 			libDirs[path.Dir(p)] = true
 		}
 		if path.Dir(p) == "/etc/ld.so.conf.d" && strings.HasSuffix(p, ".conf") {
@@ -251,12 +268,6 @@ func readData(tr *tar.Reader, dir string, u *Unpacked) error {
 		u.LibraryDirs = append(u.LibraryDirs, d)
 	}
 	sort.Strings(u.LibraryDirs)
-	for _, d := range u.LibraryDirs {
-		u.Notes = append(u.Notes, fmt.Sprintf("shared libraries in %s, outside ld.so's default paths: /etc/ld.so.cache (not written) or RPATH must find them", d))
-	}
-	for _, c := range u.LdSoConf {
-		u.Notes = append(u.Notes, fmt.Sprintf("%s adds library paths: /etc/ld.so.cache must be regenerated (not done)", c))
-	}
 	return nil
 }
 
@@ -292,14 +303,15 @@ func openFile(p string) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) { return os.Open(p) }
 }
 
-func isSharedLibrary(p string) bool {
+// IsSharedLibrary reports whether p is named like a shared library ldconfig lists (lib*.so*).
+func IsSharedLibrary(p string) bool {
 	b := path.Base(p)
 	return strings.HasPrefix(b, "lib") && (strings.HasSuffix(b, ".so") || strings.Contains(b, ".so."))
 }
 
-// defaultLibDir reports whether ld.so searches dir without /etc/ld.so.cache: /lib, /usr/lib, their lib64
+// DefaultLibDir reports whether ld.so searches dir without /etc/ld.so.cache: /lib, /usr/lib, their lib64
 // forms and the multiarch triplet directories (/usr/lib/x86_64-linux-gnu).
-func defaultLibDir(dir string) bool {
+func DefaultLibDir(dir string) bool {
 	for _, base := range []string{"/lib", "/usr/lib", "/lib64", "/usr/lib64"} {
 		if dir == base {
 			return true
@@ -327,9 +339,9 @@ func safeName(s string) string {
 //   - /var/lib/dpkg/info/NAME.list, .md5sums and .conffiles: the installed files, which Trivy and dpkg -L read.
 //
 // NAME is "package:arch" for Multi-Arch: same packages, as dpkg names them, else the package name.
-// dpkg itself reads only /var/lib/dpkg/status, which lives in the base image: MergeStatus appends the
-// stanzas to the base's copy of it.
-func Register(pkgs []Unpacked) []layer.Entry {
+// dpkg itself reads only /var/lib/dpkg/status: on a base that has one, MergeStatus appends the stanzas to
+// the base's copy of it and statusD is false, so that scanners reading both do not count a package twice.
+func Register(pkgs []Unpacked, statusD bool) []layer.Entry {
 	var out []layer.Entry
 	file := func(p string, data []byte) {
 		out = append(out, layer.Entry{Path: p, Mode: 0o644, Data: data})
@@ -339,7 +351,9 @@ func Register(pkgs []Unpacked) []layer.Entry {
 		if u.MultiArch == "same" && u.Architecture != "" && u.Architecture != "all" {
 			name += ":" + u.Architecture
 		}
-		file("/var/lib/dpkg/status.d/"+u.Package, StatusStanza(u))
+		if statusD {
+			file("/var/lib/dpkg/status.d/"+u.Package, StatusStanza(u))
+		}
 		var list bytes.Buffer
 		list.WriteString("/.\n")
 		for _, f := range u.Files {
@@ -347,7 +361,9 @@ func Register(pkgs []Unpacked) []layer.Entry {
 		}
 		file("/var/lib/dpkg/info/"+name+".list", list.Bytes())
 		if len(u.MD5Sums) > 0 {
-			file("/var/lib/dpkg/status.d/"+u.Package+".md5sums", u.MD5Sums)
+			if statusD {
+				file("/var/lib/dpkg/status.d/"+u.Package+".md5sums", u.MD5Sums)
+			}
 			file("/var/lib/dpkg/info/"+name+".md5sums", u.MD5Sums)
 		}
 		if len(u.Conffiles) > 0 {
