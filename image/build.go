@@ -76,6 +76,8 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if o.DebianPlanOnly {
 		return debianPlans(ctx, &o, bases, logf, tag)
 	}
+	waitSBOM := o.prefetchSBOM(bases)
+	defer waitSBOM()
 
 	// The application layer is the same on every platform: build it once.
 	appFiles, err := appEntries(src, rt, o.Plan.Ignore.Virtualenvs)
@@ -133,6 +135,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	logf("image: %s", res.Digest)
 
+	waitSBOM()
 	if err := o.deliver(ctx, tag, built, res, logf); err != nil {
 		return nil, err
 	}

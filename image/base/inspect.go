@@ -2,7 +2,6 @@ package base
 
 import (
 	"archive/tar"
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/containerize/containerize/image/internal/union"
 	"github.com/containerize/containerize/image/layer"
@@ -226,35 +224,12 @@ func Inspect(img v1.Image) (*Base, error) {
 }
 
 func readLayer(l v1.Layer, s *scan) error {
-	rc, err := uncompressed(l)
+	rc, err := layer.Uncompressed(l)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
 	return s.layer(rc)
-}
-
-// uncompressed reads a registry's gzip layer with klauspost/compress, which inflates a base's layers (166 MB
-// for python:3.11-slim) in about half the time compress/gzip takes; anything else, and a layer that is not
-// gzip after all, through go-containerregistry. Only registry layers: a docker archive's uncompressed layer
-// would be compressed on the fly by Compressed.
-func uncompressed(l v1.Layer) (io.ReadCloser, error) {
-	if _, remote := l.(*remote.MountableLayer); !remote {
-		return l.Uncompressed()
-	}
-	rc, err := l.Compressed()
-	if err != nil {
-		return nil, err
-	}
-	br := bufio.NewReaderSize(rc, 64<<10)
-	if magic, err := br.Peek(2); err != nil || magic[0] != 0x1f || magic[1] != 0x8b {
-		rc.Close()
-		return l.Uncompressed()
-	}
-	return layer.Gunzip(struct {
-		io.Reader
-		io.Closer
-	}{br, rc})
 }
 
 // complete reports whether lower layers can no longer change any answer.

@@ -1,10 +1,12 @@
 package layer
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/klauspost/compress/gzip"
 )
@@ -47,6 +49,29 @@ func (k *known) Uncompressed() (io.ReadCloser, error) {
 		return nil, err
 	}
 	return Gunzip(rc)
+}
+
+// Uncompressed is l.Uncompressed(), but a registry's gzip layer is inflated with klauspost/compress, about
+// twice as fast as go-containerregistry's compress/gzip (a python:3.11-slim base is 166 MB). Other layers,
+// and one that is not gzip after all, go through l: a docker archive's uncompressed layer, say, would be
+// compressed on the fly by Compressed.
+func Uncompressed(l v1.Layer) (io.ReadCloser, error) {
+	if _, ok := l.(*remote.MountableLayer); !ok {
+		return l.Uncompressed()
+	}
+	rc, err := l.Compressed()
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(rc, 64<<10)
+	if magic, err := br.Peek(2); err != nil || magic[0] != 0x1f || magic[1] != 0x8b {
+		rc.Close()
+		return l.Uncompressed()
+	}
+	return Gunzip(struct {
+		io.Reader
+		io.Closer
+	}{br, rc})
 }
 
 // Gunzip inflates rc (closed with the reader it returns, or on error), with klauspost/compress: about

@@ -17,6 +17,7 @@ import (
 	"github.com/containerize/containerize/deb/resolve"
 	"github.com/containerize/containerize/image/internal/atomicfile"
 	"github.com/containerize/containerize/image/internal/union"
+	"github.com/containerize/containerize/image/layer"
 	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/pep"
 )
@@ -183,6 +184,13 @@ func dep5Licenses(data []byte) []string {
 	return out
 }
 
+// Prefetch reads the facts of img's layers into the cache under cacheDir, so that Generate reads none of
+// them again: a build runs it alongside its own work.
+func Prefetch(img v1.Image, cacheDir string) error {
+	_, err := layers(img, cacheDir)
+	return err
+}
+
 // layers reads every layer's facts, from the cache when dir is set and has them.
 func layers(img v1.Image, cacheDir string) ([]*layerFacts, error) {
 	ls, err := img.Layers()
@@ -218,7 +226,7 @@ func layerOf(l v1.Layer, cacheDir string) (*layerFacts, error) {
 			return nil, fmt.Errorf("read the SBOM cache: %w", err)
 		}
 	}
-	rc, err := l.Uncompressed()
+	rc, err := layer.Uncompressed(l)
 	if err != nil {
 		return nil, err
 	}
