@@ -76,8 +76,6 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if o.DebianPlanOnly {
 		return debianPlans(ctx, &o, bases, logf, tag)
 	}
-	waitSBOM := o.prefetchSBOM(bases)
-	defer waitSBOM()
 
 	// The application layer is the same on every platform: build it once.
 	appFiles, err := appEntries(src, rt, o.Plan.Ignore.Virtualenvs)
@@ -135,7 +133,6 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	logf("image: %s", res.Digest)
 
-	waitSBOM()
 	if err := o.deliver(ctx, tag, built, res, logf); err != nil {
 		return nil, err
 	}
@@ -186,7 +183,9 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 	if o.CacheDir != "" {
 		factsDir = filepath.Join(o.CacheDir, "base")
 	}
-	bi, _, err := base.InspectCached(l.Image, factsDir)
+	inspected, waitSBOM := o.sbomTee(l.Image)
+	bi, _, err := base.InspectCached(inspected, factsDir)
+	waitSBOM()
 	if err != nil {
 		return nil, fmt.Errorf("base image %s: %w", l.Name, err)
 	}

@@ -184,11 +184,40 @@ func dep5Licenses(data []byte) []string {
 	return out
 }
 
-// Prefetch reads the facts of img's layers into the cache under cacheDir, so that Generate reads none of
-// them again: a build runs it alongside its own work.
-func Prefetch(img v1.Image, cacheDir string) error {
-	_, err := layers(img, cacheDir)
-	return err
+// CacheLayer reads the facts of l from r, its uncompressed bytes (a tar stream, read to its end-of-archive
+// marker), into the cache under cacheDir, so that Generate does not read l again: a build that inflates a
+// base layer for its own purposes hands the same bytes here.
+func CacheLayer(l v1.Layer, r io.Reader, cacheDir string) error {
+	file, err := cacheFile(l, cacheDir)
+	if err != nil {
+		return err
+	}
+	f, err := readLayer(r)
+	if err != nil {
+		return err
+	}
+	return writeCache(file, f)
+}
+
+// cacheFile is where l's facts are cached, by diffID.
+func cacheFile(l v1.Layer, cacheDir string) (string, error) {
+	// The diffID comes from the image config: knowing it downloads nothing.
+	id, err := l.DiffID()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(cacheDir, "sbom", cacheFormat, id.Algorithm+"-"+id.Hex+".json"), nil
+}
+
+func writeCache(file string, f *layerFacts) error {
+	data, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.Write(file, data); err != nil {
+		return fmt.Errorf("write the SBOM cache (delete %s to start afresh): %w", filepath.Dir(file), err)
+	}
+	return nil
 }
 
 // layers reads every layer's facts, from the cache when dir is set and has them.
@@ -209,12 +238,10 @@ func layers(img v1.Image, cacheDir string) ([]*layerFacts, error) {
 func layerOf(l v1.Layer, cacheDir string) (*layerFacts, error) {
 	var file string
 	if cacheDir != "" {
-		// The diffID comes from the image config: knowing it downloads nothing.
-		id, err := l.DiffID()
-		if err != nil {
+		var err error
+		if file, err = cacheFile(l, cacheDir); err != nil {
 			return nil, err
 		}
-		file = filepath.Join(cacheDir, "sbom", cacheFormat, id.Algorithm+"-"+id.Hex+".json")
 		data, err := os.ReadFile(file)
 		if err == nil {
 			var f layerFacts
@@ -236,12 +263,8 @@ func layerOf(l v1.Layer, cacheDir string) (*layerFacts, error) {
 		return nil, err
 	}
 	if file != "" {
-		data, err := json.Marshal(f)
-		if err != nil {
+		if err := writeCache(file, f); err != nil {
 			return nil, err
-		}
-		if err := atomicfile.Write(file, data); err != nil {
-			return nil, fmt.Errorf("write the SBOM cache (delete %s to start afresh): %w", filepath.Dir(file), err)
 		}
 	}
 	return f, nil
