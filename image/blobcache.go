@@ -23,39 +23,42 @@ import (
 // name and size, as the dependency layers are: it was only stored after the registry's bytes matched the
 // digest (go-containerregistry checks a registry layer's digest when its reader reaches the end), and
 // digests and diff IDs come from the base's manifest and config, never from the file.
-func cachedBase(img v1.Image, dir string) v1.Image { return &blobCachedImage{Image: img, dir: dir} }
-
-type blobCachedImage struct {
-	v1.Image
-	dir string
+func cachedBase(img v1.Image, dir string) v1.Image {
+	return &wrappedImage{Image: img, wrap: func(l v1.Layer) v1.Layer { return &blobCachedLayer{Layer: l, dir: dir} }}
 }
 
-func (c *blobCachedImage) Layers() ([]v1.Layer, error) {
-	ls, err := c.Image.Layers()
+// wrappedImage is an image whose layers are replaced by wrap's wrappers of them.
+type wrappedImage struct {
+	v1.Image
+	wrap func(v1.Layer) v1.Layer
+}
+
+func (w *wrappedImage) Layers() ([]v1.Layer, error) {
+	ls, err := w.Image.Layers()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]v1.Layer, len(ls))
 	for i, l := range ls {
-		out[i] = &blobCachedLayer{Layer: l, dir: c.dir}
+		out[i] = w.wrap(l)
 	}
 	return out, nil
 }
 
-func (c *blobCachedImage) LayerByDigest(h v1.Hash) (v1.Layer, error) {
-	l, err := c.Image.LayerByDigest(h)
+func (w *wrappedImage) LayerByDigest(h v1.Hash) (v1.Layer, error) {
+	l, err := w.Image.LayerByDigest(h)
 	if err != nil {
 		return nil, err
 	}
-	return &blobCachedLayer{Layer: l, dir: c.dir}, nil
+	return w.wrap(l), nil
 }
 
-func (c *blobCachedImage) LayerByDiffID(h v1.Hash) (v1.Layer, error) {
-	l, err := c.Image.LayerByDiffID(h)
+func (w *wrappedImage) LayerByDiffID(h v1.Hash) (v1.Layer, error) {
+	l, err := w.Image.LayerByDiffID(h)
 	if err != nil {
 		return nil, err
 	}
-	return &blobCachedLayer{Layer: l, dir: c.dir}, nil
+	return w.wrap(l), nil
 }
 
 type blobCachedLayer struct {

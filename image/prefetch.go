@@ -20,30 +20,14 @@ func (o *Options) sbomTee(img v1.Image) (_ v1.Image, wait func()) {
 	if o.CacheDir == "" || !o.Output.wantSBOM() {
 		return img, wg.Wait
 	}
-	return &teeImage{Image: img, cacheDir: o.CacheDir, wg: &wg}, wg.Wait
-}
-
-type teeImage struct {
-	v1.Image
-	cacheDir string
-	wg       *sync.WaitGroup
-}
-
-func (t *teeImage) Layers() ([]v1.Layer, error) {
-	ls, err := t.Image.Layers()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]v1.Layer, len(ls))
-	for i, l := range ls {
-		out[i] = &teeLayer{Layer: l, img: t}
-	}
-	return out, nil
+	tee := func(l v1.Layer) v1.Layer { return &teeLayer{Layer: l, cacheDir: o.CacheDir, wg: &wg} }
+	return &wrappedImage{Image: img, wrap: tee}, wg.Wait
 }
 
 type teeLayer struct {
 	v1.Layer
-	img *teeImage
+	cacheDir string
+	wg       *sync.WaitGroup
 }
 
 func (t *teeLayer) Uncompressed() (io.ReadCloser, error) {
@@ -52,10 +36,10 @@ func (t *teeLayer) Uncompressed() (io.ReadCloser, error) {
 		return nil, err
 	}
 	pr, pw := io.Pipe()
-	t.img.wg.Go(func() {
+	t.wg.Go(func() {
 		// A failed read caches nothing (Generate reads the layer itself then); the rest is drained so
 		// that Inspect's reads never wait on this side.
-		sbom.CacheLayer(t.Layer, pr, t.img.cacheDir)
+		sbom.CacheLayer(t.Layer, pr, t.cacheDir)
 		io.Copy(io.Discard, pr)
 	})
 	return &teeReader{rc: rc, pw: pw, r: io.TeeReader(rc, pw)}, nil
