@@ -264,6 +264,9 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 	if debs != nil {
 		p.info.Debian, p.info.DebianLayer, p.info.DebianCached = debs.set, debs.blob.Digest, debs.cached
 	}
+	if p.info.Layers, err = layerInfos(img); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -167,6 +167,8 @@ type Image struct {
 	DependenciesCached bool `json:"dependencies_cached"`
 	// Packages is the number of distributions installed.
 	Packages int `json:"packages"`
+	// Layers are all the image's layers, bottom up, with their sizes.
+	Layers []LayerInfo `json:"layers"`
 	// SBOM is the image's bill of materials, when one was made (see Output.SBOM).
 	SBOM *SBOM `json:"sbom,omitempty"`
 	// Unpinned are the distributions installed that the lock does not pin, as name==version: what the

@@ -59,6 +59,8 @@ type Blob struct {
 	Digest v1.Hash // sha256 of the compressed bytes
 	DiffID v1.Hash // sha256 of the uncompressed tar
 	Size   int64   // compressed size
+	// DiffSize is the uncompressed tar's size (0 in records written before it was kept).
+	DiffSize int64 `json:"DiffSize,omitempty"`
 }
 
 // Write writes entries as a gzip-compressed tar to w and returns the blob's digests and size.
@@ -116,9 +118,10 @@ func Write(w io.Writer, entries []Entry, opts Options) (Blob, error) {
 		return Blob{}, err
 	}
 	return Blob{
-		Digest: v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(compressed.h.Sum(nil))},
-		DiffID: v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(uncompressed.h.Sum(nil))},
-		Size:   compressed.n,
+		Digest:   v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(compressed.h.Sum(nil))},
+		DiffID:   v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(uncompressed.h.Sum(nil))},
+		Size:     compressed.n,
+		DiffSize: uncompressed.n,
 	}, nil
 }
 

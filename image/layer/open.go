@@ -37,6 +37,9 @@ type known struct {
 	open      func() (io.ReadCloser, error)
 }
 
+// Blob is what Write said of the layer.
+func (k *known) Blob() Blob { return k.blob }
+
 func (k *known) Digest() (v1.Hash, error)            { return k.blob.Digest, nil }
 func (k *known) DiffID() (v1.Hash, error)            { return k.blob.DiffID, nil }
 func (k *known) Size() (int64, error)                { return k.blob.Size, nil }
