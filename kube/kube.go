@@ -37,8 +37,9 @@ type Options struct {
 	// Host is the public host name; an Ingress for it is written when it is set, and
 	// ALLOWED_HOSTS lists it.
 	Host string
-	// Image is the repository the overlays run ("registry.example.com/shop"); empty means
-	// the plan's name, the image `containerize build` makes locally.
+	// Image is what the overlays run: a repository ("registry.example.com/shop", then
+	// tagged latest), REPOSITORY:TAG or REPOSITORY@sha256:DIGEST; empty means the plan's
+	// name, the image `containerize build` makes locally. SetImage changes it later.
 	Image string
 }
 
@@ -238,13 +239,16 @@ type release struct {
 var composeRef = lazy.Regexp(`\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}`)
 
 // serviceHost finds the compose service a value points at: a URL's host or the whole value.
-var serviceHost = lazy.Regexp(`(?:^|//|@)(db|redis|mail)(?::|/|$)`)
+var serviceHost = lazy.Regexp(`^(db|redis|mail)$|(?://|@)(db|redis|mail)(?::|/|$)`)
 
 func newView(p *plan.Plan, opts Options) (*view, error) {
 	rt := p.Image.Runtime
 	c := p.Compose
 	v := &view{Name: p.Name, Dir: Dir, Host: opts.Host}
 	v.Release = release{Image: cmp.Or(opts.Image, p.Name), Tag: "latest", ID: "latest"}
+	if r, err := parseRelease(opts.Image); err == nil {
+		v.Release = r // the image came with its tag or digest
+	}
 
 	// The app's volumes: compose's named volumes mounted into every app service.
 	for _, av := range c.AppVolumes {
@@ -321,7 +325,7 @@ func newView(p *plan.Plan, opts Options) (*view, error) {
 			if e.Host != "" || strings.HasSuffix(e.Key, "_PUBLISH_PORT") {
 				continue
 			}
-			l := envLine{Key: e.Key, Value: e.Example, Comment: e.Comment, Optional: e.Optional}
+			l := envLine{Key: e.Key, Value: envFileValue(e.Example), Comment: e.Comment, Optional: e.Optional}
 			if e.Secret {
 				secrets = append(secrets, l)
 				continue
@@ -344,15 +348,15 @@ func newView(p *plan.Plan, opts Options) (*view, error) {
 			v.Config = append(v.Config, envLine{Key: e.Key, Value: val})
 			continue
 		}
-		svc := m[1]
+		svc := m[1] + m[2]
 		if svc != "mail" {
 			byService[svc] = append(byService[svc], envLine{Key: e.Key, Value: composeRef().ReplaceAllString(val, "$$($1)")})
 		}
 		ext := composeRef().ReplaceAllString(val, "$1")
 		ext = serviceHost().ReplaceAllStringFunc(ext, func(s string) string {
-			return strings.Replace(s, svc, svc+".example.com", 1)
+			return strings.Replace(s, svc, svc+".example.com", 1) // the host, not a scheme
 		})
-		external = append(external, envLine{Key: e.Key, Value: ext, Comment: "your managed " + svc + " service (the compose file's " + svc + " service)"})
+		external = append(external, envLine{Key: e.Key, Value: ext, Comment: map[string]string{"db": "The managed database", "redis": "The managed Redis", "mail": "The mail server"}[svc] + " (staging: the in-cluster " + svc + " service)"})
 	}
 	var staging []string
 	if c.Postgres {
@@ -425,10 +429,19 @@ func hostsKey(p *plan.Plan) string {
 
 // addHost puts the public host first in an ALLOWED_HOSTS value, in its separator.
 func addHost(list, host string) string {
-	if strings.HasPrefix(list, `"`) {
-		return `"` + host + " " + strings.Trim(list, `"`) + `"`
+	if strings.Contains(list, " ") && !strings.Contains(list, ",") {
+		return host + " " + list
 	}
 	return host + "," + list
+}
+
+// envFileValue is a .env example as kustomize's env files take it: kustomize keeps
+// everything after "=" literally, so the quotes .env needs around a value with blanks go.
+func envFileValue(v string) string {
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		return v[1 : len(v)-1]
+	}
+	return v
 }
 
 // unquote is a compose environment value without the double quotes the compose file needs.

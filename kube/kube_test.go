@@ -3,9 +3,13 @@ package kube
 import (
 	"bytes"
 	"fmt"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"maps"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -406,6 +410,21 @@ func check(t *testing.T, pl *plan.Plan, o *objects, overlay string) {
 			}
 		}
 	}
+	// kustomize keeps values literally: no .env quotes; ALLOWED_HOSTS (when .env sets it)
+	// accepts the Host the probes send and the Ingress's.
+	for k, val := range o.configMaps[0].Data {
+		if strings.HasPrefix(val, `"`) || strings.HasPrefix(val, "'") {
+			t.Errorf("%s=%s: quoted", k, val)
+		}
+	}
+	if m := regexp.MustCompile(`'Host': '([^']*)'`).FindStringSubmatch(strings.Join(pl.Image.Runtime.Healthcheck.Command, " ")); m == nil {
+		t.Error("the healthcheck sends no Host")
+	} else if hosts, ok := o.configMaps[0].Data[hostsKey(pl)]; ok {
+		list := strings.FieldsFunc(hosts, func(r rune) bool { return r == ',' || r == ' ' })
+		if !slices.Contains(list, m[1]) || !slices.Contains(list, "shop.example.com") {
+			t.Errorf("%s=%s: the probes' Host %s or the Ingress's is not allowed", hostsKey(pl), hosts, m[1])
+		}
+	}
 	// The app finds its data services: in staging in the cluster, in production through
 	// the Secret.
 	for _, e := range pl.Compose.Environment {
@@ -425,5 +444,36 @@ func check(t *testing.T, pl *plan.Plan, o *objects, overlay string) {
 	}
 	if overlay == "staging" && (pl.Compose.Postgres || pl.Compose.MySQL) && !slices.ContainsFunc(o.statefulSets, func(s appsv1.StatefulSet) bool { return s.Name == "db" }) {
 		t.Error("staging has no in-cluster database")
+	}
+}
+
+func equalYAML(t *testing.T, a, b any) bool {
+	t.Helper()
+	ya, err := yaml.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yb, err := yaml.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Equal(ya, yb)
+}
+
+// TestNoKubernetesLibraries: the package links none of the libraries its tests check with
+// (their scheme registration runs in package init, on every command of the CLI).
+func TestNoKubernetesLibraries(t *testing.T) {
+	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ImportsOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pkgs {
+		for name, f := range p.Files {
+			for _, imp := range f.Imports {
+				if path := strings.Trim(imp.Path.Value, `"`); strings.HasPrefix(path, "k8s.io/") || strings.HasPrefix(path, "sigs.k8s.io/") || path == "github.com/containerize/containerize/generate" || path == "github.com/containerize/containerize/image" {
+					t.Errorf("%s imports %s", name, path)
+				}
+			}
+		}
 	}
 }
