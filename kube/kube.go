@@ -291,7 +291,7 @@ func newView(p *plan.Plan, opts Options) (*view, error) {
 
 	for _, w := range c.Workers {
 		wl := base
-		wl.Component, wl.InitContainer, wl.WaitCommand = w.Name, true, wait
+		wl.Component, wl.InitContainer, wl.WaitCommand = ObjectName(w.Name), true, wait
 		wl.Command, wl.Why, wl.Source = w.Command, w.Why, w.Source
 		check := strings.ReplaceAll(w.Healthcheck, "$$", "$") // compose's escape
 		switch {
@@ -388,7 +388,7 @@ func newView(p *plan.Plan, opts Options) (*view, error) {
 	for i := range v.Overlays {
 		o := &v.Overlays[i]
 		o.Dir = path.Join(Dir, "overlays", o.Name)
-		o.Namespace = p.Name + "-" + o.Name
+		o.Namespace = dnsLabel(p.Name, 63-len(o.Name)-1) + "-" + o.Name
 	}
 	return v, nil
 }
@@ -411,6 +411,22 @@ func serverCommand(cmd []string) []string {
 	}
 	return cmd
 }
+
+var dnsRE = lazy.Regexp(`[^a-z0-9-]+`)
+
+// dnsLabel is name as a DNS label (a namespace's, an object's name) of at most n
+// characters: compose's names may hold '_', Kubernetes' may not.
+func dnsLabel(name string, n int) string {
+	s := strings.Trim(dnsRE().ReplaceAllString(strings.ToLower(name), "-"), "-")
+	if len(s) > n {
+		s = strings.TrimRight(s[:n], "-")
+	}
+	return cmp.Or(s, "app")
+}
+
+// ObjectName is the Deployment (and file) name of the compose service name: a worker
+// "release_worker" is Deployment release-worker, in base/release-worker.yaml.
+func ObjectName(service string) string { return dnsLabel(service, 63) }
 
 // hostsKey is the variable ALLOWED_HOSTS is read from.
 func hostsKey(p *plan.Plan) string {

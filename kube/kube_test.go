@@ -23,6 +23,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
@@ -146,6 +147,7 @@ type objects struct {
 	hpas         []autoscalingv2.HorizontalPodAutoscaler
 	ingresses    []networkingv1.Ingress
 	namespaces   []corev1.Namespace
+	metas        []metav1.ObjectMeta
 }
 
 // add decodes one object strictly: a field its type does not have is an error.
@@ -154,6 +156,13 @@ func (o *objects) add(y []byte) error {
 	if err := yaml.Unmarshal(y, &tm); err != nil {
 		return err
 	}
+	var om struct {
+		Metadata metav1.ObjectMeta `json:"metadata"`
+	}
+	if err := yaml.Unmarshal(y, &om); err != nil {
+		return err
+	}
+	o.metas = append(o.metas, om.Metadata)
 	strict := func(dst any) error { return yaml.UnmarshalStrict(y, dst) }
 	switch tm.APIVersion + "/" + tm.Kind {
 	case "apps/v1/Deployment":
@@ -243,9 +252,29 @@ func (o *objects) selects(t *testing.T, sel labels.Selector) []string {
 }
 
 func check(t *testing.T, pl *plan.Plan, o *objects, overlay string) {
-	ns := pl.Name + "-" + overlay
-	if len(o.namespaces) != 1 || o.namespaces[0].Name != ns {
-		t.Errorf("namespaces = %v, want %s", o.namespaces, ns)
+	if len(o.namespaces) != 1 || !strings.HasSuffix(o.namespaces[0].Name, "-"+overlay) {
+		t.Errorf("namespaces = %v, want one for %s", o.namespaces, overlay)
+	}
+	// Names and labels the API server accepts (what strict decoding cannot see).
+	for _, m := range o.metas {
+		for _, msg := range validation.IsDNS1123Label(m.Name) {
+			t.Errorf("%s: name: %s", m.Name, msg)
+		}
+		if m.Namespace != "" && m.Namespace != o.namespaces[0].Name {
+			t.Errorf("%s is in namespace %s", m.Name, m.Namespace)
+		}
+		for k, v := range m.Labels {
+			for _, msg := range slices.Concat(validation.IsQualifiedName(k), validation.IsValidLabelValue(v)) {
+				t.Errorf("%s: label %s=%s: %s", m.Name, k, v, msg)
+			}
+		}
+	}
+	for name, p := range o.pods() {
+		for k, v := range p.Labels {
+			for _, msg := range slices.Concat(validation.IsQualifiedName(k), validation.IsValidLabelValue(v)) {
+				t.Errorf("%s: pod label %s=%s: %s", name, k, v, msg)
+			}
+		}
 	}
 
 	// Every workload's selector matches its own pods; web's Service and its budget select
@@ -354,7 +383,7 @@ func check(t *testing.T, pl *plan.Plan, o *objects, overlay string) {
 	// Workers: Celery's worker pings at start and readiness, with a cheap liveness; beat is
 	// one replica, recreated; none has a budget or an autoscaler (checked above).
 	for _, w := range pl.Compose.Workers {
-		d := o.deployment(t, w.Name)
+		d := o.deployment(t, ObjectName(w.Name))
 		c := d.Spec.Template.Spec.Containers[0]
 		if !slices.Equal(c.Command, w.Command) {
 			t.Errorf("worker %s runs %q, want %q", w.Name, c.Command, w.Command)

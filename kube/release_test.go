@@ -105,3 +105,14 @@ func TestReapply(t *testing.T) {
 		t.Error("a settings change does not roll web")
 	}
 }
+
+func TestObjectName(t *testing.T) {
+	for in, want := range map[string]string{"release_worker": "release-worker", "chat_project": "chat-project", "__": "app", "Beat": "beat"} {
+		if got := ObjectName(in); got != want {
+			t.Errorf("ObjectName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := dnsLabel(strings.Repeat("a", 70), 52); len(got) != 52 {
+		t.Errorf("dnsLabel kept %d characters", len(got))
+	}
+}
