@@ -3,6 +3,7 @@ package kube
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/containerize/containerize/internal/lazy"
@@ -77,4 +78,16 @@ func parseRelease(ref string) (release, error) {
 		return bad("the tag has no letter or digit")
 	}
 	return release{Image: repo, Tag: tag, ID: id}, nil
+}
+
+// KeepRelease is a freshly generated overlay kustomization.yaml with the release block of
+// the one already on disk (existing), so running init again keeps what SetImage wrote there;
+// generated unchanged when existing has no such block.
+func KeepRelease(generated, existing []byte) []byte {
+	ob, oe := bytes.Index(existing, []byte(releaseBegin)), bytes.Index(existing, []byte(releaseEnd))
+	nb, ne := bytes.Index(generated, []byte(releaseBegin)), bytes.Index(generated, []byte(releaseEnd))
+	if ob < 0 || oe < ob || nb < 0 || ne < nb {
+		return generated
+	}
+	return slices.Concat(generated[:nb], existing[ob:oe], generated[ne:])
 }

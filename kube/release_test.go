@@ -116,3 +116,22 @@ func TestObjectName(t *testing.T) {
 		t.Errorf("dnsLabel kept %d characters", len(got))
 	}
 }
+
+// TestKeepRelease: init run again keeps the release build --push wrote, and only that.
+func TestKeepRelease(t *testing.T) {
+	files, err := Generate(planOf(t, "library"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := overlayFile(t, files, "staging").Data
+	pushed, err := SetImage(fresh, "registry.example.com/library@"+digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := KeepRelease(fresh, pushed); !bytes.Equal(got, pushed) {
+		t.Errorf("KeepRelease lost the release:\n%s", got)
+	}
+	if got := KeepRelease(fresh, []byte("hand-written\n")); !bytes.Equal(got, fresh) {
+		t.Error("KeepRelease took something from a file without the block")
+	}
+}
