@@ -10,7 +10,6 @@ package kube
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"path"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"sync"
 	"text/template"
 
+	"github.com/containerize/containerize/internal/jsonline"
 	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/templates"
@@ -109,7 +109,7 @@ func Generate(p *plan.Plan, opts Options) ([]File, error) {
 // parsed are the templates, parsed on first use: the CLI's other commands never pay for it.
 var parsed = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("").Funcs(template.FuncMap{
-		"json": jsonValue,
+		"json": jsonline.String,
 	}).ParseFS(templates.Kubernetes, "kubernetes/*.tmpl"))
 })
 
@@ -119,18 +119,6 @@ func render(name, file string, data any) ([]byte, error) {
 		return nil, fmt.Errorf("render %s/%s (a bug in containerize; please report it): %w", Dir, file, err)
 	}
 	return b.Bytes(), nil
-}
-
-// jsonValue is v as JSON on one line: a YAML flow value (a JSON string is a YAML
-// double-quoted scalar), without HTML escapes.
-func jsonValue(v any) (string, error) {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return "", err
-	}
-	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), `","`, `", "`), nil
 }
 
 var hostRE = lazy.Regexp(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
