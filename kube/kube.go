@@ -128,7 +128,7 @@ func validHost(h string) error {
 	if h == "" || (len(h) <= 253 && hostRE().MatchString(h)) {
 		return nil
 	}
-	return fmt.Errorf("--host %q is not a DNS name an Ingress accepts: lower-case letters, digits, '-' and '.', such as shop.example.com", h)
+	return fmt.Errorf("the Ingress host %q is not a DNS name Kubernetes accepts: lower-case letters, digits, '-' and '.', such as shop.example.com", h)
 }
 
 // view is what the templates render.
