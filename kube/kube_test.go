@@ -79,10 +79,17 @@ func TestOverlays(t *testing.T) {
 				t.Run(o, func(t *testing.T) {
 					objs, secrets := build(t, files, o)
 					check(t, pl, objs, o)
-					for _, f := range files {
-						for _, s := range secrets {
+					for _, s := range secrets {
+						for _, f := range files {
 							if strings.Contains(string(f.Data), s) {
 								t.Errorf("%s holds a value of secret.env", f.Path)
+							}
+						}
+						for _, cm := range objs.configMaps {
+							for k, v := range cm.Data {
+								if strings.Contains(v, s) {
+									t.Errorf("ConfigMap %s: %s holds a value of secret.env", cm.Name, k)
+								}
 							}
 						}
 					}
@@ -345,6 +352,10 @@ func check(t *testing.T, pl *plan.Plan, o *objects, overlay string) {
 			t.Errorf("%s runs as %d:%d, not the image's user", name, *sc.RunAsUser, *sc.RunAsGroup)
 		}
 		isJob := strings.HasPrefix(name, "Job/")
+		// The init container checks the schema the app will use: the same settings.
+		if !isJob && len(ps.InitContainers) == 1 && !equalYAML(t, []any{ps.InitContainers[0].Env, ps.InitContainers[0].EnvFrom, ps.InitContainers[0].Image}, []any{ps.Containers[0].Env, ps.Containers[0].EnvFrom, ps.Containers[0].Image}) {
+			t.Errorf("%s: the init container's environment or image differs from the app's", name)
+		}
 		if !isJob && (len(ps.InitContainers) != 1 || !strings.Contains(strings.Join(ps.InitContainers[0].Command, " "), "migrate --check")) {
 			t.Errorf("%s does not wait for the migrations", name)
 		}
