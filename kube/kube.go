@@ -187,7 +187,7 @@ type workload struct {
 	// Workers only.
 	Why, Source    string
 	Singleton      bool
-	SingletonWhy   string
+	SingletonWhy   []string
 	Ping, Liveness []string
 }
 
@@ -290,13 +290,14 @@ func newView(p *plan.Plan, opts Options) (*view, error) {
 			wl.MemoryLimit = "1Gi"
 		case slices.Contains(w.Command, "beat"):
 			wl.Singleton = true
-			wl.SingletonWhy = "a second beat would send every periodic task twice (Celery's docs)."
+			wl.SingletonWhy = []string{"a second beat would send every periodic task twice (Celery's docs)."}
 			if check != "" {
 				wl.Liveness = []string{"sh", "-c", check}
 			}
 		default:
 			wl.Singleton = true
-			wl.SingletonWhy = "containerize cannot tell whether two copies may run at once (a scheduler may not); if they may, use RollingUpdate and raise replicas."
+			wl.SingletonWhy = []string{"containerize cannot tell whether two copies may run at once (a scheduler may",
+				"not); if they may, use RollingUpdate (maxUnavailable 0) and raise replicas."}
 			if check != "" {
 				wl.Liveness = []string{"sh", "-c", check}
 			}
