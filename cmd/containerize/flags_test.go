@@ -121,6 +121,7 @@ func TestBuildFlags(t *testing.T) {
 		{"--output", "tar,dest=x", dir},
 		{"--output", "docker", dir},
 		{"--platform", "linux/", dir},
+		{"--kubernetes-overlay", "staging", dir},
 	} {
 		got = nil
 		if err := execute(t, newBuildCmd(&IO{}, run), args...); !isUsage(err) || got != nil {
