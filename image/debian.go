@@ -104,6 +104,9 @@ func (b *builder) debian(ctx context.Context, l base.Loaded, bi *base.Base, mt t
 			}
 		}
 	}
+	if len(set.AlreadyInstalled) > 0 {
+		b.logf("debian: already in the base: %s", strings.Join(set.AlreadyInstalled, ", "))
+	}
 	if o.DebianPlanOnly || len(set.Packages) == 0 {
 		return &debianLayer{set: set, depsLayer: depsLayer{cached: setCached}}, nil
 	}
