@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154 # psql is the entry point's
 # Sourced by the postgres stand-in's entry point on first start (psql is its command array,
 # the temporary server is up): the official postgis image's initdb script, trimmed to the
 # extensions a GeoDjango project uses.
