@@ -53,11 +53,6 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		// The Dockerfile's assets stage runs Node, which this build has no way to run.
 		return nil, fmt.Errorf("%s: the project's static assets are built with %s in the Dockerfile's Node stage, which containerize build cannot run; build the image with `docker build`", a.Source, a.Build)
 	}
-	if !o.IgnoreSystemPackages {
-		if err := systemPackages(&o.Plan.Image); err != nil {
-			return nil, err
-		}
-	}
 	tag, err := o.tag()
 	if err != nil {
 		return nil, err
@@ -76,6 +71,10 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	bases, err := base.Load(ctx, ref, base.Options{Platforms: o.Platforms, Keychain: o.Keychain, Transport: o.Transport})
 	if err != nil {
 		return nil, err
+	}
+
+	if o.DebianPlanOnly {
+		return debianPlans(ctx, &o, bases, logf, tag)
 	}
 
 	// The application layer is the same on every platform: build it once.
@@ -200,6 +199,10 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 	if err != nil {
 		return nil, err
 	}
+	debs, err := b.debian(ctx, l, bi, mt)
+	if err != nil {
+		return nil, err
+	}
 	deps, unpinned, err := b.dependencies(ctx, bi, target, mt)
 	if err != nil {
 		return nil, err
@@ -221,12 +224,17 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 	history := func(by string) v1.History {
 		return v1.History{Created: v1.Time{Time: b.epoch}, CreatedBy: "containerize build: " + by}
 	}
+	var addenda []mutate.Addendum
+	if debs != nil && debs.layer != nil {
+		addenda = append(addenda, mutate.Addendum{Layer: debs.layer, MediaType: mt,
+			History: history(fmt.Sprintf("Debian packages: %s (%d with dependencies)", strings.Join(debs.set.Requested, " "), debs.packages))})
+	}
 	p := &platformImage{
-		addenda: []mutate.Addendum{
+		addenda: append(addenda, []mutate.Addendum{
 			{Layer: deps.layer, MediaType: mt, History: history(fmt.Sprintf("%s (%d packages)", VenvPrefix, deps.packages))},
 			{Layer: userLayer, MediaType: mt, History: history(fmt.Sprintf("user %s (%d)", rt.UserName, rt.UID))},
 			{Layer: appLayer, MediaType: mt, History: history(fmt.Sprintf("COPY %s %s/", rt.SourceDir, AppDir))},
-		},
+		}...),
 		configure: func(cf *v1.ConfigFile) (*v1.ConfigFile, error) {
 			return configure(cf, bi, rt, b.source, b.revision, b.epoch)
 		},
@@ -250,6 +258,9 @@ func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error
 		Platform: l.Platform, Digest: d, Base: l.Digest, Target: target,
 		Dependencies: deps.blob.Digest, User: userBlob.Digest, App: b.app.Digest,
 		DependenciesCached: deps.cached, Packages: deps.packages, Unpinned: unpinned,
+	}
+	if debs != nil {
+		p.info.Debian, p.info.DebianLayer, p.info.DebianCached = debs.set, debs.blob.Digest, debs.cached
 	}
 	return p, nil
 }

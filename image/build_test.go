@@ -20,7 +20,6 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
-	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/image/internal/testkit"
 	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/pypi"
@@ -485,24 +484,6 @@ func TestBuildMuslBase(t *testing.T) {
 	if _, ok := fs["opt/venv/lib64"]; !ok {
 		t.Errorf("no lib64 link on a 64-bit base")
 	}
-}
-
-func TestBuildRefusals(t *testing.T) {
-	f := newFixture(t)
-	o := f.options(t, t.TempDir())
-	f.project.SystemPackages = detect.SystemPackages{Runtime: []string{"libpq5"}, Evidence: []detect.Finding{{Name: "psycopg", Source: "requirements.txt:4", Detail: "psycopg 3 without the [binary] extra loads the system libpq"}}}
-	o.Plan = f.plan(t)
-	_, err := Build(context.Background(), o)
-	if err == nil || !strings.Contains(err.Error(), "Debian packages this build cannot add yet (libpq5)") || !strings.Contains(err.Error(), "psycopg (requirements.txt:4)") {
-		t.Errorf("system packages: %v", err)
-	}
-	o.IgnoreSystemPackages = true
-	f.build(t, o)
-
-	f.project.SystemPackages = detect.SystemPackages{Runtime: []string{"libjpeg62-turbo", "zlib1g"}, Evidence: []detect.Finding{{Name: "pillow"}}}
-	o.Plan = f.plan(t)
-	o.IgnoreSystemPackages = false
-	f.build(t, o) // Pillow's wheels carry their libraries
 }
 
 func TestBuildFromLockfile(t *testing.T) {

@@ -30,9 +30,12 @@
 //   - the virtualenv has no pip and no activate scripts; packages come only from wheels, so a locked package
 //     with no wheel for the base (sdist only) is an error that names it (see MissingWheelsError);
 //   - /etc/shadow and /etc/gshadow get no entry for the app user, which has no password and no login shell;
-//   - Debian packages the Dockerfile would apt-get install (plan.Image.RuntimePackages) cannot be added
-//     yet: a project that needs them is refused with their names, unless Options.IgnoreSystemPackages says
-//     the base has them (Pillow's and lxml's wheels carry their own libraries and need none);
+//   - Debian packages the Dockerfile would apt-get install (plan.Image.RuntimePackages) are not installed by
+//     apt: they are resolved against the base's own apt sources (the InRelease verified with the base's
+//     keys, every file checked by SHA256), unpacked and registered in dpkg's status by package deb/install,
+//     in a layer of their own under the dependency layer. Maintainer scripts do not run; the
+//     update-alternatives links they would make are made, and libraries are found in ld.so's default
+//     paths (/etc/ld.so.cache is not regenerated). Options.IgnoreSystemPackages leaves them out;
 //   - what the Dockerfile pip-installs beyond the lock without a version (plan.Image.Extra:
 //     the server, whitenoise, the database driver) is resolved from the index instead: the newest version
 //     with a wheel for the image (yanked files and files whose requires-python excludes the base skipped,
@@ -50,7 +53,9 @@
 // Indexes: Options.Index names them (--index-url, PIP_INDEX_URL); when it names none, the lock's own are used
 // (Pipfile.lock sources, -i / --extra-index-url in requirements files, …, see lockset.Set.IndexURLs), else PyPI.
 //
-// Caches under Options.CacheDir: layers/ holds dependency layers by input hash, resolved/ the resolutions of
+// Caches under Options.CacheDir: layers/ holds dependency and Debian layers by input hash, debian/resolved/
+// the Debian resolutions (by base, names and mirror; never refreshed: remove it to resolve again),
+// debian/debs/ the .deb files by SHA256, resolved/ the resolutions of
 // what the lock does not pin, base/ what was learnt about each base image (by config digest, so its layers are
 // read once), and blobs/ the base's layer bytes when an archive, a layout or the daemon needs them. Wheels
 // (and PEP 658 metadata files) are cached by the pypi client, under wheels/ unless Options.Index says where.

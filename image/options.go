@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	debpkg "github.com/containerize/containerize/deb/install"
 	"github.com/containerize/containerize/image/base"
 	"github.com/containerize/containerize/lockset"
 	"github.com/containerize/containerize/plan"
@@ -67,9 +68,13 @@ type Options struct {
 	// SourceURL and Revision become the org.opencontainers.image.source and .revision labels; empty means
 	// read from the project's .git (the origin remote and HEAD), without running git.
 	SourceURL, Revision string
-	// IgnoreSystemPackages builds even when the project needs Debian runtime libraries (detect's
-	// SystemPackages.Runtime) that this build cannot add to the image.
+	// IgnoreSystemPackages leaves out the Debian runtime packages the plan names (the base has them).
 	IgnoreSystemPackages bool
+	// Debian says how the Debian packages the plan names are fetched.
+	Debian DebianOptions
+	// DebianPlanOnly stops after resolving the Debian packages: Result.Images[i].Debian says what would be
+	// added and why, nothing is built or written.
+	DebianPlanOnly bool
 
 	// Output says where the image goes; with no output, Build only computes it and reports its digest.
 	Output Output
@@ -84,6 +89,18 @@ type Options struct {
 	// OnUpload is called as a push uploads, with bytes done and bytes to do. Blobs the registry already has
 	// are not uploaded.
 	OnUpload func(complete, total int64)
+}
+
+// DebianOptions say where the Debian packages come from: the base's own apt sources, verified with the
+// base's own keys.
+type DebianOptions struct {
+	// Mirror replaces the URI of every apt source of the base (--apt-mirror); suites, components and the
+	// keys that verify them stay the base's.
+	Mirror string
+	// Client fetches the archive's index and packages; nil means http.DefaultClient.
+	Client *http.Client
+	// Clock checks the index's Valid-Until and the keys' expiry; nil means time.Now.
+	Clock func() time.Time
 }
 
 // Output lists the destinations of the image; several may be set.
@@ -107,38 +124,44 @@ type Output struct {
 
 // Result describes the image built.
 type Result struct {
-	// Digest is the image's manifest digest, or the index's when several platforms were built.
-	Digest v1.Hash
+	// Digest is the image's manifest digest, or the index's when several platforms were built (zero
+	// with DebianPlanOnly).
+	Digest v1.Hash `json:"digest"`
 	// Images has one entry per platform, in the order built.
-	Images []Image
+	Images []Image `json:"images"`
 	// Pushed is REPO@DIGEST when the image was pushed.
-	Pushed string
+	Pushed string `json:"pushed,omitempty"`
 	// Tag is the name the archive, daemon or layout got.
-	Tag string
+	Tag string `json:"tag"`
 	// Indexes are the package indexes used (credentials removed), primary first; Index counts the requests
 	// sent to them and the wheels found in the cache.
-	Indexes []string
-	Index   pypi.Stats
+	Indexes []string   `json:"indexes"`
+	Index   pypi.Stats `json:"index_stats"`
 }
 
 // Image is the image built for one platform.
 type Image struct {
-	Platform v1.Platform
-	Digest   v1.Hash
+	Platform v1.Platform `json:"platform"`
+	Digest   v1.Hash     `json:"digest"`
 	// Base is the base image's digest; Target the wheel target discovered from it.
-	Base   v1.Hash
-	Target wheel.Target
-	// Layers are the digests of the added layers.
-	Dependencies, User, App v1.Hash
-	// DependenciesCached reports that the dependency layer came from the cache: nothing was downloaded
-	// or installed.
-	DependenciesCached bool
+	Base   v1.Hash      `json:"base"`
+	Target wheel.Target `json:"target"`
+	// Layers are the digests of the added layers; Debian is zero when no Debian package is added.
+	Debian       *debpkg.Set `json:"debian,omitempty"`
+	DebianLayer  v1.Hash     `json:"debian_layer,omitempty"`
+	Dependencies v1.Hash     `json:"dependencies_layer"`
+	User         v1.Hash     `json:"user_layer"`
+	App          v1.Hash     `json:"app_layer"`
+	// DebianCached and DependenciesCached report that the layer came from the cache: nothing was
+	// downloaded or installed.
+	DebianCached       bool `json:"debian_cached,omitempty"`
+	DependenciesCached bool `json:"dependencies_cached"`
 	// Packages is the number of distributions installed.
-	Packages int
+	Packages int `json:"packages"`
 	// Unpinned are the distributions installed that the lock does not pin, as name==version: what the
 	// image needs besides the lock (the server, whitenoise, the database driver: plan.Image.Extra) and, for an incomplete requirements file, the dependencies it leaves out, each the
 	// newest version with a wheel for the image.
-	Unpinned []string
+	Unpinned []string `json:"unpinned,omitempty"`
 }
 
 // baseRef is the base image reference: Options.Base, or the Dockerfile's python:X.Y-slim.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	goio "io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +40,9 @@ type buildOptions struct {
 	allowInsecureIndex bool
 	cacheDir           string
 	ignoreSysPkgs      bool
+	aptMirror          string
+	printDebPlan       bool
+	json               bool
 }
 
 // newBuildCmd builds the build command; runF runs it (buildRun, or a test's stand-in).
@@ -47,7 +52,9 @@ func newBuildCmd(io *IO, runF func(*buildOptions) error) *cobra.Command {
 		Use:   "build [DIR]",
 		Short: "Build the project's OCI image directly, without a Docker daemon",
 		Long: `build assembles the image the generated Dockerfile describes, without Docker: the base image,
-a layer with the locked dependencies installed from wheels into /opt/venv, a layer with the
+a layer with the Debian runtime packages the Dockerfile would apt-get install (resolved from the
+base's own apt sources and keys, or --apt-mirror; --print-deb-plan shows them and why), a layer
+with the locked dependencies installed from wheels into /opt/venv, a layer with the
 project's files (honouring .dockerignore) under /app, and the same user, environment, command
 and healthcheck. It reads the answers from containerize.toml (or takes the detected defaults).
 
@@ -94,7 +101,10 @@ collectstatic needs Python, so the image runs it when the container starts, befo
 	f.StringArrayVar(&opts.extraIndexURL, "extra-index-url", nil, "additional package index (default $PIP_EXTRA_INDEX_URL); repeatable")
 	f.BoolVar(&opts.allowInsecureIndex, "allow-insecure-index", false, "send an index URL's credentials over plain http to a host other than this machine (clear text)")
 	f.StringVar(&opts.cacheDir, "cache-dir", "", "where wheels, dependency layers, resolutions and base image facts are cached (default the user cache directory)")
-	f.BoolVar(&opts.ignoreSysPkgs, "ignore-system-packages", false, "build even when the project needs Debian runtime libraries the base image lacks")
+	f.BoolVar(&opts.ignoreSysPkgs, "ignore-system-packages", false, "do not add the Debian runtime packages the project needs (the base image has them)")
+	f.StringVar(&opts.aptMirror, "apt-mirror", "", "Debian mirror URL to fetch packages from instead of the base image's apt sources (still verified with the base's keys)")
+	f.BoolVar(&opts.printDebPlan, "print-deb-plan", false, "print the Debian packages the image would get, and why, without building")
+	f.BoolVar(&opts.json, "json", false, "print the result as JSON (digest, layers, Debian packages) instead of the digest")
 	return cmd
 }
 
@@ -156,6 +166,8 @@ func buildRun(opts *buildOptions) error {
 		CacheDir:             cacheDir,
 		Epoch:                epoch,
 		IgnoreSystemPackages: opts.ignoreSysPkgs,
+		Debian:               image.DebianOptions{Mirror: opts.aptMirror},
+		DebianPlanOnly:       opts.printDebPlan,
 		Output:               opts.Output,
 		Progress:             io.ErrOut,
 		OnUpload:             onUpload,
@@ -166,10 +178,46 @@ func buildRun(opts *buildOptions) error {
 	if bar != nil {
 		bar.Finish()
 	}
+	if opts.json {
+		enc := json.NewEncoder(io.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	if opts.printDebPlan {
+		printDebPlan(io.Out, res)
+		return nil
+	}
 	st := res.Index
 	fmt.Fprintf(io.ErrOut, "index: %s: %d requests, %d bytes downloaded, %d files from the cache\n", strings.Join(res.Indexes, ", "), st.Requests, st.BytesDownloaded, st.CacheHits)
 	fmt.Fprintln(io.Out, res.Digest)
 	return nil
+}
+
+// printDebPlan lists, for each platform, the Debian packages the image gets and why.
+func printDebPlan(w goio.Writer, res *image.Result) {
+	for _, im := range res.Images {
+		set := im.Debian
+		if set == nil {
+			fmt.Fprintf(w, "%s: no Debian packages to add\n", im.Platform.String())
+			continue
+		}
+		var size int64
+		for _, p := range set.Packages {
+			size += p.Size
+		}
+		fmt.Fprintf(w, "%s (%s): %d packages to add for %s, %.1f MB to download\n", im.Platform.String(), set.Release,
+			len(set.Packages), strings.Join(set.Requested, ", "), float64(size)/1e6)
+		for _, p := range set.Packages {
+			why := "requested"
+			if len(p.Why) > 1 {
+				why = strings.Join(p.Why[:len(p.Why)-1], " → ") + " needs " + p.Relation
+			}
+			fmt.Fprintf(w, "  %-28s %-28s %-20s %s\n", p.Name, p.Version, p.Suite, why)
+		}
+		if len(set.AlreadyInstalled) > 0 {
+			fmt.Fprintf(w, "  already in the base: %s\n", strings.Join(set.AlreadyInstalled, ", "))
+		}
+	}
 }
 
 // parseOutputs reads --push, --output and --load.

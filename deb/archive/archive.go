@@ -71,16 +71,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 	if opts.Root == nil {
 		return nil, errors.New("archive.Open: no base image root given")
 	}
-	ix := &Index{client: opts.Client, cache: opts.Cache, clock: opts.Clock, max: opts.MaxIndexSize, byName: map[string][]int{}}
-	if ix.client == nil {
-		ix.client = http.DefaultClient
-	}
-	if ix.clock == nil {
-		ix.clock = time.Now
-	}
-	if ix.max == 0 {
-		ix.max = 256 << 20
-	}
+	ix := Fetcher(opts)
 	sys, err := ReadSystem(opts.Root, opts.Arch)
 	if err != nil {
 		return nil, err
@@ -333,6 +324,23 @@ func (h *hashingReader) Read(p []byte) (int, error) {
 	h.h.Write(p[:n])
 	h.n += int64(n)
 	return n, err
+}
+
+// Fetcher returns an Index that only fetches: its FetchPackage takes packages listed by an earlier Open
+// (each keeps the URI of its archive), e.g. a resolution read back from a cache, without reading any index
+// again. Its Packages and Lookup are empty; Root is not read.
+func Fetcher(opts Options) *Index {
+	ix := &Index{client: opts.Client, cache: opts.Cache, clock: opts.Clock, max: opts.MaxIndexSize, byName: map[string][]int{}}
+	if ix.client == nil {
+		ix.client = http.DefaultClient
+	}
+	if ix.clock == nil {
+		ix.clock = time.Now
+	}
+	if ix.max == 0 {
+		ix.max = 256 << 20
+	}
+	return ix
 }
 
 // Packages returns every package of the index, in source then index order. The slice is

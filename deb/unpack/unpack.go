@@ -49,6 +49,9 @@ type Unpacked struct {
 	// ControlMembers are the names in control.tar other than control, md5sums and conffiles (postinst,
 	// preinst, triggers, shlibs, …), sorted: maintainer work that was not done.
 	ControlMembers []string
+	// Scripts are the contents of the preinst, postinst and triggers members, by name: what a caller
+	// reads to report (resolve.ReportScripts) or redo (update-alternatives) the work not done.
+	Scripts map[string]string
 	// LibraryDirs are directories outside ld.so's default search path that hold shared libraries (lib*.so*).
 	LibraryDirs []string
 	// LdSoConf are the /etc/ld.so.conf.d/*.conf files the package adds: the directories in them are only
@@ -163,6 +166,19 @@ func readControl(d *deb.Deb, u *Unpacked) error {
 			}
 		default:
 			u.ControlMembers = append(u.ControlMembers, name)
+			if name == "preinst" || name == "postinst" || name == "triggers" {
+				b, err := io.ReadAll(io.LimitReader(tr, maxControlFile+1))
+				if err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				if len(b) > maxControlFile {
+					return fmt.Errorf("%s is larger than %d bytes", name, maxControlFile)
+				}
+				if u.Scripts == nil {
+					u.Scripts = map[string]string{}
+				}
+				u.Scripts[name] = string(b)
+			}
 		}
 	}
 	if u.Control == nil {
@@ -327,9 +343,9 @@ func safeName(s string) string {
 //   - /var/lib/dpkg/info/NAME.list, .md5sums and .conffiles: the installed files, which Trivy and dpkg -L read.
 //
 // NAME is "package:arch" for Multi-Arch: same packages, as dpkg names them, else the package name.
-// dpkg itself reads only /var/lib/dpkg/status, which lives in the base image: MergeStatus appends the
-// stanzas to the base's copy of it.
-func Register(pkgs []Unpacked) []layer.Entry {
+// dpkg itself reads only /var/lib/dpkg/status: on a base that has one, MergeStatus appends the stanzas to
+// the base's copy of it and statusD is false, so that scanners reading both do not count a package twice.
+func Register(pkgs []Unpacked, statusD bool) []layer.Entry {
 	var out []layer.Entry
 	file := func(p string, data []byte) {
 		out = append(out, layer.Entry{Path: p, Mode: 0o644, Data: data})
@@ -339,7 +355,9 @@ func Register(pkgs []Unpacked) []layer.Entry {
 		if u.MultiArch == "same" && u.Architecture != "" && u.Architecture != "all" {
 			name += ":" + u.Architecture
 		}
-		file("/var/lib/dpkg/status.d/"+u.Package, StatusStanza(u))
+		if statusD {
+			file("/var/lib/dpkg/status.d/"+u.Package, StatusStanza(u))
+		}
 		var list bytes.Buffer
 		list.WriteString("/.\n")
 		for _, f := range u.Files {
@@ -347,7 +365,9 @@ func Register(pkgs []Unpacked) []layer.Entry {
 		}
 		file("/var/lib/dpkg/info/"+name+".list", list.Bytes())
 		if len(u.MD5Sums) > 0 {
-			file("/var/lib/dpkg/status.d/"+u.Package+".md5sums", u.MD5Sums)
+			if statusD {
+				file("/var/lib/dpkg/status.d/"+u.Package+".md5sums", u.MD5Sums)
+			}
 			file("/var/lib/dpkg/info/"+name+".md5sums", u.MD5Sums)
 		}
 		if len(u.Conffiles) > 0 {

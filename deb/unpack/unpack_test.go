@@ -9,9 +9,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
@@ -247,7 +249,7 @@ func checkUnpacked(t *testing.T, u Unpacked) {
 		t.Errorf("LibraryDirs %v LdSoConf %v", u.LibraryDirs, u.LdSoConf)
 	}
 	// The entries must make a layer.
-	if _, err := layer.Write(io.Discard, append(u.Entries, Register([]Unpacked{u})...), layer.Options{}); err != nil {
+	if _, err := layer.Write(io.Discard, append(u.Entries, Register([]Unpacked{u}, true)...), layer.Options{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -260,7 +262,7 @@ func TestRegister(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := map[string]string{}
-	for _, e := range Register([]Unpacked{u}) {
+	for _, e := range Register([]Unpacked{u}, true) {
 		if e.Mode != 0o644 || e.UID != 0 {
 			t.Errorf("%s mode %v uid %d", e.Path, e.Mode, e.UID)
 		}
@@ -382,7 +384,7 @@ func TestDefaultLibDir(t *testing.T) {
 func TestRegisterNames(t *testing.T) {
 	u := Unpacked{Package: "tzdata", Architecture: "all", MultiArch: "foreign", Control: []byte("Package: tzdata\nVersion: 1\n"), Files: []string{"/usr"}}
 	var paths []string
-	for _, e := range Register([]Unpacked{u}) {
+	for _, e := range Register([]Unpacked{u}, true) {
 		paths = append(paths, e.Path)
 	}
 	if got, want := strings.Join(paths, " "), "/var/lib/dpkg/status.d/tzdata /var/lib/dpkg/info/tzdata.list"; got != want {
@@ -418,5 +420,49 @@ func TestMergeStatus(t *testing.T) {
 	}
 	if got, err := MergeStatus(nil, []Unpacked{libpq}); err != nil || string(got) != "Package: libpq5\nStatus: install ok installed\nVersion: 15.8-0+deb12u1\nArchitecture: amd64\n" {
 		t.Errorf("no base status: %q, %v", got, err)
+	}
+}
+
+func TestAlternatives(t *testing.T) {
+	blas := Unpacked{Package: "libblas3", Scripts: map[string]string{"postinst": `#!/bin/sh
+set -e
+if [ "$1" = "configure" ]; then
+	update-alternatives --install /usr/lib/x86_64-linux-gnu/libblas.so.3 \
+		libblas.so.3-x86_64-linux-gnu \
+		/usr/lib/x86_64-linux-gnu/blas/libblas.so.3 10
+fi
+`}}
+	openblas := Unpacked{Package: "libopenblas0", Scripts: map[string]string{"postinst": "update-alternatives --install /usr/lib/x86_64-linux-gnu/libblas.so.3 libblas.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas/libblas.so.3 100 --slave /usr/lib/x86_64-linux-gnu/libblas.so libblas.so /usr/lib/x86_64-linux-gnu/openblas/libblas.so\n"}}
+	vars := Unpacked{Package: "libvar", Scripts: map[string]string{"postinst": "update-alternatives --install /usr/bin/x x /usr/lib/$ARCH/x 5\n"}}
+	kept := Unpacked{Package: "editor", Scripts: map[string]string{"postinst": "update-alternatives --install /usr/bin/editor editor /bin/nano 40\n"}}
+	base := fstest.MapFS{"etc/alternatives/editor": {Mode: fs.ModeSymlink, Sys: "/usr/bin/vim"}}
+
+	entries, notes := Alternatives([]Unpacked{blas, openblas, vars, kept}, base)
+	got := map[string]string{}
+	for _, e := range entries {
+		if e.Link != "" {
+			got[e.Path] = e.Link
+		} else {
+			got[e.Path] = string(e.Data)
+		}
+	}
+	want := map[string]string{
+		"/usr/lib/x86_64-linux-gnu/libblas.so.3":                   "/etc/alternatives/libblas.so.3-x86_64-linux-gnu",
+		"/etc/alternatives/libblas.so.3-x86_64-linux-gnu":          "/usr/lib/x86_64-linux-gnu/openblas/libblas.so.3",
+		"/usr/lib/x86_64-linux-gnu/libblas.so":                     "/etc/alternatives/libblas.so",
+		"/etc/alternatives/libblas.so":                             "/usr/lib/x86_64-linux-gnu/openblas/libblas.so",
+		"/var/lib/dpkg/alternatives/libblas.so.3-x86_64-linux-gnu": "auto\n/usr/lib/x86_64-linux-gnu/libblas.so.3\nlibblas.so\n/usr/lib/x86_64-linux-gnu/libblas.so\n\n/usr/lib/x86_64-linux-gnu/openblas/libblas.so.3\n100\n/usr/lib/x86_64-linux-gnu/openblas/libblas.so\n\n",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("entries:\n%v\nwant:\n%v", got, want)
+	}
+	if len(notes) != 2 || !strings.Contains(notes[0], "libvar") || !strings.Contains(notes[1], "editor") {
+		t.Errorf("notes: %q", notes)
+	}
+
+	// Alone, libblas3's own (lower) alternative is taken.
+	entries, _ = Alternatives([]Unpacked{blas}, fstest.MapFS{})
+	if len(entries) != 3 || entries[1].Link != "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3" {
+		t.Errorf("libblas3 alone: %+v", entries)
 	}
 }

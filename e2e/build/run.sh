@@ -233,10 +233,8 @@ for sample in "${samples[@]}"; do
 	# 2. The daemonless image, from an empty cache, pushed to the registry.
 	PROJECT=$E2E_PROJECT_PREFIX-build-$sample-daemonless
 	build_flags=(--cache-dir "$WORK/$sample/cache" --base "$BASE_REF" --push "$REGISTRY/$sample:e2e")
-	# psycopg2 (not -binary): detection asks for Debian's libpq5, which this build cannot add yet.
-	# The e2e wheelhouse's psycopg2 wheel carries its own libpq (as auditwheel would), so the
-	# image needs none: say so.
-	[ "$sample" = requirements-celery ] && build_flags+=(--ignore-system-packages)
+	# psycopg2 (not -binary): detection asks for Debian's libpq5, which both builds add from the
+	# base's own apt sources (the daemonless one without apt: see package deb/install).
 	daemonless() { PIP_INDEX_URL=$E2E_INDEX_URL "$E2E_BIN/containerize" build "${build_flags[@]}" "$APP" >"$WORK/$sample.build-$1.out" 2>"$WORK/$sample.build-$1.log"; }
 	timed "build: $sample: containerize build (cold)" daemonless cold || { cat "$WORK/$sample.build-cold.log" >&2; die "$sample: containerize build failed"; }
 	sed 's/^/    cold: /' "$WORK/$sample.build-cold.log" >&2
@@ -245,6 +243,9 @@ for sample in "${samples[@]}"; do
 	printf '\n# edited by e2e/build/run.sh\n' >>"$APP/$py"
 	timed "build: $sample: containerize build (warm, $py edited)" daemonless warm || { cat "$WORK/$sample.build-warm.log" >&2; die "$sample: warm containerize build failed"; }
 	grep -q ' packages cached → ' "$WORK/$sample.build-warm.log" || die "$sample: the warm build did not reuse the dependency layer"
+	if grep -q '^debian: ' "$WORK/$sample.build-cold.log"; then
+		grep -q '^debian: [0-9]* packages cached' "$WORK/$sample.build-warm.log" || die "$sample: the warm build did not reuse the Debian layer"
+	fi
 	grep -q ': 0 requests, 0 bytes downloaded' "$WORK/$sample.build-warm.log" || die "$sample: the warm build asked the index"
 	grep -A40 '^warning: ' "$WORK/$sample.build-cold.log" | grep -E '^  [a-z0-9.-]+==' >"$WORK/$sample.unpinned" || true
 	record "${sample}_unpinned" "$(awk '{print $1}' "$WORK/$sample.unpinned" | paste -sd, -)"

@@ -95,6 +95,12 @@ type scan struct {
 	opaque   map[string]bool // opaque directories (.wh..wh..opq): lower layers' contents are hidden
 	found    map[string]file
 	symlinks map[string]bool
+	// keep says which files to keep and how much of each to read (0: none of it).
+	keep func(name string) (keep bool, limit int64)
+}
+
+func newScan(keep func(string) (bool, int64)) *scan {
+	return &scan{decided: map[string]bool{}, deleted: map[string]bool{}, opaque: map[string]bool{}, found: map[string]file{}, symlinks: map[string]bool{}, keep: keep}
 }
 
 func (s *scan) hidden(name string) bool {
@@ -149,7 +155,7 @@ func (s *scan) layer(r io.Reader) error {
 		if dir == "." && h.Typeflag == tar.TypeSymlink {
 			s.symlinks[name] = true
 		}
-		keep, limit := interesting(name)
+		keep, limit := s.keep(name)
 		if !keep {
 			continue
 		}
@@ -195,7 +201,7 @@ func Inspect(img v1.Image) (*Base, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list layers: %w", err)
 	}
-	s := &scan{decided: map[string]bool{}, deleted: map[string]bool{}, opaque: map[string]bool{}, found: map[string]file{}, symlinks: map[string]bool{}}
+	s := newScan(interesting)
 	for i := len(layers) - 1; i >= 0; i-- {
 		if err := readLayer(layers[i], s); err != nil {
 			return nil, fmt.Errorf("read layer %d of %d: %w", i+1, len(layers), err)

@@ -44,6 +44,8 @@ type BaseSpec struct {
 	Musl          bool   // an Alpine-like image instead of a Debian-like one
 	OCI           bool   // OCI media types instead of Docker's
 	Passwd        string // /etc/passwd; a Debian default when empty
+	// Files are more files of the OS layer, by path without the leading slash (apt sources, dpkg status).
+	Files map[string][]byte
 }
 
 // Base builds a python:X.Y-slim lookalike: a Debian-ish (or Alpine-ish) OS layer with /etc/passwd, /etc/group,
@@ -88,6 +90,14 @@ func Base(spec BaseSpec) (v1.Image, error) {
 			link("/usr/bin/sh", "dash"),
 			file("/usr/lib/"+triplet+"/libc.so.6", "\x7fELF\x00\x00"+GlibcBanner+"\x00more"),
 		)
+	}
+	var extra []string
+	for p := range spec.Files {
+		extra = append(extra, p)
+	}
+	slices.Sort(extra)
+	for _, p := range extra {
+		osLayer = append(osLayer, layer.Entry{Path: "/" + p, Mode: 0o644, Data: spec.Files[p]})
 	}
 	prefix := "/usr/local"
 	pyLayer := []layer.Entry{
