@@ -143,6 +143,8 @@ daemonless_half() {
 	containerize_build first || die "containerize build failed (log: $RUN_DIR/containerize-build-first.log)"
 	# Warm: nothing changed, so nothing is downloaded (wheels, .debs) and the layers are reused.
 	containerize_build warm || die "the warm containerize build failed (log: $RUN_DIR/containerize-build-warm.log)"
+	check "the warm containerize build reuses the Debian layer" grep -q '^debian: [0-9]* packages cached' "$RUN_DIR/containerize-build-warm.log"
+	check "the warm containerize build asks the package index nothing" grep -q ': 0 requests, 0 bytes downloaded' "$RUN_DIR/containerize-build-warm.log"
 	id=$("$DOCKER" image inspect -f '{{.Id}}' "$APP_IMAGE") || die "containerize build --load left no $APP_IMAGE"
 	[ "$id" != "$docker_id" ] || die "$APP_IMAGE is still the Dockerfile's image after containerize build --load"
 	record daemonless_image_mb $(($("$DOCKER" image inspect -f '{{.Size}}' "$APP_IMAGE") / 1000000))
