@@ -20,6 +20,7 @@
 # The containerize build cache of each scenario outlives the run, so a warm run downloads no
 # wheel and no .deb; the cold figure is a run with E2E_COLD_BUILD=1 (or after deleting it).
 DAEMONLESS_CACHE=
+CONTAINERIZE=$E2E_BIN/containerize
 
 # ask NAME: the scenario's questions to the running stack, into $RUN_DIR/NAME.answers (and the
 # log); each `expect` pattern must match a line.
@@ -109,7 +110,7 @@ containerize_build() {
 	local name=$1 base start rc=0
 	base=$(base_archive) || { log "[$SCENARIO] docker save python:3.11-slim failed"; return 1; }
 	start=$(date +%s)
-	PIP_INDEX_URL=$E2E_INDEX_URL timeout 900 "$E2E_BIN/containerize" build --base "docker-archive:$base" \
+	PIP_INDEX_URL=$E2E_INDEX_URL timeout 900 "$CONTAINERIZE" build --base "docker-archive:$base" \
 		--cache-dir "$DAEMONLESS_CACHE" --load --tag "$APP_IMAGE" "$APP" \
 		>"$RUN_DIR/containerize-build-$name.out" 2>"$RUN_DIR/containerize-build-$name.log" || rc=$?
 	record "containerize_build_${name}_s" $(($(date +%s) - start))
@@ -120,21 +121,26 @@ containerize_build() {
 
 # daemonless_half PACKAGE... -- LIBFILE...: the second run (see the top of this file): the
 # Debian PACKAGEs must be registered in the daemonless image and each LIBFILE's libraries
-# resolve there (libs_resolve's forms). The stack of the first run must be down.
+# resolve there (libs_resolve's forms). Takes the first run's stack down, volumes too: both
+# runs start from an empty database.
 daemonless_half() {
 	local pkgs=() libs docker_id id
 	while [ "$1" != -- ]; do pkgs+=("$1"); shift; done
 	shift
 	libs=("$@")
+	compose down -v --timeout 10 >"$RUN_DIR/down-docker.log" 2>&1 || die "compose down failed (log: $RUN_DIR/down-docker.log)"
 	if ! daemonless_supported; then
 		log "[$SCENARIO] SKIP the daemonless half: this containerize build cannot add Debian packages yet (no --print-deb-plan)"
 		record daemonless skipped
 		return 0
 	fi
 	DAEMONLESS_CACHE=$E2E_CACHE/containerize-build/$SCENARIO
+	# This run's binary, whatever another checkout's run writes to $E2E_BIN meanwhile.
+	cp "$E2E_BIN/containerize" "$RUN_DIR/containerize"
+	CONTAINERIZE=$RUN_DIR/containerize
 	[ "${E2E_COLD_BUILD:-0}" != 1 ] || rm -rf "$DAEMONLESS_CACHE"
 	# What the build will add, and why (the plan of Debian packages), for the log.
-	PIP_INDEX_URL=$E2E_INDEX_URL timeout 300 "$E2E_BIN/containerize" build --print-deb-plan \
+	PIP_INDEX_URL=$E2E_INDEX_URL timeout 300 "$CONTAINERIZE" build --print-deb-plan \
 		--base "docker-archive:$(base_archive)" --cache-dir "$DAEMONLESS_CACHE" "$APP" \
 		>"$RUN_DIR/deb-plan.out" 2>"$RUN_DIR/deb-plan.log" || log "[$SCENARIO] --print-deb-plan failed (log: $RUN_DIR/deb-plan.log)"
 	head -n 40 "$RUN_DIR/deb-plan.out" | sed 's/^/    deb plan: /' >&2
