@@ -100,7 +100,7 @@ up_no_build() {
 
 # daemonless_supported: this containerize can add Debian packages to an image.
 daemonless_supported() {
-	"$E2E_BIN/containerize" build --help 2>/dev/null | grep -q -- '--print-deb-plan'
+	"$CONTAINERIZE" build --help 2>/dev/null | grep -q -- '--print-deb-plan'
 }
 
 # containerize_build NAME: `containerize build --load` of the project into the compose file's
@@ -129,15 +129,15 @@ daemonless_half() {
 	shift
 	libs=("$@")
 	compose down -v --timeout 10 >"$RUN_DIR/down-docker.log" 2>&1 || die "compose down failed (log: $RUN_DIR/down-docker.log)"
+	# This run's binary, whatever another checkout's run writes to $E2E_BIN meanwhile.
+	cp "$E2E_BIN/containerize" "$RUN_DIR/containerize"
+	CONTAINERIZE=$RUN_DIR/containerize
 	if ! daemonless_supported; then
 		log "[$SCENARIO] SKIP the daemonless half: this containerize build cannot add Debian packages yet (no --print-deb-plan)"
 		record daemonless skipped
 		return 0
 	fi
 	DAEMONLESS_CACHE=$E2E_CACHE/containerize-build/$SCENARIO
-	# This run's binary, whatever another checkout's run writes to $E2E_BIN meanwhile.
-	cp "$E2E_BIN/containerize" "$RUN_DIR/containerize"
-	CONTAINERIZE=$RUN_DIR/containerize
 	[ "${E2E_COLD_BUILD:-0}" != 1 ] || rm -rf "$DAEMONLESS_CACHE"
 	# What the build will add, and why (the plan of Debian packages), for the log.
 	PIP_INDEX_URL=$E2E_INDEX_URL timeout 300 "$CONTAINERIZE" build --print-deb-plan \
