@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	debpkg "github.com/containerize/containerize/deb/install"
+	debresolve "github.com/containerize/containerize/deb/resolve"
 	"github.com/containerize/containerize/image/base"
 	"github.com/containerize/containerize/image/internal/atomicfile"
 	"github.com/containerize/containerize/image/layer"
@@ -27,7 +28,7 @@ import (
 // another answer or other bytes.
 const (
 	debSetFormat   = "containerize-deb-set/1"
-	debLayerFormat = "containerize-deb/1"
+	debLayerFormat = "containerize-deb/3"
 )
 
 // debianLayer is the layer of Debian packages for one base, with the set it holds.
@@ -103,6 +104,9 @@ func (b *builder) debian(ctx context.Context, l base.Loaded, bi *base.Base, mt t
 			}
 		}
 	}
+	if len(set.AlreadyInstalled) > 0 {
+		b.logf("debian: already in the base: %s", strings.Join(set.AlreadyInstalled, ", "))
+	}
 	if o.DebianPlanOnly || len(set.Packages) == 0 {
 		return &debianLayer{set: set, depsLayer: depsLayer{cached: setCached}}, nil
 	}
@@ -142,12 +146,30 @@ func (b *builder) debian(ctx context.Context, l base.Loaded, bi *base.Base, mt t
 		return nil, fmt.Errorf("Debian layer: %w", err)
 	}
 	b.logf("debian: %d packages installed in %s (%s)", len(set.Packages), time.Since(start).Round(time.Millisecond), short(blob.Digest))
+	var done []string
+	if len(laid.Alternatives) > 0 {
+		done = append(done, "alternatives links ("+strings.Join(laid.Alternatives, ", ")+")")
+	}
+	if laid.LdCache > 0 {
+		done = append(done, fmt.Sprintf("/etc/ld.so.cache (%d libraries added)", laid.LdCache))
+	}
+	if len(done) > 0 {
+		b.logf("  made without running maintainer scripts: %s", strings.Join(done, "; "))
+	}
+	var notRun []string
 	for _, s := range laid.Scripts {
+		var scripts []string // the ldconfig and update-alternatives work is done above
 		for _, a := range s.Actions {
-			if a.Kind == "not-run" {
-				b.logf("  note: %s: %s was not run (no maintainer script runs in this build)", s.Package, a.Script)
+			if a.Kind == debresolve.KindNotRun {
+				scripts = append(scripts, a.Script)
 			}
 		}
+		if len(scripts) > 0 {
+			notRun = append(notRun, s.Package+" ("+strings.Join(scripts, ", ")+")")
+		}
+	}
+	if len(notRun) > 0 {
+		b.logf("  maintainer scripts not run: %s; if the image needs what they do beyond the above, build it with docker build", strings.Join(notRun, ", "))
 	}
 	for _, n := range laid.Notes {
 		b.logf("  note: %s", n)

@@ -82,7 +82,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		return nil, err
 	}
 	if len(srcs) == 0 {
-		return nil, errors.New("the base image declares no apt sources (/etc/apt/sources.list or /etc/apt/sources.list.d/*.sources): pass --apt-mirror or use a Debian base image")
+		return nil, errors.New("the base image declares no apt sources (/etc/apt/sources.list or /etc/apt/sources.list.d/*.sources): use a Debian base image that keeps its apt configuration (python:X.Y-slim does), or --ignore-system-packages if it has the packages")
 	}
 	for i := range srcs {
 		if opts.Mirror != "" {

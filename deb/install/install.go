@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/containerize/containerize/deb/archive"
+	"github.com/containerize/containerize/deb/ldcache"
 	"github.com/containerize/containerize/deb/resolve"
 	"github.com/containerize/containerize/deb/unpack"
 	"github.com/containerize/containerize/image/layer"
@@ -120,6 +122,10 @@ type Laid struct {
 	Scripts []resolve.ScriptReport
 	// Notes say what was laid down differently from dpkg.
 	Notes []string
+	// Alternatives are the update-alternatives names whose links were made; LdCache the number of
+	// libraries added to /etc/ld.so.cache.
+	Alternatives []string
+	LdCache      int
 }
 
 // Lay fetches set's packages (from opts.Cache when it has them, checked by SHA256) and unpacks them under
@@ -160,8 +166,9 @@ func Lay(ctx context.Context, opts Options, set *Set, stage string) (*Laid, erro
 		return nil
 	}
 	var members []resolve.ControlMembers
+	filter := readPathFilter(opts.Root)
 	for _, u := range pkgs {
-		for _, e := range u.Entries {
+		for _, e := range filter.apply(u.Entries) {
 			if err := add(u.Package, e); err != nil {
 				return nil, err
 			}
@@ -189,10 +196,18 @@ func Lay(ctx context.Context, opts Options, set *Set, stage string) (*Laid, erro
 	}
 	alts, notes := unpack.Alternatives(pkgs, opts.Root)
 	laid.Notes = append(laid.Notes, notes...)
+	for _, e := range alts {
+		if dir, name := path.Split(e.Path); dir == "/var/lib/dpkg/alternatives/" {
+			laid.Alternatives = append(laid.Alternatives, name)
+		}
+	}
 	for _, e := range append(db, alts...) {
 		if err := add("containerize", e); err != nil {
 			return nil, err
 		}
+	}
+	if err := ldCache(opts, laid, pkgs); err != nil {
+		return nil, err
 	}
 	laid.Scripts = resolve.ReportScripts(members)
 	sort.Slice(laid.Entries, func(i, j int) bool { return laid.Entries[i].Path < laid.Entries[j].Path })
@@ -257,4 +272,86 @@ func fetchAll(ctx context.Context, opts Options, pkgs []Package) ([]string, erro
 		return nil, err
 	}
 	return paths, nil
+}
+
+// ldCache adds the new libraries to the base's /etc/ld.so.cache, as the ldconfig trigger would: each
+// shared library in a directory ldconfig scans (ld.so's default ones and those the base's and the
+// packages' /etc/ld.so.conf.d files list) under its soname. A base without a cache gets none (the
+// dynamic linker does not need one; only `ldconfig -p` readers such as ctypes.util.find_library do).
+func ldCache(opts Options, laid *Laid, pkgs []unpack.Unpacked) error {
+	data, err := fs.ReadFile(opts.Root, "etc/ld.so.cache")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading the base's /etc/ld.so.cache: %w", err)
+	}
+	cache, err := ldcache.Parse(data)
+	if err != nil {
+		laid.Notes = append(laid.Notes, fmt.Sprintf("/etc/ld.so.cache is left as the base has it (%v): the added libraries are found by the dynamic linker, but not by `ldconfig -p`", err))
+		return nil
+	}
+	// The directories ldconfig scans, with the base's usr-merge applied.
+	scanned := map[string]bool{}
+	conf := func(text string) {
+		for _, line := range strings.Split(text, "\n") {
+			if line = strings.TrimSpace(line); strings.HasPrefix(line, "/") {
+				scanned[usrMerged(path.Clean(line), opts.UsrMerged)] = true
+			}
+		}
+	}
+	if entries, err := fs.ReadDir(opts.Root, "etc/ld.so.conf.d"); err == nil {
+		for _, e := range entries {
+			if b, err := fs.ReadFile(opts.Root, "etc/ld.so.conf.d/"+e.Name()); err == nil && strings.HasSuffix(e.Name(), ".conf") {
+				conf(string(b))
+			}
+		}
+	}
+	byPath := map[string]layer.Entry{}
+	for _, e := range laid.Entries {
+		byPath[e.Path] = e
+	}
+	for _, u := range pkgs {
+		for _, c := range u.LdSoConf {
+			if e, ok := byPath[usrMerged(c, opts.UsrMerged)]; ok && e.Open != nil {
+				if rc, err := e.Open(); err == nil {
+					b, _ := io.ReadAll(io.LimitReader(rc, 1<<20))
+					rc.Close()
+					conf(string(b))
+				}
+			}
+		}
+	}
+	flags := cache.Flags()
+	var added []ldcache.Entry
+	for _, e := range laid.Entries {
+		dir := path.Dir(e.Path)
+		if !e.Mode.IsRegular() || e.Open == nil || !unpack.IsSharedLibrary(e.Path) || !(scanned[dir] || unpack.DefaultLibDir(dir)) {
+			continue
+		}
+		rc, err := e.Open()
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", e.Path, err)
+		}
+		ra, ok := rc.(io.ReaderAt)
+		soname, isLib := "", false
+		if ok {
+			soname, isLib = ldcache.Soname(ra)
+		}
+		rc.Close()
+		if !isLib || strings.Contains(soname, "/") {
+			continue
+		}
+		if _, ok := byPath[path.Join(dir, soname)]; !ok {
+			continue // ldconfig would make the soname link; packages ship it
+		}
+		added = append(added, ldcache.Entry{Flags: flags, Key: soname, Value: path.Join(dir, soname)})
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	cache.Add(added...)
+	laid.LdCache = len(added)
+	laid.Entries = append(laid.Entries, layer.Entry{Path: "/etc/ld.so.cache", Mode: 0o644, Data: cache.Bytes()})
+	return nil
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/containerize/containerize/deb/ldcache"
 	"github.com/containerize/containerize/deb/resolve"
 	"github.com/containerize/containerize/image/layer"
 	"github.com/containerize/containerize/internal/debtest"
@@ -182,5 +185,75 @@ func TestRefusals(t *testing.T) {
 	opts.Cache = ""
 	if _, err := Lay(ctx, opts, &Set{}, filepath.Join(t.TempDir(), "s")); err == nil {
 		t.Error("Lay without a cache")
+	}
+}
+
+// TestLdCache lays a real shared library (this machine's zlib) on a base with this machine's
+// ld.so.cache: the new cache lists it where the layer put it.
+func TestLdCache(t *testing.T) {
+	libs, _ := filepath.Glob("/usr/lib/x86_64-linux-gnu/libz.so.1.*")
+	cache, err := os.ReadFile("/etc/ld.so.cache")
+	if len(libs) == 0 || err != nil {
+		t.Skip("no x86-64 zlib or ld.so.cache on this machine")
+	}
+	elfData, err := os.ReadFile(libs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Base(libs[0])
+	a := &debtest.Archive{Debs: []debtest.Deb{{Control: "Package: zlib1g\nVersion: 1.3-1\nArchitecture: amd64",
+		Files: map[string]string{"/opt/zz/lib/" + name: string(elfData), "/etc/ld.so.conf.d/zz.conf": "/opt/zz/lib\n"},
+		Links: map[string]string{"/opt/zz/lib/libz.so.1": name}}}}
+	opts := options(t, a)
+	opts.Root.(fstest.MapFS)["etc/ld.so.cache"] = &fstest.MapFile{Data: cache}
+	set, err := Resolve(context.Background(), opts, []string{"zlib1g"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	laid, err := Lay(context.Background(), opts, set, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range laid.Entries {
+		if e.Path != "/etc/ld.so.cache" {
+			continue
+		}
+		c, err := ldcache.Parse(e.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, le := range c.Entries {
+			if le.Value == "/opt/zz/lib/libz.so.1" && le.Key == "libz.so.1" {
+				return
+			}
+		}
+		t.Fatal("the new cache does not list /opt/zz/lib/libz.so.1")
+	}
+	t.Fatal("no /etc/ld.so.cache in the layer")
+}
+
+func TestPathFilter(t *testing.T) {
+	root := fstest.MapFS{"etc/dpkg/dpkg.cfg.d/docker": {Data: []byte("# slim\npath-exclude /usr/share/doc/*\npath-include /usr/share/doc/*/copyright\npath-exclude=/usr/share/man/*\n")}}
+	f := readPathFilter(root)
+	dir := func(p string) layer.Entry { return layer.Entry{Path: p, Mode: fs.ModeDir | 0o755} }
+	file := func(p string) layer.Entry { return layer.Entry{Path: p, Mode: 0o644} }
+	var got []string
+	for _, e := range f.apply([]layer.Entry{dir("/usr"), dir("/usr/share"), dir("/usr/share/doc"), dir("/usr/share/doc/libpq5"),
+		file("/usr/share/doc/libpq5/changelog.Debian.gz"), file("/usr/share/doc/libpq5/copyright"),
+		dir("/usr/share/man"), dir("/usr/share/man/man1"), file("/usr/share/man/man1/psql.1.gz"), file("/usr/lib/libpq.so.5")}) {
+		got = append(got, e.Path)
+	}
+	want := "/usr /usr/share /usr/share/doc /usr/share/doc/libpq5 /usr/share/doc/libpq5/copyright /usr/share/man /usr/lib/libpq.so.5"
+	if strings.Join(got, " ") != want {
+		t.Errorf("kept %s\nwant %s", strings.Join(got, " "), want)
+	}
+	for _, c := range []struct {
+		glob, name string
+		match      bool
+	}{{"/usr/share/doc/*", "/usr/share/doc/a/b/c", true}, {"/usr/share/doc/*/copyright", "/usr/share/doc/x/copyright", true},
+		{"/usr/share/locale/*", "/usr/share/localex", false}, {"/usr/lib/[lm]ib*", "/usr/lib/libx", true}, {"/a?c", "/a/c", true}} {
+		if globMatch(c.glob, c.name) != c.match {
+			t.Errorf("globMatch(%q, %q) != %v", c.glob, c.name, c.match)
+		}
 	}
 }

@@ -104,6 +104,7 @@ func dedup(s []string) []string {
 // classify reads one script or triggers file.
 func classify(script, content string) []ScriptAction {
 	var ldconfig, alternatives, other bool
+	content = strings.ReplaceAll(content, "\\\n", " ") // continued lines are one command
 	for _, line := range strings.Split(content, "\n") {
 		line = strings.TrimSpace(line)
 		if i := strings.Index(line, "#"); i >= 0 && !strings.HasPrefix(line, "#!") {

@@ -3,8 +3,9 @@
 // writes the dpkg database files that register the packages for dpkg, Trivy and Syft.
 //
 // Maintainer scripts are not run; Deb returns the names of each package's control members (postinst,
-// triggers, …) so a caller can report what was skipped, and notes shared libraries that would need
-// /etc/ld.so.cache. Writing ld.so.cache is not done here.
+// triggers, …) and their scripts so a caller can report what was skipped and redo what matters
+// (Alternatives), and the library directories that only /etc/ld.so.cache makes searched (package
+// deb/ldcache writes it).
 package unpack
 
 import (
@@ -253,7 +254,7 @@ func readData(tr *tar.Reader, dir string, u *Unpacked) error {
 		byPath[p] = e
 		u.Entries = append(u.Entries, e)
 		u.Files = append(u.Files, p)
-		if !e.Mode.IsDir() && isSharedLibrary(p) && !defaultLibDir(path.Dir(p)) {
+		if !e.Mode.IsDir() && IsSharedLibrary(p) && !DefaultLibDir(path.Dir(p)) {
 			libDirs[path.Dir(p)] = true
 		}
 		if path.Dir(p) == "/etc/ld.so.conf.d" && strings.HasSuffix(p, ".conf") {
@@ -267,12 +268,6 @@ func readData(tr *tar.Reader, dir string, u *Unpacked) error {
 		u.LibraryDirs = append(u.LibraryDirs, d)
 	}
 	sort.Strings(u.LibraryDirs)
-	for _, d := range u.LibraryDirs {
-		u.Notes = append(u.Notes, fmt.Sprintf("shared libraries in %s, outside ld.so's default paths: /etc/ld.so.cache (not written) or RPATH must find them", d))
-	}
-	for _, c := range u.LdSoConf {
-		u.Notes = append(u.Notes, fmt.Sprintf("%s adds library paths: /etc/ld.so.cache must be regenerated (not done)", c))
-	}
 	return nil
 }
 
@@ -308,14 +303,15 @@ func openFile(p string) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) { return os.Open(p) }
 }
 
-func isSharedLibrary(p string) bool {
+// IsSharedLibrary reports whether p is named like a shared library ldconfig lists (lib*.so*).
+func IsSharedLibrary(p string) bool {
 	b := path.Base(p)
 	return strings.HasPrefix(b, "lib") && (strings.HasSuffix(b, ".so") || strings.Contains(b, ".so."))
 }
 
-// defaultLibDir reports whether ld.so searches dir without /etc/ld.so.cache: /lib, /usr/lib, their lib64
+// DefaultLibDir reports whether ld.so searches dir without /etc/ld.so.cache: /lib, /usr/lib, their lib64
 // forms and the multiarch triplet directories (/usr/lib/x86_64-linux-gnu).
-func defaultLibDir(dir string) bool {
+func DefaultLibDir(dir string) bool {
 	for _, base := range []string{"/lib", "/usr/lib", "/lib64", "/usr/lib64"} {
 		if dir == base {
 			return true

@@ -18,24 +18,24 @@ import (
 )
 
 // debianFilesVersion changes whenever DebianFiles keeps other files, so older cached sets are not used.
-const debianFilesVersion = "1"
+const debianFilesVersion = "2"
 
 // maxDebianFile bounds one kept file (the dpkg status of a big base is a few MiB).
 const maxDebianFile = 64 << 20
 
 // debianFile reports the files that adding Debian packages to an image reads from its base: the apt
-// sources and trusted keys, the dpkg database, the release, the dynamic linker's configuration and the
+// sources and trusted keys, the dpkg database and configuration (path-exclude), the release, the dynamic linker's configuration and the
 // alternatives already chosen.
 func debianFile(name string) (bool, int64) {
 	switch name {
 	case "etc/os-release", "usr/lib/os-release", "etc/debian_version",
 		"etc/apt/sources.list", "etc/apt/trusted.gpg",
 		"var/lib/dpkg/status", "var/lib/dpkg/arch",
-		"etc/ld.so.cache", "etc/ld.so.conf":
+		"etc/ld.so.cache", "etc/ld.so.conf", "etc/dpkg/dpkg.cfg":
 		return true, maxDebianFile
 	}
 	for _, dir := range []string{"etc/apt/sources.list.d/", "etc/apt/trusted.gpg.d/", "etc/apt/keyrings/",
-		"usr/share/keyrings/", "var/lib/dpkg/status.d/", "etc/ld.so.conf.d/", "etc/alternatives/", "var/lib/dpkg/alternatives/"} {
+		"usr/share/keyrings/", "var/lib/dpkg/status.d/", "etc/ld.so.conf.d/", "etc/dpkg/dpkg.cfg.d/", "etc/alternatives/", "var/lib/dpkg/alternatives/"} {
 		if rest, ok := strings.CutPrefix(name, dir); ok && rest != "" && !strings.Contains(rest, "/") {
 			return true, maxDebianFile
 		}
