@@ -85,19 +85,6 @@ base_archive() {
 	echo "$file"
 }
 
-# up_no_build NAME: `compose up --no-build --wait` on the image the tag names now.
-up_no_build() {
-	local name=$1 start
-	start=$(date +%s)
-	if ! COMPOSE_TIMEOUT=$((UP_WAIT_TIMEOUT + 120)) compose up --no-build --wait --wait-timeout "$UP_WAIT_TIMEOUT" \
-		>"$RUN_DIR/up-$name.log" 2>&1; then
-		tail -n 30 "$RUN_DIR/up-$name.log" >&2
-		die "docker compose up --no-build --wait ($name) failed after $(($(date +%s) - start))s"
-	fi
-	record "up_${name}_s" $(($(date +%s) - start))
-	log "[$SCENARIO] up $name: healthy after $(($(date +%s) - start))s"
-}
-
 # daemonless_supported: this containerize can add Debian packages to an image.
 daemonless_supported() {
 	"$CONTAINERIZE" build --help 2>/dev/null | grep -q -- '--print-deb-plan'
@@ -157,7 +144,7 @@ daemonless_half() {
 	log "[$SCENARIO] images: Dockerfile $(($("$DOCKER" image inspect -f '{{.Size}}' "$docker_id" 2>/dev/null || echo 0) / 1000000)) MB, daemonless $(($("$DOCKER" image inspect -f '{{.Size}}' "$APP_IMAGE") / 1000000)) MB"
 	check "the daemonless image registers the Debian packages (dpkg -l ${pkgs[*]})" packages_registered "$APP_IMAGE" "${pkgs[@]}"
 	check "in the daemonless image the driver's libraries resolve (ldd)" libs_resolve "$APP_IMAGE" "${libs[@]}"
-	up_no_build daemonless
+	up daemonless --no-build
 	check "the daemonless image's stack answers (expected answers)" ask daemonless
 	check "both images answer the same questions the same way" same_answers
 	check "the daemonless web process runs as a non-root user" runs_as_non_root web
