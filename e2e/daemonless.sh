@@ -41,8 +41,8 @@ same_answers() {
 }
 
 # libs_resolve IMAGE FILE...: in IMAGE, `ldd` finds every library each FILE needs; a FILE
-# starting with "py:" is a Python expression naming a file (a module's __file__). Prints what
-# ldd says about the libraries of interest.
+# starting with "py:" is a Python expression naming a file (a module's __file__), and none of
+# them from a wheel's own copy. Prints what ldd says about the libraries of interest.
 libs_resolve() {
 	local image=$1 f script='set -e'
 	shift
@@ -55,7 +55,10 @@ libs_resolve() {
 	timeout 60 "$DOCKER" run --rm --user 0 --entrypoint sh "$image" -c "$script" >"$RUN_DIR/ldd.out" 2>&1 ||
 		{ tail -n 20 "$RUN_DIR/ldd.out" >&2; return 1; }
 	grep -E '^== |libpq|libmariadb|libgdal|libgeos|libproj' "$RUN_DIR/ldd.out" | sed 's/^/    ldd: /' >&2
-	! grep -F 'not found' "$RUN_DIR/ldd.out" >&2
+	! grep -F 'not found' "$RUN_DIR/ldd.out" >&2 || return 1
+	# The Debian packages must be what provides them: a wheel carrying its own copies (a
+	# NAME.libs folder, as auditwheel makes) would pass without them.
+	! grep -F '.libs/' "$RUN_DIR/ldd.out" >&2 || { log "[$SCENARIO] a library comes from the wheel, not from Debian's package (the wheelhouse's -system-libs)"; return 1; }
 }
 
 # packages_registered IMAGE PACKAGE...: `dpkg -l PACKAGE` in IMAGE lists each as installed
