@@ -13,9 +13,6 @@
 # resolve (`ldd`) and, in the daemonless one, the Debian packages must be registered for dpkg.
 # The scenario defines `questions` (answer lines on stdout, lib.sh's `answer`) and `expect`
 # (grep -E patterns, one a line).
-#
-# Until `containerize build` can add Debian packages (it has --print-deb-plan then), the
-# second half is skipped with a message and `daemonless=skipped` in the results.
 
 # The containerize build cache of each scenario outlives the run, so a warm run downloads no
 # wheel and no .deb; the cold figure is a run with E2E_COLD_BUILD=1 (or after deleting it).
@@ -88,11 +85,6 @@ base_archive() {
 	echo "$file"
 }
 
-# daemonless_supported: this containerize can add Debian packages to an image.
-daemonless_supported() {
-	"$CONTAINERIZE" build --help 2>/dev/null | grep -q -- '--print-deb-plan'
-}
-
 # containerize_build NAME: `containerize build --load` of the project into the compose file's
 # image name, base: the python stand-in as docker-archive:FILE; output in
 # $RUN_DIR/containerize-build-NAME.{out,log}. Records containerize_build_NAME_s.
@@ -122,11 +114,6 @@ daemonless_half() {
 	# This run's binary, whatever another checkout's run writes to $E2E_BIN meanwhile.
 	cp "$E2E_BIN/containerize" "$RUN_DIR/containerize"
 	CONTAINERIZE=$RUN_DIR/containerize
-	if ! daemonless_supported; then
-		log "[$SCENARIO] SKIP the daemonless half: this containerize build cannot add Debian packages yet (no --print-deb-plan)"
-		record daemonless skipped
-		return 0
-	fi
 	DAEMONLESS_CACHE=$E2E_CACHE/containerize-build/$SCENARIO
 	[ "${E2E_COLD_BUILD:-0}" != 1 ] || rm -rf "$DAEMONLESS_CACHE"
 	# What the build will add, and why (the plan of Debian packages), for the log.
