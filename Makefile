@@ -34,6 +34,7 @@ cross:
 e2e:
 	bash e2e/run.sh
 	bash e2e/build/run.sh
+	bash e2e/build/sbom.sh requirements-celery
 
 ## e2e-corpus: the run rate on the corpus of real repositories (e2e/corpus/README.md): init --yes,
 ## compose up --wait, GET / and the admin login, for each one the local index can serve (ARGS=--all:

@@ -28,6 +28,9 @@ export DOCKER_CONFIG=${DOCKER_CONFIG:-$HOME/.docker}
 
 # Compose v2 built from the Go module proxy (see setup.sh).
 COMPOSE_VERSION=${COMPOSE_VERSION:-v2.40.3}
+# Syft checks the SBOM containerize build writes (e2e/build/sbom.sh); built by `setup.sh syft`.
+SYFT_VERSION=${SYFT_VERSION:-v1.57.2}
+SYFT=$E2E_BIN/syft-$SYFT_VERSION
 
 # The Dev Containers reference CLI (setup.sh's devcontainer step), installed from the npm
 # registry into the cache.

@@ -5,6 +5,7 @@
 #
 #   e2e/setup.sh                 all steps, in order
 #   e2e/setup.sh STEP...         only these: packages docker compose images wheels devcontainer
+#                                syft (not a default step: only e2e/build/sbom.sh needs it)
 #
 # Environment: E2E_CACHE (default ~/.cache/containerize-e2e), COMPOSE_VERSION,
 # E2E_REBUILD_IMAGES=1 (rebuild the stand-in images even if they exist).
@@ -80,31 +81,50 @@ step_docker() {
 	log "docker: $("$DOCKER" version --format 'engine {{.Server.Version}}')"
 }
 
-# Compose v2 is a Go module. `go install` refuses it (its go.mod has exclude directives),
-# so build inside a copy of the downloaded module. The binary is cached per version.
+# build_module MODULE VERSION PACKAGE BIN LDFLAGS: build PACKAGE of a Go module from the
+# module proxy into BIN. `go install` refuses modules whose go.mod has exclude or replace
+# directives (Compose has), so build inside a copy of the downloaded module, outside any
+# module, so nothing touches the project's go.mod/go.sum. Log: $E2E_LOGS/NAME-build.log.
+build_module() {
+	local module=$1 version=$2 pkg=$3 bin=$4 ldflags=$5 name work dir
+	name=$(basename "$bin")
+	name=${name%%-v*}
+	work=$(mktemp -d "$E2E_CACHE/$name-build.XXXXXX")
+	dir=$(cd "$work" && go mod download -json "$module@$version" |
+		sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+	[ -n "$dir" ] || die "go mod download of $module $version failed"
+	cp -r "$dir" "$work/src"
+	chmod -R u+w "$work/src"
+	(cd "$work/src" && GOFLAGS=-buildvcs=false go build -trimpath -ldflags "-s -w $ldflags" \
+		-o "$bin.tmp" "$pkg") >"$E2E_LOGS/$name-build.log" 2>&1 ||
+		{ tail -n 30 "$E2E_LOGS/$name-build.log" >&2; die "$name build failed"; }
+	mv "$bin.tmp" "$bin"
+	rm -rf "$work"
+}
+
+# Compose v2, cached per version.
 step_compose() {
 	local bin=$E2E_BIN/docker-compose-$COMPOSE_VERSION plugin=$DOCKER_CONFIG/cli-plugins/docker-compose
 	if [ ! -x "$bin" ]; then
 		log "compose: building $COMPOSE_VERSION from the Go module proxy (several minutes, once)"
-		local work dir
-		work=$(mktemp -d "$E2E_CACHE/compose-build.XXXXXX")
-		# Outside any module, so nothing touches the project's go.mod/go.sum.
-		dir=$(cd "$work" && go mod download -json "github.com/docker/compose/v2@$COMPOSE_VERSION" |
-			sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
-		[ -n "$dir" ] || die "go mod download of compose $COMPOSE_VERSION failed"
-		cp -r "$dir" "$work/src"
-		chmod -R u+w "$work/src"
-		(cd "$work/src" && GOFLAGS=-buildvcs=false go build -trimpath \
-			-ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$COMPOSE_VERSION" \
-			-o "$bin.tmp" ./cmd) >"$E2E_LOGS/compose-build.log" 2>&1 ||
-			{ tail -n 30 "$E2E_LOGS/compose-build.log" >&2; die "compose build failed"; }
-		mv "$bin.tmp" "$bin"
-		rm -rf "$work"
+		build_module github.com/docker/compose/v2 "$COMPOSE_VERSION" ./cmd "$bin" \
+			"-X github.com/docker/compose/v2/internal.Version=$COMPOSE_VERSION"
 	fi
 	if ! cmp -s "$bin" "$plugin"; then
 		install -D -m 0755 "$bin" "$plugin"
 	fi
 	log "compose: $("$DOCKER" compose version --short)"
+}
+
+# Syft, a second opinion on what an image holds (e2e/build/sbom.sh compares its findings with
+# the SBOM containerize build writes), cached per version: about 6 minutes on 2 cores. Not a
+# default step: only sbom.sh needs it.
+step_syft() {
+	if [ ! -x "$SYFT" ]; then
+		log "syft: building $SYFT_VERSION from the Go module proxy (several minutes, once)"
+		build_module github.com/anchore/syft "$SYFT_VERSION" ./cmd/syft "$SYFT" "-X main.version=$SYFT_VERSION"
+	fi
+	log "syft: $("$SYFT" version -o json | jq -r .version)"
 }
 
 image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
@@ -262,7 +282,7 @@ main() {
 	[ ${#steps[@]} -gt 0 ] || steps=(packages docker compose images wheels devcontainer)
 	[ "$(id -u)" = 0 ] || die "run as root (apt-get, dockerd and debootstrap need it)"
 	for s in "${steps[@]}"; do
-		declare -F "step_$s" >/dev/null || die "unknown step $s (packages docker compose images wheels devcontainer)"
+		declare -F "step_$s" >/dev/null || die "unknown step $s (packages docker compose images wheels devcontainer syft)"
 		timed "setup $s" "step_$s"
 	done
 }

@@ -57,6 +57,7 @@
 // the Debian resolutions (by base, names and mirror; never refreshed: remove it to resolve again),
 // debian/debs/ the .deb files by SHA256, resolved/ the resolutions of
 // what the lock does not pin, base/ what was learnt about each base image (by config digest, so its layers are
-// read once), and blobs/ the base's layer bytes when an archive, a layout or the daemon needs them. Wheels
+// read once), blobs/ the base's layer bytes when an archive, a layout or the daemon needs them, and sbom/
+// what each layer contributes to the SBOM (by diffID, so a rebuild reads only its new layers). Wheels
 // (and PEP 658 metadata files) are cached by the pypi client, under wheels/ unless Options.Index says where.
 package image

@@ -86,6 +86,9 @@ type Options struct {
 	Transport http.RoundTripper
 	// Progress receives one line per step, for people; nil discards them.
 	Progress io.Writer
+	// Version is containerize's version, for the SBOM's creator ("Tool: containerize-VERSION"); empty
+	// means "dev".
+	Version string
 	// OnUpload is called as a push uploads, with bytes done and bytes to do. Blobs the registry already has
 	// are not uploaded.
 	OnUpload func(complete, total int64)
@@ -120,6 +123,12 @@ type Output struct {
 	Tag string
 	// Docker is the docker command Load runs; empty means "docker".
 	Docker string
+	// SBOM is a file to write the image's SBOM to (an SPDX 2.3 JSON document; with several platforms, one
+	// file each, the platform before the extension). Besides, an OCI layout gets sbom.spdx.json, a docker
+	// archive APP.tar gets APP.spdx.json beside it, and a push attaches it as an OCI referrer of the image.
+	SBOM string
+	// NoSBOM makes no SBOM at all.
+	NoSBOM bool
 }
 
 // Result describes the image built.
@@ -158,6 +167,8 @@ type Image struct {
 	DependenciesCached bool `json:"dependencies_cached"`
 	// Packages is the number of distributions installed.
 	Packages int `json:"packages"`
+	// SBOM is the image's bill of materials, when one was made (see Output.SBOM).
+	SBOM *SBOM `json:"sbom,omitempty"`
 	// Unpinned are the distributions installed that the lock does not pin, as name==version: what the
 	// image needs besides the lock (the server, whitenoise, the database driver: plan.Image.Extra) and, for an incomplete requirements file, the dependencies it leaves out, each the
 	// newest version with a wheel for the image.
@@ -170,6 +181,13 @@ func (o *Options) baseRef() string {
 		return o.Base
 	}
 	return o.Plan.Image.Base
+}
+
+func (o *Options) version() string {
+	if o.Version == "" {
+		return "dev"
+	}
+	return o.Version
 }
 
 func (o *Options) keychain() authn.Keychain {

@@ -32,6 +32,12 @@ func (o *Options) deliver(ctx context.Context, tag name.Tag, built []*platformIm
 		}
 	}
 
+	var sboms [][]byte
+	if out.wantSBOM() {
+		if sboms, err = o.writeSBOMs(tag, local, res, logf); err != nil {
+			return err
+		}
+	}
 	if out.OCILayout != "" {
 		if err := writeLayout(out.OCILayout, tag, local); err != nil {
 			return err
@@ -54,6 +60,12 @@ func (o *Options) deliver(ctx context.Context, tag name.Tag, built []*platformIm
 			return err
 		}
 		logf("pushed %s", res.Pushed)
+		if sboms != nil {
+			// The image is pushed: a registry that refuses OCI artifacts should not fail the build.
+			if err := o.pushSBOMs(ctx, out.Push, a, sboms, res, logf); err != nil {
+				logf("warning: %v\n  the image is pushed without its SBOM (--sbom FILE writes it to a file, --no-sbom skips it)", err)
+			}
+		}
 	}
 	return nil
 }

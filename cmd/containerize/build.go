@@ -40,6 +40,8 @@ type buildOptions struct {
 	allowInsecureIndex bool
 	cacheDir           string
 	ignoreSysPkgs      bool
+	sbom               string
+	noSBOM             bool
 	aptMirror          string
 	printDebPlan       bool
 	json               bool
@@ -101,10 +103,12 @@ collectstatic needs Python, so the image runs it when the container starts, befo
 	f.StringArrayVar(&opts.extraIndexURL, "extra-index-url", nil, "additional package index (default $PIP_EXTRA_INDEX_URL); repeatable")
 	f.BoolVar(&opts.allowInsecureIndex, "allow-insecure-index", false, "send an index URL's credentials over plain http to a host other than this machine (clear text)")
 	f.StringVar(&opts.cacheDir, "cache-dir", "", "where wheels, dependency layers, resolutions and base image facts are cached (default the user cache directory)")
+	f.StringVar(&opts.sbom, "sbom", "", "also write the image's SBOM (SPDX 2.3 JSON) to this file; the outputs get one anyway (the only way to get one with --load alone)")
+	f.BoolVar(&opts.noSBOM, "no-sbom", false, "make no SBOM: none beside --output files, none attached on --push")
 	f.BoolVar(&opts.ignoreSysPkgs, "ignore-system-packages", false, "do not add the Debian runtime packages the project needs (the base image has them)")
 	f.StringVar(&opts.aptMirror, "apt-mirror", "", "Debian mirror URL to fetch packages from instead of the base image's apt sources (still verified with the base's keys)")
 	f.BoolVar(&opts.printDebPlan, "print-deb-plan", false, "print the Debian packages the image would get, and why, without building")
-	f.BoolVar(&opts.json, "json", false, "print the result as JSON (digest, layers, Debian packages) instead of the digest")
+	f.BoolVar(&opts.json, "json", false, "print the result as JSON (digest, layers, Debian packages, SBOM) instead of the digest")
 	return cmd
 }
 
@@ -169,6 +173,7 @@ func buildRun(opts *buildOptions) error {
 		Debian:               image.DebianOptions{Mirror: opts.aptMirror},
 		DebianPlanOnly:       opts.printDebPlan,
 		Output:               opts.Output,
+		Version:              buildVersion(),
 		Progress:             io.ErrOut,
 		OnUpload:             onUpload,
 	})
@@ -222,7 +227,10 @@ func printDebPlan(w goio.Writer, res *image.Result) {
 
 // parseOutputs reads --push, --output and --load.
 func parseOutputs(opts *buildOptions) (image.Output, error) {
-	out := image.Output{Push: opts.push, Load: opts.load, Tag: opts.tag}
+	out := image.Output{Push: opts.push, Load: opts.load, Tag: opts.tag, SBOM: opts.sbom, NoSBOM: opts.noSBOM}
+	if out.SBOM != "" && out.NoSBOM {
+		return out, usageError{fmt.Errorf("--sbom and --no-sbom: choose one")}
+	}
 	for _, o := range opts.outputs {
 		kind, rest, _ := strings.Cut(o, ",")
 		dest, ok := strings.CutPrefix(rest, "dest=")

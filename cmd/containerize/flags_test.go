@@ -97,18 +97,19 @@ func TestBuildFlags(t *testing.T) {
 	var got *buildOptions
 	run := func(o *buildOptions) error { got = o; return nil }
 	if err := execute(t, newBuildCmd(&IO{}, run), "--output", "docker,dest=app.tar", "--output", "oci,dest=oci", "--push", "registry.test/app:1",
-		"--load", "--tag", "app:dev", "--platform", "linux/amd64,linux/arm64", dir); err != nil {
+		"--load", "--tag", "app:dev", "--platform", "linux/amd64,linux/arm64", "--sbom", "app.spdx.json", "--json", dir); err != nil {
 		t.Fatal(err)
 	}
 	o := got.Output
 	if got.Dir != dir || o.DockerArchive != "app.tar" || o.OCILayout != "oci" || o.Push != "registry.test/app:1" || !o.Load || o.Tag != "app:dev" ||
-		len(got.Platforms) != 2 || got.Platforms[1].Architecture != "arm64" {
+		len(got.Platforms) != 2 || got.Platforms[1].Architecture != "arm64" || o.SBOM != "app.spdx.json" || o.NoSBOM || !got.json {
 		t.Errorf("parsed %+v", got)
 	}
 	for _, args := range [][]string{
 		{"--output", "tar,dest=x", dir},
 		{"--output", "docker", dir},
 		{"--platform", "linux/", dir},
+		{"--sbom", "x.json", "--no-sbom", dir},
 	} {
 		got = nil
 		if err := execute(t, newBuildCmd(&IO{}, run), args...); !isUsage(err) || got != nil {

@@ -240,7 +240,9 @@ func containsWord(list, w string) bool {
 type System struct {
 	Codename string // VERSION_CODENAME from /etc/os-release, e.g. "bookworm"
 	ID       string // ID from /etc/os-release, e.g. "debian"
-	Arch     string // dpkg architecture, e.g. "amd64"
+	// VersionID is VERSION_ID from /etc/os-release, e.g. "12"; empty on testing and unstable.
+	VersionID string
+	Arch      string // dpkg architecture, e.g. "amd64"
 }
 
 // ReadSystem reads /etc/os-release (or /usr/lib/os-release) and dpkg's architecture from
@@ -266,6 +268,8 @@ func ReadSystem(root fs.FS, arch string) (System, error) {
 			sys.Codename = v
 		case "ID":
 			sys.ID = v
+		case "VERSION_ID":
+			sys.VersionID = v
 		}
 	}
 	sys.Arch = DebianArch(arch)

@@ -86,6 +86,9 @@ type Installed struct {
 	MultiArch    string
 	Essential    string
 	Priority     string
+	// Source is the Source field: the source package, "NAME" or "NAME (VERSION)" when its version differs;
+	// empty when it is the binary package's own name and version.
+	Source string
 }
 
 // Added is a package the base lacks and the plan adds.

@@ -95,6 +95,7 @@ func parseStatusText(text, name string, needStatus bool) ([]Installed, error) {
 			MultiArch:    v["Multi-Arch"],
 			Essential:    v["Essential"],
 			Priority:     v["Priority"],
+			Source:       v["Source"],
 		})
 	}
 	return out, nil

@@ -95,8 +95,8 @@ func TestParseStatus(t *testing.T) {
 	}
 	want := []Installed{
 		{Package: "base-files", Version: "12.4+deb12u5", Architecture: "amd64", Provides: "base", MultiArch: "foreign", Essential: "yes", Priority: "required"},
-		{Package: "libc6", Version: "2.36-9+deb12u7", Architecture: "amd64", MultiArch: "same", Priority: "optional"},
-		{Package: "libssl3", Version: "3.0.13-1~deb12u1", Architecture: "amd64", MultiArch: "same", Priority: "optional"},
+		{Package: "libc6", Version: "2.36-9+deb12u7", Architecture: "amd64", MultiArch: "same", Priority: "optional", Source: "glibc"},
+		{Package: "libssl3", Version: "3.0.13-1~deb12u1", Architecture: "amd64", MultiArch: "same", Priority: "optional", Source: "openssl"},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("ParseStatus (-want +got):\n%s", d)

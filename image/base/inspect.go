@@ -12,6 +12,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/containerize/containerize/image/internal/union"
 	"github.com/containerize/containerize/internal/lazy"
 	"github.com/containerize/containerize/wheel"
 )
@@ -91,8 +92,7 @@ type file struct {
 // Inspect needs.
 type scan struct {
 	decided  map[string]bool // paths an upper layer already showed or deleted
-	deleted  map[string]bool // whiteouts (.wh.NAME)
-	opaque   map[string]bool // opaque directories (.wh..wh..opq): lower layers' contents are hidden
+	hidden   union.Hidden    // what upper layers deleted
 	found    map[string]file
 	symlinks map[string]bool
 	// keep says which files to keep and how much of each to read (0: none of it).
@@ -100,16 +100,7 @@ type scan struct {
 }
 
 func newScan(keep func(string) (bool, int64)) *scan {
-	return &scan{decided: map[string]bool{}, deleted: map[string]bool{}, opaque: map[string]bool{}, found: map[string]file{}, symlinks: map[string]bool{}, keep: keep}
-}
-
-func (s *scan) hidden(name string) bool {
-	for p := name; p != "."; p = path.Dir(p) {
-		if s.deleted[p] || (p != name && s.opaque[p]) {
-			return true
-		}
-	}
-	return false
+	return &scan{decided: map[string]bool{}, found: map[string]file{}, symlinks: map[string]bool{}, keep: keep}
 }
 
 func interesting(name string) (keep bool, limit int64) {
@@ -126,7 +117,7 @@ func interesting(name string) (keep bool, limit int64) {
 
 func (s *scan) layer(r io.Reader) error {
 	tr := tar.NewReader(r)
-	deleted, opaque := map[string]bool{}, map[string]bool{}
+	var deleted, opaque []string
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
@@ -135,20 +126,19 @@ func (s *scan) layer(r io.Reader) error {
 		if err != nil {
 			return err
 		}
-		name := path.Clean(strings.TrimPrefix(strings.TrimPrefix(h.Name, "./"), "/"))
-		if name == "." || strings.HasPrefix(name, "../") {
+		name, kind := union.Classify(h)
+		switch kind {
+		case union.Skip:
+			continue
+		case union.Opaque:
+			opaque = append(opaque, name)
+			continue
+		case union.Whiteout:
+			deleted = append(deleted, name)
 			continue
 		}
-		dir, base := path.Dir(name), path.Base(name)
-		if base == ".wh..wh..opq" {
-			opaque[dir] = true
-			continue
-		}
-		if strings.HasPrefix(base, ".wh.") {
-			deleted[path.Join(dir, strings.TrimPrefix(base, ".wh."))] = true
-			continue
-		}
-		if s.decided[name] || s.hidden(name) {
+		dir := path.Dir(name)
+		if s.decided[name] || s.hidden.Has(name) {
 			continue
 		}
 		s.decided[name] = true
@@ -178,11 +168,11 @@ func (s *scan) layer(r io.Reader) error {
 		s.found[name] = f
 	}
 	// Whiteouts hide lower layers only, never files of their own layer.
-	for p := range deleted {
-		s.deleted[p] = true
+	for _, p := range deleted {
+		s.hidden.Delete(p)
 	}
-	for p := range opaque {
-		s.opaque[p] = true
+	for _, p := range opaque {
+		s.hidden.Empty(p)
 	}
 	return nil
 }

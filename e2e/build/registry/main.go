@@ -50,7 +50,8 @@ func run(addr, dir string) error {
 		return err
 	}
 	logger := log.New(os.Stderr, "", log.LstdFlags)
-	opts := []registry.Option{registry.Logger(logger)}
+	// The referrers API lets `containerize build --push` attach the SBOM where clients look first.
+	opts := []registry.Option{registry.Logger(logger), registry.WithReferrersSupport(true)}
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err

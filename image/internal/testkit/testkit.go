@@ -153,7 +153,7 @@ type Registry struct {
 // NewRegistry starts a registry; call Close when done.
 func NewRegistry() *Registry {
 	r := &Registry{gets: map[string]int{}}
-	h := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	h := registry.New(registry.Logger(log.New(io.Discard, "", 0)), registry.WithReferrersSupport(true))
 	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Method == http.MethodGet && strings.Contains(req.URL.Path, "/blobs/sha256:") {
 			r.mu.Lock()
