@@ -150,6 +150,21 @@ compose_override() {
 	} >"$out"
 }
 
+# answer METHOD PATH [CURL ARGS...]: one line, "METHOD PATH -> STATUS BODY", for comparing two
+# stacks' answers: the body as canonical JSON without its timestamps (created, finished), or
+# the start of its sha256 when not JSON. Asks $WEB_URL; the body is left in $ANSWER_BODY.
+answer() {
+	local method=$1 path=$2 status body
+	shift 2
+	status=$(curl -sS -m 20 -X "$method" -o "$ANSWER_BODY" -w '%{http_code}' "$@" "$WEB_URL$path")
+	if body=$(jq -cS 'walk(if type == "object" then del(.created, .finished) else . end)' "$ANSWER_BODY" 2>/dev/null); then
+		:
+	else
+		body=sha256:$(sha256sum <"$ANSWER_BODY" | cut -c1-16)
+	fi
+	printf '%s %s -> %s %s\n' "$method" "$path" "$status" "$body"
+}
+
 # image_env IMAGE NAME: the value of an ENV of an image.
 image_env() {
 	"$DOCKER" image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$1" | sed -n "s/^$2=//p"

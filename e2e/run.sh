@@ -12,7 +12,7 @@ set -euo pipefail
 # shellcheck source=e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-ALL=(library celery celery-dev pdm channels legacy-venv real-venv unreachable-db rerun adopt new-teammate devcontainer)
+ALL=(library celery celery-dev pdm channels legacy-venv real-venv unreachable-db rerun adopt new-teammate devcontainer db-psycopg2 mysql geodjango)
 scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=("${ALL[@]}")
 for s in "${scenarios[@]}"; do

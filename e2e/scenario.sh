@@ -296,14 +296,17 @@ build() {
 	log "[$SCENARIO] build $name: $(($(date +%s) - start))s"
 }
 
-# up NAME: `compose up --build --wait`, bounded; dies with a service report when it fails.
+# up NAME [--no-build]: `compose up --build --wait`, bounded; dies with a service report when
+# it fails.
+# With --no-build, the stack runs the image the compose file's tag names now (one made by
+# containerize build, say).
 up() {
-	local name=$1 start
+	local name=$1 build=${2:---build} start
 	start=$(date +%s)
-	if ! COMPOSE_TIMEOUT=$((UP_WAIT_TIMEOUT + 120)) compose up --build --wait --wait-timeout "$UP_WAIT_TIMEOUT" \
+	if ! COMPOSE_TIMEOUT=$((UP_WAIT_TIMEOUT + 120)) compose up "$build" --wait --wait-timeout "$UP_WAIT_TIMEOUT" \
 		>"$RUN_DIR/up-$name.log" 2>&1; then
 		tail -n 30 "$RUN_DIR/up-$name.log" >&2
-		die "docker compose up --wait ($name) failed after $(($(date +%s) - start))s"
+		die "docker compose up $build --wait ($name) failed after $(($(date +%s) - start))s"
 	fi
 	record "up_${name}_s" $(($(date +%s) - start))
 	log "[$SCENARIO] up $name: healthy after $(($(date +%s) - start))s"

@@ -26,6 +26,8 @@ APT_PACKAGES=(
 	python3-celery python3-django-celery-beat
 	python3-uvicorn python3-h11 python3-daphne python3-django-channels python3-channels-redis
 	python3-pil python3-mysqldb python3-sentry-sdk
+	# The geodjango sample's KML export.
+	python3-lxml
 	# The pdm sample's dev group (locked; the dev image installs it, production never), and
 	# requirements-celery's requirements/dev.txt (celery-dev's development image).
 	python3-pytest python3-pytest-django python3-django-debug-toolbar
@@ -131,10 +133,12 @@ image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 # on, so editing e2e/images/* or rebuilding the base rebuilds it, and nothing else does.
 SOURCE_LABEL=org.containerize.e2e.source
 image_source() { "$DOCKER" image inspect -f "{{index .Config.Labels \"$SOURCE_LABEL\"}}" "$1" 2>/dev/null; }
+# source_digest DIR [BASE]: BASE is the stand-in DIR's Dockerfile starts FROM (default the
+# debootstrap base).
 source_digest() {
 	{
 		(cd "$E2E_DIR/images/$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
-		"$DOCKER" image inspect -f '{{.Id}}' "$E2E_BASE_IMAGE"
+		"$DOCKER" image inspect -f '{{.Id}}' "${2:-$E2E_BASE_IMAGE}"
 	} | sha256sum | cut -c1-16
 }
 
@@ -183,11 +187,12 @@ build_base() {
 
 # build_image TAG DIR [ARGS...]: the stand-in image from e2e/images/DIR, unless the image
 # with that tag was built from the same sources. Host networking lets apt reach the archive
-# the same way this machine does.
+# the same way this machine does. IMAGE_FROM names the stand-in it starts FROM when that is
+# not the debootstrap base.
 build_image() {
 	local tag=$1 dir=$2 digest
 	shift 2
-	digest=$(source_digest "$dir")
+	digest=$(source_digest "$dir" "${IMAGE_FROM:-}")
 	if [ "${E2E_REBUILD_IMAGES:-0}" != 1 ] && [ "$(image_source "$tag")" = "$digest" ]; then
 		return
 	fi
@@ -217,21 +222,29 @@ step_images() {
 	fi
 	build_image postgres:17 postgres
 	build_image redis:7 redis
+	# The database servers of the samples needing Debian runtime libraries (psycopg2,
+	# mysqlclient, GeoDjango): MariaDB as mysql:8.4, PostGIS on the postgres stand-in.
+	build_image mysql:8.4 mysql
+	IMAGE_FROM=postgres:17 build_image postgis/postgis:17-3.5 postgis
 	# Stand-ins replaced by a rebuild are left untagged; drop them.
 	"$DOCKER" image prune -f --filter "label=$SOURCE_LABEL" >/dev/null
 	"$DOCKER" image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' |
-		grep -E '^(python:3.11-slim|postgres:17|redis:7|containerize-e2e/debian:bookworm) ' |
+		grep -E '^(python:3.11-slim|postgres:17|redis:7|mysql:8.4|postgis/postgis:17-3.5|containerize-e2e/debian:bookworm) ' |
 		while read -r name size; do log "images: $name $size"; done
 }
 
 # Wheels from the python3-* distributions installed above; the wheelhouse skips wheels that
-# are already newer than their source, so warm runs only re-hash.
+# are already newer than their source, so warm runs only re-hash. psycopg2 and mysqlclient
+# link Debian's libpq5 and libmariadb3 (as when pip builds them from source with the -dev
+# packages), so an image without those packages fails to import them; psycopg2-binary, the
+# same distribution published under that name, carries its libraries.
 step_wheels() {
 	local tool
 	for tool in wheelhouse pyindex pinlock; do
 		(cd "$REPO_ROOT" && go build -o "$E2E_BIN/$tool" "./e2e/$tool")
 	done
-	"$E2E_BIN/wheelhouse" -out "$E2E_WHEELS" -alias psycopg2=psycopg2-binary >"$E2E_LOGS/wheelhouse.log" 2>&1 ||
+	"$E2E_BIN/wheelhouse" -out "$E2E_WHEELS" -alias psycopg2=psycopg2-binary \
+		-system-libs psycopg2,mysqlclient >"$E2E_LOGS/wheelhouse.log" 2>&1 ||
 		{ tail -n 30 "$E2E_LOGS/wheelhouse.log" >&2; die "wheelhouse failed (log: $E2E_LOGS/wheelhouse.log)"; }
 	log "wheels: $(find "$E2E_WHEELS" -name '*.whl' | wc -l) in $E2E_WHEELS ($(tail -n1 "$E2E_LOGS/wheelhouse.log"))"
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/internal/jsonline"
 	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/templates"
 	"github.com/containerize/containerize/validate"
@@ -136,21 +137,10 @@ var parsed = sync.OnceValue(func() *template.Template {
 		"join":         strings.Join,
 		"execArray":    execArray,
 		"composeArray": composeArray,
-		"json":         jsonValue,
+		"json":         jsonline.String,
 		"dir":          path.Dir,
 	}).ParseFS(templates.FS, "*.tmpl"))
 })
-
-// jsonValue renders a value as JSON on one line, without HTML escapes.
-func jsonValue(v any) (string, error) {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return "", err
-	}
-	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), `","`, `", "`), nil
-}
 
 // execArray renders a command in a Dockerfile's exec (JSON) form: ["a", "b"].
 func execArray(args []string) string {

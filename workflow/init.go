@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -24,6 +25,7 @@ import (
 	"github.com/containerize/containerize/detect"
 	"github.com/containerize/containerize/fsoverlay"
 	"github.com/containerize/containerize/generate"
+	"github.com/containerize/containerize/kube"
 	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/safewrite"
 	"github.com/containerize/containerize/wizard"
@@ -47,6 +49,8 @@ type Init struct {
 	// Log receives what people should read before anything is written: the detection
 	// summary and, for a legacy project, migrate's report.
 	Log io.Writer
+	// Kubernetes, when set, also writes deploy/kubernetes (init --kubernetes).
+	Kubernetes *kube.Options
 }
 
 // Changes are the writes a run wants, and what the user's answers already consented to.
@@ -180,6 +184,11 @@ func PrepareInit(o Init) (*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Kubernetes != nil {
+		if err := addKubernetes(o.Dir, pl, *o.Kubernetes, out); err != nil {
+			return nil, err
+		}
+	}
 	files, approved, notes, err := merge(o.Dir, out, pl.Files.Compose)
 	if err == nil && p.DotEnvTracked {
 		err = trackedEnv(files)
@@ -234,6 +243,29 @@ func PrepareInit(o Init) (*Changes, error) {
 	return c, nil
 }
 
+// addKubernetes adds deploy/kubernetes to the output: the overlays keep the release (image
+// and digest) a build --push wrote into them.
+func addKubernetes(dir string, pl *plan.Plan, opts kube.Options, out *generate.Output) error {
+	files, err := kube.Generate(pl, opts)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if path.Base(f.Path) == "kustomization.yaml" && strings.Contains(f.Path, "/overlays/") {
+			old, ok, err := safewrite.Read(dir, f.Path)
+			if err != nil {
+				return fmt.Errorf("read %s: %w", f.Path, err)
+			}
+			if ok {
+				f.Data = kube.KeepRelease(f.Data, old)
+			}
+		}
+		out.Files = append(out.Files, generate.File{Path: f.Path, Data: f.Data})
+	}
+	out.Notes = append(out.Notes, fmt.Sprintf("%s: copy overlays/staging/secret.env.example to secret.env there (never committed), set its values, then kubectl apply -k %s/overlays/staging", kube.Dir, kube.Dir))
+	return nil
+}
+
 // orphanedVolumes notes the named volumes the saved answers' stack used that the new one does
 // not (sqlite's app-data after switching to postgres, say): Compose leaves them and their data
 // behind, so the user is told their names and how to remove them.
@@ -274,6 +306,13 @@ func recordFiles(dir string, out *generate.Output, files []safewrite.File, keep 
 		}
 	}
 	next, owned := record{}, record{}
+	// deploy/kubernetes is written only when asked for (--kubernetes): a run without it
+	// keeps containerize's claim on the files an earlier one wrote.
+	for p, sum := range old {
+		if strings.HasPrefix(p, kube.Dir+"/") {
+			next[p] = sum
+		}
+	}
 	for _, f := range out.Files {
 		if f.Path == config.FileName || slices.Contains(keep, f.Path) {
 			continue // the answers are always the user's to edit; kept files are theirs

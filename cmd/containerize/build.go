@@ -45,6 +45,8 @@ type buildOptions struct {
 	aptMirror          string
 	printDebPlan       bool
 	json               bool
+	// kubeOverlays get the pushed digest (--kubernetes-overlay).
+	kubeOverlays []string
 }
 
 // newBuildCmd builds the build command; runF runs it (buildRun, or a test's stand-in).
@@ -72,6 +74,7 @@ code changed, only the application layer is rebuilt and nothing is downloaded.
 
 collectstatic needs Python, so the image runs it when the container starts, before the server.`,
 		Example: `  containerize build --push registry.example.com/team/app:1.4
+  containerize build --push registry.example.com/team/app:1.4 --kubernetes-overlay staging
   containerize build --output docker,dest=app.tar && docker load -i app.tar
   containerize build --output oci,dest=./oci --platform linux/amd64,linux/arm64
   containerize build --load`,
@@ -83,6 +86,9 @@ collectstatic needs Python, so the image runs it when the container starts, befo
 			}
 			if opts.Output, err = parseOutputs(opts); err != nil {
 				return err
+			}
+			if len(opts.kubeOverlays) > 0 && opts.push == "" {
+				return usageError{fmt.Errorf("--kubernetes-overlay needs --push: the overlay runs the image by its pushed digest")}
 			}
 			if opts.Platforms, err = base.ParsePlatforms(opts.platforms); err != nil {
 				return usageError{fmt.Errorf("--platform: %w", err)}
@@ -109,6 +115,7 @@ collectstatic needs Python, so the image runs it when the container starts, befo
 	f.StringVar(&opts.aptMirror, "apt-mirror", "", "Debian mirror URL to fetch packages from instead of the base image's apt sources (still verified with the base's keys)")
 	f.BoolVar(&opts.printDebPlan, "print-deb-plan", false, "print the Debian packages the image would get, and why, without building")
 	f.BoolVar(&opts.json, "json", false, "print the result as JSON (digest, layers, Debian packages, SBOM) instead of the digest")
+	f.StringArrayVar(&opts.kubeOverlays, "kubernetes-overlay", nil, "with --push: run the pushed digest in deploy/kubernetes/overlays/NAME (its images: and migrations Job); repeatable")
 	return cmd
 }
 
@@ -116,6 +123,9 @@ func buildRun(opts *buildOptions) error {
 	io, ctx, dir := opts.IO, opts.Ctx, opts.Dir
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if err := checkKubeOverlays(dir, opts.kubeOverlays); err != nil {
+		return err
 	}
 	pl, err := workflow.SavedPlan(dir, io.ErrOut)
 	if err != nil {
@@ -182,6 +192,11 @@ func buildRun(opts *buildOptions) error {
 	}
 	if bar != nil {
 		bar.Finish()
+	}
+	if len(opts.kubeOverlays) > 0 && !opts.printDebPlan {
+		if err := setKubeImage(io, dir, opts.kubeOverlays, pushedRef(opts.push, res.Digest.String())); err != nil {
+			return err
+		}
 	}
 	if opts.json {
 		enc := json.NewEncoder(io.Out)

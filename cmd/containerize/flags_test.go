@@ -64,7 +64,19 @@ func TestInitFlags(t *testing.T) {
 		t.Errorf("no flags: %+v", f)
 	}
 
+	got = nil
+	if err := execute(t, newInitCmd(&IO{}, run), "--kubernetes", "--kubernetes-host", "shop.example.com", "--kubernetes-image", "registry.example.com/shop:v1", dir); err != nil {
+		t.Fatal(err)
+	}
+	if k := got.Kubernetes; k == nil || k.Host != "shop.example.com" || k.Image != "registry.example.com/shop:v1" {
+		t.Errorf("--kubernetes: %+v", k)
+	}
+	if got = nil; execute(t, newInitCmd(&IO{}, run), dir) != nil || got.Kubernetes != nil {
+		t.Error("deploy/kubernetes without --kubernetes")
+	}
+
 	for _, args := range [][]string{
+		{"--kubernetes-host", "shop.example.com", dir},
 		{"--settings-patch", "--no-settings-patch", dir},
 		{"--port", "eighty", dir},
 		{"--no-such-flag", dir},
@@ -109,6 +121,7 @@ func TestBuildFlags(t *testing.T) {
 		{"--output", "tar,dest=x", dir},
 		{"--output", "docker", dir},
 		{"--platform", "linux/", dir},
+		{"--kubernetes-overlay", "staging", dir},
 		{"--sbom", "x.json", "--no-sbom", dir},
 	} {
 		got = nil

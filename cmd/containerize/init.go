@@ -19,6 +19,7 @@ import (
 
 	"github.com/containerize/containerize/config"
 	"github.com/containerize/containerize/detect"
+	"github.com/containerize/containerize/kube"
 	"github.com/containerize/containerize/plan"
 	"github.com/containerize/containerize/safewrite"
 	"github.com/containerize/containerize/wizard"
@@ -44,6 +45,8 @@ type initOptions struct {
 	Write writeFlags
 	// Flags are the answers on the command line (Flags.Yes mirrors Write.yes).
 	Flags wizard.Flags
+	// Kubernetes is set by --kubernetes (with --kubernetes-host, --kubernetes-image).
+	Kubernetes *kube.Options
 }
 
 // newInitCmd builds the init command; runF runs it (initRun, or a test's stand-in that sees
@@ -51,7 +54,8 @@ type initOptions struct {
 func newInitCmd(io *IO, runF func(*initOptions) error) *cobra.Command {
 	opts := &initOptions{IO: io}
 	var services string
-	var patch, noPatch bool
+	var patch, noPatch, kubernetes bool
+	var kubeOpts kube.Options
 	cmd := &cobra.Command{
 		Use:   "init [DIR]",
 		Short: "Detect the project, ask what is open, and write its container files",
@@ -60,7 +64,9 @@ cannot decide (services, Python version, port, web server, the settings block), 
 Dockerfile, docker-compose.yml (production), docker-compose.override.yml (the development
 environment), .devcontainer/devcontainer.json, .dockerignore, .env.example, .env (when
 missing, with this machine's DEV_UID/DEV_GID), containerize.toml with the answers, so the
-next run asks nothing, and containerize.sum, the record of what it wrote.
+next run asks nothing, and containerize.sum, the record of what it wrote. --kubernetes also
+writes deploy/kubernetes from the same plan (kustomize: kubectl apply -k
+deploy/kubernetes/overlays/staging).
 
 Every question has a flag. --yes takes the detected defaults for whatever is still open.
 Without a terminal, questions are read line by line from standard input.
@@ -75,6 +81,7 @@ leaves it alone. Without consent nothing at all is written and init exits with 3
   containerize init --services postgres,redis --python 3.12 --yes
   containerize init --settings config.settings.production --yes
   containerize init --dry-run               # show what would change
+  containerize init --yes --kubernetes --kubernetes-host shop.example.com   # and deploy/kubernetes
   containerize init --yes --json            # a teammate's clone: only .env is written; JSON for scripts`,
 		Args: dirArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -100,11 +107,19 @@ leaves it alone. Without consent nothing at all is written and init exits with 3
 				yes := !noPatch
 				opts.Flags.SettingsPatch = &yes
 			}
+			if kubernetes {
+				opts.Kubernetes = &kubeOpts
+			} else if f.Changed("kubernetes-host") || f.Changed("kubernetes-image") {
+				return usageError{errors.New("--kubernetes-host and --kubernetes-image go with --kubernetes")}
+			}
 			return runF(opts)
 		},
 	}
 	f := cmd.Flags()
 	opts.Write.register(f, "take the detected defaults for every open question; never prompt")
+	f.BoolVar(&kubernetes, "kubernetes", false, "also write deploy/kubernetes: kustomize base, components and staging/production overlays (kubectl apply -k)")
+	f.StringVar(&kubeOpts.Host, "kubernetes-host", "", "with --kubernetes: the public host name, for an Ingress and ALLOWED_HOSTS")
+	f.StringVar(&kubeOpts.Image, "kubernetes-image", "", "with --kubernetes: the image the overlays run, REPOSITORY[:TAG|@sha256:DIGEST] (default: the local image)")
 	f.StringVar(&opts.Flags.Name, "name", "", "the project's name: image, compose project and default database (saved; default: what the project calls itself)")
 	f.StringVar(&opts.Flags.Python, "python", "", "Python minor version of the base image, e.g. 3.12 (one of "+strings.Join(config.Python.Supported, ", ")+")")
 	f.IntVar(&opts.Flags.Port, "port", 0, "port the web server listens on (default 8000)")
@@ -136,7 +151,7 @@ func initRun(opts *initOptions) (err error) {
 	}
 	defer unlock()
 	changes, err := workflow.PrepareInit(workflow.Init{Dir: opts.Dir, Flags: opts.Flags, Prompter: prompter,
-		Rand: io.Rand, UID: io.UID, GID: io.GID, Getenv: io.Getenv, Log: io.ErrOut})
+		Rand: io.Rand, UID: io.UID, GID: io.GID, Getenv: io.Getenv, Log: io.ErrOut, Kubernetes: opts.Kubernetes})
 	if err != nil {
 		var fe *wizard.FlagError
 		if errors.As(err, &fe) {

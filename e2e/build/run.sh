@@ -52,6 +52,7 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 : >"$WORK/results"
 record() { printf '%s=%s\n' "$1" "$2" >>"$WORK/results"; }
+ANSWER_BODY=$WORK/body
 
 started_index=0
 registry_pid=
@@ -135,20 +136,6 @@ compose() {
 	shift
 	PIP_INDEX_URL=$E2E_INDEX_URL timeout "${COMPOSE_TIMEOUT:-300}" "$DOCKER" compose -p "$PROJECT" \
 		--project-directory "$APP" "${files[@]}" "$@"
-}
-
-# answer METHOD PATH [CURL ARGS...]: one line, "METHOD PATH -> STATUS BODY", the body as canonical
-# JSON without its timestamps (created, finished), or the start of its sha256 when not JSON.
-answer() {
-	local method=$1 path=$2 status body
-	shift 2
-	status=$(curl -sS -m 20 -X "$method" -o "$WORK/body" -w '%{http_code}' "$@" "$WEB_URL$path")
-	if body=$(jq -cS 'walk(if type == "object" then del(.created, .finished) else . end)' "$WORK/body" 2>/dev/null); then
-		:
-	else
-		body=sha256:$(sha256sum <"$WORK/body" | cut -c1-16)
-	fi
-	printf '%s %s -> %s %s\n' "$method" "$path" "$status" "$body"
 }
 
 # The questions, per sample; each writes answer lines to stdout.

@@ -6,7 +6,8 @@
 //
 // Each *.egg-info / *.dist-info becomes NAME-VERSION-py3-none-any.whl, or
 // NAME-VERSION-cp311-cp311-linux_x86_64.whl when it carries extension modules (their
-// non-system shared libraries are bundled, as in manylinux wheels). METADATA comes from
+// non-system shared libraries are bundled, as in manylinux wheels, unless -system-libs names
+// the project: then they link Debian's, as a wheel built from source does). METADATA comes from
 // PKG-INFO with Requires-Dist from requires.txt, or from the Debian package's Depends where
 // Debian stripped them; entry_points.txt is kept so pip makes the console scripts; RECORD
 // lists every file with its sha256. Wheels whose source did not change are reused.
@@ -53,21 +54,38 @@ func (a aliases) Set(s string) error {
 	return nil
 }
 
+// projectSet is a set of normalised project names ("-system-libs a -system-libs b").
+type projectSet map[string]bool
+
+func (s projectSet) String() string { return fmt.Sprint(map[string]bool(s)) }
+func (s projectSet) Set(v string) error {
+	for _, n := range strings.Split(v, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			s[pep.NormalizeName(n)] = true
+		}
+	}
+	return nil
+}
+
 type options struct {
 	root, site, out string
 	aliases         aliases
-	stdout          io.Writer
+	// systemLibs are the projects whose wheels link the system's libraries instead of
+	// carrying them, as a wheel built from source against Debian's -dev packages does.
+	systemLibs projectSet
+	stdout     io.Writer
 }
 
 func main() {
-	o := options{aliases: aliases{}, stdout: os.Stdout}
+	o := options{aliases: aliases{}, systemLibs: projectSet{}, stdout: os.Stdout}
 	flag.StringVar(&o.root, "root", "/", "file system root holding the site directory and dpkg's database")
 	flag.StringVar(&o.site, "site", "usr/lib/python3/dist-packages", "site directory, relative to -root")
 	flag.StringVar(&o.out, "out", "", "output directory for the wheels (required)")
 	flag.Var(o.aliases, "alias", "also publish distribution NAME as project ALIAS (NAME=ALIAS, repeatable)")
+	flag.Var(o.systemLibs, "system-libs", "publish project NAME (not its aliases) linking the system's shared libraries, not carrying them (NAME[,NAME], repeatable)")
 	flag.Parse()
 	if o.out == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: wheelhouse -out DIR [-root /] [-site usr/lib/python3/dist-packages] [-alias NAME=ALIAS]...")
+		fmt.Fprintln(os.Stderr, "usage: wheelhouse -out DIR [-root /] [-site usr/lib/python3/dist-packages] [-alias NAME=ALIAS]... [-system-libs NAME]...")
 		os.Exit(2)
 	}
 	if err := run(o); err != nil {
@@ -121,6 +139,9 @@ func run(o options) error {
 		names := append([]string{d.name}, o.aliases[pep.NormalizeName(d.name)]...)
 		for _, name := range names {
 			key := fmt.Sprintf("%s %s=%s %s", generation, d.pkg, db.version[d.pkg], d.meta)
+			if o.systemLibs[pep.NormalizeName(name)] {
+				key += " system-libs"
+			}
 			file, err := b.wheelName(d, name)
 			if err == nil {
 				if _, statErr := os.Stat(filepath.Join(o.out, file)); statErr == nil && state[file] == key {
@@ -215,7 +236,7 @@ func (b *builder) write(d *dist, name, file string) error {
 		contents[f] = data
 	}
 	wheelTag := tag(d.files)
-	if wheelTag != "py3-none-any" {
+	if wheelTag != "py3-none-any" && !b.o.systemLibs[pep.NormalizeName(name)] {
 		if err := bundleLibs(contents, pywheel.FileName(name)+".libs", b.o.root); err != nil {
 			return err
 		}

@@ -331,3 +331,20 @@ func TestRelax(t *testing.T) {
 		}
 	}
 }
+
+func TestSystemLibsFlag(t *testing.T) {
+	s := projectSet{}
+	for _, v := range []string{"psycopg2", "MySQLclient, Foo_Bar"} {
+		if err := s.Set(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []string{"psycopg2", "mysqlclient", "foo-bar"} {
+		if !s[n] {
+			t.Errorf("%s not in %v", n, s)
+		}
+	}
+	if s["psycopg2-binary"] {
+		t.Error("an alias must not follow its distribution")
+	}
+}
