@@ -117,3 +117,28 @@ func TestBuildDebianPlanOnly(t *testing.T) {
 		t.Errorf("ignored system packages were added: %+v", res.Images[0].Debian)
 	}
 }
+
+// TestBuildDebianMirror: --apt-mirror replaces the base's source URI; the base's keys still verify it.
+func TestBuildDebianMirror(t *testing.T) {
+	f, a, o := debianFixture(t)
+	files := map[string][]byte{}
+	for p, data := range a.Serve(t) {
+		files[p] = data
+	}
+	// The base's own source is unreachable (a closed port); the mirror is the archive.
+	dead := strings.Replace(string(files["etc/apt/sources.list.d/debian.sources"]), a.Server.URL, "http://127.0.0.1:9", 1)
+	files["etc/apt/sources.list.d/debian.sources"] = []byte(dead)
+	f.baseRef = f.reg.Host + "/python:3.12-slim-mirror"
+	pushIndex(t, f.baseRef, testkit.BaseSpec{Arch: "amd64", Files: files})
+	o.Base = f.baseRef
+	o.DebianPlanOnly = true
+	if _, err := Build(context.Background(), o); err == nil || !strings.Contains(err.Error(), "127.0.0.1:9") {
+		t.Fatalf("without the mirror: %v", err)
+	}
+	o.Debian.Mirror = a.Server.URL
+	o.DebianPlanOnly = false
+	res := f.build(t, o)
+	if d := res.Images[0].Debian; d == nil || len(d.Packages) != 2 || d.Packages[0].URI != a.Server.URL {
+		t.Errorf("through the mirror: %+v", d)
+	}
+}
