@@ -234,9 +234,16 @@ edit_round() {
 		record "${name}_worker_starts" "$w"
 		record "${name}_beat_starts" "$b"
 		log "[$SCENARIO] $name: since the save, the worker started $w time(s), beat $b time(s)"
-		[ "$w" = 1 ] && [ "$b" = 1 ]
+		# An in-place save is two inotify events (the truncation, then the write). watchdog
+		# drops a repeat only while the first is still queued; when its handler has already
+		# taken the first and is restarting Celery (a loaded machine), the second restarts it
+		# again, and watchdog before 2.3 (Debian's 2.2.1, which the index serves) has no
+		# --debounce-interval. So an in-place save may restart twice; never more, never none.
+		local most=1
+		[ "$name" = in_place ] && most=2
+		[ "$w" -ge 1 ] && [ "$w" -le "$most" ] && [ "$b" -ge 1 ] && [ "$b" -le "$most" ]
 	}
-	check "$name: one save restarted the worker and beat once each" count_starts
+	check "$name: one save restarted the worker and beat (once each; an in-place save at most twice)" count_starts
 }
 
 edit_round rename saved_by_rename "renamed-$RANDOM$RANDOM"
