@@ -15,7 +15,7 @@
 #      (watchmedo, PID 1 of the same container, started it; the old one shut down warm) and
 #      logs `ready.`; the same task sent again returns the marked result; beat's Celery process
 #      is new too, its pidfile names it (no stale pidfile error) and it goes on sending the
-#      periodic task, which the new worker runs; each restarted once; no container was
+#      periodic task, which the new worker runs; each restarted once (an in-place save at most twice: see count_starts); no container was
 #      recreated or restarted.
 #
 # Records, for each save (rename_…, in_place_…), from the save on the host: worker_exit_ms (the
