@@ -2,8 +2,9 @@
 # cluster.sh: a single-node Kubernetes on this machine, assembled from the Go module proxy and
 # Debian's archive (e2e/kube/README.md).
 #
-#   e2e/kube/cluster.sh build     the Kubernetes programs of KUBE_VERSION (once; cached)
-#   e2e/kube/cluster.sh start     Debian packages, certificates, etcd, kube-apiserver (idempotent)
+#   e2e/kube/cluster.sh build [PROGRAM...]   the Kubernetes programs of KUBE_VERSION (once; cached)
+#   e2e/kube/cluster.sh start     Debian packages, certificates, etcd, kube-apiserver,
+#                                 kube-controller-manager, kube-scheduler (idempotent)
 #   e2e/kube/cluster.sh status    which parts run; the API server's /readyz
 #   e2e/kube/cluster.sh stop [--purge]   stop what start started (--purge: also etcd's data and the certificates)
 #
@@ -19,12 +20,13 @@ APT_PACKAGES=(etcd-server openssl)
 # are set the way Kubernetes' own build sets them, so `kubectl version` and the version skew
 # checks see the release. About 15 minutes and 2.3 GB on 2 cores when cold.
 step_build() {
-	local p missing=() ldflags pkgs=()
-	for p in "${KUBE_PROGRAMS[@]}"; do
+	local p missing=() ldflags pkgs=() want=("$@")
+	[ ${#want[@]} -gt 0 ] || want=("${KUBE_PROGRAMS[@]}")
+	for p in "${want[@]}"; do
 		[ -x "$KUBE_BIN/$p" ] || missing+=("$p")
 	done
 	if [ ${#missing[@]} -eq 0 ]; then
-		log "kube build: ${KUBE_PROGRAMS[*]} $KUBE_VERSION cached in $KUBE_BIN"
+		log "kube build: ${want[*]} $KUBE_VERSION cached in $KUBE_BIN"
 		return
 	fi
 	command -v go >/dev/null || die "go is not on PATH: the Kubernetes programs are built from the Go module proxy"
@@ -39,15 +41,16 @@ step_build() {
 	done
 	for p in "${missing[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$p"); done
 	log "kube build: ${missing[*]} $KUBE_VERSION from the Go module proxy (about 15 minutes cold; log: $KUBE_LOGS/build.log)"
-	rm -rf "$KUBE_BIN.tmp"
-	mkdir -p "$KUBE_BIN.tmp"
+	# A folder of its own per build, so a second build at the same time cannot mix files.
+	local tmp
+	tmp=$(mktemp -d "$KUBE_CACHE/build.XXXXXX")
 	# GOFLAGS=-mod=mod would let a stale go.sum pass silently; the committed go.sum is the truth.
 	(cd "$KUBE_DIR/build" && GOFLAGS= go build -p "${KUBE_BUILD_JOBS:-2}" -trimpath -ldflags "$ldflags" \
-		-o "$KUBE_BIN.tmp/" "${pkgs[@]}") >"$KUBE_LOGS/build.log" 2>&1 ||
-		{ tail -n 30 "$KUBE_LOGS/build.log" >&2; die "building the Kubernetes programs failed (log: $KUBE_LOGS/build.log)"; }
+		-o "$tmp/" "${pkgs[@]}") >"$KUBE_LOGS/build.log" 2>&1 ||
+		{ tail -n 30 "$KUBE_LOGS/build.log" >&2; rm -rf "$tmp"; die "building the Kubernetes programs failed (log: $KUBE_LOGS/build.log)"; }
 	mkdir -p "$KUBE_BIN"
-	for p in "${missing[@]}"; do mv "$KUBE_BIN.tmp/$p" "$KUBE_BIN/$p"; done
-	rmdir "$KUBE_BIN.tmp"
+	for p in "${missing[@]}"; do mv "$tmp/$p" "$KUBE_BIN/$p"; done
+	rmdir "$tmp"
 	log "kube build: $("$KUBECTL" version --client -o json | jq -r .clientVersion.gitVersion)"
 }
 
@@ -129,14 +132,31 @@ running() {
 }
 
 # daemon NAME CMD...: CMD in the background, detached (setsid + nohup: it outlives this script),
-# without the harness lock's fd 9, its PID in $KUBE_RUN/NAME.pid, its log in $KUBE_LOGS/NAME.log.
+# without the harness lock's fd 9 nor cluster.sh's lock fd 8 (a daemon holding it would block every later cluster.sh), its PID in $KUBE_RUN/NAME.pid, its log in $KUBE_LOGS/NAME.log.
 daemon() {
 	local name=$1
 	shift
 	running "$name" && return
 	mkdir -p "$KUBE_RUN"
-	setsid nohup "$@" >>"$KUBE_LOGS/$name.log" 2>&1 </dev/null 9>&- &
+	setsid nohup "$@" >>"$KUBE_LOGS/$name.log" 2>&1 </dev/null 8>&- 9>&- &
 	echo $! >"$KUBE_RUN/$name.pid"
+}
+
+# wait_daemon NAME SECONDS DESCRIPTION CHECK...: wait until CHECK passes, giving up at once
+# (with the log's end) when the daemon NAME exited.
+wait_daemon() {
+	local name=$1 limit=$2 what=$3 i
+	shift 3
+	for ((i = 0; i < limit; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		if ! running "$name"; then
+			tail -n 20 "$KUBE_LOGS/$name.log" >&2
+			die "$name exited before $what (log: $KUBE_LOGS/$name.log)"
+		fi
+		sleep 1
+	done
+	tail -n 20 "$KUBE_LOGS/$name.log" >&2
+	die "gave up after ${limit}s waiting for $what (log: $KUBE_LOGS/$name.log)"
 }
 
 etcd_healthy() { curl -fsS "http://127.0.0.1:$KUBE_ETCD_PORT/health" | grep -q '"health":"true"'; }
@@ -149,14 +169,16 @@ step_etcd() {
 		--initial-advertise-peer-urls "http://127.0.0.1:$KUBE_ETCD_PEER_PORT" \
 		--initial-cluster "e2e=http://127.0.0.1:$KUBE_ETCD_PEER_PORT" \
 		--listen-metrics-urls "" --log-level warn
-	wait_until 30 "etcd on 127.0.0.1:$KUBE_ETCD_PORT" etcd_healthy ||
-		{ tail -n 20 "$KUBE_LOGS/etcd.log" >&2; die "etcd did not become healthy (log: $KUBE_LOGS/etcd.log)"; }
+	wait_daemon etcd 30 "etcd to be healthy on 127.0.0.1:$KUBE_ETCD_PORT" etcd_healthy
 }
 
 api_ready() { "$KUBECTL" get --raw /readyz >/dev/null 2>&1; }
 
 # apiserver: etcd over plain HTTP, which is on 127.0.0.1 only; clients and the kubelet over TLS
-# with the cluster's CA; Node and RBAC authorization, as on a production cluster.
+# with the cluster's CA; Node and RBAC authorization, as on a production cluster. No endpoint
+# reconciler: it refuses a loopback address ("cannot use public IP 127.0.0.1 with endpoint
+# reconciler: may not be in the loopback range"), and nothing may listen elsewhere, so the
+# `kubernetes` Service has no endpoints and pods cannot reach the API through it.
 step_apiserver() {
 	daemon kube-apiserver "$KUBE_BIN/kube-apiserver" \
 		--etcd-servers "http://127.0.0.1:$KUBE_ETCD_PORT" \
@@ -170,10 +192,41 @@ step_apiserver() {
 		--service-account-key-file "$KUBE_PKI/sa.pub" \
 		--service-account-signing-key-file "$KUBE_PKI/sa.key" \
 		--authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction \
+		--endpoint-reconciler-type none \
 		--allow-privileged=true --profiling=false
-	wait_until 90 "kube-apiserver /readyz on $KUBE_API" api_ready ||
-		{ tail -n 30 "$KUBE_LOGS/kube-apiserver.log" >&2; die "kube-apiserver did not become ready (log: $KUBE_LOGS/kube-apiserver.log)"; }
+	wait_daemon kube-apiserver 90 "kube-apiserver's /readyz on $KUBE_API" api_ready
 	log "kube-apiserver: $KUBE_API ready ($("$KUBECTL" version -o json | jq -r .serverVersion.gitVersion))"
+}
+
+component_healthy() { curl -fsSk "https://127.0.0.1:$1/healthz" | grep -qx ok; }
+
+# controller-manager: the controllers (namespace deletion, Deployments, Jobs, service accounts
+# and their tokens), each under its own service account as kubeadm runs them; it signs
+# certificate requests with the cluster's CA. Node CIDRs are not allocated: the node's CNI
+# configuration has its own range.
+step_controller_manager() {
+	daemon kube-controller-manager "$KUBE_BIN/kube-controller-manager" \
+		--kubeconfig "$KUBE_STATE/controller-manager.kubeconfig" \
+		--authentication-kubeconfig "$KUBE_STATE/controller-manager.kubeconfig" \
+		--authorization-kubeconfig "$KUBE_STATE/controller-manager.kubeconfig" \
+		--bind-address 127.0.0.1 --secure-port "$KUBE_CM_PORT" \
+		--client-ca-file "$KUBE_PKI/ca.crt" --root-ca-file "$KUBE_PKI/ca.crt" \
+		--service-account-private-key-file "$KUBE_PKI/sa.key" \
+		--cluster-signing-cert-file "$KUBE_PKI/ca.crt" --cluster-signing-key-file "$KUBE_PKI/ca.key" \
+		--service-cluster-ip-range "$KUBE_SERVICE_CIDR" \
+		--use-service-account-credentials --leader-elect=false --profiling=false
+	wait_daemon kube-controller-manager 60 "kube-controller-manager's /healthz on 127.0.0.1:$KUBE_CM_PORT" \
+		component_healthy "$KUBE_CM_PORT"
+}
+
+step_scheduler() {
+	daemon kube-scheduler "$KUBE_BIN/kube-scheduler" \
+		--kubeconfig "$KUBE_STATE/scheduler.kubeconfig" \
+		--authentication-kubeconfig "$KUBE_STATE/scheduler.kubeconfig" \
+		--authorization-kubeconfig "$KUBE_STATE/scheduler.kubeconfig" \
+		--bind-address 127.0.0.1 --secure-port "$KUBE_SCHED_PORT" --leader-elect=false --profiling=false
+	wait_daemon kube-scheduler 60 "kube-scheduler's /healthz on 127.0.0.1:$KUBE_SCHED_PORT" \
+		component_healthy "$KUBE_SCHED_PORT"
 }
 
 # stop_daemon NAME: TERM, then KILL after 20 s, the process start recorded (only that one).
@@ -193,17 +246,19 @@ stop_daemon() {
 }
 
 # The daemons in start order; stop goes backwards.
-DAEMONS=(etcd kube-apiserver)
+DAEMONS=(etcd kube-apiserver kube-controller-manager kube-scheduler)
 
 cmd_start() {
 	[ "$(id -u)" = 0 ] || die "run as root (apt-get, and later the kubelet)"
 	exec 8>"$KUBE_CACHE/cluster.lock"
 	flock -w 600 8 || die "another cluster.sh holds $KUBE_CACHE/cluster.lock"
 	timed "kube packages" step_packages
-	timed "kube build" step_build
+	timed "kube build" step_build kube-apiserver kubectl kube-controller-manager kube-scheduler
 	timed "kube pki" step_pki
 	timed "kube etcd" step_etcd
 	timed "kube apiserver" step_apiserver
+	timed "kube controller-manager" step_controller_manager
+	timed "kube scheduler" step_scheduler
 }
 
 cmd_stop() {
@@ -227,7 +282,7 @@ cmd_status() {
 }
 
 case ${1:-} in
-build) timed "kube build" step_build ;;
+build) shift; timed "kube build" step_build "$@" ;;
 start) cmd_start ;;
 stop) shift; cmd_stop "$@" ;;
 status) cmd_status ;;

@@ -4,18 +4,18 @@
 # the API server decodes each object strictly (unknown or duplicate fields fail), defaults it,
 # runs admission and validation, and stores nothing.
 #
-#   e2e/kube/dryrun.sh [SAMPLE...]      default: library
+#   e2e/kube/dryrun.sh [SAMPLE...]      default: library requirements-celery (the issue's samples)
 #
 # Both overlays of each sample: staging (the brief's proof) and production. Each overlay's
 # Namespace is created for real first (a dry run of objects in a namespace that does not exist
-# fails) and deleted at the end. Leaves the cluster running if it was running; stops it if this
+# fails) and deleted at the end (kube-controller-manager's namespace controller removes it). Leaves the cluster running if it was running; stops it if this
 # script started it. Work folder: $E2E_CACHE/work/kube-dryrun/SAMPLE.
 set -euo pipefail
 # shellcheck source=e2e/kube/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 samples=("$@")
-[ ${#samples[@]} -gt 0 ] || samples=(library)
+[ ${#samples[@]} -gt 0 ] || samples=(library requirements-celery)
 work=$E2E_CACHE/work/kube-dryrun
 containerize=$KUBE_CACHE/containerize
 
@@ -24,7 +24,9 @@ namespaces=()
 cleanup() {
 	local ns
 	for ns in "${namespaces[@]}"; do
-		timeout 120 "$KUBECTL" delete namespace "$ns" --wait=false >/dev/null 2>&1 || true
+		# Waits for the namespace controller, so the next run does not find it Terminating.
+		"$KUBECTL" delete namespace "$ns" --timeout=120s >/dev/null 2>&1 ||
+			log "namespace $ns not deleted within 120 s"
 	done
 	[ $started = 0 ] || "$KUBE_DIR/cluster.sh" stop
 }
@@ -47,6 +49,8 @@ secret_env() {
 	done <"$1" >"$2"
 }
 
+ns_gone() { ! "$KUBECTL" get namespace "$1" >/dev/null 2>&1; }
+
 failed=0
 for sample in "${samples[@]}"; do
 	[ -d "$REPO_ROOT/testdata/projects/$sample" ] || die "no sample testdata/projects/$sample"
@@ -64,17 +68,20 @@ for sample in "${samples[@]}"; do
 			{ failed=1; log "FAIL $sample $overlay: kubectl kustomize"; continue; }
 		for ns in $("$KUBECTL" create --dry-run=client -o name -f "$work/$sample.$overlay.yaml" |
 			sed -n 's|^namespace/||p'); do
+			# A namespace left by an interrupted run may still be terminating.
+			[ "$("$KUBECTL" get namespace "$ns" -o jsonpath='{.status.phase}' 2>/dev/null)" != Terminating ] ||
+				wait_until 120 "namespace $ns to be deleted" ns_gone "$ns" || die "namespace $ns stays Terminating"
 			"$KUBECTL" get namespace "$ns" >/dev/null 2>&1 && continue
-			"$KUBECTL" create namespace "$ns" >/dev/null
+			"$KUBECTL" create namespace "$ns" --save-config >/dev/null
 			namespaces+=("$ns")
 		done
 		if "$KUBECTL" apply --dry-run=server --validate=strict -k "$o" -o name \
-			>"$work/$sample.$overlay.dryrun" 2>&1; then
+			>"$work/$sample.$overlay.dryrun" 2>"$work/$sample.$overlay.dryrun.err"; then
 			log "ok   $sample $overlay: $(wc -l <"$work/$sample.$overlay.dryrun") objects pass the server-side dry run: $(sed 's|/.*||' "$work/$sample.$overlay.dryrun" | sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep=", "}')"
 		else
 			failed=1
 			log "FAIL $sample $overlay: kubectl apply --dry-run=server -k $o"
-			cat "$work/$sample.$overlay.dryrun" >&2
+			cat "$work/$sample.$overlay.dryrun.err" >&2
 		fi
 	done
 done
