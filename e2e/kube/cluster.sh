@@ -301,7 +301,10 @@ node_ready() {
 }
 
 # kubelet: serving on 127.0.0.1 only, webhook authentication and authorization through the API
-# server, cgroup v1 allowed (failCgroupV1: false; this machine has no cgroup v2 hierarchy).
+# server, cgroup v1 allowed (failCgroupV1: false; this machine has no cgroup v2 hierarchy). No
+# image garbage collection: nothing can be pulled again, and the kubelet counts this disk's
+# reserved blocks as used ("89% of 252.0 GiB used" where df says 68%), so it deleted every
+# unused image, the pause image included (containerd 1.6 ignores the pinned label).
 step_kubelet() {
 	mkdir -p "$KUBE_STATE/kubelet"
 	cat >"$KUBE_STATE/kubelet.yaml" <<-YAML
@@ -327,6 +330,8 @@ step_kubelet() {
 		podLogsDir: $KUBE_STATE/pod-logs
 		evictionHard: {memory.available: 200Mi, nodefs.available: 5%, imagefs.available: 5%}
 		serializeImagePulls: false
+		imageGCHighThresholdPercent: 100
+		imageGCLowThresholdPercent: 99
 	YAML
 	daemon kubelet "$KUBE_BIN/kubelet" --config "$KUBE_STATE/kubelet.yaml" \
 		--kubeconfig "$KUBE_STATE/kubelet-$KUBE_NODE.kubeconfig" --root-dir "$KUBE_STATE/kubelet" \
