@@ -378,7 +378,16 @@ stop_node() {
 		for id in $(ctr_k8s tasks ls -q 2>/dev/null); do ctr_k8s tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true; done
 		sleep 1
 		for id in $(ctr_k8s tasks ls -q 2>/dev/null); do ctr_k8s tasks delete -f "$id" >/dev/null 2>&1 || true; done
-		for id in $(ctr_k8s containers ls -q 2>/dev/null); do ctr_k8s containers delete "$id" >/dev/null 2>&1 || true; done
+		# The sandboxes' network namespaces (containerd's CRI pins them under /run/netns) go
+		# only with a CRI teardown: take the paths from our own containers' specs.
+		for id in $(ctr_k8s containers ls -q 2>/dev/null); do
+			ctr_k8s containers info "$id" 2>/dev/null |
+				jq -r '.Spec.linux.namespaces[]? | select(.type == "network") | .path // empty' 2>/dev/null |
+				while read -r m; do
+					case $m in /var/run/netns/cni-* | /run/netns/cni-*) ip netns delete "${m##*/}" 2>/dev/null || true ;; esac
+				done
+			ctr_k8s containers delete "$id" >/dev/null 2>&1 || true
+		done
 	fi
 	stop_daemon containerd
 	[ -x "$KUBE_BIN/kube-proxy" ] && [ -d "$KUBE_STATE" ] && "$KUBE_BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
