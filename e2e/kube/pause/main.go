@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command pause is the e2e cluster's sandbox ("pause") container: no registry can be reached, so
 // the kubelet's pod sandbox image is built here (e2e/kube/cluster.sh). It holds the pod's
 // namespaces open, reaps the zombies of processes that share its PID namespace, and exits on
