@@ -86,29 +86,15 @@ func Resolve(ctx context.Context, opts Options, names []string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	all := ix.Packages()
-	index := make([]resolve.Package, len(all))
-	type key struct{ name, version, arch string }
-	byKey := make(map[key]archive.Package, len(all))
-	for i, p := range all {
-		index[i] = resolve.Package{Package: p.Name, Version: p.Version, Architecture: p.Architecture, Depends: p.Depends,
-			PreDepends: p.PreDepends, Provides: p.Provides, MultiArch: p.MultiArch, Priority: p.Priority,
-			Filename: p.Filename, SHA256: p.SHA256, Size: p.Size}
-		k := key{p.Name, p.Version, p.Architecture}
-		if _, ok := byKey[k]; !ok {
-			byKey[k] = p
-		}
-	}
-	plan, err := resolve.Resolve(names, index, installed, ix.System.Arch)
+	plan, err := resolve.Resolve(names, ix.Packages(), installed, ix.System.Arch)
 	if err != nil {
 		return nil, fmt.Errorf("the Debian packages the image needs (%s) cannot be installed on this base:\n%w", strings.Join(names, ", "), err)
 	}
 	set := &Set{Requested: slices.Clone(names), Release: strings.TrimSpace(ix.System.ID + " " + ix.System.Codename + " " + ix.System.Arch),
 		AlreadyInstalled: plan.AlreadyInstalled, Notes: plan.Notes}
 	for _, a := range plan.Packages {
-		p := byKey[key{a.Package.Package, a.Version, a.Architecture}]
-		set.Packages = append(set.Packages, Package{Name: p.Name, Version: p.Version, Architecture: p.Architecture,
-			Source: p.Source, Filename: p.Filename, SHA256: p.SHA256, Size: p.Size, URI: p.URI, Suite: p.Suite,
+		set.Packages = append(set.Packages, Package{Name: a.Name, Version: a.Version, Architecture: a.Architecture,
+			Source: a.Source, Filename: a.Filename, SHA256: a.SHA256, Size: a.Size, URI: a.URI, Suite: a.Suite,
 			Why: a.Why, Relation: a.Relation})
 	}
 	return set, nil

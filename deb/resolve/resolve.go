@@ -18,63 +18,18 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"pault.ag/go/debian/dependency"
 	"pault.ag/go/debian/version"
+
+	"github.com/containerize/containerize/deb/archive"
 )
 
-// Package is one stanza of an archive's Packages index: the raw control
-// field strings, as found in the file. Fields the resolver does not read
-// (Filename, SHA256, Size) are carried through to the Plan for the
-// downloader. A Packages stanza maps field by field: Package, Version,
-// Architecture, Depends, Pre-Depends (PreDepends), Provides, Multi-Arch
-// (MultiArch), Filename, SHA256, Size, Essential, Priority.
-type Package struct {
-	Package      string
-	Version      string
-	Architecture string
-	Depends      string
-	PreDepends   string
-	Provides     string
-	MultiArch    string
-	Essential    string
-	Priority     string
-	Filename     string
-	SHA256       string
-	Size         int64
-}
-
-// PackageFromFields builds a Package from one Packages stanza's fields
-// keyed as in the file ("Pre-Depends", "Multi-Arch", …), e.g. a
-// pault.ag/go/debian/control Paragraph's Values.
-func PackageFromFields(f map[string]string) (Package, error) {
-	p := Package{
-		Package:      f["Package"],
-		Version:      f["Version"],
-		Architecture: f["Architecture"],
-		Depends:      f["Depends"],
-		PreDepends:   f["Pre-Depends"],
-		Provides:     f["Provides"],
-		MultiArch:    f["Multi-Arch"],
-		Essential:    f["Essential"],
-		Priority:     f["Priority"],
-		Filename:     f["Filename"],
-		SHA256:       f["SHA256"],
-	}
-	if p.Package == "" || p.Version == "" || p.Architecture == "" {
-		return p, fmt.Errorf("a Packages stanza without Package, Version or Architecture (Package %q)", p.Package)
-	}
-	if s := strings.TrimSpace(f["Size"]); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			return p, fmt.Errorf("package %s %s: Size %q is not a byte count", p.Package, p.Version, s)
-		}
-		p.Size = n
-	}
-	return p, nil
-}
+// Package is one stanza of the archive's Packages index, as deb/archive reads it: the resolver reads
+// its name, version, architecture, Multi-Arch and the raw Depends, Pre-Depends and Provides; the rest
+// (where to fetch it, its hash) is carried through to the Plan.
+type Package = archive.Package
 
 // Installed is a package the base image's dpkg database lists as installed
 // (see ParseStatus).
@@ -223,7 +178,7 @@ func Resolve(req []string, index []Package, installed []Installed, arch string) 
 		if !fits(p.Architecture, arch) {
 			continue
 		}
-		c, err := newCandidate(p.Package, p.Version, p.Architecture, p.MultiArch, p.Provides)
+		c, err := newCandidate(p.Name, p.Version, p.Architecture, p.MultiArch, p.Provides)
 		if err != nil {
 			return Plan{}, fmt.Errorf("reading the package index: %w", err)
 		}
@@ -298,7 +253,7 @@ func Resolve(req []string, index []Package, installed []Installed, arch string) 
 			}
 			d, err := dependency.Parse(field.val)
 			if err != nil {
-				errs = append(errs, &ChainError{Chain: it.chain, Reason: fmt.Sprintf("%s of %s %s cannot be read (%q): %v", field.name, p.Package, p.Version, field.val, err)})
+				errs = append(errs, &ChainError{Chain: it.chain, Reason: fmt.Sprintf("%s of %s %s cannot be read (%q): %v", field.name, p.Name, p.Version, field.val, err)})
 				continue
 			}
 			for _, rel := range d.Relations {
@@ -320,7 +275,7 @@ func Resolve(req []string, index []Package, installed []Installed, arch string) 
 	for _, a := range chosen {
 		plan.Packages = append(plan.Packages, *a)
 	}
-	sort.Slice(plan.Packages, func(i, j int) bool { return plan.Packages[i].Package.Package < plan.Packages[j].Package.Package })
+	sort.Slice(plan.Packages, func(i, j int) bool { return plan.Packages[i].Name < plan.Packages[j].Name })
 	sort.Strings(plan.AlreadyInstalled)
 	if len(errs) > 0 {
 		return plan, errors.Join(errs...)
@@ -380,7 +335,7 @@ func (w *world) resolveRelation(rel dependency.Relation, parent *candidate, chos
 		if a, ok := chosen[c.name]; ok {
 			// Another version of a package this plan already adds.
 			return nil, relText, &ChainError{Chain: chain, Reason: fmt.Sprintf(
-				"%s conflicts with %s %s, added for %s", p.String(), a.Package.Package, a.Version, a.WhyString())}
+				"%s conflicts with %s %s, added for %s", p.String(), a.Name, a.Version, a.WhyString())}
 		}
 		return c, relText, nil
 	}

@@ -11,57 +11,57 @@ import (
 // A small bookworm-like world.
 func testIndex() []Package {
 	return []Package{
-		{Package: "libgdal32", Version: "3.6.2+dfsg-1+b2", Architecture: "amd64", Depends: "libc6 (>= 2.34), libproj25 (>= 9.1.1), libgeos-c1v5 (>= 3.11.1), libstdc++6 (>= 12)", Filename: "pool/main/g/gdal/libgdal32_3.6.2+dfsg-1+b2_amd64.deb", SHA256: "aa", Size: 10},
-		{Package: "libproj25", Version: "9.1.1-1+b1", Architecture: "amd64", Depends: "libc6 (>= 2.34), libsqlite3-0 (>= 3.11.0), proj-data", Filename: "pool/main/p/proj/libproj25.deb"},
-		{Package: "proj-data", Version: "9.1.1-1", Architecture: "all"},
-		{Package: "libsqlite3-0", Version: "3.40.1-2", Architecture: "amd64", Depends: "libc6 (>= 2.34)", MultiArch: "same"},
-		{Package: "libsqlite3-0", Version: "3.40.1-2", Architecture: "arm64", Depends: "libc6 (>= 2.34)", MultiArch: "same"},
-		{Package: "libgeos-c1v5", Version: "3.11.1-1", Architecture: "amd64", Depends: "libgeos3.11.1 (= 3.11.1-1), libc6 (>= 2.4)"},
-		{Package: "libgeos3.11.1", Version: "3.11.1-1", Architecture: "amd64", Depends: "libc6 (>= 2.34), libstdc++6:any (>= 11)"},
-		{Package: "libstdc++6", Version: "12.2.0-14", Architecture: "amd64", Depends: "gcc-12-base (= 12.2.0-14), libc6 (>= 2.36), libgcc-s1 (>= 4.2)", MultiArch: "same"},
-		{Package: "gcc-12-base", Version: "12.2.0-14", Architecture: "amd64"},
-		{Package: "libc6", Version: "2.36-9+deb12u4", Architecture: "amd64", PreDepends: "libgcc-s1"},
-		{Package: "libgcc-s1", Version: "12.2.0-14", Architecture: "amd64"},
+		{Name: "libgdal32", Version: "3.6.2+dfsg-1+b2", Architecture: "amd64", Depends: "libc6 (>= 2.34), libproj25 (>= 9.1.1), libgeos-c1v5 (>= 3.11.1), libstdc++6 (>= 12)", Filename: "pool/main/g/gdal/libgdal32_3.6.2+dfsg-1+b2_amd64.deb", SHA256: "aa", Size: 10},
+		{Name: "libproj25", Version: "9.1.1-1+b1", Architecture: "amd64", Depends: "libc6 (>= 2.34), libsqlite3-0 (>= 3.11.0), proj-data", Filename: "pool/main/p/proj/libproj25.deb"},
+		{Name: "proj-data", Version: "9.1.1-1", Architecture: "all"},
+		{Name: "libsqlite3-0", Version: "3.40.1-2", Architecture: "amd64", Depends: "libc6 (>= 2.34)", MultiArch: "same"},
+		{Name: "libsqlite3-0", Version: "3.40.1-2", Architecture: "arm64", Depends: "libc6 (>= 2.34)", MultiArch: "same"},
+		{Name: "libgeos-c1v5", Version: "3.11.1-1", Architecture: "amd64", Depends: "libgeos3.11.1 (= 3.11.1-1), libc6 (>= 2.4)"},
+		{Name: "libgeos3.11.1", Version: "3.11.1-1", Architecture: "amd64", Depends: "libc6 (>= 2.34), libstdc++6:any (>= 11)"},
+		{Name: "libstdc++6", Version: "12.2.0-14", Architecture: "amd64", Depends: "gcc-12-base (= 12.2.0-14), libc6 (>= 2.36), libgcc-s1 (>= 4.2)", MultiArch: "same"},
+		{Name: "gcc-12-base", Version: "12.2.0-14", Architecture: "amd64"},
+		{Name: "libc6", Version: "2.36-9+deb12u4", Architecture: "amd64", PreDepends: "libgcc-s1"},
+		{Name: "libgcc-s1", Version: "12.2.0-14", Architecture: "amd64"},
 		// Virtual package: libmagic1 depends on libmagic-mgc; mail-transport-agent style virtual.
-		{Package: "libmagic1", Version: "1:5.44-3", Architecture: "amd64", Depends: "libbz2-1.0, libc6 (>= 2.33), liblzma5 (>= 5.1.1alpha+20120614), zlib1g (>= 1:1.1.4), libmagic-mgc (= 1:5.44-3)"},
-		{Package: "libmagic-mgc", Version: "1:5.44-3", Architecture: "amd64"},
-		{Package: "libbz2-1.0", Version: "1.0.8-5+b1", Architecture: "amd64"},
+		{Name: "libmagic1", Version: "1:5.44-3", Architecture: "amd64", Depends: "libbz2-1.0, libc6 (>= 2.33), liblzma5 (>= 5.1.1alpha+20120614), zlib1g (>= 1:1.1.4), libmagic-mgc (= 1:5.44-3)"},
+		{Name: "libmagic-mgc", Version: "1:5.44-3", Architecture: "amd64"},
+		{Name: "libbz2-1.0", Version: "1.0.8-5+b1", Architecture: "amd64"},
 		// Alternatives and versioned provides.
-		{Package: "libpq5", Version: "15.5-0+deb12u1", Architecture: "amd64", Depends: "libc6 (>= 2.34), libgssapi-krb5-2 (>= 1.17), libldap-2.5-0 (>= 2.5.4), libssl3 (>= 3.0.0)"},
-		{Package: "libgssapi-krb5-2", Version: "1.20.1-2+deb12u1", Architecture: "amd64", Depends: "libkrb5-3 | libheimdal-krb5"},
-		{Package: "libkrb5-3", Version: "1.20.1-2+deb12u1", Architecture: "amd64"},
-		{Package: "libheimdal-krb5", Version: "7.8", Architecture: "amd64"},
-		{Package: "libldap-2.5-0", Version: "2.5.13+dfsg-5", Architecture: "amd64", PreDepends: "libsasl2-2-pre (>= 2.1)", Depends: "libsasl2-modules-db"},
-		{Package: "libsasl2-2", Version: "2.1.28+dfsg-10", Architecture: "amd64", Provides: "libsasl2-2-pre (= 2.1.28)"},
-		{Package: "libsasl2-modules-db", Version: "2.1.28+dfsg-10", Architecture: "amd64"},
+		{Name: "libpq5", Version: "15.5-0+deb12u1", Architecture: "amd64", Depends: "libc6 (>= 2.34), libgssapi-krb5-2 (>= 1.17), libldap-2.5-0 (>= 2.5.4), libssl3 (>= 3.0.0)"},
+		{Name: "libgssapi-krb5-2", Version: "1.20.1-2+deb12u1", Architecture: "amd64", Depends: "libkrb5-3 | libheimdal-krb5"},
+		{Name: "libkrb5-3", Version: "1.20.1-2+deb12u1", Architecture: "amd64"},
+		{Name: "libheimdal-krb5", Version: "7.8", Architecture: "amd64"},
+		{Name: "libldap-2.5-0", Version: "2.5.13+dfsg-5", Architecture: "amd64", PreDepends: "libsasl2-2-pre (>= 2.1)", Depends: "libsasl2-modules-db"},
+		{Name: "libsasl2-2", Version: "2.1.28+dfsg-10", Architecture: "amd64", Provides: "libsasl2-2-pre (= 2.1.28)"},
+		{Name: "libsasl2-modules-db", Version: "2.1.28+dfsg-10", Architecture: "amd64"},
 		// Several versions of one package.
-		{Package: "libmariadb3", Version: "1:10.11.4-1~deb12u1", Architecture: "amd64", Depends: "mariadb-common (>= 1:10.11)"},
-		{Package: "libmariadb3", Version: "1:10.11.6-0+deb12u1", Architecture: "amd64", Depends: "mariadb-common (>= 1:10.11)"},
-		{Package: "mariadb-common", Version: "1:10.11.4-1~deb12u1", Architecture: "all", Depends: "mysql-common"},
-		{Package: "mariadb-common", Version: "1:10.11.6-0+deb12u1", Architecture: "all", Depends: "mysql-common"},
-		{Package: "mariadb-common", Version: "1:11.0-1", Architecture: "arm64"},
-		{Package: "mysql-common", Version: "5.8+1.1.0", Architecture: "all"},
-		{Package: "wants-old-mariadb", Version: "1", Architecture: "amd64", Depends: "libmariadb3 (<< 1:10.11.5)"},
+		{Name: "libmariadb3", Version: "1:10.11.4-1~deb12u1", Architecture: "amd64", Depends: "mariadb-common (>= 1:10.11)"},
+		{Name: "libmariadb3", Version: "1:10.11.6-0+deb12u1", Architecture: "amd64", Depends: "mariadb-common (>= 1:10.11)"},
+		{Name: "mariadb-common", Version: "1:10.11.4-1~deb12u1", Architecture: "all", Depends: "mysql-common"},
+		{Name: "mariadb-common", Version: "1:10.11.6-0+deb12u1", Architecture: "all", Depends: "mysql-common"},
+		{Name: "mariadb-common", Version: "1:11.0-1", Architecture: "arm64"},
+		{Name: "mysql-common", Version: "5.8+1.1.0", Architecture: "all"},
+		{Name: "wants-old-mariadb", Version: "1", Architecture: "amd64", Depends: "libmariadb3 (<< 1:10.11.5)"},
 		// Missing dependency.
-		{Package: "libpoppler-glib8", Version: "22.08.0-2.1", Architecture: "amd64", Depends: "libpoppler126 (>= 22.08), libc6 (>= 2.34)"},
+		{Name: "libpoppler-glib8", Version: "22.08.0-2.1", Architecture: "amd64", Depends: "libpoppler126 (>= 22.08), libc6 (>= 2.34)"},
 		// Needs a newer libc than the base has.
-		{Package: "libtrixie", Version: "1.0-1", Architecture: "amd64", Depends: "libc6 (>= 2.38)"},
+		{Name: "libtrixie", Version: "1.0-1", Architecture: "amd64", Depends: "libc6 (>= 2.38)"},
 		// A virtual with only an unversioned provider, asked with a version.
-		{Package: "needs-vv", Version: "1", Architecture: "amd64", Depends: "vv (>= 2)"},
-		{Package: "vv-impl", Version: "1", Architecture: "amd64", Provides: "vv"},
+		{Name: "needs-vv", Version: "1", Architecture: "amd64", Depends: "vv (>= 2)"},
+		{Name: "vv-impl", Version: "1", Architecture: "amd64", Provides: "vv"},
 		// Alternative where the second choice is installed.
-		{Package: "uses-awk", Version: "1", Architecture: "amd64", Depends: "gawk | mawk"},
-		{Package: "gawk", Version: "1:5.2.1-2", Architecture: "amd64"},
+		{Name: "uses-awk", Version: "1", Architecture: "amd64", Depends: "gawk | mawk"},
+		{Name: "gawk", Version: "1:5.2.1-2", Architecture: "amd64"},
 		// Alternative whose first choice is not in the archive.
-		{Package: "uses-krb", Version: "1", Architecture: "amd64", Depends: "libmit-gone | libkrb5-3 (>= 1.20)"},
+		{Name: "uses-krb", Version: "1", Architecture: "amd64", Depends: "libmit-gone | libkrb5-3 (>= 1.20)"},
 		// Arch qualifiers against the base: :native, :any (a foreign-arch
 		// Multi-Arch: allowed package satisfies :any only), explicit arch.
-		{Package: "qualified", Version: "1", Architecture: "amd64", Depends: "libc6:native (>= 2.30), python3-foreign:any, zlib1g:amd64"},
-		{Package: "wants-foreign", Version: "1", Architecture: "amd64", Depends: "python3-foreign"},
+		{Name: "qualified", Version: "1", Architecture: "amd64", Depends: "libc6:native (>= 2.30), python3-foreign:any, zlib1g:amd64"},
+		{Name: "wants-foreign", Version: "1", Architecture: "amd64", Depends: "python3-foreign"},
 		// Essential packages in the base are never re-added nor upgraded.
-		{Package: "base-files", Version: "13.1", Architecture: "amd64", Essential: "yes"},
-		{Package: "needs-base", Version: "1", Architecture: "amd64", Depends: "base-files (>= 12)"},
-		{Package: "needs-new-base", Version: "1", Architecture: "amd64", Depends: "base-files (>= 13)"},
+		{Name: "base-files", Version: "13.1", Architecture: "amd64"},
+		{Name: "needs-base", Version: "1", Architecture: "amd64", Depends: "base-files (>= 12)"},
+		{Name: "needs-new-base", Version: "1", Architecture: "amd64", Depends: "base-files (>= 13)"},
 	}
 }
 
@@ -81,7 +81,7 @@ func bookwormBase() []Installed {
 func names(p Plan) []string {
 	var out []string
 	for _, a := range p.Packages {
-		out = append(out, a.Package.Package+"="+a.Version)
+		out = append(out, a.Name+"="+a.Version)
 	}
 	return out
 }
@@ -197,11 +197,11 @@ func TestResolve(t *testing.T) {
 				t.Errorf("packages (-want +got):\n%s", d)
 			}
 			for _, a := range plan.Packages {
-				if w, ok := tt.why[a.Package.Package]; ok && a.WhyString() != w {
-					t.Errorf("why %s = %q, want %q", a.Package.Package, a.WhyString(), w)
+				if w, ok := tt.why[a.Name]; ok && a.WhyString() != w {
+					t.Errorf("why %s = %q, want %q", a.Name, a.WhyString(), w)
 				}
-				if w, ok := tt.rel[a.Package.Package]; ok && a.Relation != w {
-					t.Errorf("relation %s = %q, want %q", a.Package.Package, a.Relation, w)
+				if w, ok := tt.rel[a.Name]; ok && a.Relation != w {
+					t.Errorf("relation %s = %q, want %q", a.Name, a.Relation, w)
 				}
 			}
 			if len(plan.Notes) == 0 || !strings.Contains(plan.Notes[0], "Recommends") {
@@ -217,7 +217,7 @@ func TestResolveCarriesIndexFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, a := range plan.Packages {
-		if a.Package.Package == "libgdal32" {
+		if a.Name == "libgdal32" {
 			if a.Filename != "pool/main/g/gdal/libgdal32_3.6.2+dfsg-1+b2_amd64.deb" || a.SHA256 != "aa" || a.Size != 10 {
 				t.Errorf("index fields not carried: %+v", a.Package)
 			}
@@ -303,24 +303,3 @@ func TestResolveDeterministic(t *testing.T) {
 	}
 }
 
-func TestPackageFromFields(t *testing.T) {
-	got, err := PackageFromFields(map[string]string{
-		"Package": "libpq5", "Version": "15.5-0+deb12u1", "Architecture": "amd64",
-		"Pre-Depends": "libc6 (>= 2.34)", "Multi-Arch": "same", "Depends": "libssl3 (>= 3.0.0)",
-		"Filename": "pool/main/p/postgresql-15/libpq5_15.5-0+deb12u1_amd64.deb", "Size": "190744", "SHA256": "ab12",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := Package{Package: "libpq5", Version: "15.5-0+deb12u1", Architecture: "amd64", PreDepends: "libc6 (>= 2.34)",
-		MultiArch: "same", Depends: "libssl3 (>= 3.0.0)", Filename: "pool/main/p/postgresql-15/libpq5_15.5-0+deb12u1_amd64.deb", Size: 190744, SHA256: "ab12"}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	if _, err := PackageFromFields(map[string]string{"Package": "x", "Version": "1", "Architecture": "all", "Size": "big"}); err == nil {
-		t.Error("bad Size accepted")
-	}
-	if _, err := PackageFromFields(map[string]string{"Package": "x"}); err == nil {
-		t.Error("stanza without Version accepted")
-	}
-}

@@ -104,8 +104,8 @@ func TestParseStatus(t *testing.T) {
 
 	// What the base has feeds Resolve: libssl3 and libc6 are not added.
 	idx := []Package{
-		{Package: "libpq5", Version: "15.5-0+deb12u1", Architecture: "amd64", Depends: "libc6 (>= 2.34), libssl3 (>= 3.0.0)"},
-		{Package: "libssl3", Version: "3.0.15-1~deb12u1", Architecture: "amd64"},
+		{Name: "libpq5", Version: "15.5-0+deb12u1", Architecture: "amd64", Depends: "libc6 (>= 2.34), libssl3 (>= 3.0.0)"},
+		{Name: "libssl3", Version: "3.0.15-1~deb12u1", Architecture: "amd64"},
 	}
 	plan, err := Resolve([]string{"libpq5"}, idx, got, "amd64")
 	if err != nil {
