@@ -302,4 +302,3 @@ func TestResolveDeterministic(t *testing.T) {
 		}
 	}
 }
-
