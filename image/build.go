@@ -73,8 +73,21 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 
+	b := &builder{o: &o, rt: rt, epoch: epoch, source: source, revision: revision, logf: logf, cache: depsCache{}}
+	if o.CacheDir != "" {
+		b.cache.dir = filepath.Join(o.CacheDir, "layers")
+	} else {
+		// Without a cache the dependency layers still go to disk, not memory: into a folder of this
+		// build's own, removed when it returns.
+		tmp, err := os.MkdirTemp("", ".containerize-layers-*.tmp")
+		if err != nil {
+			return nil, fmt.Errorf("dependency layers: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		b.cache.dir = tmp
+	}
 	if o.DebianPlanOnly {
-		return debianPlans(ctx, &o, bases, logf, tag)
+		return b.debianPlans(ctx, bases, tag)
 	}
 
 	// The application layer is the same on every platform: build it once.
@@ -98,20 +111,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	logf("app: %d entries from %s → %s (%s)", len(appFiles), rt.SourceDir, AppDir, short(appBlob.Digest))
 
-	b := &builder{o: &o, rt: rt, epoch: epoch, source: source, revision: revision, logf: logf,
-		app: appBlob, appPath: appFile.Name(), cache: depsCache{}}
-	if o.CacheDir != "" {
-		b.cache.dir = filepath.Join(o.CacheDir, "layers")
-	} else {
-		// Without a cache the dependency layers still go to disk, not memory: into a folder of this
-		// build's own, removed when it returns.
-		tmp, err := os.MkdirTemp("", ".containerize-layers-*.tmp")
-		if err != nil {
-			return nil, fmt.Errorf("dependency layers: %w", err)
-		}
-		defer os.RemoveAll(tmp)
-		b.cache.dir = tmp
-	}
+	b.app, b.appPath = appBlob, appFile.Name()
 	res := &Result{Tag: tag.String()}
 	var built []*platformImage
 	for _, l := range bases {
@@ -137,6 +137,14 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// factsDir is where what was learnt about base images is kept; "" without a cache.
+func (o *Options) factsDir() string {
+	if o.CacheDir == "" {
+		return ""
+	}
+	return filepath.Join(o.CacheDir, "base")
 }
 
 // builder holds what every platform's image shares.
@@ -179,12 +187,8 @@ func (b *builder) index(lock *lockset.Set) (*indexClient, error) {
 // one builds the image for one base platform.
 func (b *builder) one(ctx context.Context, l base.Loaded) (*platformImage, error) {
 	o, rt := b.o, b.rt
-	factsDir := ""
-	if o.CacheDir != "" {
-		factsDir = filepath.Join(o.CacheDir, "base")
-	}
 	inspected, waitSBOM := o.sbomTee(l.Image)
-	bi, _, err := base.InspectCached(inspected, factsDir)
+	bi, _, err := base.InspectCached(inspected, o.factsDir())
 	waitSBOM()
 	if err != nil {
 		return nil, fmt.Errorf("base image %s: %w", l.Name, err)

@@ -52,10 +52,6 @@ func (b *builder) debian(ctx context.Context, l base.Loaded, bi *base.Base, mt t
 		return nil, fmt.Errorf("the image needs Debian packages (%s), but the base image %s is not Debian-based (%s C library): use a Debian base (python:X.Y-slim) or --ignore-system-packages if the base has them", strings.Join(names, ", "), l.Name, bi.Libc)
 	}
 	cacheDir := filepath.Join(o.CacheDir, "debian")
-	factsDir := ""
-	if o.CacheDir != "" {
-		factsDir = filepath.Join(o.CacheDir, "base")
-	}
 	cfg, err := l.Image.ConfigName()
 	if err != nil {
 		return nil, fmt.Errorf("base image %s: %w", l.Name, err)
@@ -63,7 +59,7 @@ func (b *builder) debian(ctx context.Context, l base.Loaded, bi *base.Base, mt t
 	var root fs.FS
 	rootFS := func() (fs.FS, error) {
 		if root == nil {
-			files, err := base.DebianFiles(l.Image, factsDir)
+			files, err := base.DebianFiles(l.Image, o.factsDir())
 			if err != nil {
 				return nil, fmt.Errorf("base image %s: %w", l.Name, err)
 			}
@@ -212,25 +208,10 @@ func archOf(l base.Loaded) string {
 
 // debianPlans resolves the Debian packages for each base and returns what would be added, building
 // nothing (Options.DebianPlanOnly).
-func debianPlans(ctx context.Context, o *Options, bases []base.Loaded, logf func(string, ...any), tag name.Tag) (*Result, error) {
-	b := &builder{o: o, epoch: DefaultEpoch, logf: logf}
-	if o.CacheDir != "" {
-		b.cache.dir = filepath.Join(o.CacheDir, "layers")
-	} else {
-		tmp, err := os.MkdirTemp("", ".containerize-layers-*.tmp")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(tmp)
-		b.cache.dir = tmp
-	}
-	factsDir := ""
-	if o.CacheDir != "" {
-		factsDir = filepath.Join(o.CacheDir, "base")
-	}
+func (b *builder) debianPlans(ctx context.Context, bases []base.Loaded, tag name.Tag) (*Result, error) {
 	res := &Result{Tag: tag.String()}
 	for _, l := range bases {
-		bi, _, err := base.InspectCached(l.Image, factsDir)
+		bi, _, err := base.InspectCached(l.Image, b.o.factsDir())
 		if err != nil {
 			return nil, fmt.Errorf("base image %s: %w", l.Name, err)
 		}

@@ -105,7 +105,7 @@ type cachedLayer struct {
 	Packages int        `json:"packages"`
 }
 
-// depsCache keeps dependency layers as dir/<key>.tar.gz plus dir/<key>.json, the record written last so
+// depsCache keeps dependency and Debian layers as dir/<key>.tar.gz plus dir/<key>.json, the record written last so
 // that a record always has its blob.
 type depsCache struct{ dir string }
 
@@ -154,14 +154,14 @@ func (c depsCache) put(key string, entries []layer.Entry, opts layer.Options, pa
 		err = cerr
 	}
 	if err != nil {
-		return nil, layer.Blob{}, fmt.Errorf("write dependency layer: %w", err)
+		return nil, layer.Blob{}, fmt.Errorf("write the layer: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), blobPath); err != nil {
-		return nil, layer.Blob{}, fmt.Errorf("store dependency layer: %w", err)
+		return nil, layer.Blob{}, fmt.Errorf("store the layer in the cache: %w", err)
 	}
 	rec, _ := json.Marshal(cachedLayer{Blob: b, Packages: packages})
 	if err := atomicfile.Write(recordPath, rec); err != nil {
-		return nil, layer.Blob{}, fmt.Errorf("store dependency layer record: %w", err)
+		return nil, layer.Blob{}, fmt.Errorf("store the layer's cache record: %w", err)
 	}
 	return layer.Open(b, mt, func() (io.ReadCloser, error) { return os.Open(blobPath) }), b, nil
 }
@@ -206,7 +206,7 @@ func buildDeps(ctx context.Context, client *indexClient, cache depsCache, v venv
 	}
 	l, b, err := cache.put(k, append(skeleton, installed...), layer.Options{ModTime: epoch}, len(choices), mt)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("dependency layer: %w", err)
 	}
 	return &depsLayer{layer: l, blob: b, packages: len(choices)}, nil
 }
